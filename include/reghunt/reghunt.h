@@ -1,0 +1,16 @@
+/*
+ * reghunt: umbrella header. Includes every public header; include the individual ones if you
+ * only need part of the API.
+ */
+#ifndef REGHUNT_REGHUNT_H
+#define REGHUNT_REGHUNT_H
+
+#include "status.h"
+#include "ctx.h"
+#include "text.h"
+#include "event.h"
+#include "hive.h"
+
+#define RH_VERSION_STRING "0.1.0"
+
+#endif

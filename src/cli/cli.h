@@ -1,0 +1,55 @@
+/*
+ * reghunt CLI: shared declarations. The CLI uses only the public API (include/reghunt).
+ */
+#ifndef RH_CLI_H
+#define RH_CLI_H
+
+#include <stdio.h>
+
+#include "reghunt/reghunt.h"
+
+/* Named exit codes (documented in --help and docs/reghunt.1.md). */
+enum {
+    RH_EXIT_OK = 0,       /* success, nothing to report */
+    RH_EXIT_FINDINGS = 1, /* success, findings/matches were reported (hunt, sigma run) */
+    RH_EXIT_USAGE = 2,    /* bad arguments */
+    RH_EXIT_INPUT = 3,    /* an input file could not be read or is not in a supported format */
+    RH_EXIT_RULES = 4,    /* rules could not be loaded */
+    RH_EXIT_INTERNAL = 5, /* out of memory, write error, internal error */
+};
+
+/* One subcommand: entry point and one-line summary for `reghunt --help`. */
+struct cli_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+#define CLI_COMMAND(name, fn, summary) int fn(int argc, char **argv);
+#include "commands.def"
+#undef CLI_COMMAND
+
+/* Print "reghunt: <message>" as one line on stderr. */
+void cli_error(const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Map a library status for an input file to an exit code, printing one error line. */
+int cli_fail_input(const char *path, rh_status st);
+
+/* A context with the CLI's diagnostics printer (stderr, one line per diag). `verbose` shows
+ * anomalies; errors are always shown. Exits on OOM. */
+rh_ctx *cli_ctx_create(int verbose);
+
+/* Write a buffer to a stream; returns 0 or -1 on write error. */
+int cli_write(FILE *f, const rh_buf *b);
+
+/* True when stderr is a terminal (progress output is shown only then). */
+int cli_stderr_is_tty(void);
+
+/* Set by cli_ctx_create's diag printer: the last error message, for one-line failures. */
+extern char cli_last_diag[512];
+
+#endif

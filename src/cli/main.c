@@ -1,0 +1,145 @@
+/*
+ * reghunt: command-line entry point and shared CLI helpers.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const struct cli_command commands[] = {
+#define CLI_COMMAND(name, fn, summary) {name, fn, summary},
+#include "commands.def"
+#undef CLI_COMMAND
+};
+
+char cli_last_diag[512];
+static int cli_verbose;
+
+void cli_error(const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    size_t i;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    for (i = 0; msg[i]; i++) {
+        if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f) {
+            msg[i] = '?';
+        }
+    }
+    fprintf(stderr, "reghunt: %s\n", msg);
+}
+
+static const char *level_name(rh_diag_level l)
+{
+    switch (l) {
+    case RH_DIAG_INFO:
+        return "info";
+    case RH_DIAG_ANOMALY:
+        return "anomaly";
+    case RH_DIAG_WARNING:
+        return "warning";
+    case RH_DIAG_ERROR:
+        return "error";
+    }
+    return "?";
+}
+
+static void cli_diag(const rh_diag *d, void *user)
+{
+    char where[64] = "";
+    (void)user;
+    if (d->offset >= 0) {
+        snprintf(where, sizeof(where), " @0x%llx", (unsigned long long)d->offset);
+    } else if (d->line > 0) {
+        snprintf(where, sizeof(where), ":%d:%d", d->line, d->col);
+    }
+    if (d->level == RH_DIAG_ERROR) {
+        snprintf(cli_last_diag, sizeof(cli_last_diag), "%s%s: %s", d->source ? d->source : "",
+                 where, d->message);
+    }
+    if (d->level == RH_DIAG_ERROR || d->level == RH_DIAG_WARNING || cli_verbose) {
+        fprintf(stderr, "reghunt: %s: %s: %s%s: %s\n", level_name(d->level), d->component,
+                d->source ? d->source : "-", where, d->message);
+    }
+}
+
+rh_ctx *cli_ctx_create(int verbose)
+{
+    rh_ctx *ctx = NULL;
+    if (rh_ctx_create(NULL, &ctx) != RH_OK) {
+        cli_error("out of memory");
+        exit(RH_EXIT_INTERNAL);
+    }
+    cli_verbose = verbose;
+    rh_ctx_set_diag(ctx, cli_diag, NULL);
+    return ctx;
+}
+
+int cli_fail_input(const char *path, rh_status st)
+{
+    if (st == RH_ERR_NOMEM) {
+        cli_error("%s: out of memory", path);
+        return RH_EXIT_INTERNAL;
+    }
+    /* The library already printed the specific error line through the diag callback. */
+    if (!cli_last_diag[0]) {
+        cli_error("%s: %s", path, rh_strerror(st));
+    }
+    return RH_EXIT_INPUT;
+}
+
+int cli_write(FILE *f, const rh_buf *b)
+{
+    if (b->len && fwrite(b->data, 1, b->len, f) != b->len) {
+        return -1;
+    }
+    return 0;
+}
+
+int cli_stderr_is_tty(void)
+{
+    return isatty(STDERR_FILENO);
+}
+
+static void usage(FILE *f)
+{
+    size_t i;
+    fprintf(f, "Usage: reghunt <command> [options] [args]\n\n"
+               "Hunts Windows registry persistence in offline hives, event logs and triage "
+               "collections.\n\nCommands:\n");
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    }
+    fprintf(f, "\nRun 'reghunt <command> --help' for a command's options.\n\n"
+               "Exit codes: 0 ok, 1 findings reported, 2 usage error, 3 input error,\n"
+               "            4 rule error, 5 internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    size_t i;
+    if (argc < 2) {
+        usage(stderr);
+        return RH_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return RH_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("reghunt %s\n", RH_VERSION_STRING);
+        return RH_EXIT_OK;
+    }
+    for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    cli_error("unknown command '%s' (see 'reghunt --help')", argv[1]);
+    return RH_EXIT_USAGE;
+}

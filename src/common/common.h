@@ -1,0 +1,206 @@
+/*
+ * Internal helpers shared by every component: checked cursor, size arithmetic, diagnostics.
+ */
+#ifndef RH_COMMON_COMMON_H
+#define RH_COMMON_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "reghunt/ctx.h"
+#include "reghunt/status.h"
+#include "reghunt/text.h"
+
+/* ---- size arithmetic ---------------------------------------------------------------- */
+
+static inline bool rh_add_sz(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_add_overflow(a, b, out);
+}
+
+static inline bool rh_mul_sz(size_t a, size_t b, size_t *out)
+{
+    return !__builtin_mul_overflow(a, b, out);
+}
+
+/* True when [off, off+len) lies inside a buffer of `size` bytes (no overflow possible). */
+static inline bool rh_fits(size_t size, size_t off, size_t len)
+{
+    return len <= size && off <= size - len;
+}
+
+/* ---- little-endian reads from a buffer already known to be large enough ---------------- */
+
+static inline uint16_t rh_le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t rh_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+           ((uint32_t)p[3] << 24);
+}
+
+static inline uint64_t rh_le64(const uint8_t *p)
+{
+    return (uint64_t)rh_le32(p) | ((uint64_t)rh_le32(p + 4) << 32);
+}
+
+/* ---- bounds-checked cursor ----------------------------------------------------------- */
+
+/* A read position inside [base, base+size). Reads past the end fail and leave `ok` false. */
+struct rh_cur {
+    const uint8_t *base;
+    size_t size;
+    size_t pos;
+    bool ok;
+};
+
+static inline struct rh_cur rh_cur_make(const void *base, size_t size)
+{
+    struct rh_cur c = {(const uint8_t *)base, size, 0, true};
+    return c;
+}
+
+static inline bool rh_cur_need(struct rh_cur *c, size_t n)
+{
+    if (!c->ok || !rh_fits(c->size, c->pos, n)) {
+        c->ok = false;
+        return false;
+    }
+    return true;
+}
+
+static inline bool rh_cur_seek(struct rh_cur *c, size_t pos)
+{
+    if (pos > c->size) {
+        c->ok = false;
+        return false;
+    }
+    c->pos = pos;
+    return c->ok;
+}
+
+static inline bool rh_cur_skip(struct rh_cur *c, size_t n)
+{
+    if (!rh_cur_need(c, n)) {
+        return false;
+    }
+    c->pos += n;
+    return true;
+}
+
+static inline bool rh_cur_u8(struct rh_cur *c, uint8_t *v)
+{
+    if (!rh_cur_need(c, 1)) {
+        return false;
+    }
+    *v = c->base[c->pos++];
+    return true;
+}
+
+static inline bool rh_cur_u16le(struct rh_cur *c, uint16_t *v)
+{
+    if (!rh_cur_need(c, 2)) {
+        return false;
+    }
+    *v = rh_le16(c->base + c->pos);
+    c->pos += 2;
+    return true;
+}
+
+static inline bool rh_cur_u32le(struct rh_cur *c, uint32_t *v)
+{
+    if (!rh_cur_need(c, 4)) {
+        return false;
+    }
+    *v = rh_le32(c->base + c->pos);
+    c->pos += 4;
+    return true;
+}
+
+static inline bool rh_cur_u64le(struct rh_cur *c, uint64_t *v)
+{
+    if (!rh_cur_need(c, 8)) {
+        return false;
+    }
+    *v = rh_le64(c->base + c->pos);
+    c->pos += 8;
+    return true;
+}
+
+/* Borrow n bytes at the cursor and advance. */
+static inline bool rh_cur_bytes(struct rh_cur *c, size_t n, const uint8_t **p)
+{
+    if (!rh_cur_need(c, n)) {
+        return false;
+    }
+    *p = c->base + c->pos;
+    c->pos += n;
+    return true;
+}
+
+static inline size_t rh_cur_left(const struct rh_cur *c)
+{
+    return c->ok ? c->size - c->pos : 0;
+}
+
+/* ---- diagnostics --------------------------------------------------------------------- */
+
+/*
+ * Report a diagnostic through the context. Anomalies are counted; in strict mode the return
+ * value is RH_ERR_STRICT for anomalies (callers propagate it), otherwise RH_OK.
+ */
+rh_status rh_diagf(rh_ctx *ctx, rh_diag_level level, const char *component, const char *source,
+                   int64_t offset, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+/* Same with a text position (line:col) instead of an offset. */
+rh_status rh_diag_at(rh_ctx *ctx, rh_diag_level level, const char *component, const char *source,
+                     int line, int col, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 7, 8)))
+#endif
+    ;
+
+bool rh_ctx_is_strict(const rh_ctx *ctx);
+
+/* ---- files ---------------------------------------------------------------------------- */
+
+/*
+ * Read a whole file into memory (read-only open, no mmap, no locks). `max` caps the size.
+ * Owned: *out freed with rh_free(ctx, ...). Reports RH_ERR_IO / RH_ERR_LIMIT with a diag.
+ */
+rh_status rh_read_file(rh_ctx *ctx, const char *path, uint64_t max, uint8_t **out, size_t *len);
+
+/* ---- misc ----------------------------------------------------------------------------- */
+
+/* Duplicate a string through the context allocator. */
+char *rh_strdup(rh_ctx *ctx, const char *s);
+char *rh_strndup(rh_ctx *ctx, const char *s, size_t n);
+
+/* ASCII case-insensitive compare of counted strings (like strncasecmp, locale-free). */
+int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn);
+
+/* Append one code point as UTF-8. */
+rh_status rh_buf_put_cp(rh_buf *b, uint32_t cp);
+
+/*
+ * Simple case fold of one code point for registry name comparison: ASCII, Latin-1, Greek,
+ * Cyrillic and the other ranges Windows' upcase table maps by a fixed offset. Returns upper case.
+ */
+uint32_t rh_cp_upper(uint32_t cp);
+
+/* Decode one UTF-8 code point at p (n bytes left). Returns its length (>= 1); bad -> U+FFFD. */
+size_t rh_utf8_decode(const char *p, size_t n, uint32_t *cp);
+
+/* Case-insensitive (rh_cp_upper) comparison of two UTF-8 strings: <0, 0, >0. */
+int rh_utf8_casecmp(const char *a, size_t an, const char *b, size_t bn);
+
+#endif
