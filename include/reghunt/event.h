@@ -69,6 +69,31 @@ typedef struct rh_event {
  */
 RH_API const rh_event_field *rh_event_field_get(const rh_event *ev, const char *name);
 
+/**
+ * Event callback: return RH_OK to continue, anything else stops the reader, which then
+ * returns that status.
+ */
+typedef rh_status (*rh_event_fn)(const rh_event *ev, void *user);
+
+/* Flags for rh_events_opts.flags. */
+#define RH_EVENTS_RECOVER 0x1u /* EVTX: also carve records from unused chunk space and slack */
+
+/** Options for rh_events_read_file(). Zero-initialise. */
+typedef struct rh_events_opts {
+    unsigned flags;
+    unsigned threads; /* EVTX chunk-parallel parsing; 0 or 1 = single-threaded */
+} rh_events_opts;
+
+/**
+ * Read every event of one input file in source order, auto-detecting the format (EVTX,
+ * JSON array, NDJSON, each optionally gzip-compressed; ECS/Winlogbeat, flat and
+ * evtx_dump-style shapes) and call fn for each normalized event. opts may be NULL.
+ * Damaged records are skipped with an anomaly. Returns RH_OK, the callback's status,
+ * RH_ERR_IO, RH_ERR_FORMAT (unrecognised input), RH_ERR_NOMEM or RH_ERR_STRICT.
+ */
+RH_API rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opts *opts,
+                                     rh_event_fn fn, void *user);
+
 #ifdef __cplusplus
 }
 #endif
