@@ -239,6 +239,24 @@ RH_API rh_status rh_reg_multi_sz(const uint8_t *data, size_t len, rh_buf *tmp,
 /** True for the types whose data is a UTF-16LE string (SZ, EXPAND_SZ, LINK, DEVPROP string). */
 RH_API int rh_reg_type_is_string(uint32_t type);
 
+/**
+ * Append value data as a JSON value (docs/hive-export.md): strings decoded up to the first
+ * NUL, REG_MULTI_SZ as an array of strings, DWORD/DWORD_BIG_ENDIAN/QWORD as numbers (when
+ * the size matches), everything else as a string of lowercase hex.
+ */
+RH_API rh_status rh_reg_data_json(uint32_t type, const uint8_t *data, size_t len, rh_buf *out);
+
+/**
+ * Append value data as one line of display text (unescaped UTF-8; escape for the output
+ * format): strings as-is, MULTI_SZ joined with " | ", numbers as 0x%08x (decimal), binary as
+ * hex (at most `max_hex` bytes, then "..."; 0 = all).
+ */
+RH_API rh_status rh_reg_data_text(uint32_t type, const uint8_t *data, size_t len, size_t max_hex,
+                                  rh_buf *out);
+
+/** Append the type name ("REG_SZ") or "0x%08X" for types without a name. */
+RH_API rh_status rh_reg_type_append(uint32_t type, rh_buf *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,130 @@
+/*
+ * REGF reader internals shared by the files of src/regf.
+ */
+#ifndef RH_REGF_INTERNAL_H
+#define RH_REGF_INTERNAL_H
+
+#include "common/common.h"
+#include "regf_format.h"
+#include "reghunt/hive.h"
+
+/* One key of the key table. */
+struct regf_key {
+    uint32_t cell;         /* nk cell offset */
+    uint32_t parent;       /* key index or RH_KEY_NONE */
+    uint32_t first_child, last_child, next_sibling;
+    uint32_t nchildren;
+    uint32_t first_value;  /* index into values[] of the first of nvalues consecutive values */
+    uint32_t nvalues;
+    uint32_t name_off;     /* into names pool */
+    uint32_t name_len;
+    uint32_t depth;
+    uint32_t flags;        /* RH_KEY_* */
+    uint32_t parent_cell;  /* parent offset as recorded in the nk (deleted-key linking) */
+};
+
+struct regf_value {
+    uint32_t cell;         /* vk cell offset */
+    uint32_t key;          /* owning key index or RH_KEY_NONE */
+    uint32_t flags;        /* RH_VALUE_* */
+};
+
+/* The effective base block: what the rest of the reader trusts. */
+struct regf_base {
+    uint32_t root;
+    uint32_t hbins_size;   /* bytes of hive bins in the image to use */
+    uint32_t minor;
+    uint64_t last_written;
+};
+
+/* A parsed view of one hive image: cell maps plus the key/value tables. */
+struct regf_tree {
+    rh_ctx *ctx;
+    const char *source;    /* for diagnostics */
+    bool quiet;            /* no diagnostics (pre-replay comparison pass) */
+    const uint8_t *bins;   /* image + 4096 */
+    size_t bins_len;
+    uint8_t *alloc_map;    /* bit per 8 bytes: an allocated cell starts here */
+    uint8_t *free_map;     /* bit per 8 bytes: a free cell starts here */
+    uint8_t *ref_map;      /* bit per 8 bytes: referenced by the live tree */
+    uint8_t *seen_map;     /* bit per 8 bytes: nk already visited (cycle detection) */
+    size_t map_bytes;
+    struct regf_key *keys;
+    uint32_t nkeys, capkeys;
+    struct regf_value *values;
+    uint32_t nvalues, capvalues;
+    rh_buf names;          /* key names, UTF-8, concatenated */
+    size_t cell_hdr;       /* 4 (8 for the 1.1 cell format with a back pointer) */
+    uint32_t *orphans;     /* value indexes with no key */
+    uint32_t norphans, caporphans;
+    uint32_t root;
+    uint32_t cells_allocated, cells_free, cells_unreferenced;
+    uint32_t minor;
+    uint64_t anomalies;
+    rh_status strict_fail; /* first RH_ERR_STRICT seen */
+};
+
+struct rh_hive {
+    rh_ctx *ctx;
+    char *path;
+    uint8_t *image;        /* owned: file bytes, replayed in memory if logs applied */
+    size_t image_len;
+    struct regf_base base;
+    struct regf_tree tree;
+    rh_hive_info info;
+    char *embedded_name;
+    char *log_paths[3];
+    char log_status[256];
+    uint32_t nsk;
+};
+
+/* ---- regf_base.c ---- */
+uint32_t regf_checksum(const uint8_t *base);
+/* Parse the base block; fills info fields and the effective base. Returns RH_ERR_FORMAT if
+ * the data is not a primary hive. */
+rh_status regf_parse_base(rh_ctx *ctx, const char *src, const uint8_t *img, size_t len,
+                          rh_hive_info *info, struct regf_base *base);
+/* Length of the valid hbin chain from offset 0 of bins (stops at the first bad hbin). */
+size_t regf_hbin_chain(const uint8_t *bins, size_t len);
+
+/* ---- regf_tree.c ---- */
+rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, const uint8_t *bins,
+                          size_t bins_len, uint32_t root, uint32_t minor, bool quiet,
+                          bool want_refs);
+void regf_tree_free(struct regf_tree *t);
+/* Cell data for an allocated cell at `off`: pointer after the size field and its length. */
+bool regf_cell(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
+/* Same for any cell start (allocated or free): deleted-data recovery. */
+bool regf_cell_any(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
+void regf_mark_ref(struct regf_tree *t, uint32_t off);
+bool regf_test_bit(const uint8_t *map, size_t map_bytes, uint32_t off);
+rh_status regf_anomaly(struct regf_tree *t, uint32_t off, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+rh_status regf_add_key(struct regf_tree *t, uint32_t cell, const uint8_t *nk, size_t nklen,
+                       uint32_t parent, uint32_t depth, uint32_t flags, uint32_t *out);
+rh_status regf_add_value(struct regf_tree *t, uint32_t cell, uint32_t key, uint32_t flags);
+void regf_link_child(struct regf_tree *t, uint32_t parent, uint32_t child);
+/* Validate an nk/vk record (signature, fixed part and name inside the cell). */
+bool regf_nk_ok(const uint8_t *p, size_t len);
+bool regf_vk_ok(const uint8_t *p, size_t len);
+
+/* ---- regf_value.c ---- */
+rh_status regf_value_data(const struct regf_tree *t, const struct regf_value *v,
+                          const uint8_t **data, size_t *len, rh_buf *scratch);
+
+/* ---- regf_deleted.c ---- */
+rh_status regf_recover_deleted(struct regf_tree *t);
+
+/* ---- regf_log.c ---- */
+uint64_t regf_marvin32(const uint8_t *p, size_t n, uint64_t seed);
+/* Discover logs (if paths == NULL) and replay them into *image (may be reallocated).
+ * Updates base and info. Never fails the open: problems become info->log_status + diags. */
+rh_status regf_replay_logs(rh_hive *h, const char *const *paths);
+
+/* ---- regf_hive.c ---- */
+int regf_name_cmp(const char *a, size_t an, const char *b, size_t bn);
+
+#endif
