@@ -59,6 +59,7 @@ rh_status rh_buf_reserve(rh_buf *b, size_t extra)
     }
     b->data = p;
     b->cap = ncap;
+    b->data[b->len] = '\0';
     return RH_OK;
 }
 

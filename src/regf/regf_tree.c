@@ -534,6 +534,7 @@ static uint32_t find_root(struct regf_tree *t)
 static rh_status walk(struct regf_tree *t, uint32_t root)
 {
     struct u32vec stack = {0}, kids = {0};
+    uint32_t unique = 0;
     const rh_limits *lim = rh_ctx_limits(t->ctx);
     rh_status st;
     const uint8_t *p;
@@ -566,13 +567,33 @@ static rh_status walk(struct regf_tree *t, uint32_t root)
             continue;
         }
         if (regf_test_bit(t->seen_map, t->map_bytes, cell)) {
-            st = regf_anomaly(t, cell,
-                              "key node 0x%x reached twice (cycle or shared subkey list): "
-                              "not followed again",
+            /* A node listed under two parents is shown under both (as Windows would reach
+             * it), but a cycle is cut, and re-visits are bounded so that crafted diamond
+             * chains cannot multiply the tree. */
+            uint32_t a = parent, steps = 0;
+            bool cycle = false;
+            while (a != RH_KEY_NONE && steps++ <= lim->max_key_depth) {
+                if (t->keys[a].cell == cell) {
+                    cycle = true;
+                    break;
+                }
+                a = t->keys[a].parent;
+            }
+            if (cycle || t->nkeys >= 2 * unique + 1024) {
+                st = regf_anomaly(t, cell, "key node 0x%x %s: not followed again", cell,
+                                  cycle ? "is its own ancestor (cycle)"
+                                        : "is listed under several parents too often");
+                continue;
+            }
+            st = regf_anomaly(t, cell, "key node 0x%x is listed under more than one parent",
                               cell);
-            continue;
+            if (st != RH_OK) {
+                break;
+            }
+        } else {
+            set_bit(t->seen_map, t->map_bytes, cell);
+            unique++;
         }
-        set_bit(t->seen_map, t->map_bytes, cell);
         regf_mark_ref(t, cell);
         depth = parent == RH_KEY_NONE ? 0 : t->keys[parent].depth + 1;
         if (parent != RH_KEY_NONE && rh_le32(p + NK_PARENT) != t->keys[parent].cell) {

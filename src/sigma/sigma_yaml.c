@@ -1,0 +1,423 @@
+/*
+ * Sigma: arena, string interning and the libyaml event API -> small YAML tree.
+ *
+ * Suricata's conf-yaml-loader is the model: the event API (no libyaml document tree, so no
+ * alias expansion), a nesting cap (rh_limits.max_xml_depth), problem_mark positions in every
+ * error, and yaml_event_delete() on every path.
+ */
+#include <stdio.h>
+#include <yaml.h>
+
+#include "sigma_internal.h"
+
+/* ---- arena ---------------------------------------------------------------------------------- */
+
+struct sigma_arena_chunk {
+    struct sigma_arena_chunk *next;
+    size_t size;
+    /* data follows, 16-aligned */
+};
+
+#define ARENA_HDR ((sizeof(struct sigma_arena_chunk) + 15) & ~(size_t)15)
+#define ARENA_CHUNK 65536u
+
+void sigma_arena_init(struct sigma_arena *a, rh_ctx *ctx)
+{
+    a->ctx = ctx;
+    a->head = NULL;
+    a->used = a->cap = 0;
+}
+
+void sigma_arena_free(struct sigma_arena *a)
+{
+    struct sigma_arena_chunk *c = a->head, *n;
+    while (c) {
+        n = c->next;
+        rh_free(a->ctx, c);
+        c = n;
+    }
+    a->head = NULL;
+    a->used = a->cap = 0;
+}
+
+void *sigma_arena_alloc(struct sigma_arena *a, size_t n)
+{
+    size_t need, csize;
+    struct sigma_arena_chunk *c;
+    uint8_t *p;
+    if (!rh_add_sz(n, 15, &need)) {
+        return NULL;
+    }
+    need &= ~(size_t)15;
+    if (need == 0) {
+        need = 16;
+    }
+    if (!a->head || a->cap - a->used < need) {
+        csize = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+        if (!rh_add_sz(csize, ARENA_HDR, &csize)) {
+            return NULL;
+        }
+        c = rh_malloc(a->ctx, csize);
+        if (!c) {
+            return NULL;
+        }
+        c->size = csize - ARENA_HDR;
+        if (a->head && need > ARENA_CHUNK) {
+            /* Big block: keep the current chunk as the bump target. */
+            c->next = a->head->next;
+            a->head->next = c;
+            p = (uint8_t *)c + ARENA_HDR;
+            memset(p, 0, need);
+            return p;
+        }
+        c->next = a->head;
+        a->head = c;
+        a->used = 0;
+        a->cap = c->size;
+    }
+    p = (uint8_t *)a->head + ARENA_HDR + a->used;
+    a->used += need;
+    memset(p, 0, need);
+    return p;
+}
+
+void *sigma_arena_array(struct sigma_arena *a, size_t n, size_t size)
+{
+    size_t t;
+    if (!rh_mul_sz(n, size, &t)) {
+        return NULL;
+    }
+    return sigma_arena_alloc(a, t);
+}
+
+char *sigma_arena_strndup(struct sigma_arena *a, const char *s, size_t n)
+{
+    char *p = sigma_arena_alloc(a, n + 1);
+    if (p && n) {
+        memcpy(p, s, n);
+    }
+    return p;
+}
+
+char *sigma_arena_strdup(struct sigma_arena *a, const char *s)
+{
+    return sigma_arena_strndup(a, s, strlen(s));
+}
+
+/* ---- string table --------------------------------------------------------------------------- */
+
+uint32_t sigma_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    }
+    return h;
+}
+
+uint32_t sigma_strtab_find(const struct sigma_strtab *t, const char *s, size_t n)
+{
+    uint32_t h, i, idx;
+    if (!t->nslots) {
+        return UINT32_MAX;
+    }
+    h = sigma_hash(s, n);
+    for (i = h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
+        idx = t->hash_slots[i];
+        if (!idx) {
+            return UINT32_MAX;
+        }
+        if (strlen(t->names[idx - 1]) == n && memcmp(t->names[idx - 1], s, n) == 0) {
+            return idx - 1;
+        }
+    }
+}
+
+static bool strtab_rehash(rh_ctx *ctx, struct sigma_strtab *t, uint32_t nslots)
+{
+    uint32_t *slots = rh_calloc(ctx, nslots, sizeof(*slots));
+    uint32_t i, j;
+    if (!slots) {
+        return false;
+    }
+    for (i = 0; i < t->n; i++) {
+        uint32_t h = sigma_hash(t->names[i], strlen(t->names[i]));
+        for (j = h & (nslots - 1); slots[j]; j = (j + 1) & (nslots - 1)) {
+        }
+        slots[j] = i + 1;
+    }
+    rh_free(ctx, t->hash_slots);
+    t->hash_slots = slots;
+    t->nslots = nslots;
+    return true;
+}
+
+uint32_t sigma_strtab_intern(rh_ctx *ctx, struct sigma_strtab *t, const char *s, size_t n)
+{
+    uint32_t id = sigma_strtab_find(t, s, n);
+    uint32_t h, j;
+    if (id != UINT32_MAX) {
+        return id;
+    }
+    if (t->n >= (1u << 24)) {
+        return UINT32_MAX;
+    }
+    if (t->n == t->cap) {
+        uint32_t ncap = t->cap ? t->cap * 2 : 64;
+        char **nn = rh_realloc(ctx, t->names, (size_t)ncap * sizeof(*nn));
+        if (!nn) {
+            return UINT32_MAX;
+        }
+        t->names = nn;
+        t->cap = ncap;
+    }
+    if ((t->n + 1) * 2 > t->nslots) {
+        if (!strtab_rehash(ctx, t, t->nslots ? t->nslots * 2 : 128)) {
+            return UINT32_MAX;
+        }
+    }
+    t->names[t->n] = rh_strndup(ctx, s, n);
+    if (!t->names[t->n]) {
+        return UINT32_MAX;
+    }
+    h = sigma_hash(s, n);
+    for (j = h & (t->nslots - 1); t->hash_slots[j]; j = (j + 1) & (t->nslots - 1)) {
+    }
+    t->hash_slots[j] = t->n + 1;
+    return t->n++;
+}
+
+void sigma_strtab_free(rh_ctx *ctx, struct sigma_strtab *t)
+{
+    uint32_t i;
+    for (i = 0; i < t->n; i++) {
+        rh_free(ctx, t->names[i]);
+    }
+    rh_free(ctx, t->names);
+    rh_free(ctx, t->hash_slots);
+    memset(t, 0, sizeof(*t));
+}
+
+/* ---- YAML tree ---------------------------------------------------------------------------- */
+
+const struct ynode *ynode_get(const struct ynode *map, const char *key)
+{
+    size_t i, kl = strlen(key);
+    if (!map || map->kind != YN_MAP) {
+        return NULL;
+    }
+    for (i = 0; i < map->n; i++) {
+        const struct ynode *k = map->kids[2 * i];
+        if (k->kind == YN_SCALAR && k->len == kl && memcmp(k->s, key, kl) == 0) {
+            return map->kids[2 * i + 1];
+        }
+    }
+    return NULL;
+}
+
+bool ynode_is_null(const struct ynode *n)
+{
+    if (!n || n->kind != YN_SCALAR || !n->plain) {
+        return false;
+    }
+    return n->len == 0 || (n->len == 1 && n->s[0] == '~') ||
+           (n->len == 4 && (memcmp(n->s, "null", 4) == 0 || memcmp(n->s, "Null", 4) == 0 ||
+                            memcmp(n->s, "NULL", 4) == 0));
+}
+
+/* A node under construction: children collected in a growable temp array. */
+struct yframe {
+    struct ynode *node;
+    struct ynode **tmp;
+    size_t n, cap;
+};
+
+static int frame_push_child(rh_ctx *ctx, struct yframe *f, struct ynode *child)
+{
+    if (f->n == f->cap) {
+        size_t ncap = f->cap ? f->cap * 2 : 8;
+        struct ynode **t = rh_realloc(ctx, f->tmp, ncap * sizeof(*t));
+        if (!t) {
+            return -1;
+        }
+        f->tmp = t;
+        f->cap = ncap;
+    }
+    f->tmp[f->n++] = child;
+    return 0;
+}
+
+rh_status sigma_yaml_parse(rh_ctx *ctx, struct sigma_arena *a, const char *name, const char *text,
+                           size_t len, uint32_t max_depth, struct ynode ***docs, size_t *ndocs,
+                           int *err_line, int *err_col, char *err, size_t errsz)
+{
+    yaml_parser_t parser;
+    yaml_event_t ev;
+    struct yframe *stack = NULL;
+    size_t depth = 0, i;
+    struct ynode **dv = NULL;
+    size_t dn = 0, dcap = 0;
+    rh_status st = RH_OK;
+    bool done = false;
+
+    *docs = NULL;
+    *ndocs = 0;
+    *err_line = *err_col = 0;
+    err[0] = '\0';
+    if (max_depth == 0 || max_depth > 4096) {
+        max_depth = 128;
+    }
+    stack = rh_calloc(ctx, (size_t)max_depth + 2, sizeof(*stack));
+    if (!stack) {
+        return RH_ERR_NOMEM;
+    }
+    if (!yaml_parser_initialize(&parser)) {
+        rh_free(ctx, stack);
+        return RH_ERR_NOMEM;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+
+    while (!done) {
+        struct ynode *node = NULL;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            *err_line = (int)parser.problem_mark.line + 1;
+            *err_col = (int)parser.problem_mark.column + 1;
+            snprintf(err, errsz, "YAML syntax error: %s%s%s",
+                     parser.problem ? parser.problem : "unknown",
+                     parser.context ? " " : "", parser.context ? parser.context : "");
+            st = RH_ERR_RULE;
+            break;
+        }
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        case YAML_SCALAR_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            node = sigma_arena_alloc(a, sizeof(*node));
+            if (!node) {
+                st = RH_ERR_NOMEM;
+                break;
+            }
+            node->line = (int)ev.start_mark.line + 1;
+            node->col = (int)ev.start_mark.column + 1;
+            if (ev.type == YAML_SCALAR_EVENT) {
+                node->kind = YN_SCALAR;
+                node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+                node->s = sigma_arena_strndup(a, (const char *)ev.data.scalar.value,
+                                              ev.data.scalar.length);
+                node->len = ev.data.scalar.length;
+                if (!node->s) {
+                    st = RH_ERR_NOMEM;
+                    break;
+                }
+            } else {
+                node->kind = ev.type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP;
+            }
+            if (depth > 0 && frame_push_child(ctx, &stack[depth - 1], node) < 0) {
+                st = RH_ERR_NOMEM;
+                break;
+            }
+            if (depth == 0) {
+                if (dn == dcap) {
+                    size_t ncap = dcap ? dcap * 2 : 4;
+                    struct ynode **t = rh_realloc(ctx, dv, ncap * sizeof(*t));
+                    if (!t) {
+                        st = RH_ERR_NOMEM;
+                        break;
+                    }
+                    dv = t;
+                    dcap = ncap;
+                }
+                dv[dn++] = node;
+            }
+            if (ev.type != YAML_SCALAR_EVENT) {
+                if (depth >= max_depth) {
+                    *err_line = node->line;
+                    *err_col = node->col;
+                    snprintf(err, errsz, "YAML nesting deeper than %u", (unsigned)max_depth);
+                    st = RH_ERR_LIMIT;
+                    break;
+                }
+                stack[depth].node = node;
+                stack[depth].n = 0;
+                depth++;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: {
+            struct yframe *f;
+            if (depth == 0) {
+                st = RH_ERR_RULE;
+                break;
+            }
+            f = &stack[--depth];
+            if (f->node->kind == YN_MAP && (f->n & 1)) {
+                st = RH_ERR_RULE;
+                snprintf(err, errsz, "YAML mapping with a key and no value");
+                break;
+            }
+            f->node->n = f->node->kind == YN_MAP ? f->n / 2 : f->n;
+            if (f->n) {
+                f->node->kids = sigma_arena_array(a, f->n, sizeof(struct ynode *));
+                if (!f->node->kids) {
+                    st = RH_ERR_NOMEM;
+                    break;
+                }
+                memcpy(f->node->kids, f->tmp, f->n * sizeof(struct ynode *));
+            }
+            f->n = 0;
+            if (f->node->kind == YN_MAP) {
+                for (i = 0; i < f->node->n; i++) {
+                    if (f->node->kids[2 * i]->kind != YN_SCALAR) {
+                        *err_line = f->node->kids[2 * i]->line;
+                        *err_col = f->node->kids[2 * i]->col;
+                        snprintf(err, errsz, "YAML mapping key is not a scalar");
+                        st = RH_ERR_RULE;
+                        break;
+                    }
+                }
+            }
+            break;
+        }
+        case YAML_ALIAS_EVENT:
+            *err_line = (int)ev.start_mark.line + 1;
+            *err_col = (int)ev.start_mark.column + 1;
+            snprintf(err, errsz, "YAML aliases are not supported in Sigma rules");
+            st = RH_ERR_RULE;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+        if (st != RH_OK) {
+            break;
+        }
+    }
+    yaml_parser_delete(&parser);
+    for (i = 0; i < (size_t)max_depth + 2; i++) {
+        rh_free(ctx, stack[i].tmp);
+    }
+    rh_free(ctx, stack);
+    if (st != RH_OK) {
+        rh_free(ctx, dv);
+        if (st != RH_ERR_NOMEM) {
+            rh_diag_at(ctx, RH_DIAG_ERROR, "sigma", name, *err_line, *err_col, "%s",
+                       err[0] ? err : "YAML error");
+        }
+        return st;
+    }
+    if (dn) {
+        *docs = sigma_arena_array(a, dn, sizeof(**docs));
+        if (!*docs) {
+            rh_free(ctx, dv);
+            return RH_ERR_NOMEM;
+        }
+        memcpy(*docs, dv, dn * sizeof(**docs));
+    }
+    *ndocs = dn;
+    rh_free(ctx, dv);
+    return RH_OK;
+}
