@@ -83,13 +83,13 @@ static rh_status scan(struct regf_tree *t, struct cand **c, size_t *n, size_t *c
         cs = (int32_t)rh_le32(t->bins + off);
         abs = cs < 0 ? (uint32_t)(-(int64_t)cs) : (uint32_t)cs;
         if (alloc) {
-            if (regf_test_bit(t->ref_map, t->map_bytes, off)) {
-                continue;
+            if (!regf_test_bit(t->ref_map, t->map_bytes, off)) {
+                kind = record_kind(t, off, (size_t)off + abs);
+                if (kind) {
+                    st = push_cand(t->ctx, c, n, cap, off, kind == 1);
+                }
             }
-            kind = record_kind(t, off, (size_t)off + abs);
-            if (kind) {
-                st = push_cand(t->ctx, c, n, cap, off, kind == 1);
-            }
+            off += abs - 8; /* next cell (the loop adds 8) */
             continue;
         }
         /* Free cell: the record at its start, then old records inside it. */
@@ -110,6 +110,22 @@ static rh_status scan(struct regf_tree *t, struct cand **c, size_t *n, size_t *c
             }
             st = push_cand(t->ctx, c, n, cap, pos, kind == 1);
         }
+        off += abs - 8;
+    }
+    /* Remnant data after the last hive bin (stale bins, RemnantsHive): old cell headers
+     * followed by key or value records. */
+    for (off = (uint32_t)((t->bins_len + 7) & ~(size_t)7); st == RH_OK && off + 8 < t->bins_total;
+         off += 8) {
+        const uint8_t *p;
+        size_t len;
+        int kind;
+        if (!regf_cell_naive(t, off, &p, &len)) {
+            continue;
+        }
+        kind = record_kind(t, off, (size_t)off + len + t->cell_hdr);
+        if (kind) {
+            st = push_cand(t->ctx, c, n, cap, off, kind == 1);
+        }
     }
     return st;
 }
@@ -120,7 +136,8 @@ static rh_status deleted_key_values(struct regf_tree *t, uint32_t key, const uin
     uint32_t n = rh_le32(nk + NK_NVALUES), i;
     const uint8_t *p;
     size_t len;
-    if (n == 0 || !regf_cell_any(t, rh_le32(nk + NK_VALUES), &p, &len)) {
+    if (n == 0 || regf_test_bit(t->ref_map, t->map_bytes, rh_le32(nk + NK_VALUES)) ||
+        !regf_cell_naive(t, rh_le32(nk + NK_VALUES), &p, &len)) {
         return RH_OK;
     }
     if ((size_t)n * 4 > len) {
@@ -133,7 +150,7 @@ static rh_status deleted_key_values(struct regf_tree *t, uint32_t key, const uin
         rh_status st;
         if (regf_test_bit(t->ref_map, t->map_bytes, voff) ||
             regf_test_bit(t->seen_map, t->map_bytes, voff) ||
-            !regf_cell_any(t, voff, &vp, &vlen) || !regf_vk_ok(vp, vlen)) {
+            !regf_cell_naive(t, voff, &vp, &vlen) || !regf_vk_ok(vp, vlen)) {
             continue; /* reused by live data, already claimed, or overwritten */
         }
         set_bit(t->seen_map, t->map_bytes, voff);
@@ -200,7 +217,7 @@ rh_status regf_recover_deleted(struct regf_tree *t)
         const uint8_t *p;
         size_t len;
         uint32_t key;
-        if (!c[i].is_key || !regf_cell_any(t, c[i].off, &p, &len)) {
+        if (!c[i].is_key || !regf_cell_naive(t, c[i].off, &p, &len)) {
             continue;
         }
         st = regf_add_key(t, c[i].off, p, len, RH_KEY_NONE, 0, RH_KEY_DELETED, &key);

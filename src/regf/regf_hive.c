@@ -31,7 +31,7 @@ static void value_name_into(const struct regf_tree *t, uint32_t vi, rh_buf *out)
 {
     const uint8_t *vk;
     size_t len;
-    if (regf_cell_any(t, t->values[vi].cell, &vk, &len) && regf_vk_ok(vk, len)) {
+    if (regf_cell_naive(t, t->values[vi].cell, &vk, &len) && regf_vk_ok(vk, len)) {
         size_t n = rh_le16(vk + VK_NAMELEN);
         if (rh_le16(vk + VK_FLAGS) & VK_F_COMP_NAME) {
             rh_latin1_to_utf8(out, vk + VK_NAME, n);
@@ -94,8 +94,8 @@ static bool value_same(const struct regf_tree *a, uint32_t va, const struct regf
 {
     const uint8_t *pa, *pb, *da, *db;
     size_t la, lb, na, nb;
-    if (!regf_cell_any(a, a->values[va].cell, &pa, &la) ||
-        !regf_cell_any(b, b->values[vb].cell, &pb, &lb)) {
+    if (!regf_cell_naive(a, a->values[va].cell, &pa, &la) ||
+        !regf_cell_naive(b, b->values[vb].cell, &pb, &lb)) {
         return false;
     }
     if (rh_le32(pa + VK_TYPE) != rh_le32(pb + VK_TYPE)) {
@@ -286,7 +286,7 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
     h->info.log_status = h->log_status;
 
     st = regf_tree_build(&h->tree, h->ctx, h->path, h->image + REGF_BASE_SIZE, bins_len_of(h),
-                         h->base.root, h->base.minor, false, true);
+                         h->image_len - REGF_BASE_SIZE, h->base.root, h->base.minor, false, true);
     if (st == RH_OK && (flags & RH_HIVE_DELETED)) {
         st = regf_recover_deleted(&h->tree);
     }
@@ -296,7 +296,7 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
         size_t avail = pre_len - REGF_BASE_SIZE;
         rh_status ost = regf_tree_build(&old, h->ctx, h->path, pre_image + REGF_BASE_SIZE,
                                         pre_base.hbins_size < avail ? pre_base.hbins_size : avail,
-                                        pre_base.root, pre_base.minor, true, false);
+                                        avail, pre_base.root, pre_base.minor, true, false);
         if (ost == RH_OK || ost == RH_ERR_CORRUPT) {
             st = diff_trees(&h->tree, &old, &h->info.replay_keys, &h->info.replay_values);
         }
@@ -464,7 +464,7 @@ rh_status rh_key_get_info(const rh_hive *h, rh_key key, rh_key_info *out)
     out->flags = k->flags;
     out->cell = k->cell;
     out->depth = k->depth;
-    if (regf_cell_any(&h->tree, k->cell, &nk, &len) && regf_nk_ok(nk, len)) {
+    if (regf_cell_naive(&h->tree, k->cell, &nk, &len) && regf_nk_ok(nk, len)) {
         uint32_t maxname = rh_le32(nk + NK_MAXNAME);
         out->last_write = rh_le64(nk + NK_LASTWRITE);
         out->nk_flags = rh_le16(nk + NK_FLAGS);
@@ -572,7 +572,7 @@ rh_status rh_key_class(const rh_hive *h, rh_key key, rh_buf *out)
     if (key >= h->tree.nkeys) {
         return RH_ERR_ARG;
     }
-    if (!regf_cell_any(&h->tree, h->tree.keys[key].cell, &nk, &len) || !regf_nk_ok(nk, len)) {
+    if (!regf_cell_naive(&h->tree, h->tree.keys[key].cell, &nk, &len) || !regf_nk_ok(nk, len)) {
         return RH_NOT_FOUND;
     }
     clen = rh_le16(nk + NK_CLASSLEN);
@@ -595,7 +595,7 @@ rh_status rh_key_owner_sid(const rh_hive *h, rh_key key, rh_buf *out)
     if (key >= h->tree.nkeys) {
         return RH_ERR_ARG;
     }
-    if (!regf_cell_any(&h->tree, h->tree.keys[key].cell, &nk, &len) || !regf_nk_ok(nk, len) ||
+    if (!regf_cell_naive(&h->tree, h->tree.keys[key].cell, &nk, &len) || !regf_nk_ok(nk, len) ||
         !regf_cell(&h->tree, rh_le32(nk + NK_SK), &sk, &sklen) || sklen < SK_DESC + 20 ||
         !REGF_SIG2(sk, 's', 'k')) {
         return RH_NOT_FOUND;
@@ -684,7 +684,7 @@ rh_status rh_value_get_info(const rh_hive *h, rh_value value, rh_value_info *out
     out->key = v->key;
     out->cell = v->cell;
     out->flags = v->flags;
-    if (regf_cell_any(&h->tree, v->cell, &vk, &len) && regf_vk_ok(vk, len)) {
+    if (regf_cell_naive(&h->tree, v->cell, &vk, &len) && regf_vk_ok(vk, len)) {
         uint32_t raw = rh_le32(vk + VK_DATASIZE);
         out->type = rh_le32(vk + VK_TYPE);
         out->data_size = raw & ~VK_SIZE_INLINE;

@@ -44,6 +44,7 @@ struct regf_tree {
     bool quiet;            /* no diagnostics (pre-replay comparison pass) */
     const uint8_t *bins;   /* image + 4096 */
     size_t bins_len;
+    size_t bins_total;     /* bytes after the base block incl. data past the hive bins */
     uint8_t *alloc_map;    /* bit per 8 bytes: an allocated cell starts here */
     uint8_t *free_map;     /* bit per 8 bytes: a free cell starts here */
     uint8_t *ref_map;      /* bit per 8 bytes: referenced by the live tree */
@@ -89,13 +90,15 @@ size_t regf_hbin_chain(const uint8_t *bins, size_t len);
 
 /* ---- regf_tree.c ---- */
 rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, const uint8_t *bins,
-                          size_t bins_len, uint32_t root, uint32_t minor, bool quiet,
+                          size_t bins_len, size_t bins_total, uint32_t root, uint32_t minor, bool quiet,
                           bool want_refs);
 void regf_tree_free(struct regf_tree *t);
 /* Cell data for an allocated cell at `off`: pointer after the size field and its length. */
 bool regf_cell(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
 /* Same for any cell start (allocated or free): deleted-data recovery. */
 bool regf_cell_any(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
+/* Any cell start, or a sane old cell header inside free space (deleted data only). */
+bool regf_cell_naive(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
 void regf_mark_ref(struct regf_tree *t, uint32_t off);
 bool regf_test_bit(const uint8_t *map, size_t map_bytes, uint32_t off);
 rh_status regf_anomaly(struct regf_tree *t, uint32_t off, const char *fmt, ...)

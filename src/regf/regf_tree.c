@@ -86,6 +86,28 @@ bool regf_cell_any(const struct regf_tree *t, uint32_t off, const uint8_t **p, s
     return cell_at(t, off, true, p, len);
 }
 
+bool regf_cell_naive(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len)
+{
+    int32_t size;
+    uint32_t abs;
+    if (cell_at(t, off, true, p, len)) {
+        return true;
+    }
+    /* Deleted structures may start inside a coalesced free cell, where no cell start was
+     * recorded: read the old cell header in place if it is sane. */
+    if (off == REGF_NIL || (off & 7) != 0 || (size_t)off + 8 > t->bins_total) {
+        return false;
+    }
+    size = (int32_t)rh_le32(t->bins + off);
+    abs = size < 0 ? (uint32_t)(-(int64_t)size) : (uint32_t)size;
+    if (abs < 8 || abs % 8 != 0 || abs > (10u << 20) || !rh_fits(t->bins_total, off, abs)) {
+        return false;
+    }
+    *p = t->bins + off + t->cell_hdr;
+    *len = abs - t->cell_hdr;
+    return true;
+}
+
 bool regf_nk_ok(const uint8_t *p, size_t len)
 {
     return len >= NK_MIN && REGF_SIG2(p, 'n', 'k') &&
@@ -637,7 +659,7 @@ static rh_status walk(struct regf_tree *t, uint32_t root)
 }
 
 rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, const uint8_t *bins,
-                          size_t bins_len, uint32_t root, uint32_t minor, bool quiet,
+                          size_t bins_len, size_t bins_total, uint32_t root, uint32_t minor, bool quiet,
                           bool want_refs)
 {
     rh_status st;
@@ -647,6 +669,10 @@ rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, con
     t->quiet = quiet;
     t->bins = bins;
     t->bins_len = bins_len > 0xFFFFFFF0u ? 0xFFFFFFF0u : bins_len;
+    t->bins_total = bins_total > 0xFFFFFFF0u ? 0xFFFFFFF0u : bins_total;
+    if (t->bins_total < t->bins_len) {
+        t->bins_total = t->bins_len;
+    }
     t->minor = minor;
     t->cell_hdr = minor == 1 ? 8 : 4;
     t->root = RH_KEY_NONE;

@@ -25,7 +25,7 @@ rh_status regf_value_data(const struct regf_tree *t, const struct regf_value *v,
 
     *data = (const uint8_t *)"";
     *len = 0;
-    if (!regf_cell_any(t, v->cell, &vk, &vklen) || !regf_vk_ok(vk, vklen)) {
+    if (!regf_cell_naive(t, v->cell, &vk, &vklen) || !regf_vk_ok(vk, vklen)) {
         return RH_ERR_CORRUPT;
     }
     raw = rh_le32(vk + VK_DATASIZE);
@@ -54,7 +54,7 @@ rh_status regf_value_data(const struct regf_tree *t, const struct regf_value *v,
     if (deleted && regf_test_bit(t->ref_map, t->map_bytes, off)) {
         return RH_ERR_CORRUPT; /* the data cell was reused by live data: nothing to recover */
     }
-    if (!(deleted ? regf_cell_any(t, off, &p, &plen) : regf_cell(t, off, &p, &plen))) {
+    if (!(deleted ? regf_cell_naive(t, off, &p, &plen) : regf_cell(t, off, &p, &plen))) {
         if (deleted) {
             return RH_ERR_CORRUPT;
         }
@@ -65,7 +65,7 @@ rh_status regf_value_data(const struct regf_tree *t, const struct regf_value *v,
         uint16_t n = rh_le16(p + DB_COUNT), i;
         const uint8_t *lp;
         size_t llen, need = size;
-        if (!(deleted ? regf_cell_any(t, rh_le32(p + DB_LIST), &lp, &llen)
+        if (!(deleted ? regf_cell_naive(t, rh_le32(p + DB_LIST), &lp, &llen)
                       : regf_cell(t, rh_le32(p + DB_LIST), &lp, &llen)) ||
             (size_t)n * 4 > llen) {
             st = lost(t, v, "big data segment list is not a cell");
@@ -79,7 +79,7 @@ rh_status regf_value_data(const struct regf_tree *t, const struct regf_value *v,
         for (i = 0; i < n && need > 0; i++) {
             const uint8_t *sp;
             size_t slen, take;
-            if (!(deleted ? regf_cell_any(t, rh_le32(lp + 4u * i), &sp, &slen)
+            if (!(deleted ? regf_cell_naive(t, rh_le32(lp + 4u * i), &sp, &slen)
                           : regf_cell(t, rh_le32(lp + 4u * i), &sp, &slen))) {
                 st = lost(t, v, "big data segment is not a cell");
                 return st != RH_OK ? st : RH_ERR_CORRUPT;
