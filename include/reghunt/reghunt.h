@@ -10,6 +10,7 @@
 #include "text.h"
 #include "event.h"
 #include "hive.h"
+#include "evtx.h"
 
 #define RH_VERSION_STRING "0.1.0"
 

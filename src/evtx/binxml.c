@@ -89,8 +89,7 @@ static bool read_name_ref(struct evtx_chunk *ch, uint32_t *pos, uint32_t end, co
         nchars = rh_le16(ch->data + *pos + 6);
         total = BX_NAME_HDR + (size_t)nchars * 2 + 2;
         if (!rh_fits(end, *pos, total)) {
-            return bx_fail(ch, *pos, "inline name of %u characters runs past its fragment",
-                           nchars);
+            return bx_fail(ch, *pos, "inline name of %u characters runs past its fragment", nchars);
         }
         *pos += (uint32_t)total;
     }
@@ -234,13 +233,13 @@ static bool bx_parse(struct evtx_chunk *ch, uint32_t off, uint32_t end, unsigned
         case BX_TOK_ENTITYREF:
         case BX_TOK_PI_TARGET: {
             uint32_t pos = off + 1;
-            op.kind = base == BX_TOK_ATTRIBUTE ? OP_ATTR : base == BX_TOK_ENTITYREF ? OP_ENTREF
-                                                                                     : OP_PI;
+            op.kind = base == BX_TOK_ATTRIBUTE   ? OP_ATTR
+                      : base == BX_TOK_ENTITYREF ? OP_ENTREF
+                                                 : OP_PI;
             if (!read_name_ref(ch, &pos, end, &op.name, &op.name_len)) {
                 return false;
             }
-            if (base == BX_TOK_PI_TARGET && pos < end &&
-                (ch->data[pos] & 0x0F) == BX_TOK_PI_DATA) {
+            if (base == BX_TOK_PI_TARGET && pos < end && (ch->data[pos] & 0x0F) == BX_TOK_PI_DATA) {
                 uint32_t n;
                 if (!rh_fits(end, pos, 3)) {
                     return bx_fail(ch, pos, "truncated PI data");
@@ -307,8 +306,9 @@ static bool bx_parse(struct evtx_chunk *ch, uint32_t off, uint32_t end, unsigned
                 }
                 size = rh_le32(ch->data + pos + BX_TEMPLATE_DATA_SIZE);
                 if (!rh_fits(end, pos + BX_TEMPLATE_HDR, size)) {
-                    return bx_fail(ch, pos, "inline template definition of %u bytes runs past "
-                                            "its fragment",
+                    return bx_fail(ch, pos,
+                                   "inline template definition of %u bytes runs past "
+                                   "its fragment",
                                    size);
                 }
                 pos += BX_TEMPLATE_HDR + size;
@@ -415,8 +415,8 @@ static struct bx_template *template_get(struct evtx_chunk *ch, uint32_t def_off,
         return NULL;
     }
     start = ch->nops;
-    ok = bx_parse(ch, def_off + BX_TEMPLATE_HDR, def_off + BX_TEMPLATE_HDR + size, depth + 1,
-                  &stop);
+    ok =
+        bx_parse(ch, def_off + BX_TEMPLATE_HDR, def_off + BX_TEMPLATE_HDR + size, depth + 1, &stop);
     if (ok) {
         t->nops = ch->nops - start;
         t->ops = evtx_arena_alloc(&ch->arena, (size_t)t->nops * sizeof(*t->ops));
@@ -556,7 +556,7 @@ static bool bx_build(struct evtx_chunk *ch, const struct bx_op *ops, uint32_t no
         case OP_VALUE:
         case OP_CDATA:
         case OP_PI:
-            n = new_node(ch, op->kind == OP_VALUE ? BXN_VALUE
+            n = new_node(ch, op->kind == OP_VALUE   ? BXN_VALUE
                              : op->kind == OP_CDATA ? BXN_CDATA
                                                     : BXN_PI);
             if (!n) {

@@ -58,8 +58,7 @@ rh_status bxv_sid(rh_buf *out, const uint8_t *p, size_t n)
 static uint64_t systime_to_filetime(const uint8_t *p)
 {
     unsigned y = rh_le16(p), m = rh_le16(p + 2), d = rh_le16(p + 6);
-    unsigned hh = rh_le16(p + 8), mm = rh_le16(p + 10), ss = rh_le16(p + 12),
-             ms = rh_le16(p + 14);
+    unsigned hh = rh_le16(p + 8), mm = rh_le16(p + 10), ss = rh_le16(p + 12), ms = rh_le16(p + 14);
     int64_t yy, era, days;
     unsigned yoe, doy, doe;
     if (y < 1601 || y > 30827 || m < 1 || m > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 ||
@@ -223,8 +222,7 @@ rh_status bxv_render(rh_buf *out, uint8_t type, const uint8_t *p, size_t n, unsi
 }
 
 size_t bxv_array_items(const struct bx_val *v,
-                       bool (*fn)(uint8_t type, const uint8_t *p, size_t n, void *user),
-                       void *user)
+                       bool (*fn)(uint8_t type, const uint8_t *p, size_t n, void *user), void *user)
 {
     uint8_t t = v->type & (uint8_t)~BX_T_ARRAY;
     const uint8_t *p = v->data;

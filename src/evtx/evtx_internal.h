@@ -29,8 +29,8 @@ struct evtx_arena {
     rh_ctx *ctx;
     struct evtx_arena_block *head;
     size_t block_size;
-    size_t total;  /* bytes allocated from the allocator */
-    size_t limit;  /* cap on total (0 = none) */
+    size_t total; /* bytes allocated from the allocator */
+    size_t limit; /* cap on total (0 = none) */
 };
 
 void evtx_arena_init(struct evtx_arena *a, rh_ctx *ctx, size_t block_size, size_t limit);
@@ -59,7 +59,7 @@ void evtx_map_free(struct evtx_map *m);
 struct bx_val {
     const uint8_t *data; /* inside the chunk buffer */
     uint32_t size;
-    uint8_t type;        /* BX_T_*, maybe | BX_T_ARRAY */
+    uint8_t type; /* BX_T_*, maybe | BX_T_ARRAY */
 };
 
 enum bx_node_kind {
@@ -86,7 +86,7 @@ struct bx_node {
 struct bx_attr {
     const char *name;
     uint32_t name_len;
-    bool omit;                      /* its only content was an absent optional substitution */
+    bool omit;                        /* its only content was an absent optional substitution */
     struct bx_node *vals, *vals_tail; /* VALUE / CHARREF / ENTREF nodes */
     struct bx_attr *next;
 };
@@ -118,8 +118,8 @@ struct bx_op {
     uint32_t cp;      /* OP_CHARREF */
     const char *name; /* OP_OPEN / OP_ATTR / OP_ENTREF / OP_PI */
     uint32_t name_len;
-    const uint8_t *data; /* OP_VALUE / OP_CDATA / OP_PI data; OP_TEMPLATE: substitution descs */
-    uint32_t size;       /* bytes of data; OP_TEMPLATE: number of substitutions */
+    const uint8_t *data;   /* OP_VALUE / OP_CDATA / OP_PI data; OP_TEMPLATE: substitution descs */
+    uint32_t size;         /* bytes of data; OP_TEMPLATE: number of substitutions */
     const uint8_t *values; /* OP_TEMPLATE: substitution values */
     struct bx_template *tmpl;
 };
@@ -128,7 +128,7 @@ struct bx_template {
     uint32_t offset; /* chunk offset of the definition */
     uint8_t guid[16];
     uint32_t data_size;
-    int state;       /* 0 parsing, 1 ok, -1 bad */
+    int state; /* 0 parsing, 1 ok, -1 bad */
     struct bx_op *ops;
     uint32_t nops;
 };
@@ -174,7 +174,7 @@ struct evtx_chunk {
     rh_buf tmp, tmp2, out; /* scratch text */
     rh_event_field *fields;
     size_t nfields, fields_cap;
-    char err[200];   /* why the current record failed */
+    char err[200]; /* why the current record failed */
     uint32_t err_off;
     bool nomem;
 };
@@ -185,8 +185,8 @@ void evtx_chunk_free(struct evtx_chunk *ch);
 void evtx_chunk_begin(struct evtx_chunk *ch, const uint8_t *data, uint64_t file_off);
 
 /* Parse one 64 KiB block (len < EVTX_CHUNK_SIZE for a truncated tail, zero padded) into b. */
-void evtx_chunk_process(struct evtx_chunk *ch, const uint8_t *data, size_t len,
-                        uint64_t file_off, struct evtx_batch *b);
+void evtx_chunk_process(struct evtx_chunk *ch, const uint8_t *data, size_t len, uint64_t file_off,
+                        struct evtx_batch *b);
 
 void evtx_batch_init(struct evtx_batch *b, rh_ctx *ctx);
 void evtx_batch_reset(struct evtx_batch *b);

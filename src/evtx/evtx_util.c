@@ -7,8 +7,7 @@
 #include "evtx_internal.h"
 
 #define ARENA_ALIGN (alignof(max_align_t))
-#define ARENA_HDR                                                                              \
-    ((sizeof(struct evtx_arena_block) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN)
+#define ARENA_HDR   ((sizeof(struct evtx_arena_block) + ARENA_ALIGN - 1) / ARENA_ALIGN * ARENA_ALIGN)
 
 void evtx_arena_init(struct evtx_arena *a, rh_ctx *ctx, size_t block_size, size_t limit)
 {
