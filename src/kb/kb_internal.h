@@ -1,0 +1,24 @@
+/*
+ * Knowledge base internals shared with the scorer and the tests.
+ */
+#ifndef RH_KB_INTERNAL_H
+#define RH_KB_INTERNAL_H
+
+/* Deepest key pattern (components). The deepest real row has 13. */
+#define KB_MAX_PATTERN_DEPTH 32
+/* Components of a key path considered for matching; real paths stay below 64 levels and a
+ * deeper path cannot match any pattern except through "**", which we stop following here. */
+#define KB_MAX_PATH_DEPTH 256
+/* Locations returned for one key (overlapping patterns); the table has at most ~6 per key. */
+#define KB_MAX_HITS 64
+/* A user TSV file: 16 MiB and 100k lines are far beyond any real location list. */
+#define KB_MAX_TSV_BYTES (16u << 20)
+#define KB_MAX_TSV_LINES 100000
+
+/* True for "T1234" or "T1234.001". */
+int kb_technique_valid(const char *s);
+
+/* Name of flag bit `bit_index` (0 = absent_default ...) or NULL. */
+const char *kb_flag_name(unsigned bit_index);
+
+#endif
