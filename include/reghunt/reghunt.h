@@ -10,6 +10,9 @@
 #include "text.h"
 #include "event.h"
 #include "hive.h"
+#include "kb.h"
+#include "interp.h"
+#include "score.h"
 #include "evtx.h"
 
 #define RH_VERSION_STRING "0.1.0"
