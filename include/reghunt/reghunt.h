@@ -10,6 +10,7 @@
 #include "text.h"
 #include "event.h"
 #include "hive.h"
+#include "sigma.h"
 #include "kb.h"
 #include "interp.h"
 #include "score.h"

@@ -102,23 +102,23 @@ struct sig_value {
     const struct sigma_modifier *mod; /* row whose match() decides */
     uint8_t pkind;                    /* enum sigma_pkind, for string patterns */
     uint8_t cased;
-    uint8_t has_num;  /* YAML plain integer: also compare numerically with INT/HEX fields */
-    uint8_t is_null;  /* `null`: field absent */
-    int64_t num;      /* plain integer / numeric modifiers' operand */
-    double fnum;      /* numeric modifiers: operand as double */
+    uint8_t has_num;    /* YAML plain integer: also compare numerically with INT/HEX fields */
+    uint8_t is_null;    /* `null`: field absent */
+    int64_t num;        /* plain integer / numeric modifiers' operand */
+    double fnum;        /* numeric modifiers: operand as double */
     const uint8_t *lit; /* EXACT/PREFIX/SUFFIX/CONTAINS: the literal (folded unless cased) */
     size_t litlen;
     const uint8_t *pat, *wild; /* GLOB: full pattern (folded unless cased) and markers */
     size_t patlen;
-    uint32_t fid;  /* fieldref: the other field's id */
-    int aux;       /* modifier-specific (time part, comparison op, cidr family...) */
-    void *data;    /* modifier-owned (pcre2 code, cidr bytes) */
+    uint32_t fid;     /* fieldref: the other field's id */
+    int aux;          /* modifier-specific (time part, comparison op, cidr family...) */
+    void *data;       /* modifier-owned (pcre2 code, cidr bytes) */
     const char *text; /* the value as written (for diagnostics) */
 };
 
 /* Item flags. */
-#define SIG_I_ALL 0x1u    /* AND over values */
-#define SIG_I_NEQ 0x2u    /* field must differ from every value */
+#define SIG_I_ALL     0x1u /* AND over values */
+#define SIG_I_NEQ     0x2u /* field must differ from every value */
 #define SIG_I_KEYWORD 0x4u /* no field: search every field value */
 
 struct sig_item {
@@ -202,10 +202,11 @@ struct sig_binding {
     size_t nchans;
     struct sig_item *conds; /* extra conditions on the (transformed) event */
     size_t nconds;
-    uint32_t *fmap; /* rule fid -> event fid (NULL = identity); sized ruleset nfids */
+    uint32_t *fmap;          /* rule fid -> event fid (NULL = identity); sized ruleset nfids */
     char **fm_from, **fm_to; /* kept until finish builds fmap */
     size_t nfm;
     int transform;
+    uint32_t index; /* for per-event caching of the conditions */
 };
 
 /* Prefilter: the rule can only match if one of these literals occurs in field fid. */
@@ -250,9 +251,9 @@ struct sig_ac {
     uint8_t cls[256];
     uint32_t ncls;
     uint32_t nstates;
-    uint32_t *delta;    /* nstates * ncls */
-    uint32_t *out_off;  /* nstates + 1: outputs of state s are outs[out_off[s] .. out_off[s+1]) */
-    uint32_t *outs;     /* pf_index of entries */
+    uint32_t *delta;   /* nstates * ncls */
+    uint32_t *out_off; /* nstates + 1: outputs of state s are outs[out_off[s] .. out_off[s+1]) */
+    uint32_t *outs;    /* pf_index of entries */
 };
 
 enum corr_type { CORR_EVENT_COUNT = 0, CORR_VALUE_COUNT, CORR_TEMPORAL, CORR_TEMPORAL_ORDERED };
@@ -279,6 +280,8 @@ struct sig_corr {
     char *value_field;
     bool generate;
     uint32_t index; /* index among correlations */
+    uint32_t *gfid; /* group-by field ids after aliases: [ref * ngroup + g] */
+    uint32_t *vfid; /* value_count field id per ref */
 };
 
 struct rh_ruleset {
@@ -291,12 +294,12 @@ struct rh_ruleset {
     size_t nbindings;
     struct sig_entry *entries;
     size_t nentries;
-    uint32_t *eid_off;   /* 65537 offsets into eid_list */
-    uint32_t *eid_list;  /* entry indexes, per event id < 65536 */
-    uint32_t *any_list;  /* entries without an event id (or with ids >= 65536) */
+    uint32_t *eid_off;  /* 65537 offsets into eid_list */
+    uint32_t *eid_list; /* entry indexes, per event id < 65536 */
+    uint32_t *any_list; /* entries without an event id (or with ids >= 65536) */
     size_t nany;
-    uint32_t npf;        /* prefiltered entries */
-    struct sig_ac *acs;  /* one per prefilter field */
+    uint32_t npf;       /* prefiltered entries */
+    struct sig_ac *acs; /* one per prefilter field */
     size_t nacs;
     uint32_t *ac_of_fid; /* fid -> ac index + 1 (0 = none); sized fields.n */
     struct sig_rule **corrs;
@@ -323,6 +326,9 @@ struct rh_sigma_compiler {
     struct sig_rule **filters; /* filter documents, attached at finish */
     size_t nfilters, capfilters;
     size_t caprules;
+    struct sig_binding **bcache; /* per config entry */
+    bool *bcache_nc;
+    struct sig_binding *any_binding;
     bool finished;
 };
 
@@ -372,7 +378,7 @@ struct mval {
     uint8_t *b;
     uint8_t *w;
     size_t n, cap;
-    bool typed;        /* converted by a type modifier (re, cidr, gt, ...): no more string ops */
+    bool typed;         /* converted by a type modifier (re, cidr, gt, ...): no more string ops */
     struct sig_value v; /* typed form */
 };
 
@@ -383,9 +389,9 @@ struct mod_state {
     size_t nvals, cap;
     uint32_t item_flags;
     bool cased;
-    bool has_type;    /* a type modifier was applied */
-    bool wrap_set;    /* contains/startswith/endswith applied */
-    bool after_re;    /* i/m/s allowed */
+    bool has_type; /* a type modifier was applied */
+    bool wrap_set; /* contains/startswith/endswith applied */
+    bool after_re; /* i/m/s allowed */
     uint32_t re_flags;
     const struct sigma_modifier *type;
     int time_part; /* 0 none; else index of minute/hour/... */
@@ -432,6 +438,9 @@ void sigma_mval_free(rh_ctx *ctx, struct mval *v);
 /* Case folding used for patterns and field values (upper case, per code point). */
 rh_status sigma_fold(rh_buf *out, const uint8_t *p, size_t n);
 
+/* memmem without _GNU_SOURCE. */
+const void *sigma_memmem(const void *hay, size_t hn, const void *needle, size_t nn);
+
 /* Wildcard glob over code points; pattern and subject already folded (or both cased). */
 bool sigma_glob(const uint8_t *pat, const uint8_t *wild, size_t pn, const uint8_t *s, size_t sn);
 
@@ -439,15 +448,15 @@ bool sigma_glob(const uint8_t *pat, const uint8_t *wild, size_t pn, const uint8_
 
 struct sigma_view {
     const rh_event *ev;
-    rh_event ev_copy;      /* for transformed views */
-    rh_event_field *xf;    /* extra/transformed fields */
+    rh_event ev_copy;   /* for transformed views */
+    rh_event_field *xf; /* extra/transformed fields */
     size_t nxf, capxf;
-    rh_buf xbuf;           /* storage for transformed strings */
+    rh_buf xbuf;                /* storage for transformed strings */
     const rh_event_field **all; /* real + virtual fields */
     size_t nall, capall;
-    int32_t *slot;          /* fid -> index into all, valid when slot_gen[fid] == gen */
+    int32_t *slot; /* fid -> index into all, valid when slot_gen[fid] == gen */
     uint32_t *slot_gen;
-    uint32_t *fold_gen;     /* per index in all */
+    uint32_t *fold_gen; /* per index in all */
     size_t *fold_off, *fold_len;
     size_t capfold;
     rh_buf fold;
@@ -464,12 +473,13 @@ struct rh_sigma_matcher {
     const rh_ruleset *rs;
     struct sigma_view views[SIGMA_TX_COUNT];
     uint32_t gen;
-    uint32_t *rule_gen;     /* rule matched this event */
-    uint32_t *binding_gen;  /* binding conditions evaluated */
+    uint32_t *rule_gen;    /* rule matched this event */
+    uint32_t *binding_gen; /* binding conditions evaluated */
     uint8_t *binding_ok;
-    uint32_t *pf_gen;       /* prefilter hit stamps per pf_index */
-    uint32_t *ac_gen;       /* per ac: scanned for this event (per view) */
+    uint32_t *pf_gen; /* prefilter hit stamps per pf_index */
+    uint32_t *ac_gen; /* per ac: scanned for this event (per view) */
     pcre2_match_data *md;
+    pcre2_match_context *mctx;
     uint32_t chan_id;
     rh_buf tmp;
     struct sigma_corr_state *corr;

@@ -18,7 +18,7 @@ struct sigma_arena_chunk {
     /* data follows, 16-aligned */
 };
 
-#define ARENA_HDR ((sizeof(struct sigma_arena_chunk) + 15) & ~(size_t)15)
+#define ARENA_HDR   ((sizeof(struct sigma_arena_chunk) + 15) & ~(size_t)15)
 #define ARENA_CHUNK 65536u
 
 void sigma_arena_init(struct sigma_arena *a, rh_ctx *ctx)
@@ -284,8 +284,8 @@ rh_status sigma_yaml_parse(rh_ctx *ctx, struct sigma_arena *a, const char *name,
             *err_line = (int)parser.problem_mark.line + 1;
             *err_col = (int)parser.problem_mark.column + 1;
             snprintf(err, errsz, "YAML syntax error: %s%s%s",
-                     parser.problem ? parser.problem : "unknown",
-                     parser.context ? " " : "", parser.context ? parser.context : "");
+                     parser.problem ? parser.problem : "unknown", parser.context ? " " : "",
+                     parser.context ? parser.context : "");
             st = RH_ERR_RULE;
             break;
         }

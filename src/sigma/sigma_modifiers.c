@@ -1,0 +1,1360 @@
+/*
+ * Sigma value modifiers: the rows of modifiers.def, the escaping table, pattern analysis,
+ * case folding and the wildcard matcher.
+ */
+#include <arpa/inet.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sigma_internal.h"
+
+/* ---- mval helpers --------------------------------------------------------------------------- */
+
+static int mval_put(rh_ctx *ctx, struct mval *v, uint8_t byte, uint8_t w)
+{
+    if (v->n == v->cap) {
+        size_t ncap = v->cap ? v->cap * 2 : 32;
+        uint8_t *nb = rh_realloc(ctx, v->b, ncap);
+        uint8_t *nw;
+        if (!nb) {
+            return -1;
+        }
+        v->b = nb;
+        nw = rh_realloc(ctx, v->w, ncap);
+        if (!nw) {
+            return -1;
+        }
+        v->w = nw;
+        v->cap = ncap;
+    }
+    v->b[v->n] = byte;
+    v->w[v->n] = w;
+    v->n++;
+    return 0;
+}
+
+static int mval_put_bytes(rh_ctx *ctx, struct mval *v, const uint8_t *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (mval_put(ctx, v, p[i], W_LIT) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void sigma_mval_free(rh_ctx *ctx, struct mval *v)
+{
+    rh_free(ctx, v->b);
+    rh_free(ctx, v->w);
+    v->b = v->w = NULL;
+    v->n = v->cap = 0;
+}
+
+static struct mval *st_new_vals(struct mod_state *st, size_t n)
+{
+    struct mval *nv = rh_calloc(st->b->c->ctx, n ? n : 1, sizeof(*nv));
+    if (!nv) {
+        sigma_fail(st->b, st->at, RH_ERR_NOMEM, "out of memory");
+    }
+    return nv;
+}
+
+static void st_replace_vals(struct mod_state *st, struct mval *nv, size_t n)
+{
+    size_t i;
+    for (i = 0; i < st->nvals; i++) {
+        sigma_mval_free(st->b->c->ctx, &st->vals[i]);
+    }
+    rh_free(st->b->c->ctx, st->vals);
+    st->vals = nv;
+    st->nvals = st->cap = n;
+}
+
+static int nomem(struct mod_state *st)
+{
+    return sigma_fail(st->b, st->at, RH_ERR_NOMEM, "out of memory");
+}
+
+int sigma_mval_from_text(struct mod_state *st, struct mval *v, const char *s, size_t n,
+                         bool wildcards)
+{
+    rh_ctx *ctx = st->b->c->ctx;
+    size_t i = 0;
+    /* Escaping table (spec 3.2, pySigma): after '\', a '*', '?' or '\' is literal; any other
+     * character keeps the backslash; a trailing '\' is literal. */
+    while (i < n) {
+        uint8_t c = (uint8_t)s[i];
+        int r;
+        if (wildcards && c == '\\') {
+            if (i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {
+                r = mval_put(ctx, v, (uint8_t)s[i + 1], W_LIT);
+                i += 2;
+            } else {
+                r = mval_put(ctx, v, '\\', W_LIT);
+                i++;
+            }
+        } else if (wildcards && c == '*') {
+            r = (v->n && v->w[v->n - 1] == W_STAR) ? 0 : mval_put(ctx, v, '*', W_STAR);
+            i++;
+        } else if (wildcards && c == '?') {
+            r = mval_put(ctx, v, '?', W_QMARK);
+            i++;
+        } else {
+            r = mval_put(ctx, v, c, W_LIT);
+            i++;
+        }
+        if (r < 0) {
+            return nomem(st);
+        }
+    }
+    return 0;
+}
+
+/* ---- substring search (memmem is a GNU extension) -------------------------------------------- */
+
+const void *sigma_memmem(const void *hay, size_t hn, const void *needle, size_t nn)
+{
+    const uint8_t *h = hay, *n = needle, *end;
+    if (nn == 0) {
+        return hay;
+    }
+    if (hn < nn) {
+        return NULL;
+    }
+    end = h + (hn - nn);
+    while (h <= end) {
+        const uint8_t *p = memchr(h, n[0], (size_t)(end - h) + 1);
+        if (!p) {
+            return NULL;
+        }
+        if (memcmp(p, n, nn) == 0) {
+            return p;
+        }
+        h = p + 1;
+    }
+    return NULL;
+}
+
+/* ---- folding and globbing ------------------------------------------------------------------- */
+
+rh_status sigma_fold(rh_buf *out, const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    rh_status s = rh_buf_reserve(out, n);
+    if (s != RH_OK) {
+        return s;
+    }
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c < 0x80) {
+            size_t j = i;
+            /* ASCII run: fold in place into the buffer. */
+            while (j < n && p[j] < 0x80) {
+                j++;
+            }
+            s = rh_buf_reserve(out, j - i);
+            if (s != RH_OK) {
+                return s;
+            }
+            for (; i < j; i++) {
+                c = p[i];
+                out->data[out->len++] = (char)((c >= 'a' && c <= 'z') ? c - 0x20 : c);
+            }
+            out->data[out->len] = '\0';
+        } else {
+            uint32_t cp;
+            size_t l = rh_utf8_decode((const char *)p + i, n - i, &cp);
+            if (cp == 0xFFFD && !(l == 3 && p[i] == 0xEF && p[i + 1] == 0xBF && p[i + 2] == 0xBD)) {
+                s = rh_buf_append(out, p + i, l); /* keep undecodable bytes as they are */
+            } else {
+                s = rh_buf_put_cp(out, rh_cp_upper(cp));
+            }
+            if (s != RH_OK) {
+                return s;
+            }
+            i += l;
+        }
+    }
+    return RH_OK;
+}
+
+static size_t cp_len(const uint8_t *s, size_t n)
+{
+    size_t l = 1;
+    if (s[0] >= 0xF0 && s[0] < 0xF8) {
+        l = 4;
+    } else if (s[0] >= 0xE0) {
+        l = s[0] < 0xF0 ? 3 : 1;
+    } else if (s[0] >= 0xC0) {
+        l = 2;
+    }
+    return l > n ? n : l;
+}
+
+bool sigma_glob(const uint8_t *pat, const uint8_t *wild, size_t pn, const uint8_t *s, size_t sn)
+{
+    size_t pi = 0, si = 0, star_pi = SIZE_MAX, star_si = 0;
+    while (si < sn) {
+        if (pi < pn && wild[pi] == W_STAR) {
+            star_pi = pi++;
+            star_si = si;
+            continue;
+        }
+        if (pi < pn && wild[pi] == W_QMARK) {
+            pi++;
+            si += cp_len(s + si, sn - si);
+            continue;
+        }
+        if (pi < pn && wild[pi] == W_LIT && pat[pi] == s[si]) {
+            pi++;
+            si++;
+            continue;
+        }
+        if (star_pi != SIZE_MAX) {
+            pi = star_pi + 1;
+            star_si += cp_len(s + star_si, sn - star_si);
+            si = star_si;
+            continue;
+        }
+        return false;
+    }
+    while (pi < pn && wild[pi] == W_STAR) {
+        pi++;
+    }
+    return pi == pn;
+}
+
+/* ---- finishing a string value --------------------------------------------------------------- */
+
+int sigma_mval_finish_string(struct mod_state *st, struct mval *v)
+{
+    struct sigma_arena *a = st->b->a;
+    rh_ctx *ctx = st->b->c->ctx;
+    rh_buf fb = RH_BUF_INIT(ctx);
+    uint8_t *pat, *wild;
+    size_t i, np = 0, nstars = 0, nq = 0, first_star = SIZE_MAX, last_star = SIZE_MAX;
+    struct sig_value *sv = &v->v;
+
+    sv->mod = &sigma_mod_string;
+    sv->cased = st->cased;
+    /* Fold literal runs one at a time so markers stay aligned with the folded bytes. */
+    pat = sigma_arena_alloc(a, v->n * 4 + 1);
+    wild = sigma_arena_alloc(a, v->n * 4 + 1);
+    if (!pat || !wild) {
+        return nomem(st);
+    }
+    i = 0;
+    while (i < v->n) {
+        if (v->w[i] != W_LIT) {
+            if (v->w[i] == W_STAR) {
+                if (np && wild[np - 1] == W_STAR) {
+                    i++;
+                    continue;
+                }
+                if (first_star == SIZE_MAX) {
+                    first_star = np;
+                }
+                last_star = np;
+                nstars++;
+            } else {
+                nq++;
+            }
+            pat[np] = v->b[i];
+            wild[np++] = v->w[i++];
+            continue;
+        }
+        {
+            size_t j = i;
+            while (j < v->n && v->w[j] == W_LIT) {
+                j++;
+            }
+            rh_buf_reset(&fb);
+            if (st->cased) {
+                if (rh_buf_append(&fb, v->b + i, j - i) != RH_OK) {
+                    rh_buf_free(&fb);
+                    return nomem(st);
+                }
+            } else if (sigma_fold(&fb, v->b + i, j - i) != RH_OK) {
+                rh_buf_free(&fb);
+                return nomem(st);
+            }
+            if (fb.len > (j - i) * 4) {
+                rh_buf_free(&fb);
+                return sigma_fail(st->b, st->at, RH_ERR_RULE, "value folding overflow");
+            }
+            memcpy(pat + np, fb.data, fb.len);
+            memset(wild + np, W_LIT, fb.len);
+            np += fb.len;
+            i = j;
+        }
+    }
+    rh_buf_free(&fb);
+    sv->pat = pat;
+    sv->wild = wild;
+    sv->patlen = np;
+    if (nq == 0 && nstars == 0) {
+        sv->pkind = PK_EXACT;
+        sv->lit = pat;
+        sv->litlen = np;
+    } else if (nq == 0 && np == 1 && nstars == 1) {
+        sv->pkind = PK_ANY;
+    } else if (nq == 0 && nstars == 1 && last_star == np - 1) {
+        sv->pkind = PK_PREFIX;
+        sv->lit = pat;
+        sv->litlen = np - 1;
+    } else if (nq == 0 && nstars == 1 && first_star == 0) {
+        sv->pkind = PK_SUFFIX;
+        sv->lit = pat + 1;
+        sv->litlen = np - 1;
+    } else if (nq == 0 && nstars == 2 && first_star == 0 && last_star == np - 1) {
+        sv->pkind = PK_CONTAINS;
+        sv->lit = pat + 1;
+        sv->litlen = np - 2;
+    } else {
+        sv->pkind = PK_GLOB;
+    }
+    return 0;
+}
+
+/* ---- match functions shared by rows --------------------------------------------------------- */
+
+static bool mod_string_match(const struct sig_value *v, struct sigma_mctx *m,
+                             const struct sig_fieldval *fv)
+{
+    const uint8_t *s;
+    size_t n;
+    (void)m;
+    if (!fv->f) {
+        return false;
+    }
+    if (v->has_num && (fv->f->type == RH_FIELD_INT || fv->f->type == RH_FIELD_HEX)) {
+        return (int64_t)fv->f->num == v->num;
+    }
+    if (v->cased) {
+        s = (const uint8_t *)fv->f->value;
+        n = fv->f->value_len;
+    } else {
+        s = fv->fold;
+        n = fv->foldlen;
+    }
+    switch (v->pkind) {
+    case PK_EXACT:
+        return n == v->litlen && memcmp(s, v->lit, n) == 0;
+    case PK_PREFIX:
+        return n >= v->litlen && memcmp(s, v->lit, v->litlen) == 0;
+    case PK_SUFFIX:
+        return n >= v->litlen && memcmp(s + n - v->litlen, v->lit, v->litlen) == 0;
+    case PK_CONTAINS:
+        return v->litlen == 0 || (n >= v->litlen && sigma_memmem(s, n, v->lit, v->litlen) != NULL);
+    case PK_ANY:
+        return true;
+    default:
+        return sigma_glob(v->pat, v->wild, v->patlen, s, n);
+    }
+}
+
+const struct sigma_modifier sigma_mod_string = {"(string)", NULL, NULL, mod_string_match, NULL};
+
+static bool mod_null_match(const struct sig_value *v, struct sigma_mctx *m,
+                           const struct sig_fieldval *fv)
+{
+    (void)v;
+    (void)m;
+    return !fv->f || fv->f->type == RH_FIELD_NULL;
+}
+
+const struct sigma_modifier sigma_mod_null = {"(null)", NULL, NULL, mod_null_match, NULL};
+
+/* ---- generic rows --------------------------------------------------------------------------- */
+
+static int wrap(struct mod_state *st, bool head, bool tail, const char *name)
+{
+    size_t i;
+    rh_ctx *ctx = st->b->c->ctx;
+    if (st->fieldref) {
+        for (i = 0; i < st->nvals; i++) {
+            st->vals[i].v.aux |= (head ? 1 : 0) | (tail ? 2 : 0);
+        }
+        return 0;
+    }
+    if (st->has_type) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' cannot follow a type modifier", name);
+    }
+    for (i = 0; i < st->nvals; i++) {
+        struct mval *v = &st->vals[i];
+        if (head && !(v->n && v->w[0] == W_STAR)) {
+            if (mval_put(ctx, v, 0, 0) < 0) {
+                return nomem(st);
+            }
+            memmove(v->b + 1, v->b, v->n - 1);
+            memmove(v->w + 1, v->w, v->n - 1);
+            v->b[0] = '*';
+            v->w[0] = W_STAR;
+        }
+        if (tail && !(v->n && v->w[v->n - 1] == W_STAR)) {
+            if (mval_put(ctx, v, '*', W_STAR) < 0) {
+                return nomem(st);
+            }
+        }
+    }
+    st->wrap_set = true;
+    return 0;
+}
+
+static int mod_contains_setup(struct mod_state *st)
+{
+    return wrap(st, true, true, "contains");
+}
+
+static int mod_startswith_setup(struct mod_state *st)
+{
+    return wrap(st, false, true, "startswith");
+}
+
+static int mod_endswith_setup(struct mod_state *st)
+{
+    return wrap(st, true, false, "endswith");
+}
+
+static int mod_all_setup(struct mod_state *st)
+{
+    st->item_flags |= SIG_I_ALL;
+    return 0;
+}
+
+static int mod_cased_setup(struct mod_state *st)
+{
+    st->cased = true;
+    return 0;
+}
+
+static int mod_neq_setup(struct mod_state *st)
+{
+    st->item_flags |= SIG_I_NEQ;
+    return 0;
+}
+
+static int set_type(struct mod_state *st, const struct sigma_modifier *row)
+{
+    size_t i;
+    if (st->has_type) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' cannot follow another type modifier",
+                          row->name);
+    }
+    st->has_type = true;
+    st->type = row;
+    for (i = 0; i < st->nvals; i++) {
+        st->vals[i].typed = true;
+        st->vals[i].v.mod = row;
+    }
+    return 0;
+}
+
+extern const struct sigma_modifier sigma_modifiers[];
+static const struct sigma_modifier *row_named(const char *name)
+{
+    return sigma_modifier_find(name, strlen(name));
+}
+
+static int mod_exists_setup(struct mod_state *st)
+{
+    size_t i;
+    if (set_type(st, row_named("exists")) < 0) {
+        return -1;
+    }
+    for (i = 0; i < st->nvals; i++) {
+        struct mval *v = &st->vals[i];
+        if (v->n == 4 && rh_ascii_casecmp((const char *)v->b, 4, "true", 4) == 0) {
+            v->v.num = 1;
+        } else if (v->n == 5 && rh_ascii_casecmp((const char *)v->b, 5, "false", 5) == 0) {
+            v->v.num = 0;
+        } else {
+            return sigma_fail(st->b, st->at, RH_ERR_RULE, "'exists' needs true or false");
+        }
+    }
+    return 0;
+}
+
+static bool mod_exists_match(const struct sig_value *v, struct sigma_mctx *m,
+                             const struct sig_fieldval *fv)
+{
+    (void)m;
+    return (fv->f != NULL) == (v->num != 0);
+}
+
+/* ---- windash -------------------------------------------------------------------------------- */
+
+static bool is_word(const struct mval *v, size_t i)
+{
+    uint8_t c;
+    if (v->w[i] != W_LIT) {
+        return false;
+    }
+    c = v->b[i];
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c >= 0x80;
+}
+
+#define WINDASH_MAX_POS 5
+
+static int mod_windash_setup(struct mod_state *st)
+{
+    static const char *const dashes[5] = {"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"};
+    struct mval *nv = NULL;
+    size_t i, nn = 0, total = 0;
+    rh_ctx *ctx = st->b->c->ctx;
+    if (st->has_type) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'windash' cannot follow a type modifier");
+    }
+    /* pySigma: every '-' or '/' matched by \B[-/]\b is replaced by each of the five dashes,
+     * all combinations (spec: "all possible permutations"). */
+    for (i = 0; i < st->nvals; i++) {
+        struct mval *v = &st->vals[i];
+        size_t j, k = 0, comb = 1;
+        for (j = 0; j < v->n; j++) {
+            if (v->w[j] == W_LIT && (v->b[j] == '-' || v->b[j] == '/') &&
+                (j == 0 || !is_word(v, j - 1)) && j + 1 < v->n && is_word(v, j + 1)) {
+                k++;
+            }
+        }
+        if (k > WINDASH_MAX_POS) {
+            return sigma_fail(st->b, st->at, RH_ERR_LIMIT,
+                              "'windash' value has more than %d dashes", WINDASH_MAX_POS);
+        }
+        for (j = 0; j < k; j++) {
+            comb *= 5;
+        }
+        total += comb;
+    }
+    nv = st_new_vals(st, total);
+    if (!nv) {
+        return -1;
+    }
+    for (i = 0; i < st->nvals; i++) {
+        struct mval *v = &st->vals[i];
+        size_t pos[WINDASH_MAX_POS], k = 0, j, comb = 1, c;
+        for (j = 0; j < v->n; j++) {
+            if (v->w[j] == W_LIT && (v->b[j] == '-' || v->b[j] == '/') &&
+                (j == 0 || !is_word(v, j - 1)) && j + 1 < v->n && is_word(v, j + 1)) {
+                pos[k++] = j;
+            }
+        }
+        for (j = 0; j < k; j++) {
+            comb *= 5;
+        }
+        for (c = 0; c < comb; c++) {
+            struct mval *o = &nv[nn++];
+            size_t sel = c, p = 0;
+            for (j = 0; j < v->n; j++) {
+                if (p < k && pos[p] == j) {
+                    const char *d = dashes[sel % 5];
+                    sel /= 5;
+                    p++;
+                    if (mval_put_bytes(ctx, o, (const uint8_t *)d, strlen(d)) < 0) {
+                        st_replace_vals(st, nv, nn);
+                        return nomem(st);
+                    }
+                } else if (mval_put(ctx, o, v->b[j], v->w[j]) < 0) {
+                    st_replace_vals(st, nv, nn);
+                    return nomem(st);
+                }
+            }
+        }
+    }
+    st_replace_vals(st, nv, nn);
+    return 0;
+}
+
+/* ---- encodings --------------------------------------------------------------------------------
+ */
+
+static int no_wildcards(struct mod_state *st, const struct mval *v, const char *name)
+{
+    size_t i;
+    for (i = 0; i < v->n; i++) {
+        if (v->w[i] != W_LIT) {
+            return sigma_fail(st->b, st->at, RH_ERR_RULE,
+                              "'%s' cannot encode a value with wildcards", name);
+        }
+    }
+    return 0;
+}
+
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static int b64_encode(rh_ctx *ctx, struct mval *out, const uint8_t *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i + 2 < n; i += 3) {
+        uint32_t x = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8) | p[i + 2];
+        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63],
+                        (uint8_t)b64chars[(x >> 6) & 63], (uint8_t)b64chars[x & 63]};
+        if (mval_put_bytes(ctx, out, q, 4) < 0) {
+            return -1;
+        }
+    }
+    if (n - i == 1) {
+        uint32_t x = (uint32_t)p[i] << 16;
+        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63], '=',
+                        '='};
+        return mval_put_bytes(ctx, out, q, 4);
+    }
+    if (n - i == 2) {
+        uint32_t x = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8);
+        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63],
+                        (uint8_t)b64chars[(x >> 6) & 63], '='};
+        return mval_put_bytes(ctx, out, q, 4);
+    }
+    return 0;
+}
+
+static int mod_base64_setup(struct mod_state *st)
+{
+    size_t i;
+    struct mval *nv;
+    if (st->has_type || st->wrap_set) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE,
+                          "'base64' must come before contains/startswith/endswith");
+    }
+    for (i = 0; i < st->nvals; i++) {
+        if (no_wildcards(st, &st->vals[i], "base64") < 0) {
+            return -1;
+        }
+    }
+    nv = st_new_vals(st, st->nvals);
+    if (!nv) {
+        return -1;
+    }
+    for (i = 0; i < st->nvals; i++) {
+        if (b64_encode(st->b->c->ctx, &nv[i], st->vals[i].b, st->vals[i].n) < 0) {
+            st_replace_vals(st, nv, st->nvals);
+            return nomem(st);
+        }
+    }
+    st_replace_vals(st, nv, st->nvals);
+    return 0;
+}
+
+static int mod_base64offset_setup(struct mod_state *st)
+{
+    static const size_t start_off[3] = {0, 2, 3};
+    static const size_t end_cut[3] = {0, 3, 2}; /* pySigma end offsets (None, -3, -2) */
+    size_t i, k;
+    struct mval *nv;
+    rh_ctx *ctx = st->b->c->ctx;
+    if (st->has_type || st->wrap_set) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE,
+                          "'base64offset' must come before contains/startswith/endswith");
+    }
+    for (i = 0; i < st->nvals; i++) {
+        if (no_wildcards(st, &st->vals[i], "base64offset") < 0) {
+            return -1;
+        }
+    }
+    nv = st_new_vals(st, st->nvals * 3);
+    if (!nv) {
+        return -1;
+    }
+    for (i = 0; i < st->nvals; i++) {
+        struct mval *v = &st->vals[i];
+        for (k = 0; k < 3; k++) {
+            struct mval tmp = {0};
+            struct mval *o = &nv[i * 3 + k];
+            size_t s, e, cut;
+            uint8_t *in = rh_malloc(ctx, v->n + 3);
+            if (!in) {
+                st_replace_vals(st, nv, st->nvals * 3);
+                return nomem(st);
+            }
+            memset(in, ' ', k);
+            if (v->n) {
+                memcpy(in + k, v->b, v->n);
+            }
+            if (b64_encode(ctx, &tmp, in, v->n + k) < 0) {
+                rh_free(ctx, in);
+                sigma_mval_free(ctx, &tmp);
+                st_replace_vals(st, nv, st->nvals * 3);
+                return nomem(st);
+            }
+            rh_free(ctx, in);
+            cut = end_cut[(v->n + k) % 3];
+            s = start_off[k];
+            e = tmp.n > cut ? tmp.n - cut : 0;
+            if (s < e && mval_put_bytes(ctx, o, tmp.b + s, e - s) < 0) {
+                sigma_mval_free(ctx, &tmp);
+                st_replace_vals(st, nv, st->nvals * 3);
+                return nomem(st);
+            }
+            sigma_mval_free(ctx, &tmp);
+        }
+    }
+    st_replace_vals(st, nv, st->nvals * 3);
+    return 0;
+}
+
+/* mode: 0 LE, 1 BE, 2 LE with BOM */
+static int utf16_convert(struct mod_state *st, int mode, const char *name)
+{
+    size_t i;
+    struct mval *nv;
+    rh_ctx *ctx = st->b->c->ctx;
+    if (st->has_type) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' cannot follow a type modifier", name);
+    }
+    nv = st_new_vals(st, st->nvals);
+    if (!nv) {
+        return -1;
+    }
+    for (i = 0; i < st->nvals; i++) {
+        struct mval *v = &st->vals[i], *o = &nv[i];
+        size_t j = 0;
+        int r = 0;
+        if (mode == 2) {
+            r = mval_put(ctx, o, 0xFF, W_LIT) | mval_put(ctx, o, 0xFE, W_LIT);
+        }
+        while (r == 0 && j < v->n) {
+            uint32_t cp, units[2];
+            size_t l, u, nu;
+            if (v->w[j] != W_LIT) {
+                r = mval_put(ctx, o, v->b[j], v->w[j]);
+                j++;
+                continue;
+            }
+            l = rh_utf8_decode((const char *)v->b + j, v->n - j, &cp);
+            j += l;
+            if (cp >= 0x10000) {
+                cp -= 0x10000;
+                units[0] = 0xD800 | (cp >> 10);
+                units[1] = 0xDC00 | (cp & 0x3FF);
+                nu = 2;
+            } else {
+                units[0] = cp;
+                nu = 1;
+            }
+            for (u = 0; u < nu && r == 0; u++) {
+                uint8_t lo = (uint8_t)(units[u] & 0xFF), hi = (uint8_t)(units[u] >> 8);
+                if (mode == 1) {
+                    r = mval_put(ctx, o, hi, W_LIT) | mval_put(ctx, o, lo, W_LIT);
+                } else {
+                    r = mval_put(ctx, o, lo, W_LIT) | mval_put(ctx, o, hi, W_LIT);
+                }
+            }
+        }
+        if (r < 0) {
+            st_replace_vals(st, nv, st->nvals);
+            return nomem(st);
+        }
+    }
+    st_replace_vals(st, nv, st->nvals);
+    return 0;
+}
+
+static int mod_utf16le_setup(struct mod_state *st)
+{
+    return utf16_convert(st, 0, "utf16le");
+}
+
+static int mod_utf16be_setup(struct mod_state *st)
+{
+    return utf16_convert(st, 1, "utf16be");
+}
+
+static int mod_utf16_setup(struct mod_state *st)
+{
+    return utf16_convert(st, 2, "utf16");
+}
+
+/* ---- regular expressions -------------------------------------------------------------------- */
+
+static int mod_re_setup(struct mod_state *st)
+{
+    if (st->wrap_set) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE,
+                          "'re' cannot follow contains/startswith/endswith");
+    }
+    st->after_re = true;
+    /* The value is the raw pattern: undo wildcard parsing by re-reading the text. */
+    return set_type(st, row_named("re"));
+}
+
+static int re_flag(struct mod_state *st, uint32_t flag, const char *name)
+{
+    if (!st->after_re) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' is only valid after 're'", name);
+    }
+    st->re_flags |= flag;
+    return 0;
+}
+
+static int mod_re_i_setup(struct mod_state *st)
+{
+    return re_flag(st, PCRE2_CASELESS, "i");
+}
+
+static int mod_re_m_setup(struct mod_state *st)
+{
+    return re_flag(st, PCRE2_MULTILINE, "m");
+}
+
+static int mod_re_s_setup(struct mod_state *st)
+{
+    return re_flag(st, PCRE2_DOTALL, "s");
+}
+
+static int mod_re_finish(struct mod_state *st, struct mval *v)
+{
+    int errcode = 0;
+    PCRE2_SIZE erroff = 0;
+    pcre2_code *code;
+    uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | st->re_flags;
+    if (st->cased) {
+        opts &= ~(uint32_t)PCRE2_CASELESS;
+    }
+    code = pcre2_compile((PCRE2_SPTR)v->b, v->n, opts, &errcode, &erroff, NULL);
+    if (!code) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "bad regular expression at offset %zu: %s",
+                          (size_t)erroff, (const char *)msg);
+    }
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* optional: falls back to interpreter */
+    v->v.data = code;
+    return 0;
+}
+
+static bool mod_re_match(const struct sig_value *v, struct sigma_mctx *m,
+                         const struct sig_fieldval *fv)
+{
+    int rc;
+    if (!fv->f) {
+        return false;
+    }
+    rc = pcre2_match((const pcre2_code *)v->data, (PCRE2_SPTR)fv->f->value, fv->f->value_len, 0, 0,
+                     m->m->md, m->m->mctx);
+    return rc >= 0;
+}
+
+static void mod_re_free(struct sig_value *v)
+{
+    pcre2_code_free((pcre2_code *)v->data);
+    v->data = NULL;
+}
+
+/* ---- numbers and time parts ----------------------------------------------------------------- */
+
+enum { NUM_EQ = 0, NUM_LT, NUM_LTE, NUM_GT, NUM_GTE };
+enum { TP_NONE = 0, TP_MINUTE, TP_HOUR, TP_DAY, TP_WEEK, TP_MONTH, TP_YEAR };
+
+static int num_setup(struct mod_state *st, int op, int tpart, const char *name)
+{
+    size_t i;
+    if (st->has_type && !(st->type && st->type->match == row_named("gt")->match)) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' cannot follow another type modifier",
+                          name);
+    }
+    if (st->wrap_set) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' cannot follow string modifiers", name);
+    }
+    st->has_type = true;
+    st->type = row_named(name);
+    for (i = 0; i < st->nvals; i++) {
+        st->vals[i].typed = true;
+        st->vals[i].v.mod = st->type;
+        if (op != NUM_EQ) {
+            st->vals[i].v.aux = (st->vals[i].v.aux & ~0xF) | op;
+        }
+        if (tpart) {
+            st->vals[i].v.aux = (st->vals[i].v.aux & 0xF) | (tpart << 4);
+        }
+    }
+    return 0;
+}
+
+static int mod_lt_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_LT, 0, "lt");
+}
+static int mod_lte_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_LTE, 0, "lte");
+}
+static int mod_gt_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_GT, 0, "gt");
+}
+static int mod_gte_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_GTE, 0, "gte");
+}
+static int mod_minute_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_EQ, TP_MINUTE, "minute");
+}
+static int mod_hour_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_EQ, TP_HOUR, "hour");
+}
+static int mod_day_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_EQ, TP_DAY, "day");
+}
+static int mod_week_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_EQ, TP_WEEK, "week");
+}
+static int mod_month_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_EQ, TP_MONTH, "month");
+}
+static int mod_year_setup(struct mod_state *st)
+{
+    return num_setup(st, NUM_EQ, TP_YEAR, "year");
+}
+
+/* Parse a whole decimal, hex (0x) or floating number; false if anything else. */
+static bool parse_number(const char *s, size_t n, double *out)
+{
+    char buf[64], *end;
+    size_t i = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) {
+        n--;
+    }
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) {
+        i++;
+    }
+    if (i >= n || n - i >= sizeof(buf)) {
+        return false;
+    }
+    memcpy(buf, s + i, n - i);
+    buf[n - i] = '\0';
+    if ((buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))) {
+        unsigned long long u = strtoull(buf, &end, 16);
+        *out = (double)u;
+    } else {
+        *out = strtod(buf, &end);
+    }
+    return end != buf && *end == '\0' && !isnan(*out);
+}
+
+static int mod_num_finish(struct mod_state *st, struct mval *v)
+{
+    double d;
+    if (!parse_number((const char *)v->b, v->n, &d)) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' needs a number, not '%.*s'",
+                          st->type->name, (int)(v->n > 40 ? 40 : v->n), (const char *)v->b);
+    }
+    v->v.fnum = d;
+    v->v.num = (int64_t)d;
+    return 0;
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    {
+        const int64_t era = (y >= 0 ? y : y - 399) / 400;
+        const unsigned yoe = (unsigned)(y - era * 400);
+        const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + (int64_t)doe - 719468;
+    }
+}
+
+static int iso_week(int64_t y, unsigned m, unsigned d)
+{
+    int64_t days = days_from_civil(y, m, d);
+    int wd = (int)(((days % 7) + 7 + 3) % 7); /* 0 = Monday (1970-01-01 was a Thursday) */
+    int64_t thursday = days - wd + 3;
+    int64_t ty = y;
+    if (thursday < days_from_civil(y, 1, 1)) {
+        ty = y - 1;
+    } else if (thursday >= days_from_civil(y + 1, 1, 1)) {
+        ty = y + 1;
+    }
+    return (int)((thursday - days_from_civil(ty, 1, 1)) / 7 + 1);
+}
+
+/* Time parts from "YYYY-MM-DD[T ]HH:MM[:SS...]" or a FILETIME. */
+static bool time_part(const rh_event_field *f, int tp, double *out)
+{
+    int64_t y;
+    unsigned mo, d, h = 0, mi = 0;
+    const char *s = f->value;
+    if (f->type == RH_FIELD_TIME && f->num) {
+        uint64_t secs = f->num / 10000000ull;
+        int64_t days = (int64_t)(secs / 86400) - 134774; /* 1601 -> 1970 */
+        uint64_t rem = secs % 86400;
+        int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+        unsigned doe = (unsigned)(z - era * 146097);
+        unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        unsigned mp = (5 * doy + 2) / 153;
+        d = doy - (153 * mp + 2) / 5 + 1;
+        mo = mp < 10 ? mp + 3 : mp - 9;
+        y = (int64_t)yoe + era * 400 + (mo <= 2);
+        h = (unsigned)(rem / 3600);
+        mi = (unsigned)(rem / 60 % 60);
+    } else {
+        if (f->value_len < 10 || s[4] != '-' || s[7] != '-') {
+            return false;
+        }
+        y = strtol(s, NULL, 10);
+        mo = (unsigned)strtoul(s + 5, NULL, 10);
+        d = (unsigned)strtoul(s + 8, NULL, 10);
+        if (f->value_len >= 16 && (s[10] == 'T' || s[10] == ' ') && s[13] == ':') {
+            h = (unsigned)strtoul(s + 11, NULL, 10);
+            mi = (unsigned)strtoul(s + 14, NULL, 10);
+        } else if (tp == TP_HOUR || tp == TP_MINUTE) {
+            return false;
+        }
+        if (mo < 1 || mo > 12 || d < 1 || d > 31) {
+            return false;
+        }
+    }
+    switch (tp) {
+    case TP_MINUTE:
+        *out = mi;
+        break;
+    case TP_HOUR:
+        *out = h;
+        break;
+    case TP_DAY:
+        *out = d;
+        break;
+    case TP_WEEK:
+        *out = iso_week(y, mo, d);
+        break;
+    case TP_MONTH:
+        *out = mo;
+        break;
+    default:
+        *out = (double)y;
+        break;
+    }
+    return true;
+}
+
+static bool mod_num_match(const struct sig_value *v, struct sigma_mctx *m,
+                          const struct sig_fieldval *fv)
+{
+    double x;
+    int tp = v->aux >> 4;
+    (void)m;
+    if (!fv->f) {
+        return false;
+    }
+    if (tp) {
+        if (!time_part(fv->f, tp, &x)) {
+            return false;
+        }
+    } else if (fv->f->type == RH_FIELD_INT || fv->f->type == RH_FIELD_HEX ||
+               fv->f->type == RH_FIELD_BOOL) {
+        x = (double)fv->f->num;
+    } else if (!parse_number(fv->f->value, fv->f->value_len, &x)) {
+        return false;
+    }
+    switch (v->aux & 0xF) {
+    case NUM_LT:
+        return x < v->fnum;
+    case NUM_LTE:
+        return x <= v->fnum;
+    case NUM_GT:
+        return x > v->fnum;
+    case NUM_GTE:
+        return x >= v->fnum;
+    default:
+        return x == v->fnum;
+    }
+}
+
+/* ---- cidr -------------------------------------------------------------------------------------
+ */
+
+struct cidr {
+    int family; /* 4 or 6 */
+    uint8_t addr[16];
+    unsigned bits;
+};
+
+static bool parse_ip(const char *s, size_t n, uint8_t out[16], int *family)
+{
+    char buf[64];
+    if (n == 0 || n >= sizeof(buf)) {
+        return false;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (buf[0] == '[' && buf[n - 1] == ']') {
+        memmove(buf, buf + 1, n - 2);
+        buf[n - 2] = '\0';
+    }
+    {
+        char *pct = strchr(buf, '%'); /* IPv6 zone id */
+        if (pct) {
+            *pct = '\0';
+        }
+    }
+    if (inet_pton(AF_INET, buf, out) == 1) {
+        *family = 4;
+        return true;
+    }
+    if (inet_pton(AF_INET6, buf, out) == 1) {
+        *family = 6;
+        return true;
+    }
+    return false;
+}
+
+static int mod_cidr_setup(struct mod_state *st)
+{
+    if (st->wrap_set) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'cidr' cannot follow string modifiers");
+    }
+    return set_type(st, row_named("cidr"));
+}
+
+static int mod_cidr_finish(struct mod_state *st, struct mval *v)
+{
+    struct cidr *c = sigma_arena_alloc(st->b->a, sizeof(*c));
+    const char *s = (const char *)v->b;
+    size_t slash;
+    char *end;
+    unsigned long bits;
+    if (!c) {
+        return nomem(st);
+    }
+    for (slash = 0; slash < v->n && s[slash] != '/'; slash++) {
+    }
+    if (!parse_ip(s, slash, c->addr, &c->family)) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'cidr' needs a network, not '%.*s'",
+                          (int)(v->n > 60 ? 60 : v->n), s);
+    }
+    if (slash < v->n) {
+        char nb[8];
+        size_t l = v->n - slash - 1;
+        if (l == 0 || l >= sizeof(nb)) {
+            return sigma_fail(st->b, st->at, RH_ERR_RULE, "'cidr' has a bad prefix length");
+        }
+        memcpy(nb, s + slash + 1, l);
+        nb[l] = '\0';
+        bits = strtoul(nb, &end, 10);
+        if (*end || bits > (c->family == 4 ? 32u : 128u)) {
+            return sigma_fail(st->b, st->at, RH_ERR_RULE, "'cidr' has a bad prefix length");
+        }
+    } else {
+        bits = c->family == 4 ? 32 : 128;
+    }
+    c->bits = (unsigned)bits;
+    v->v.data = c;
+    return 0;
+}
+
+static bool mod_cidr_match(const struct sig_value *v, struct sigma_mctx *m,
+                           const struct sig_fieldval *fv)
+{
+    const struct cidr *c = v->data;
+    uint8_t a[16];
+    int fam;
+    unsigned full, rest;
+    (void)m;
+    if (!fv->f || !parse_ip(fv->f->value, fv->f->value_len, a, &fam) || fam != c->family) {
+        return false;
+    }
+    full = c->bits / 8;
+    rest = c->bits % 8;
+    if (memcmp(a, c->addr, full) != 0) {
+        return false;
+    }
+    if (rest) {
+        uint8_t mask = (uint8_t)(0xFF << (8 - rest));
+        return (a[full] & mask) == (c->addr[full] & mask);
+    }
+    return true;
+}
+
+/* ---- expand ------------------------------------------------------------------------------------
+ */
+
+#define EXPAND_MAX 4096
+
+static int mod_expand_setup(struct mod_state *st)
+{
+    const rh_sigma_config *cfg = st->b->c->cfg;
+    struct mval *nv;
+    size_t i, nn = 0, capn = 0;
+    rh_ctx *ctx = st->b->c->ctx;
+    if (st->has_type) {
+        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'expand' cannot follow a type modifier");
+    }
+    nv = NULL;
+    for (i = 0; i < st->nvals; i++) {
+        struct mval *v = &st->vals[i];
+        /* Split into literal pieces and placeholders, then take the cartesian product. */
+        const struct sigma_placeholder *ph[16];
+        size_t phpos[16][2], nph = 0, j, comb = 1, c;
+        for (j = 0; j < v->n; j++) {
+            if (v->w[j] == W_LIT && v->b[j] == '%') {
+                size_t k = j + 1;
+                while (k < v->n && v->w[k] == W_LIT && v->b[k] != '%') {
+                    k++;
+                }
+                if (k < v->n && v->b[k] == '%' && k > j + 1) {
+                    if (nph == 16) {
+                        rh_free(ctx, nv);
+                        return sigma_fail(st->b, st->at, RH_ERR_LIMIT, "too many placeholders");
+                    }
+                    ph[nph] = sigma_config_placeholder(cfg, (const char *)v->b + j + 1, k - j - 1);
+                    if (!ph[nph] || ph[nph]->n == 0) {
+                        int r = sigma_fail(st->b, st->at, RH_ERR_UNSUPPORTED,
+                                           "unresolved placeholder %%%.*s%% (define it under "
+                                           "'placeholders:' in a config)",
+                                           (int)(k - j - 1), (const char *)v->b + j + 1);
+                        for (c = 0; c < nn; c++) {
+                            sigma_mval_free(ctx, &nv[c]);
+                        }
+                        rh_free(ctx, nv);
+                        return r;
+                    }
+                    phpos[nph][0] = j;
+                    phpos[nph][1] = k;
+                    if (comb > EXPAND_MAX / ph[nph]->n) {
+                        for (c = 0; c < nn; c++) {
+                            sigma_mval_free(ctx, &nv[c]);
+                        }
+                        rh_free(ctx, nv);
+                        return sigma_fail(st->b, st->at, RH_ERR_LIMIT,
+                                          "placeholder expansion too large");
+                    }
+                    comb *= ph[nph]->n;
+                    nph++;
+                    j = k;
+                }
+            }
+        }
+        if (nn + comb > capn) {
+            size_t ncap = (nn + comb) * 2;
+            struct mval *t = rh_realloc(ctx, nv, ncap * sizeof(*t));
+            if (!t) {
+                for (c = 0; c < nn; c++) {
+                    sigma_mval_free(ctx, &nv[c]);
+                }
+                rh_free(ctx, nv);
+                return nomem(st);
+            }
+            memset(t + nn, 0, (ncap - nn) * sizeof(*t));
+            nv = t;
+            capn = ncap;
+        }
+        for (c = 0; c < comb; c++) {
+            struct mval *o = &nv[nn++];
+            size_t sel = c, p = 0;
+            for (j = 0; j < v->n; j++) {
+                if (p < nph && phpos[p][0] == j) {
+                    const char *val = ph[p]->values[sel % ph[p]->n];
+                    sel /= ph[p]->n;
+                    if (sigma_mval_from_text(st, o, val, strlen(val), true) < 0) {
+                        st_replace_vals(st, nv, nn);
+                        return -1;
+                    }
+                    j = phpos[p][1];
+                    p++;
+                } else if (mval_put(ctx, o, v->b[j], v->w[j]) < 0) {
+                    st_replace_vals(st, nv, nn);
+                    return nomem(st);
+                }
+            }
+        }
+    }
+    st_replace_vals(st, nv, nn);
+    return 0;
+}
+
+/* ---- fieldref ----------------------------------------------------------------------------------
+ */
+
+static int mod_fieldref_setup(struct mod_state *st)
+{
+    size_t i;
+    if (set_type(st, row_named("fieldref")) < 0) {
+        return -1;
+    }
+    st->fieldref = true;
+    for (i = 0; i < st->nvals; i++) {
+        struct mval *v = &st->vals[i];
+        v->v.fid = sigma_strtab_intern(st->b->c->ctx, &st->b->rs->fields, (const char *)v->b, v->n);
+        if (v->v.fid == UINT32_MAX) {
+            return nomem(st);
+        }
+        if (st->wrap_set) {
+            return sigma_fail(st->b, st->at, RH_ERR_RULE,
+                              "write 'fieldref' before contains/startswith/endswith");
+        }
+    }
+    return 0;
+}
+
+static int mod_fieldref_finish(struct mod_state *st, struct mval *v)
+{
+    v->v.cased = st->cased;
+    return 0;
+}
+
+static bool mod_fieldref_match(const struct sig_value *v, struct sigma_mctx *m,
+                               const struct sig_fieldval *fv)
+{
+    struct sig_fieldval other;
+    const uint8_t *a, *b;
+    size_t an, bn;
+    if (!fv->f) {
+        return false;
+    }
+    sigma_view_field(m, v->fid, &other);
+    if (!other.f) {
+        return false;
+    }
+    if (v->cased) {
+        a = (const uint8_t *)fv->f->value;
+        an = fv->f->value_len;
+        b = (const uint8_t *)other.f->value;
+        bn = other.f->value_len;
+    } else {
+        a = fv->fold;
+        an = fv->foldlen;
+        b = other.fold;
+        bn = other.foldlen;
+    }
+    switch (v->aux & 3) {
+    case 3: /* contains */
+        return bn == 0 || (an >= bn && sigma_memmem(a, an, b, bn) != NULL);
+    case 2: /* startswith */
+        return an >= bn && memcmp(a, b, bn) == 0;
+    case 1: /* endswith */
+        return an >= bn && memcmp(a + an - bn, b, bn) == 0;
+    default:
+        return an == bn && memcmp(a, b, an) == 0;
+    }
+}
+
+/* ---- the table ----------------------------------------------------------------------------------
+ */
+
+const struct sigma_modifier sigma_modifiers[] = {
+#define SIGMA_MODIFIER(name, setup, finish, match, free) {name, setup, finish, match, free},
+#include "modifiers.def"
+#undef SIGMA_MODIFIER
+};
+
+const struct sigma_modifier *sigma_modifier_find(const char *name, size_t len)
+{
+    size_t i;
+    for (i = 0; i < sizeof(sigma_modifiers) / sizeof(sigma_modifiers[0]); i++) {
+        if (strlen(sigma_modifiers[i].name) == len &&
+            memcmp(sigma_modifiers[i].name, name, len) == 0) {
+            return &sigma_modifiers[i];
+        }
+    }
+    return NULL;
+}
