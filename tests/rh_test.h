@@ -112,4 +112,27 @@ static inline const char *rh_test_shared_data(void)
 
 #define RH_SKIP_CODE 77
 
+/* Read a whole file with stdio (tests only). Returns 0 on success; *out from malloc. */
+static inline int rh_read_file_for_test(rh_ctx *ctx, const char *path, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+    (void)ctx;
+    if (!f) {
+        return -1;
+    }
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    *out = malloc(n > 0 ? (size_t)n : 1);
+    if (!*out || (n > 0 && fread(*out, 1, (size_t)n, f) != (size_t)n)) {
+        fclose(f);
+        free(*out);
+        return -1;
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return 0;
+}
+
 #endif

@@ -114,8 +114,8 @@ static rh_status scan(struct regf_tree *t, struct cand **c, size_t *n, size_t *c
     }
     /* Remnant data after the last hive bin (stale bins, RemnantsHive): old cell headers
      * followed by key or value records. */
-    for (off = (uint32_t)((t->bins_len + 7) & ~(size_t)7); st == RH_OK && off + 8 < t->bins_total;
-         off += 8) {
+    for (off = (uint32_t)(((t->bins_len + 3) & ~(size_t)3) - t->cell_hdr);
+         st == RH_OK && off + 8 < t->bins_total; off += 4) {
         const uint8_t *p;
         size_t len;
         int kind;

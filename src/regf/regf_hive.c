@@ -468,8 +468,9 @@ rh_status rh_key_get_info(const rh_hive *h, rh_key key, rh_key_info *out)
         uint32_t maxname = rh_le32(nk + NK_MAXNAME);
         out->last_write = rh_le64(nk + NK_LASTWRITE);
         out->nk_flags = rh_le16(nk + NK_FLAGS);
-        out->virt_flags = (uint8_t)((maxname >> 16) & 0x0F);
-        out->user_flags = (uint8_t)((maxname >> 20) & 0x0F);
+        /* Vista+ split field: bits 16-19 user (Wow64) flags, 20-23 virtualisation control. */
+        out->user_flags = (uint8_t)((maxname >> 16) & 0x0F);
+        out->virt_flags = (uint8_t)((maxname >> 20) & 0x0F);
         out->layered = nk[NK_ACCESS + 1];
     }
     return RH_OK;

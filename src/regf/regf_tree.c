@@ -95,12 +95,20 @@ bool regf_cell_naive(const struct regf_tree *t, uint32_t off, const uint8_t **p,
     }
     /* Deleted structures may start inside a coalesced free cell, where no cell start was
      * recorded: read the old cell header in place if it is sane. */
-    if (off == REGF_NIL || (off & 7) != 0 || (size_t)off + 8 > t->bins_total) {
+    if (off == REGF_NIL || (off & 3) != 0 || (size_t)off + 8 > t->bins_total) {
         return false;
     }
     size = (int32_t)rh_le32(t->bins + off);
     abs = size < 0 ? (uint32_t)(-(int64_t)size) : (uint32_t)size;
-    if (abs < 8 || abs % 8 != 0 || abs > (10u << 20) || !rh_fits(t->bins_total, off, abs)) {
+    if ((size_t)off + t->cell_hdr >= t->bins_len) {
+        /* Remnant data after the last hive bin: old headers are often zeroed, so the record
+         * is bounded by the data that is there (at most 64 KiB). */
+        size_t left = t->bins_total - off;
+        if (abs < 8 || abs % 8 != 0 || abs > left) {
+            abs = (uint32_t)(left < 65536 ? left : 65536);
+        }
+    } else if ((off & 7) != 0 || abs < 8 || abs % 8 != 0 || abs > (10u << 20) ||
+               !rh_fits(t->bins_total, off, abs)) {
         return false;
     }
     *p = t->bins + off + t->cell_hdr;
