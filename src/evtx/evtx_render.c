@@ -121,6 +121,10 @@ static const struct bx_node *sole_array(const struct bx_node *el)
     return NULL;
 }
 
+static bool has_child_elem(const struct bx_node *el);
+static rh_status xml_node(struct evtx_chunk *ch, const struct bx_node *n, rh_buf *out,
+                          unsigned depth);
+
 /* ---- rh_event ------------------------------------------------------------------------- */
 
 static const char *arena_text(struct evtx_batch *b, const rh_buf *t)
@@ -194,6 +198,18 @@ static bool field_from_elem(struct evtx_chunk *ch, const char *name, size_t name
         ft = bxv_field_type(el->child->val.type, el->child->val.data, el->child->val.size, &num);
     }
     rh_buf_reset(&ch->tmp2);
+    if (has_child_elem(el)) {
+        /* Nested BinXML (a BinXml substitution): the value is the XML of the children. */
+        const struct bx_node *c;
+        rh_buf_reset(&ch->out);
+        for (c = el->child; c; c = c->next) {
+            if (xml_node(ch, c, &ch->out, 1) != RH_OK) {
+                return false;
+            }
+        }
+        return add_field(ch, name, name_len, ch->out.data ? ch->out.data : "", ch->out.len,
+                         RH_FIELD_STRING, 0, b);
+    }
     if (evtx_node_text(el, &ch->tmp2) != RH_OK) {
         return false;
     }

@@ -86,7 +86,8 @@ static void mutate(uint8_t *p, size_t *len)
     size_t used = *len, i, n;
     /* Aim at the used part of the first chunk: header, string/template tables, records. */
     if (used > 4096 + 512) {
-        uint32_t free_off = p[4096 + 0x30] | (p[4096 + 0x31] << 8) | ((uint32_t)p[4096 + 0x32] << 16);
+        uint32_t free_off =
+            p[4096 + 0x30] | (p[4096 + 0x31] << 8) | ((uint32_t)p[4096 + 0x32] << 16);
         size_t lim = 4096 + (free_off > 512 && free_off <= 65536 ? free_off : 65536);
         used = lim < used ? lim : used;
     }
@@ -98,8 +99,9 @@ static void mutate(uint8_t *p, size_t *len)
         }
         break;
     case 1: { /* interesting 32-bit values */
-        static const uint32_t vals[] = {0, 1, 0x7F, 0x80, 0xFF, 0xFFFF, 0x10000, 0x7FFFFFFF,
-                                        0x80000000u, 0xFFFFFFFFu, 0x200, 0xFFF8};
+        static const uint32_t vals[] = {0,           1,           0x7F,    0x80,
+                                        0xFF,        0xFFFF,      0x10000, 0x7FFFFFFF,
+                                        0x80000000u, 0xFFFFFFFFu, 0x200,   0xFFF8};
         size_t off = rnd() % (used > 4 ? used - 4 : 1);
         uint32_t v = vals[rnd() % (sizeof(vals) / sizeof(vals[0]))];
         if (off + 4 <= *len) {
