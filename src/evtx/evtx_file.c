@@ -128,6 +128,18 @@ static rh_status evtx_new(rh_ctx *ctx, const char *name, rh_evtx **out)
     return RH_OK;
 }
 
+/* Finish an open: on failure close the reader and leave *out NULL. */
+static rh_status open_done(rh_evtx *e, rh_status s, rh_evtx **out)
+{
+    if (s != RH_OK) {
+        rh_evtx_close(e);
+        *out = NULL;
+        return s;
+    }
+    *out = e;
+    return RH_OK;
+}
+
 rh_status rh_evtx_open(rh_ctx *ctx, const char *path, rh_evtx **out)
 {
     rh_evtx *e;
@@ -140,22 +152,14 @@ rh_status rh_evtx_open(rh_ctx *ctx, const char *path, rh_evtx **out)
     if (e->fd < 0 || fstat(e->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "cannot open: %s",
                  e->fd < 0 ? strerror(errno) : "not a regular file");
-        rh_evtx_close(e);
-        return RH_ERR_IO;
+        return open_done(e, RH_ERR_IO, out);
     }
     e->size = (uint64_t)st.st_size;
     if (e->size > rh_ctx_limits(ctx)->max_file_size) {
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "file larger than max_file_size");
-        rh_evtx_close(e);
-        return RH_ERR_LIMIT;
+        return open_done(e, RH_ERR_LIMIT, out);
     }
-    s = parse_header(e);
-    if (s != RH_OK) {
-        rh_evtx_close(e);
-        return s;
-    }
-    *out = e;
-    return RH_OK;
+    return open_done(e, parse_header(e), out);
 }
 
 rh_status rh_evtx_open_mem(rh_ctx *ctx, const char *name, const void *data, size_t len,
@@ -168,13 +172,7 @@ rh_status rh_evtx_open_mem(rh_ctx *ctx, const char *name, const void *data, size
     }
     e->mem = data;
     e->size = len;
-    s = parse_header(e);
-    if (s != RH_OK) {
-        rh_evtx_close(e);
-        return s;
-    }
-    *out = e;
-    return RH_OK;
+    return open_done(e, parse_header(e), out);
 }
 
 void rh_evtx_close(rh_evtx *e)
