@@ -723,11 +723,17 @@ static int str_list(rh_sigma_config *cfg, const struct ynode *n, char ***out, si
     }
     for (i = 0; i < cnt; i++) {
         const struct ynode *k = n->kind == YN_SCALAR ? n : n->kids[i];
-        if (k->kind != YN_SCALAR) {
-            return -1;
+        if (k->kind == YN_SCALAR) {
+            (*out)[i] = cdup(cfg, k->s);
         }
-        (*out)[i] = cdup(cfg, k->s);
         if (!(*out)[i]) {
+            size_t j;
+            for (j = 0; j < i; j++) {
+                rh_free(cfg->ctx, (*out)[j]);
+            }
+            rh_free(cfg->ctx, *out);
+            *out = NULL;
+            *nout = 0;
             return -1;
         }
         (*nout)++;
