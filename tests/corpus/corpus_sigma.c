@@ -423,6 +423,75 @@ static void test_load_all(rh_ctx *ctx)
     rh_sigma_compiler_destroy(c);
 }
 
+/* ---- 4. rules over hive state: one synthetic event per value (and key) --------------------------
+ */
+
+struct hive_count {
+    uint64_t values, keys, bad_root;
+    const char *root;
+};
+
+static rh_status count_hive_event(const rh_event *ev, void *user)
+{
+    struct hive_count *h = user;
+    const rh_event_field *t = rh_event_field_get(ev, "TargetObject");
+    if (ev->event_id == 13) {
+        h->values++;
+    } else {
+        h->keys++;
+    }
+    if (!(ev->flags & RH_EVENT_FROM_STATE) || !t || strncmp(t->value, h->root, strlen(h->root))) {
+        h->bad_root++;
+    }
+    return RH_OK;
+}
+
+static void test_hives(rh_ctx *ctx)
+{
+    static const char *const names[] = {"SYSTEM", "NTUSER.DAT", "SAM", "UsrClass.dat"};
+    char path[4096], *tsv;
+    size_t i;
+    snprintf(path, sizeof(path), "%s/oracle/hive-counts.tsv", shared);
+    tsv = read_text(path);
+    RH_CHECK(tsv != NULL);
+    for (i = 0; tsv && i < sizeof(names) / sizeof(names[0]); i++) {
+        char key[64], *p;
+        unsigned long long keys, values;
+        rh_hive *h = NULL;
+        rh_hive_opts ho;
+        rh_sigma_hive_opts so;
+        struct hive_count hc;
+        rh_buf root = RH_BUF_INIT(ctx);
+        snprintf(key, sizeof(key), "\n%s\t", names[i]);
+        p = strstr(tsv, key);
+        if (!p || sscanf(p + strlen(key), "%llu\t%llu", &keys, &values) != 2) {
+            continue;
+        }
+        snprintf(path, sizeof(path), "%s/hives/regipy/%s", shared, names[i]);
+        memset(&ho, 0, sizeof(ho));
+        ho.flags = RH_HIVE_NO_LOGS;
+        if (rh_hive_open(ctx, path, &ho, &h) != RH_OK) {
+            RH_CHECK(0);
+            continue;
+        }
+        RH_CHECK(rh_sigma_hive_guess_root(h, "S-1-5-21-1-2-3-1001", &root) == RH_OK);
+        memset(&so, 0, sizeof(so));
+        so.sid = "S-1-5-21-1-2-3-1001";
+        so.flags = RH_SIGMA_HIVE_KEYS;
+        memset(&hc, 0, sizeof(hc));
+        hc.root = root.data;
+        RH_CHECK(rh_sigma_hive_events(ctx, h, &so, count_hive_event, &hc) == RH_OK);
+        RH_CHECK_EQ(hc.values, values);
+        RH_CHECK_EQ(hc.keys + 1, keys); /* the root key gets no CreateKey event */
+        RH_CHECK_EQ(hc.bad_root, 0);
+        printf("hive %s: root %s, %llu value events, %llu key events\n", names[i], root.data,
+               (unsigned long long)hc.values, (unsigned long long)hc.keys);
+        rh_buf_free(&root);
+        rh_hive_close(h);
+    }
+    free(tsv);
+}
+
 int main(void)
 {
     rh_ctx *ctx = NULL;
@@ -438,6 +507,7 @@ int main(void)
     RH_CHECK(rh_ctx_create(NULL, &ctx) == RH_OK);
     test_load_all(ctx);
     test_oracle(ctx);
+    test_hives(ctx);
     snprintf(path, sizeof(path), "%s/sigma/rules", shared);
     walk(path, ".yml", index_rule, &ix);
     memset(&rs, 0, sizeof(rs));
