@@ -51,9 +51,9 @@ static void test_match(rh_kb *kb)
                  "run_hklm");
     RH_CHECK_STR(first(kb, RH_KB_HIVE_SOFTWARE, "MICROSOFT\\windows\\currentversion\\RUN", "x"),
                  "run_hklm");
-    RH_CHECK_STR(first(kb, RH_KB_HIVE_SYSTEM, "ControlSet002\\Control\\Session Manager",
-                       "BootExecute"),
-                 "bootexecute");
+    RH_CHECK_STR(
+        first(kb, RH_KB_HIVE_SYSTEM, "ControlSet002\\Control\\Session Manager", "BootExecute"),
+        "bootexecute");
     RH_CHECK_STR(first(kb, RH_KB_HIVE_SYSTEM, "ControlSet001\\Control\\Session Manager", "Other"),
                  "");
     RH_CHECK_STR(first(kb, RH_KB_HIVE_SOFTWARE,
@@ -86,9 +86,9 @@ static void test_match(rh_kb *kb)
                  "exefile_open_command");
     RH_CHECK_STR(first(kb, RH_KB_HIVE_SOFTWARE, "Classes\\txtfile\\shell\\open\\command", ""),
                  "progid_shell_open_command_hklm");
-    RH_CHECK_STR(first(kb, RH_KB_HIVE_USRCLASS, "ms-settings\\shell\\open\\command",
-                       "DelegateExecute"),
-                 "uacbypass_ms_settings");
+    RH_CHECK_STR(
+        first(kb, RH_KB_HIVE_USRCLASS, "ms-settings\\shell\\open\\command", "DelegateExecute"),
+        "uacbypass_ms_settings");
     /* "**" at any depth */
     RH_CHECK_STR(first(kb, RH_KB_HIVE_SOFTWARE,
                        "Microsoft\\Windows\\CurrentVersion\\Run\\AutorunsDisabled", "x"),
@@ -148,7 +148,8 @@ static void test_tsv(rh_ctx *ctx)
         "base_risk\tflags\twhy\n"
         "acme_agent\tT1547.001\t\tSOFTWARE\tAcme\\Agent\\Start\t*\tcmdline\tnone\t\tHigh\t"
         "absent_default,per_user\tAcme agent autostart.\n"
-        "run_hklm\tT1547.001\t\tSOFTWARE\tMicrosoft\\Windows\\CurrentVersion\\Run\t*\tcmdline\trun\t\t"
+        "run_hklm\tT1547.001\t\tSOFTWARE\tMicrosoft\\Windows\\CurrentVersion\\Run\t*"
+        "\tcmdline\trun\t\t"
         "Low\t\tOverride.\n"
         "bad_row\tX1\t\tSOFTWARE\tA\t*\tcmdline\tnone\t\tLow\t\twhy\n"
         "short\trow\n";
@@ -204,8 +205,8 @@ static void markdown(rh_kb *kb)
         const rh_kb_location *l = rh_kb_at(kb, i);
         printf("| `%s` | %s | %s | `%s` | `%s` | %s | %s | %s | %s |\n", l->id, l->technique,
                rh_kb_hive_name(l->hive), l->key_pattern, l->value_pattern,
-               rh_kb_interp_name(l->interp), rh_kb_check_name(l->check),
-               rh_risk_name(l->base_risk), l->defaults[0] ? "yes" : "");
+               rh_kb_interp_name(l->interp), rh_kb_check_name(l->check), rh_risk_name(l->base_risk),
+               l->defaults[0] ? "yes" : "");
     }
 }
 
