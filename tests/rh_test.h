@@ -13,38 +13,38 @@
 
 static int rh_test_passed, rh_test_failed;
 
-#define RH_CHECK(cond)                                                                         \
-    do {                                                                                       \
-        if (cond) {                                                                            \
-            rh_test_passed++;                                                                  \
-        } else {                                                                               \
-            rh_test_failed++;                                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);           \
-        }                                                                                      \
+#define RH_CHECK(cond)                                                                             \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            rh_test_passed++;                                                                      \
+        } else {                                                                                   \
+            rh_test_failed++;                                                                      \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
+        }                                                                                          \
     } while (0)
 
-#define RH_CHECK_EQ(a, b)                                                                      \
-    do {                                                                                       \
-        long long rh_a_ = (long long)(a), rh_b_ = (long long)(b);                              \
-        if (rh_a_ == rh_b_) {                                                                  \
-            rh_test_passed++;                                                                  \
-        } else {                                                                               \
-            rh_test_failed++;                                                                  \
-            fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", __FILE__, __LINE__, #a,  \
-                    #b, rh_a_, rh_b_);                                                         \
-        }                                                                                      \
+#define RH_CHECK_EQ(a, b)                                                                          \
+    do {                                                                                           \
+        long long rh_a_ = (long long)(a), rh_b_ = (long long)(b);                                  \
+        if (rh_a_ == rh_b_) {                                                                      \
+            rh_test_passed++;                                                                      \
+        } else {                                                                                   \
+            rh_test_failed++;                                                                      \
+            fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld\n", __FILE__, __LINE__, #a, #b,  \
+                    rh_a_, rh_b_);                                                                 \
+        }                                                                                          \
     } while (0)
 
-#define RH_CHECK_STR(a, b)                                                                     \
-    do {                                                                                       \
-        const char *rh_a_ = (a), *rh_b_ = (b);                                                 \
-        if (rh_a_ && rh_b_ && strcmp(rh_a_, rh_b_) == 0) {                                     \
-            rh_test_passed++;                                                                  \
-        } else {                                                                               \
-            rh_test_failed++;                                                                  \
-            fprintf(stderr, "%s:%d: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__, __LINE__,  \
-                    #a, #b, rh_a_ ? rh_a_ : "(null)", rh_b_ ? rh_b_ : "(null)");               \
-        }                                                                                      \
+#define RH_CHECK_STR(a, b)                                                                         \
+    do {                                                                                           \
+        const char *rh_a_ = (a), *rh_b_ = (b);                                                     \
+        if (rh_a_ && rh_b_ && strcmp(rh_a_, rh_b_) == 0) {                                         \
+            rh_test_passed++;                                                                      \
+        } else {                                                                                   \
+            rh_test_failed++;                                                                      \
+            fprintf(stderr, "%s:%d: %s == %s failed: \"%s\" != \"%s\"\n", __FILE__, __LINE__, #a,  \
+                    #b, rh_a_ ? rh_a_ : "(null)", rh_b_ ? rh_b_ : "(null)");                       \
+        }                                                                                          \
     } while (0)
 
 static inline int rh_test_summary(const char *name)

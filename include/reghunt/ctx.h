@@ -40,16 +40,16 @@ typedef void (*rh_diag_fn)(const rh_diag *diag, void *user);
  * 0 is never "unlimited".
  */
 typedef struct rh_limits {
-    uint64_t max_file_size;      /* largest input file read into memory (bytes) */
-    uint32_t max_key_depth;      /* deepest key path followed in a hive */
-    uint32_t max_keys;           /* keys per hive (live + deleted) */
-    uint32_t max_subkeys;        /* entries in one subkey list (all ri leaves together) */
-    uint32_t max_values;         /* entries in one values list */
-    uint32_t max_value_size;     /* bytes of one value's data (incl. big data) */
-    uint32_t max_name_len;       /* bytes of one key/value name on disk */
-    uint32_t max_diags;          /* anomalies reported per input before they are only counted */
-    uint32_t max_xml_depth;      /* BinXML / YAML / condition nesting */
-    uint32_t max_log_entries;    /* transaction log entries applied per log */
+    uint64_t max_file_size;   /* largest input file read into memory (bytes) */
+    uint32_t max_key_depth;   /* deepest key path followed in a hive */
+    uint32_t max_keys;        /* keys per hive (live + deleted) */
+    uint32_t max_subkeys;     /* entries in one subkey list (all ri leaves together) */
+    uint32_t max_values;      /* entries in one values list */
+    uint32_t max_value_size;  /* bytes of one value's data (incl. big data) */
+    uint32_t max_name_len;    /* bytes of one key/value name on disk */
+    uint32_t max_diags;       /* anomalies reported per input before they are only counted */
+    uint32_t max_xml_depth;   /* BinXML / YAML / condition nesting */
+    uint32_t max_log_entries; /* transaction log entries applied per log */
 } rh_limits;
 
 /** Fill *out with the default limits. */

@@ -19,12 +19,12 @@ extern "C" {
 /** Type of a field's original value (the text form in `value` is always present). */
 typedef enum rh_field_type {
     RH_FIELD_STRING = 0,
-    RH_FIELD_INT = 1,    /* value holds a decimal integer; `num` is set */
-    RH_FIELD_HEX = 2,    /* value holds 0x...; `num` is set */
-    RH_FIELD_BOOL = 3,   /* "true"/"false"; num = 0/1 */
+    RH_FIELD_INT = 1,  /* value holds a decimal integer; `num` is set */
+    RH_FIELD_HEX = 2,  /* value holds 0x...; `num` is set */
+    RH_FIELD_BOOL = 3, /* "true"/"false"; num = 0/1 */
     RH_FIELD_FLOAT = 4,
-    RH_FIELD_TIME = 5,   /* ISO 8601 text; num = FILETIME */
-    RH_FIELD_GUID = 6,   /* {UPPER-CASE} */
+    RH_FIELD_TIME = 5, /* ISO 8601 text; num = FILETIME */
+    RH_FIELD_GUID = 6, /* {UPPER-CASE} */
     RH_FIELD_SID = 7,
     RH_FIELD_BINARY = 8, /* lowercase/uppercase hex text as rendered by the source */
     RH_FIELD_NULL = 9,   /* present but empty/null */
@@ -40,7 +40,7 @@ typedef struct rh_event_field {
 } rh_event_field;
 
 /** Flags on rh_event.flags. */
-#define RH_EVENT_RECOVERED 0x1u  /* carved from unused chunk space or slack */
+#define RH_EVENT_RECOVERED  0x1u /* carved from unused chunk space or slack */
 #define RH_EVENT_FROM_STATE 0x2u /* synthesized from hive contents, not a logged event */
 
 /**
@@ -48,20 +48,20 @@ typedef struct rh_event_field {
  * next event (or the callback returns). Absent header values are NULL / 0.
  */
 typedef struct rh_event {
-    const char *provider;     /* "Microsoft-Windows-Sysmon" */
-    const char *channel;      /* "Microsoft-Windows-Sysmon/Operational" */
+    const char *provider; /* "Microsoft-Windows-Sysmon" */
+    const char *channel;  /* "Microsoft-Windows-Sysmon/Operational" */
     const char *computer;
-    const char *user_sid;     /* System/Security/@UserID or the source's user field */
+    const char *user_sid; /* System/Security/@UserID or the source's user field */
     uint32_t event_id;
     uint64_t record_id;
-    uint64_t timestamp;       /* FILETIME (UTC, 100 ns) of System/TimeCreated; 0 if unknown */
-    uint32_t process_id;      /* System/Execution/@ProcessID */
+    uint64_t timestamp;  /* FILETIME (UTC, 100 ns) of System/TimeCreated; 0 if unknown */
+    uint32_t process_id; /* System/Execution/@ProcessID */
     uint32_t thread_id;
     const rh_event_field *fields; /* EventData / UserData fields, in source order */
     size_t nfields;
-    const char *source;       /* input file (and member, for archives) */
-    uint64_t source_offset;   /* byte offset of the record in `source`, or line number for JSON */
-    uint32_t flags;           /* RH_EVENT_* */
+    const char *source;     /* input file (and member, for archives) */
+    uint64_t source_offset; /* byte offset of the record in `source`, or line number for JSON */
+    uint32_t flags;         /* RH_EVENT_* */
 } rh_event;
 
 /**

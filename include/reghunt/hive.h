@@ -36,12 +36,12 @@ typedef uint32_t rh_key;
 /** Value handle: index in the hive's value table. */
 typedef uint32_t rh_value;
 
-#define RH_KEY_NONE ((rh_key)0xFFFFFFFFu)
+#define RH_KEY_NONE   ((rh_key)0xFFFFFFFFu)
 #define RH_VALUE_NONE ((rh_value)0xFFFFFFFFu)
 
 /* Open flags (rh_hive_opts.flags). */
-#define RH_HIVE_NO_LOGS 0x1u      /* do not look for or apply transaction logs */
-#define RH_HIVE_DELETED 0x2u      /* recover deleted keys and values */
+#define RH_HIVE_NO_LOGS        0x1u /* do not look for or apply transaction logs */
+#define RH_HIVE_DELETED        0x2u /* recover deleted keys and values */
 #define RH_HIVE_NO_REPLAY_DIFF 0x4u /* apply logs but skip marking what replay changed */
 
 /** Options for rh_hive_open(). Zero-initialise, then set what you need. */
@@ -54,15 +54,15 @@ typedef struct rh_hive_opts {
 
 /** What rh_hive_open() found. Borrowed: valid until rh_hive_close(). */
 typedef struct rh_hive_info {
-    const char *path;          /* as given to rh_hive_open, or the name for rh_hive_open_mem */
+    const char *path; /* as given to rh_hive_open, or the name for rh_hive_open_mem */
     uint64_t file_size;
     /* base block */
     uint32_t seq_primary, seq_secondary;
-    uint64_t last_written;     /* FILETIME from the base block (or first hbin if untrusted) */
+    uint64_t last_written; /* FILETIME from the base block (or first hbin if untrusted) */
     uint32_t major, minor;
-    uint32_t file_type;        /* 0 primary; 1, 2, 6 logs */
-    uint32_t root_cell;        /* root cell offset, relative to 4096 */
-    uint32_t hbins_size;       /* declared in the base block */
+    uint32_t file_type;            /* 0 primary; 1, 2, 6 logs */
+    uint32_t root_cell;            /* root cell offset, relative to 4096 */
+    uint32_t hbins_size;           /* declared in the base block */
     uint32_t hbins_size_effective; /* bytes of hive bins actually found by walking the chain */
     uint32_t checksum_stored, checksum_computed;
     int checksum_ok;
@@ -77,55 +77,55 @@ typedef struct rh_hive_info {
     uint32_t log_pages_applied;   /* pages written into the in-memory image */
     uint32_t seq_after_replay;
     int base_block_from_log;
-    const char *log_status;    /* one line: what replay did or why it did not */
+    const char *log_status; /* one line: what replay did or why it did not */
     /* contents */
-    uint32_t keys, values;     /* live (allocated, reachable) incl. the root key */
+    uint32_t keys, values; /* live (allocated, reachable) incl. the root key */
     uint32_t deleted_keys, deleted_values;
     uint32_t replay_keys, replay_values; /* live keys/values new or changed by replay */
     uint32_t cells_allocated, cells_free, cells_unreferenced;
     uint32_t security_descriptors;
-    uint64_t anomalies;        /* anomalies raised while opening this hive */
+    uint64_t anomalies; /* anomalies raised while opening this hive */
 } rh_hive_info;
 
 /* Key flags (rh_key_info.flags). */
-#define RH_KEY_DELETED 0x1u       /* recovered from a free or unreferenced cell */
-#define RH_KEY_PARTIAL_PATH 0x2u  /* deleted key whose parent chain is broken */
-#define RH_KEY_FROM_REPLAY 0x4u   /* exists only after transaction-log replay */
-#define RH_KEY_CHANGED_BY_REPLAY 0x8u /* exists before replay but replay changed its values */
-#define RH_KEY_SYMLINK 0x10u      /* KEY_SYM_LINK */
-#define RH_KEY_ROOT 0x20u
+#define RH_KEY_DELETED           0x1u  /* recovered from a free or unreferenced cell */
+#define RH_KEY_PARTIAL_PATH      0x2u  /* deleted key whose parent chain is broken */
+#define RH_KEY_FROM_REPLAY       0x4u  /* exists only after transaction-log replay */
+#define RH_KEY_CHANGED_BY_REPLAY 0x8u  /* exists before replay but replay changed its values */
+#define RH_KEY_SYMLINK           0x10u /* KEY_SYM_LINK */
+#define RH_KEY_ROOT              0x20u
 
 /** A key's attributes. Borrowed name: valid until rh_hive_close(). */
 typedef struct rh_key_info {
-    const char *name;      /* UTF-8, may contain NUL and control characters; see name_len */
+    const char *name; /* UTF-8, may contain NUL and control characters; see name_len */
     size_t name_len;
-    uint64_t last_write;   /* FILETIME */
-    rh_key parent;         /* RH_KEY_NONE for the root and unassociated deleted keys */
-    uint32_t subkeys;      /* children in the key table (live + linked deleted) */
+    uint64_t last_write; /* FILETIME */
+    rh_key parent;       /* RH_KEY_NONE for the root and unassociated deleted keys */
+    uint32_t subkeys;    /* children in the key table (live + linked deleted) */
     uint32_t values;
-    uint32_t flags;        /* RH_KEY_* */
-    uint32_t cell;         /* nk cell offset (relative to 4096) */
-    uint16_t nk_flags;     /* raw nk flags */
-    uint8_t user_flags;    /* Wow64 user flags from the nk (KEY_FLAG_32BIT = 0x1) */
-    uint8_t virt_flags;    /* virtualisation control flags */
-    uint8_t layered;       /* Win10 layered-key bits (access bits byte 1) */
-    uint32_t depth;        /* 0 for the root */
+    uint32_t flags;     /* RH_KEY_* */
+    uint32_t cell;      /* nk cell offset (relative to 4096) */
+    uint16_t nk_flags;  /* raw nk flags */
+    uint8_t user_flags; /* Wow64 user flags from the nk (KEY_FLAG_32BIT = 0x1) */
+    uint8_t virt_flags; /* virtualisation control flags */
+    uint8_t layered;    /* Win10 layered-key bits (access bits byte 1) */
+    uint32_t depth;     /* 0 for the root */
 } rh_key_info;
 
 /* Value flags (rh_value_info.flags). */
-#define RH_VALUE_DELETED 0x1u     /* recovered from a free or unreferenced cell */
-#define RH_VALUE_FROM_REPLAY 0x2u /* new or changed by transaction-log replay */
-#define RH_VALUE_TOMBSTONE 0x4u   /* layered-key tombstone value (no data) */
-#define RH_VALUE_BIG_DATA 0x8u    /* data stored in a db record */
-#define RH_VALUE_INLINE 0x10u     /* data stored in the offset field */
-#define RH_VALUE_DATA_LOST 0x20u  /* data cell missing, reused or truncated */
+#define RH_VALUE_DELETED     0x1u  /* recovered from a free or unreferenced cell */
+#define RH_VALUE_FROM_REPLAY 0x2u  /* new or changed by transaction-log replay */
+#define RH_VALUE_TOMBSTONE   0x4u  /* layered-key tombstone value (no data) */
+#define RH_VALUE_BIG_DATA    0x8u  /* data stored in a db record */
+#define RH_VALUE_INLINE      0x10u /* data stored in the offset field */
+#define RH_VALUE_DATA_LOST   0x20u /* data cell missing, reused or truncated */
 
 typedef struct rh_value_info {
-    uint32_t type;         /* raw registry type; any 32-bit value is legal */
-    uint32_t data_size;    /* declared data size (without the inline bit) */
-    uint32_t flags;        /* RH_VALUE_* */
-    rh_key key;            /* owning key, RH_KEY_NONE for unassociated deleted values */
-    uint32_t cell;         /* vk cell offset (relative to 4096) */
+    uint32_t type;      /* raw registry type; any 32-bit value is legal */
+    uint32_t data_size; /* declared data size (without the inline bit) */
+    uint32_t flags;     /* RH_VALUE_* */
+    rh_key key;         /* owning key, RH_KEY_NONE for unassociated deleted values */
+    uint32_t cell;      /* vk cell offset (relative to 4096) */
 } rh_value_info;
 
 /**
@@ -233,8 +233,7 @@ RH_API rh_status rh_reg_string(const uint8_t *data, size_t len, rh_buf *out);
  * empty terminator. Returns the first non-OK status of fn, or RH_OK.
  */
 RH_API rh_status rh_reg_multi_sz(const uint8_t *data, size_t len, rh_buf *tmp,
-                                 rh_status (*fn)(const char *s, size_t n, void *user),
-                                 void *user);
+                                 rh_status (*fn)(const char *s, size_t n, void *user), void *user);
 
 /** True for the types whose data is a UTF-16LE string (SZ, EXPAND_SZ, LINK, DEVPROP string). */
 RH_API int rh_reg_type_is_string(uint32_t type);

@@ -29,7 +29,10 @@ typedef struct rh_buf {
     size_t cap_limit;
 } rh_buf;
 
-#define RH_BUF_INIT(c) {(c), NULL, 0, 0, 0}
+#define RH_BUF_INIT(c)                                                                             \
+    {                                                                                              \
+        (c), NULL, 0, 0, 0                                                                         \
+    }
 
 RH_API void rh_buf_init(rh_buf *b, rh_ctx *ctx);
 RH_API void rh_buf_free(rh_buf *b);
@@ -40,6 +43,9 @@ RH_API rh_status rh_buf_reserve(rh_buf *b, size_t extra);
 RH_API rh_status rh_buf_append(rh_buf *b, const void *p, size_t n);
 RH_API rh_status rh_buf_putc(rh_buf *b, char c);
 RH_API rh_status rh_buf_puts(rh_buf *b, const char *s);
+/** Append a string literal (length known at compile time). */
+#define rh_buf_lit(b, lit) rh_buf_append((b), (lit), sizeof(lit) - 1)
+
 RH_API rh_status rh_buf_printf(rh_buf *b, const char *fmt, ...)
 #ifdef __GNUC__
     __attribute__((format(printf, 2, 3)))

@@ -38,12 +38,15 @@ struct hive_opts {
 
 static int parse_opts(int argc, char **argv, struct hive_opts *o)
 {
-    static const struct option longs[] = {
-        {"format", required_argument, NULL, 'f'}, {"deleted", no_argument, NULL, 'd'},
-        {"no-logs", no_argument, NULL, 'n'},      {"log", required_argument, NULL, 'l'},
-        {"strict", no_argument, NULL, 's'},       {"verbose", no_argument, NULL, 'v'},
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {{"format", required_argument, NULL, 'f'},
+                                          {"deleted", no_argument, NULL, 'd'},
+                                          {"no-logs", no_argument, NULL, 'n'},
+                                          {"log", required_argument, NULL, 'l'},
+                                          {"strict", no_argument, NULL, 's'},
+                                          {"verbose", no_argument, NULL, 'v'},
+                                          {"output", required_argument, NULL, 'o'},
+                                          {"help", no_argument, NULL, 'h'},
+                                          {NULL, 0, NULL, 0}};
     int c;
     memset(o, 0, sizeof(*o));
     o->format = "jsonl";
@@ -90,8 +93,7 @@ static int parse_opts(int argc, char **argv, struct hive_opts *o)
     return 0;
 }
 
-static rh_status open_hive(rh_ctx *ctx, const char *path, const struct hive_opts *o,
-                           rh_hive **h)
+static rh_status open_hive(rh_ctx *ctx, const char *path, const struct hive_opts *o, rh_hive **h)
 {
     rh_hive_opts ho;
     memset(&ho, 0, sizeof(ho));
@@ -140,8 +142,8 @@ static int cmd_info(rh_hive *h, FILE *out)
     if (i->logs_applied) {
         rh_buf_printf(&b, "sequence after:     %u%s\n", i->seq_after_replay,
                       i->base_block_from_log ? " (base block taken from the log)" : "");
-        rh_buf_printf(&b, "from replay:        %u keys, %u values new or changed\n",
-                      i->replay_keys, i->replay_values);
+        rh_buf_printf(&b, "from replay:        %u keys, %u values new or changed\n", i->replay_keys,
+                      i->replay_values);
     }
     rh_buf_printf(&b, "keys:               %u\n", i->keys);
     rh_buf_printf(&b, "values:             %u\n", i->values);
@@ -252,7 +254,7 @@ static int cmd_ls(rh_hive *h, const char *keypath, FILE *out)
 struct exporter {
     rh_hive *h;
     FILE *out;
-    rh_buf line, tmp, scratch, path;
+    rh_buf line, tmp, scratch, path, path_json;
     int reg;
     const char *prefix;
 };
@@ -271,7 +273,9 @@ static int flush_line(struct exporter *e)
     return rc;
 }
 
-static int export_value(struct exporter *e, rh_value v, const char *path, size_t plen)
+/* path_json: the key path already escaped for JSON (computed once per key), or NULL. */
+static int export_value(struct exporter *e, rh_value v, const char *path, size_t plen,
+                        const rh_buf *path_json)
 {
     rh_value_info vi;
     const uint8_t *d;
@@ -282,25 +286,36 @@ static int export_value(struct exporter *e, rh_value v, const char *path, size_t
     rh_value_name(e->h, v, &e->tmp);
     st = rh_value_data(e->h, v, &d, &dl, &e->scratch);
     if (!e->reg) {
-        rh_buf_puts(&e->line, "{\"type\":\"value\",\"path\":");
-        if (path) {
+        rh_buf_lit(&e->line, "{\"type\":\"value\",\"path\":");
+        if (path_json) {
+            rh_buf_putc(&e->line, '"');
+            rh_buf_append(&e->line, path_json->data, path_json->len);
+            rh_buf_putc(&e->line, '"');
+        } else if (path) {
             json_str(&e->line, path, plen);
         } else {
-            rh_buf_puts(&e->line, "null");
+            rh_buf_lit(&e->line, "null");
         }
-        rh_buf_puts(&e->line, ",\"name\":");
+        rh_buf_lit(&e->line, ",\"name\":");
         json_str(&e->line, e->tmp.data ? e->tmp.data : "", e->tmp.len);
-        rh_buf_puts(&e->line, ",\"reg_type\":\"");
+        rh_buf_lit(&e->line, ",\"reg_type\":\"");
         rh_reg_type_append(vi.type, &e->line);
-        rh_buf_puts(&e->line, "\",\"data\":");
+        rh_buf_lit(&e->line, "\",\"data\":");
         if (st == RH_OK) {
             rh_reg_data_json(vi.type, d, dl, &e->line);
         } else {
-            rh_buf_puts(&e->line, "null");
+            rh_buf_lit(&e->line, "null");
         }
-        rh_buf_printf(&e->line, ",\"deleted\":%s,\"from_replay\":%s}\n",
-                      (vi.flags & RH_VALUE_DELETED) ? "true" : "false",
-                      (vi.flags & RH_VALUE_FROM_REPLAY) ? "true" : "false");
+        if (vi.flags & RH_VALUE_DELETED) {
+            rh_buf_lit(&e->line, ",\"deleted\":true");
+        } else {
+            rh_buf_lit(&e->line, ",\"deleted\":false");
+        }
+        if (vi.flags & RH_VALUE_FROM_REPLAY) {
+            rh_buf_lit(&e->line, ",\"from_replay\":true}\n");
+        } else {
+            rh_buf_lit(&e->line, ",\"from_replay\":false}\n");
+        }
         return flush_line(e);
     }
     /* .reg: strings without control characters as "..", dword:, others hex(type): */
@@ -328,16 +343,17 @@ static int export_value(struct exporter *e, rh_value v, const char *path, size_t
         if (plain && (e->tmp.len + 1) * 2 >= dl) {
             rh_buf_putc(&e->line, '"');
             rh_escape_append(&e->line, e->tmp.data, e->tmp.len, RH_ESC_REG);
-            rh_buf_puts(&e->line, "\"\r\n");
+            rh_buf_lit(&e->line, "\"\r\n");
             return flush_line(e);
         }
     }
     if (vi.type == 4 && dl == 4) {
-        rh_buf_printf(&e->line, "dword:%08x\r\n", (unsigned)(d[0] | d[1] << 8 | d[2] << 16 | (unsigned)d[3] << 24));
+        rh_buf_printf(&e->line, "dword:%08x\r\n",
+                      (unsigned)(d[0] | d[1] << 8 | d[2] << 16 | (unsigned)d[3] << 24));
         return flush_line(e);
     }
     if (vi.type == 3) {
-        rh_buf_puts(&e->line, "hex:");
+        rh_buf_lit(&e->line, "hex:");
     } else {
         rh_buf_printf(&e->line, "hex(%x):", vi.type);
     }
@@ -346,16 +362,20 @@ static int export_value(struct exporter *e, rh_value v, const char *path, size_t
         for (i = 0; i < dl; i++) {
             rh_buf_printf(&e->line, "%02x%s", d[i], i + 1 < dl ? "," : "");
             if (i + 1 < dl && i % 25 == 24) {
-                rh_buf_puts(&e->line, "\\\r\n  ");
+                rh_buf_lit(&e->line, "\\\r\n  ");
             }
         }
     }
-    rh_buf_puts(&e->line, "\r\n");
+    rh_buf_lit(&e->line, "\r\n");
     return flush_line(e);
 }
 
+#define MAX_DEPTH_CACHE 512
+
 static int export_all(rh_hive *h, const struct hive_opts *o, FILE *out)
 {
+    size_t depth_len[MAX_DEPTH_CACHE];
+    uint32_t cached_depth = MAX_DEPTH_CACHE;
     struct exporter e;
     uint32_t k, nk = rh_hive_key_count(h), i;
     int rc = 0;
@@ -368,42 +388,77 @@ static int export_all(rh_hive *h, const struct hive_opts *o, FILE *out)
     rh_buf_init(&e.tmp, NULL);
     rh_buf_init(&e.scratch, NULL);
     rh_buf_init(&e.path, NULL);
+    rh_buf_init(&e.path_json, NULL);
     e.prefix = "ROOT";
     if (rh_hive_root(h) != RH_KEY_NONE && rh_key_get_info(h, rh_hive_root(h), &ri) == RH_OK) {
         e.prefix = ri.name;
     }
     if (e.reg) {
-        rh_buf_puts(&e.line, "Windows Registry Editor Version 5.00\r\n");
+        rh_buf_lit(&e.line, "Windows Registry Editor Version 5.00\r\n");
         rc |= flush_line(&e);
     }
     for (k = 0; k < nk && rc == 0; k++) {
         rh_key_info ki;
         rh_key_get_info(h, k, &ki);
         rh_buf_reset(&e.path);
-        rh_key_path(h, k, &e.path);
+        if (e.reg) {
+            rh_key_path(h, k, &e.path);
+        }
         if (!e.reg) {
-            rh_buf_puts(&e.line, "{\"type\":\"key\",\"path\":");
-            json_str(&e.line, e.path.data, e.path.len);
-            rh_buf_puts(&e.line, ",\"last_write\":\"");
+            /* Live keys come in depth-first order: extend the parent's escaped path instead
+             * of escaping the whole path again (each name is escaped once). */
+            if (!(ki.flags & (RH_KEY_DELETED | RH_KEY_PARTIAL_PATH)) && ki.depth > 0 &&
+                ki.depth < MAX_DEPTH_CACHE && cached_depth != MAX_DEPTH_CACHE &&
+                ki.depth <= cached_depth + 1) {
+                e.path_json.len = depth_len[ki.depth - 1];
+                if (ki.depth > 1) {
+                    rh_buf_lit(&e.path_json, "\\\\");
+                }
+                rh_escape_append(&e.path_json, ki.name, ki.name_len, RH_ESC_JSON);
+                depth_len[ki.depth] = e.path_json.len;
+                cached_depth = ki.depth;
+            } else {
+                rh_key_path(h, k, &e.path);
+                rh_buf_reset(&e.path_json);
+                rh_escape_append(&e.path_json, e.path.data, e.path.len, RH_ESC_JSON);
+                if (ki.depth == 0 && !(ki.flags & RH_KEY_DELETED)) {
+                    depth_len[0] = e.path_json.len;
+                    cached_depth = 0;
+                } else {
+                    cached_depth = MAX_DEPTH_CACHE;
+                }
+            }
+            rh_buf_lit(&e.line, "{\"type\":\"key\",\"path\":\"");
+            rh_buf_append(&e.line, e.path_json.data, e.path_json.len);
+            rh_buf_putc(&e.line, '"');
+            rh_buf_lit(&e.line, ",\"last_write\":\"");
             rh_filetime_to_iso(&e.line, ki.last_write);
-            rh_buf_printf(&e.line, "\",\"deleted\":%s,\"from_replay\":%s}\n",
-                          (ki.flags & RH_KEY_DELETED) ? "true" : "false",
-                          (ki.flags & RH_KEY_FROM_REPLAY) ? "true" : "false");
+            if (ki.flags & RH_KEY_DELETED) {
+                rh_buf_lit(&e.line, "\",\"deleted\":true");
+            } else {
+                rh_buf_lit(&e.line, "\",\"deleted\":false");
+            }
+            if (ki.flags & RH_KEY_FROM_REPLAY) {
+                rh_buf_lit(&e.line, ",\"from_replay\":true}\n");
+            } else {
+                rh_buf_lit(&e.line, ",\"from_replay\":false}\n");
+            }
         } else {
-            rh_buf_puts(&e.line, "\r\n[");
+            rh_buf_lit(&e.line, "\r\n[");
             rh_escape_append(&e.line, e.prefix, strlen(e.prefix), RH_ESC_TERMINAL);
             if (e.path.len) {
                 rh_buf_putc(&e.line, '\\');
                 rh_escape_append(&e.line, e.path.data, e.path.len, RH_ESC_TERMINAL);
             }
-            rh_buf_puts(&e.line, "]\r\n");
+            rh_buf_lit(&e.line, "]\r\n");
             if (ki.flags & RH_KEY_DELETED) {
-                rh_buf_puts(&e.line, "; deleted key recovered by reghunt\r\n");
+                rh_buf_lit(&e.line, "; deleted key recovered by reghunt\r\n");
             }
         }
         rc |= flush_line(&e);
         for (i = 0; i < ki.values && rc == 0; i++) {
-            rc |= export_value(&e, rh_key_value_at(h, k, i), e.path.data, e.path.len);
+            rc |= export_value(&e, rh_key_value_at(h, k, i), e.path.data, e.path.len,
+                               e.reg ? NULL : &e.path_json);
         }
     }
     for (i = 0; i < rh_hive_orphan_value_count(h) && rc == 0; i++) {
@@ -415,15 +470,16 @@ static int export_all(rh_hive *h, const struct hive_opts *o, FILE *out)
             rh_key_path(h, vi.key, &e.path);
         }
         if (e.reg) {
-            rh_buf_puts(&e.line, "; unassociated deleted value\r\n");
+            rh_buf_lit(&e.line, "; unassociated deleted value\r\n");
             rc |= flush_line(&e);
         }
-        rc |= export_value(&e, v, vi.key != RH_KEY_NONE ? e.path.data : NULL, e.path.len);
+        rc |= export_value(&e, v, vi.key != RH_KEY_NONE ? e.path.data : NULL, e.path.len, NULL);
     }
     rh_buf_free(&e.line);
     rh_buf_free(&e.tmp);
     rh_buf_free(&e.scratch);
     rh_buf_free(&e.path);
+    rh_buf_free(&e.path_json);
     return rc ? RH_EXIT_INTERNAL : RH_EXIT_OK;
 }
 

@@ -40,8 +40,7 @@ static inline uint16_t rh_le16(const uint8_t *p)
 
 static inline uint32_t rh_le32(const uint8_t *p)
 {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 static inline uint64_t rh_le64(const uint8_t *p)
@@ -187,6 +186,13 @@ char *rh_strndup(rh_ctx *ctx, const char *s, size_t n);
 
 /* ASCII case-insensitive compare of counted strings (like strncasecmp, locale-free). */
 int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn);
+
+/*
+ * Decode UTF-16LE and append it escaped for `mode` in one pass (no intermediate buffer).
+ * Unpaired surrogates and an odd trailing byte become U+FFFD. CSV quoting is not added.
+ */
+rh_status rh_utf16le_escape(rh_buf *out, const uint8_t *p, size_t n, int stop_at_nul,
+                            rh_escape mode);
 
 /* Append one code point as UTF-8. */
 rh_status rh_buf_put_cp(rh_buf *b, uint32_t cp);

@@ -30,8 +30,7 @@ rh_status rh_read_file(rh_ctx *ctx, const char *path, uint64_t max, uint8_t **ou
         return RH_ERR_IO;
     }
     if ((uint64_t)st.st_size > max || (uint64_t)st.st_size > SIZE_MAX - 1) {
-        rh_diagf(ctx, RH_DIAG_ERROR, "io", path, -1,
-                 "file is %llu bytes, above the limit of %llu",
+        rh_diagf(ctx, RH_DIAG_ERROR, "io", path, -1, "file is %llu bytes, above the limit of %llu",
                  (unsigned long long)st.st_size, (unsigned long long)max);
         close(fd);
         return RH_ERR_LIMIT;

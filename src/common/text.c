@@ -201,7 +201,11 @@ rh_status rh_latin1_to_utf8(rh_buf *out, const uint8_t *p, size_t n)
     if (st != RH_OK) {
         return st;
     }
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && p[i] < 0x80; i++) {
+    }
+    memcpy(out->data + out->len, p, i); /* ASCII prefix: the common case */
+    out->len += i;
+    for (; i < n; i++) {
         if (p[i] < 0x80) {
             out->data[out->len++] = (char)p[i];
         } else {
@@ -383,9 +387,34 @@ rh_status rh_filetime_to_iso(rh_buf *out, uint64_t ft)
     if (m <= 2) {
         y++;
     }
-    return rh_buf_printf(out, "%04lld-%02u-%02uT%02u:%02u:%02u.%07uZ", (long long)y, m, d,
-                         (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60), (unsigned)(sod % 60),
-                         (unsigned)frac);
+    if (y < 0 || y > 9999) {
+        return rh_buf_printf(out, "%04lld-%02u-%02uT%02u:%02u:%02u.%07uZ", (long long)y, m, d,
+                             (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60),
+                             (unsigned)(sod % 60), (unsigned)frac);
+    }
+    {
+        /* Hot in exports: format by hand ("YYYY-MM-DDTHH:MM:SS.fffffffZ", 28 bytes). */
+        char t[28];
+        unsigned v[7] = {(unsigned)y,
+                         m,
+                         d,
+                         (unsigned)(sod / 3600),
+                         (unsigned)(sod / 60 % 60),
+                         (unsigned)(sod % 60),
+                         (unsigned)frac};
+        static const unsigned width[7] = {4, 2, 2, 2, 2, 2, 7};
+        static const char sep[7] = {'-', '-', 'T', ':', ':', '.', 'Z'};
+        size_t pos = 0, f, k;
+        for (f = 0; f < 7; f++) {
+            for (k = width[f]; k-- > 0;) {
+                t[pos + k] = (char)('0' + v[f] % 10);
+                v[f] /= 10;
+            }
+            pos += width[f];
+            t[pos++] = sep[f];
+        }
+        return rh_buf_append(out, t, sizeof(t));
+    }
 }
 
 const char *rh_reg_type_name(uint32_t type)
@@ -411,9 +440,41 @@ const char *rh_reg_type_name(uint32_t type)
  * bidirectional overrides/isolates and other invisible format characters. */
 static bool cp_is_hidden(uint32_t cp)
 {
-    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x200B ||
-           cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x200B || cp == 0x200E ||
+           cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0xFEFF || cp == 0x2028 || cp == 0x2029;
+}
+
+/* Length of the leading run of printable ASCII bytes that pass through `mode` unchanged. */
+static size_t plain_run(const char *s, size_t n, rh_escape mode)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    switch (mode) {
+    case RH_ESC_JSON:
+    case RH_ESC_REG:
+        while (i < n && p[i] >= 0x20 && p[i] < 0x7F && p[i] != '"' && p[i] != '\\') {
+            i++;
+        }
+        break;
+    case RH_ESC_TERMINAL:
+        while (i < n && p[i] >= 0x20 && p[i] < 0x7F) {
+            i++;
+        }
+        break;
+    case RH_ESC_CSV:
+        while (i < n && p[i] >= 0x20 && p[i] < 0x7F && p[i] != '"') {
+            i++;
+        }
+        break;
+    case RH_ESC_HTML:
+        while (i < n && p[i] >= 0x20 && p[i] < 0x7F && p[i] != '&' && p[i] != '<' && p[i] != '>' &&
+               p[i] != '"' && p[i] != '\'') {
+            i++;
+        }
+        break;
+    }
+    return i;
 }
 
 static rh_status put_visible_escape(rh_buf *out, uint32_t cp)
@@ -422,6 +483,66 @@ static rh_status put_visible_escape(rh_buf *out, uint32_t cp)
         return rh_buf_printf(out, "\\x%02x", (unsigned)cp);
     }
     return rh_buf_printf(out, "\\u{%04x}", (unsigned)cp);
+}
+
+/* Append one code point escaped for `mode` (the one place that knows each format's rules). */
+static rh_status escape_cp(rh_buf *out, uint32_t cp, rh_escape mode)
+{
+    switch (mode) {
+    case RH_ESC_JSON:
+        if (cp == '"' || cp == '\\') {
+            char e[2] = {'\\', (char)cp};
+            return rh_buf_append(out, e, 2);
+        }
+        if (cp == '\n') {
+            return rh_buf_append(out, "\\n", 2);
+        }
+        if (cp == '\t') {
+            return rh_buf_append(out, "\\t", 2);
+        }
+        if (cp == '\r') {
+            return rh_buf_append(out, "\\r", 2);
+        }
+        if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029) {
+            return rh_buf_printf(out, "\\u%04x", (unsigned)cp);
+        }
+        return rh_buf_put_cp(out, cp);
+    case RH_ESC_TERMINAL:
+    case RH_ESC_CSV:
+        if (cp_is_hidden(cp)) {
+            return put_visible_escape(out, cp);
+        }
+        if (mode == RH_ESC_CSV && cp == '"') {
+            return rh_buf_append(out, "\"\"", 2);
+        }
+        return rh_buf_put_cp(out, cp);
+    case RH_ESC_HTML:
+        switch (cp) {
+        case '&':
+            return rh_buf_append(out, "&amp;", 5);
+        case '<':
+            return rh_buf_append(out, "&lt;", 4);
+        case '>':
+            return rh_buf_append(out, "&gt;", 4);
+        case '"':
+            return rh_buf_append(out, "&quot;", 6);
+        case '\'':
+            return rh_buf_append(out, "&#39;", 5);
+        default:
+            break;
+        }
+        if (cp_is_hidden(cp)) {
+            return put_visible_escape(out, cp);
+        }
+        return rh_buf_put_cp(out, cp);
+    case RH_ESC_REG:
+        if (cp == '"' || cp == '\\') {
+            char e[2] = {'\\', (char)cp};
+            return rh_buf_append(out, e, 2);
+        }
+        return rh_buf_put_cp(out, cp);
+    }
+    return RH_ERR_ARG;
 }
 
 rh_status rh_escape_append(rh_buf *out, const char *p, size_t n, rh_escape mode)
@@ -438,76 +559,63 @@ rh_status rh_escape_append(rh_buf *out, const char *p, size_t n, rh_escape mode)
     }
     while (i < n && st == RH_OK) {
         uint32_t cp;
-        size_t l = rh_utf8_decode(p + i, n - i, &cp);
-        switch (mode) {
-        case RH_ESC_JSON:
-            if (cp == '"' || cp == '\\') {
-                st = rh_buf_putc(out, '\\');
-                if (st == RH_OK) {
-                    st = rh_buf_putc(out, (char)cp);
-                }
-            } else if (cp == '\n') {
-                st = rh_buf_append(out, "\\n", 2);
-            } else if (cp == '\t') {
-                st = rh_buf_append(out, "\\t", 2);
-            } else if (cp == '\r') {
-                st = rh_buf_append(out, "\\r", 2);
-            } else if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029) {
-                st = rh_buf_printf(out, "\\u%04x", (unsigned)cp);
-            } else if (cp == 0xFFFD && l == 1) {
-                st = rh_buf_put_cp(out, 0xFFFD);
-            } else {
-                st = rh_buf_append(out, p + i, l);
-            }
-            break;
-        case RH_ESC_TERMINAL:
-        case RH_ESC_CSV:
-            if (cp_is_hidden(cp)) {
-                st = put_visible_escape(out, cp);
-            } else if (mode == RH_ESC_CSV && cp == '"') {
-                st = rh_buf_append(out, "\"\"", 2);
-            } else if (cp == 0xFFFD && l == 1) {
-                st = rh_buf_put_cp(out, 0xFFFD);
-            } else {
-                st = rh_buf_append(out, p + i, l);
-            }
-            break;
-        case RH_ESC_HTML:
-            if (cp == '&') {
-                st = rh_buf_append(out, "&amp;", 5);
-            } else if (cp == '<') {
-                st = rh_buf_append(out, "&lt;", 4);
-            } else if (cp == '>') {
-                st = rh_buf_append(out, "&gt;", 4);
-            } else if (cp == '"') {
-                st = rh_buf_append(out, "&quot;", 6);
-            } else if (cp == '\'') {
-                st = rh_buf_append(out, "&#39;", 5);
-            } else if (cp_is_hidden(cp)) {
-                st = put_visible_escape(out, cp);
-            } else if (cp == 0xFFFD && l == 1) {
-                st = rh_buf_put_cp(out, 0xFFFD);
-            } else {
-                st = rh_buf_append(out, p + i, l);
-            }
-            break;
-        case RH_ESC_REG:
-            if (cp == '"' || cp == '\\') {
-                st = rh_buf_putc(out, '\\');
-                if (st == RH_OK) {
-                    st = rh_buf_putc(out, (char)cp);
-                }
-            } else if (cp == 0xFFFD && l == 1) {
-                st = rh_buf_put_cp(out, 0xFFFD);
-            } else {
-                st = rh_buf_append(out, p + i, l);
-            }
-            break;
+        size_t run = plain_run(p + i, n - i, mode);
+        if (run > 0) {
+            st = rh_buf_append(out, p + i, run);
+            i += run;
+            continue;
         }
-        i += l;
+        i += rh_utf8_decode(p + i, n - i, &cp);
+        st = escape_cp(out, cp, mode);
     }
     if (mode == RH_ESC_CSV && st == RH_OK) {
         st = rh_buf_putc(out, '"');
+    }
+    return st;
+}
+
+rh_status rh_utf16le_escape(rh_buf *out, const uint8_t *p, size_t n, int stop_at_nul,
+                            rh_escape mode)
+{
+    size_t i = 0;
+    rh_status st = RH_OK;
+    while (i + 1 < n && st == RH_OK) {
+        uint32_t u = rh_le16(p + i), cp;
+        char ascii[128];
+        size_t k = 0;
+        /* Batch printable ASCII code units that need no escaping. */
+        while (u >= 0x20 && u < 0x7F && k < sizeof(ascii)) {
+            char c = (char)u;
+            if (plain_run(&c, 1, mode) != 1) {
+                break;
+            }
+            ascii[k++] = c;
+            i += 2;
+            if (i + 1 >= n) {
+                break;
+            }
+            u = rh_le16(p + i);
+        }
+        if (k > 0) {
+            st = rh_buf_append(out, ascii, k);
+            continue;
+        }
+        i += 2;
+        if (u == 0 && stop_at_nul) {
+            return RH_OK;
+        }
+        cp = u;
+        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n && rh_le16(p + i) >= 0xDC00 &&
+            rh_le16(p + i) <= 0xDFFF) {
+            cp = 0x10000 + ((u - 0xD800) << 10) + (rh_le16(p + i) - 0xDC00u);
+            i += 2;
+        } else if (u >= 0xD800 && u <= 0xDFFF) {
+            cp = 0xFFFD;
+        }
+        st = escape_cp(out, cp, mode);
+    }
+    if (st == RH_OK && i < n) {
+        st = escape_cp(out, 0xFFFD, mode); /* odd trailing byte */
     }
     return st;
 }

@@ -81,8 +81,8 @@ rh_status regf_parse_base(rh_ctx *ctx, const char *src, const uint8_t *img, size
         st = st == RH_OK ? s2 : st;
     }
     if (info->major != 1 || info->minor < 1 || info->minor > 6) {
-        s2 = rh_diagf(ctx, RH_DIAG_ANOMALY, "regf", src, REGF_B_MAJOR,
-                      "unexpected version %u.%u", info->major, info->minor);
+        s2 = rh_diagf(ctx, RH_DIAG_ANOMALY, "regf", src, REGF_B_MAJOR, "unexpected version %u.%u",
+                      info->major, info->minor);
         st = st == RH_OK ? s2 : st;
     }
 
@@ -105,8 +105,8 @@ rh_status regf_parse_base(rh_ctx *ctx, const char *src, const uint8_t *img, size
         }
         if (chain < base->hbins_size) {
             s2 = rh_diagf(ctx, RH_DIAG_ANOMALY, "regf", src, (int64_t)(REGF_BASE_SIZE + chain),
-                          "hive bin chain breaks at 0x%zx, before the declared end 0x%x",
-                          chain, base->hbins_size);
+                          "hive bin chain breaks at 0x%zx, before the declared end 0x%x", chain,
+                          base->hbins_size);
             st = st == RH_OK ? s2 : st;
         } else if (chain > base->hbins_size && !info->truncated) {
             s2 = rh_diagf(ctx, RH_DIAG_ANOMALY, "regf", src, REGF_B_HBINS_SIZE,

@@ -217,15 +217,12 @@ static rh_status diff_trees(struct regf_tree *nt, const struct regf_tree *ot, ui
 
 static void count_unreferenced(struct regf_tree *t)
 {
-    uint32_t off;
+    size_t i;
     if (!t->ref_map) {
         return;
     }
-    for (off = 0; off < t->bins_len; off += 8) {
-        if (regf_test_bit(t->alloc_map, t->map_bytes, off) &&
-            !regf_test_bit(t->ref_map, t->map_bytes, off)) {
-            t->cells_unreferenced++;
-        }
+    for (i = 0; i < t->map_bytes; i++) {
+        t->cells_unreferenced += (uint32_t)__builtin_popcount(t->alloc_map[i] & ~t->ref_map[i]);
     }
 }
 
@@ -486,8 +483,7 @@ rh_key rh_key_next_sibling(const rh_hive *h, rh_key key)
     return key < h->tree.nkeys ? h->tree.keys[key].next_sibling : RH_KEY_NONE;
 }
 
-rh_status rh_key_child(const rh_hive *h, rh_key parent, const char *name, size_t len,
-                       rh_key *out)
+rh_status rh_key_child(const rh_hive *h, rh_key parent, const char *name, size_t len, rh_key *out)
 {
     rh_key c, deleted = RH_KEY_NONE;
     if (parent >= h->tree.nkeys) {

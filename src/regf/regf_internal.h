@@ -10,29 +10,29 @@
 
 /* One key of the key table. */
 struct regf_key {
-    uint32_t cell;         /* nk cell offset */
-    uint32_t parent;       /* key index or RH_KEY_NONE */
+    uint32_t cell;   /* nk cell offset */
+    uint32_t parent; /* key index or RH_KEY_NONE */
     uint32_t first_child, last_child, next_sibling;
     uint32_t nchildren;
-    uint32_t first_value;  /* index into values[] of the first of nvalues consecutive values */
+    uint32_t first_value; /* index into values[] of the first of nvalues consecutive values */
     uint32_t nvalues;
-    uint32_t name_off;     /* into names pool */
+    uint32_t name_off; /* into names pool */
     uint32_t name_len;
     uint32_t depth;
-    uint32_t flags;        /* RH_KEY_* */
-    uint32_t parent_cell;  /* parent offset as recorded in the nk (deleted-key linking) */
+    uint32_t flags;       /* RH_KEY_* */
+    uint32_t parent_cell; /* parent offset as recorded in the nk (deleted-key linking) */
 };
 
 struct regf_value {
-    uint32_t cell;         /* vk cell offset */
-    uint32_t key;          /* owning key index or RH_KEY_NONE */
-    uint32_t flags;        /* RH_VALUE_* */
+    uint32_t cell;  /* vk cell offset */
+    uint32_t key;   /* owning key index or RH_KEY_NONE */
+    uint32_t flags; /* RH_VALUE_* */
 };
 
 /* The effective base block: what the rest of the reader trusts. */
 struct regf_base {
     uint32_t root;
-    uint32_t hbins_size;   /* bytes of hive bins in the image to use */
+    uint32_t hbins_size; /* bytes of hive bins in the image to use */
     uint32_t minor;
     uint64_t last_written;
 };
@@ -40,23 +40,23 @@ struct regf_base {
 /* A parsed view of one hive image: cell maps plus the key/value tables. */
 struct regf_tree {
     rh_ctx *ctx;
-    const char *source;    /* for diagnostics */
-    bool quiet;            /* no diagnostics (pre-replay comparison pass) */
-    const uint8_t *bins;   /* image + 4096 */
+    const char *source;  /* for diagnostics */
+    bool quiet;          /* no diagnostics (pre-replay comparison pass) */
+    const uint8_t *bins; /* image + 4096 */
     size_t bins_len;
-    size_t bins_total;     /* bytes after the base block incl. data past the hive bins */
-    uint8_t *alloc_map;    /* bit per 8 bytes: an allocated cell starts here */
-    uint8_t *free_map;     /* bit per 8 bytes: a free cell starts here */
-    uint8_t *ref_map;      /* bit per 8 bytes: referenced by the live tree */
-    uint8_t *seen_map;     /* bit per 8 bytes: nk already visited (cycle detection) */
+    size_t bins_total;  /* bytes after the base block incl. data past the hive bins */
+    uint8_t *alloc_map; /* bit per 8 bytes: an allocated cell starts here */
+    uint8_t *free_map;  /* bit per 8 bytes: a free cell starts here */
+    uint8_t *ref_map;   /* bit per 8 bytes: referenced by the live tree */
+    uint8_t *seen_map;  /* bit per 8 bytes: nk already visited (cycle detection) */
     size_t map_bytes;
     struct regf_key *keys;
     uint32_t nkeys, capkeys;
     struct regf_value *values;
     uint32_t nvalues, capvalues;
-    rh_buf names;          /* key names, UTF-8, concatenated */
-    size_t cell_hdr;       /* 4 (8 for the 1.1 cell format with a back pointer) */
-    uint32_t *orphans;     /* value indexes with no key */
+    rh_buf names;      /* key names, UTF-8, concatenated */
+    size_t cell_hdr;   /* 4 (8 for the 1.1 cell format with a back pointer) */
+    uint32_t *orphans; /* value indexes with no key */
     uint32_t norphans, caporphans;
     uint32_t root;
     uint32_t cells_allocated, cells_free, cells_unreferenced;
@@ -68,7 +68,7 @@ struct regf_tree {
 struct rh_hive {
     rh_ctx *ctx;
     char *path;
-    uint8_t *image;        /* owned: file bytes, replayed in memory if logs applied */
+    uint8_t *image; /* owned: file bytes, replayed in memory if logs applied */
     size_t image_len;
     struct regf_base base;
     struct regf_tree tree;
@@ -90,8 +90,8 @@ size_t regf_hbin_chain(const uint8_t *bins, size_t len);
 
 /* ---- regf_tree.c ---- */
 rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, const uint8_t *bins,
-                          size_t bins_len, size_t bins_total, uint32_t root, uint32_t minor, bool quiet,
-                          bool want_refs);
+                          size_t bins_len, size_t bins_total, uint32_t root, uint32_t minor,
+                          bool quiet, bool want_refs);
 void regf_tree_free(struct regf_tree *t);
 /* Cell data for an allocated cell at `off`: pointer after the size field and its length. */
 bool regf_cell(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
@@ -100,7 +100,12 @@ bool regf_cell_any(const struct regf_tree *t, uint32_t off, const uint8_t **p, s
 /* Any cell start, or a sane old cell header inside free space (deleted data only). */
 bool regf_cell_naive(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
 void regf_mark_ref(struct regf_tree *t, uint32_t off);
-bool regf_test_bit(const uint8_t *map, size_t map_bytes, uint32_t off);
+/* True if the 8-byte slot at `off` is marked in `map` (one bit per 8 bytes of bins). */
+static inline bool regf_test_bit(const uint8_t *map, size_t map_bytes, uint32_t off)
+{
+    uint32_t i = off >> 3;
+    return map && (off & 7) == 0 && (i >> 3) < map_bytes && ((map[i >> 3] >> (i & 7)) & 1u);
+}
 rh_status regf_anomaly(struct regf_tree *t, uint32_t off, const char *fmt, ...)
 #ifdef __GNUC__
     __attribute__((format(printf, 3, 4)))

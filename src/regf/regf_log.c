@@ -19,14 +19,14 @@ uint64_t regf_marvin32(const uint8_t *p, size_t n, uint64_t seed)
 {
     uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32), fin = 0x80;
     size_t i = 0;
-#define MARVIN_MIX(v)                                                                          \
-    do {                                                                                       \
-        lo += (v);                                                                             \
-        hi ^= lo;                                                                              \
-        lo = rotl32(lo, 20) + hi;                                                              \
-        hi = rotl32(hi, 9) ^ lo;                                                               \
-        lo = rotl32(lo, 27) + hi;                                                              \
-        hi = rotl32(hi, 19);                                                                   \
+#define MARVIN_MIX(v)                                                                              \
+    do {                                                                                           \
+        lo += (v);                                                                                 \
+        hi ^= lo;                                                                                  \
+        lo = rotl32(lo, 20) + hi;                                                                  \
+        hi = rotl32(hi, 9) ^ lo;                                                                   \
+        lo = rotl32(lo, 27) + hi;                                                                  \
+        hi = rotl32(hi, 19);                                                                       \
     } while (0)
     for (; n - i >= 4; i += 4) {
         MARVIN_MIX(rh_le32(p + i));
@@ -57,10 +57,10 @@ struct log_file {
     uint8_t *data;
     size_t len;
     enum log_kind kind;
-    uint32_t seq;     /* base block primary sequence number */
-    uint64_t ts;      /* base block last written */
+    uint32_t seq; /* base block primary sequence number */
+    uint64_t ts;  /* base block last written */
     uint32_t hbins, root, minor;
-    const char *why;  /* reason when LOG_BAD */
+    const char *why; /* reason when LOG_BAD */
 };
 
 static void classify(struct log_file *l)
@@ -182,7 +182,8 @@ static rh_status apply_new(rh_hive *h, const struct log_file *l, struct replay *
             return st;
         }
         for (i = 0; i < np; i++) {
-            uint32_t off = rh_le32(e + HVLE_REFS + 8u * i), psz = rh_le32(e + HVLE_REFS + 8u * i + 4);
+            uint32_t off = rh_le32(e + HVLE_REFS + 8u * i),
+                     psz = rh_le32(e + HVLE_REFS + 8u * i + 4);
             if (!rh_fits(size, src, psz) || !rh_fits(hb, off, psz)) {
                 st = rh_diagf(h->ctx, RH_DIAG_ANOMALY, "regf", l->path, (int64_t)pos,
                               "log entry %u: dirty page outside the entry or the hive: skipped",

@@ -28,7 +28,6 @@ static rh_status put_hex(rh_buf *out, const uint8_t *p, size_t n)
 struct multi_ctx {
     rh_buf *out;
     int n;
-    bool json;
 };
 
 static rh_status multi_item(const char *s, size_t n, void *user)
@@ -36,17 +35,7 @@ static rh_status multi_item(const char *s, size_t n, void *user)
     struct multi_ctx *m = user;
     rh_status st = RH_OK;
     if (m->n++ > 0) {
-        st = rh_buf_puts(m->out, m->json ? "," : " | ");
-    }
-    if (st == RH_OK && m->json) {
-        st = rh_buf_putc(m->out, '"');
-        if (st == RH_OK) {
-            st = rh_escape_append(m->out, s, n, RH_ESC_JSON);
-        }
-        if (st == RH_OK) {
-            st = rh_buf_putc(m->out, '"');
-        }
-        return st;
+        st = rh_buf_puts(m->out, " | ");
     }
     return st == RH_OK ? rh_buf_append(m->out, s, n) : st;
 }
@@ -73,28 +62,44 @@ rh_status rh_reg_data_json(uint32_t type, const uint8_t *data, size_t len, rh_bu
     uint64_t v;
     rh_status st;
     if (rh_reg_type_is_string(type)) {
-        rh_buf tmp = RH_BUF_INIT(out->ctx);
-        st = rh_reg_string(data, len, &tmp);
+        st = rh_buf_putc(out, '"');
         if (st == RH_OK) {
-            st = rh_buf_putc(out, '"');
+            st = rh_utf16le_escape(out, data, len, 1, RH_ESC_JSON);
         }
-        if (st == RH_OK) {
-            st = rh_escape_append(out, tmp.data, tmp.len, RH_ESC_JSON);
-        }
-        if (st == RH_OK) {
-            st = rh_buf_putc(out, '"');
-        }
-        rh_buf_free(&tmp);
-        return st;
+        return st == RH_OK ? rh_buf_putc(out, '"') : st;
     }
     if (type == 7) {
-        rh_buf tmp = RH_BUF_INIT(out->ctx);
-        struct multi_ctx m = {out, 0, true};
+        /* Same splitting rules as rh_reg_multi_sz, escaped straight into the output. */
+        size_t i = 0;
+        int first = 1;
         st = rh_buf_putc(out, '[');
-        if (st == RH_OK) {
-            st = rh_reg_multi_sz(data, len, &tmp, multi_item, &m);
+        while (st == RH_OK && i + 1 < len) {
+            size_t j = i;
+            while (j + 1 < len && (data[j] | data[j + 1])) {
+                j += 2;
+            }
+            if (j == i) {
+                break;
+            }
+            st = rh_buf_puts(out, first ? "\"" : ",\"");
+            if (st == RH_OK) {
+                st = rh_utf16le_escape(out, data + i, j - i, 0, RH_ESC_JSON);
+            }
+            if (st == RH_OK) {
+                st = rh_buf_putc(out, '"');
+            }
+            first = 0;
+            i = j + 2;
         }
-        rh_buf_free(&tmp);
+        if (st == RH_OK && i < len && len - i == 1) {
+            st = rh_buf_puts(out, first ? "\"" : ",\"");
+            if (st == RH_OK) {
+                st = rh_utf16le_escape(out, data + i, 1, 0, RH_ESC_JSON);
+            }
+            if (st == RH_OK) {
+                st = rh_buf_putc(out, '"');
+            }
+        }
         return st == RH_OK ? rh_buf_putc(out, ']') : st;
     }
     if (fixed_int(type, len, &v, data)) {
@@ -116,7 +121,7 @@ rh_status rh_reg_data_text(uint32_t type, const uint8_t *data, size_t len, size_
     }
     if (type == 7) {
         rh_buf tmp = RH_BUF_INIT(out->ctx);
-        struct multi_ctx m = {out, 0, false};
+        struct multi_ctx m = {out, 0};
         rh_status st = rh_reg_multi_sz(data, len, &tmp, multi_item, &m);
         rh_buf_free(&tmp);
         return st;

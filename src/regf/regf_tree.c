@@ -12,13 +12,6 @@
 #include "regf_internal.h"
 
 #define BIT_SET(m, i) ((m)[(i) >> 3] |= (uint8_t)(1u << ((i)&7)))
-#define BIT_TST(m, i) (((m)[(i) >> 3] >> ((i)&7)) & 1u)
-
-bool regf_test_bit(const uint8_t *map, size_t map_bytes, uint32_t off)
-{
-    uint32_t i = off >> 3;
-    return map && (off & 7) == 0 && (i >> 3) < map_bytes && BIT_TST(map, i);
-}
 
 static void set_bit(uint8_t *map, size_t map_bytes, uint32_t off)
 {
@@ -453,8 +446,8 @@ static rh_status read_values(struct regf_tree *t, uint32_t key, const uint8_t *n
     }
     regf_mark_ref(t, off);
     if (n > rh_ctx_limits(t->ctx)->max_values || (size_t)n * 4 > len) {
-        st = regf_anomaly(t, off, "values list of %u entries does not fit its cell (%zu bytes)",
-                          n, len);
+        st = regf_anomaly(t, off, "values list of %u entries does not fit its cell (%zu bytes)", n,
+                          len);
         if (st != RH_OK) {
             return st;
         }
@@ -615,8 +608,7 @@ static rh_status walk(struct regf_tree *t, uint32_t root)
                                         : "is listed under several parents too often");
                 continue;
             }
-            st = regf_anomaly(t, cell, "key node 0x%x is listed under more than one parent",
-                              cell);
+            st = regf_anomaly(t, cell, "key node 0x%x is listed under more than one parent", cell);
             if (st != RH_OK) {
                 break;
             }
@@ -627,7 +619,8 @@ static rh_status walk(struct regf_tree *t, uint32_t root)
         regf_mark_ref(t, cell);
         depth = parent == RH_KEY_NONE ? 0 : t->keys[parent].depth + 1;
         if (parent != RH_KEY_NONE && rh_le32(p + NK_PARENT) != t->keys[parent].cell) {
-            st = regf_anomaly(t, cell, "key node's parent field 0x%x differs from its list owner 0x%x",
+            st = regf_anomaly(t, cell,
+                              "key node's parent field 0x%x differs from its list owner 0x%x",
                               rh_le32(p + NK_PARENT), t->keys[parent].cell);
             if (st != RH_OK) {
                 break;
@@ -667,8 +660,8 @@ static rh_status walk(struct regf_tree *t, uint32_t root)
 }
 
 rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, const uint8_t *bins,
-                          size_t bins_len, size_t bins_total, uint32_t root, uint32_t minor, bool quiet,
-                          bool want_refs)
+                          size_t bins_len, size_t bins_total, uint32_t root, uint32_t minor,
+                          bool quiet, bool want_refs)
 {
     rh_status st;
     memset(t, 0, sizeof(*t));

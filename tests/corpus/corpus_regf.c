@@ -225,8 +225,7 @@ static void test_yarp(void)
     h = OPEN("ManySubkeysHive", 0);
     if (h) {
         RH_CHECK_EQ(child_count(h, "key_with_many_subkeys"), 5000);
-        RH_CHECK_EQ(rh_key_find(h, RH_KEY_NONE, "key_with_MAny_subkeys\\2119\\find_me", &k),
-                    RH_OK);
+        RH_CHECK_EQ(rh_key_find(h, RH_KEY_NONE, "key_with_MAny_subkeys\\2119\\find_me", &k), RH_OK);
         RH_CHECK_EQ(rh_key_find(h, RH_KEY_NONE, "key_with_many_subkeys\\5001", &k), RH_NOT_FOUND);
         RH_CHECK_EQ(anomalies_seen, 0);
         rh_hive_close(h);
@@ -315,8 +314,8 @@ static void test_yarp(void)
     }
     h = OPEN("TruncatedDirtyHive", 0);
     if (h) {
-        RH_CHECK(rh_hive_get_info(h)->truncated || rh_hive_get_info(h)->hbins_size_effective <
-                                                         rh_hive_get_info(h)->hbins_size);
+        RH_CHECK(rh_hive_get_info(h)->truncated ||
+                 rh_hive_get_info(h)->hbins_size_effective < rh_hive_get_info(h)->hbins_size);
         RH_CHECK_EQ(child_count(h, ""), 1);
         RH_CHECK_EQ(rh_key_find(h, RH_KEY_NONE, "key_with_many_subkeys", &k), RH_OK);
         rh_hive_close(h);
@@ -393,12 +392,16 @@ static void test_yarp(void)
 /* >= 10,000 mutated/truncated copies of real hives open or fail cleanly (run under ASan). */
 static void test_mutations(void)
 {
-    static const char *const names[] = {
-        "hives/regipy/NTUSER.DAT",       "hives/regipy/SAM",
-        "hives/regipy/SECURITY",         "hives/regipy/BCD",
-        "hives/yarp/hives_for_tests/BigDataHive", "hives/yarp/hives_for_tests/SqliteHive",
-        "hives/yarp/hives_for_tests/DeletedTreeHive", "hives/yarp/hives_for_tests/HealedHive",
-        "hives/yarp/hives_for_tests/UnicodeHive", "hives/yarp/hives_for_tests/System_Delta"};
+    static const char *const names[] = {"hives/regipy/NTUSER.DAT",
+                                        "hives/regipy/SAM",
+                                        "hives/regipy/SECURITY",
+                                        "hives/regipy/BCD",
+                                        "hives/yarp/hives_for_tests/BigDataHive",
+                                        "hives/yarp/hives_for_tests/SqliteHive",
+                                        "hives/yarp/hives_for_tests/DeletedTreeHive",
+                                        "hives/yarp/hives_for_tests/HealedHive",
+                                        "hives/yarp/hives_for_tests/UnicodeHive",
+                                        "hives/yarp/hives_for_tests/System_Delta"};
     const int per_hive = 1000;
     uint32_t seed = 0xC0FFEE;
     int total = 0, opened = 0;

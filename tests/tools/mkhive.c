@@ -414,10 +414,10 @@ int main(int argc, char **argv)
     w32(sk + 4 + 8, sk);
     w32(sk + 4 + 0x0C, (uint32_t)nkeys);
     w32(sk + 4 + 0x10, 20 + 16);
-    img[sk + 4 + 0x14] = 1;          /* revision */
-    w16(sk + 4 + 0x16, 0x8004);      /* SE_SELF_RELATIVE | DACL present */
-    w32(sk + 4 + 0x18, 20);          /* owner at 20 */
-    img[sk + 4 + 0x14 + 20] = 1;     /* S-1-5-32-544 */
+    img[sk + 4 + 0x14] = 1;      /* revision */
+    w16(sk + 4 + 0x16, 0x8004);  /* SE_SELF_RELATIVE | DACL present */
+    w32(sk + 4 + 0x18, 20);      /* owner at 20 */
+    img[sk + 4 + 0x14 + 20] = 1; /* S-1-5-32-544 */
     img[sk + 4 + 0x14 + 21] = 2;
     img[sk + 4 + 0x14 + 27] = 5;
     w32(sk + 4 + 0x14 + 28, 32);

@@ -10,10 +10,10 @@ static void test_utf16(rh_ctx *ctx)
 {
     rh_buf b = RH_BUF_INIT(ctx);
     const uint8_t abc[] = {'a', 0, 'b', 0, 0, 0, 'c', 0};
-    const uint8_t pair[] = {0x01, 0xD8, 0x00, 0xDC};  /* U+10400 */
-    const uint8_t lone[] = {'k', 0, 0x01, 0xD8};      /* k + unpaired high surrogate */
+    const uint8_t pair[] = {0x01, 0xD8, 0x00, 0xDC}; /* U+10400 */
+    const uint8_t lone[] = {'k', 0, 0x01, 0xD8};     /* k + unpaired high surrogate */
     const uint8_t odd[] = {'x', 0, 'y'};
-    const uint8_t cyr[] = {0x1F, 0x04, 0x40, 0x04};   /* Пр */
+    const uint8_t cyr[] = {0x1F, 0x04, 0x40, 0x04}; /* Пр */
 
     RH_CHECK_EQ(rh_utf16le_to_utf8(&b, abc, sizeof(abc), 0), RH_OK);
     RH_CHECK_EQ(b.len, 4);
@@ -62,9 +62,11 @@ static void test_filetime(rh_ctx *ctx)
 static void test_escape(rh_ctx *ctx)
 {
     rh_buf b = RH_BUF_INIT(ctx);
-    const char hostile[] = "a\"b\\c\n\x1b[31m\xe2\x80\xae" "d";
+    const char hostile[] = "a\"b\\c\n\x1b[31m\xe2\x80\xae"
+                           "d";
     rh_escape_append(&b, hostile, sizeof(hostile) - 1, RH_ESC_JSON);
-    RH_CHECK_STR(b.data, "a\\\"b\\\\c\\n\\u001b[31m\xe2\x80\xae" "d");
+    RH_CHECK_STR(b.data, "a\\\"b\\\\c\\n\\u001b[31m\xe2\x80\xae"
+                         "d");
     rh_buf_reset(&b);
     rh_escape_append(&b, hostile, sizeof(hostile) - 1, RH_ESC_TERMINAL);
     RH_CHECK_STR(b.data, "a\"b\\c\\x0a\\x1b[31m\\u{202e}d");

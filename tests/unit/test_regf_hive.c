@@ -73,8 +73,9 @@ static void test_basic(const uint8_t *img, size_t len)
     RH_CHECK(info->checksum_ok);
     RH_CHECK(!info->dirty);
     /* Case-insensitive lookup, Cyrillic included. */
-    RH_CHECK_EQ(rh_key_find(h, RH_KEY_NONE, "SOFTWARE\\microsoft\\WINDOWS\\currentversion\\run", &k),
-                RH_OK);
+    RH_CHECK_EQ(
+        rh_key_find(h, RH_KEY_NONE, "SOFTWARE\\microsoft\\WINDOWS\\currentversion\\run", &k),
+        RH_OK);
     rh_key_path(h, k, &b);
     RH_CHECK_STR(b.data, "Software\\Microsoft\\Windows\\CurrentVersion\\Run");
     rh_key_get_info(h, k, &ki);
