@@ -1,5 +1,5 @@
 /*
- * Unit tests for src/regf on generated fixture hives (tests/data/hives/*.tsv via mkhive):
+ * Unit tests for src/regf on generated fixture hives (tests/data/hives/NAME.tsv via mkhive):
  * lookups, names kept exactly, value types and data, strict mode, damage handling
  * (truncation at every offset, byte flips), allocation failure, Marvin32.
  */
