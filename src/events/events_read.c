@@ -265,6 +265,17 @@ rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opt
     }
     s = skip_ws((const char *)head, (size_t)n);
     if (s >= (size_t)n || (head[s] != '{' && head[s] != '[')) {
+        if (gzdirect(gz)) {
+            /* Maybe an EVTX file whose header is damaged but whose chunks are intact. */
+            rh_evtx *e = NULL;
+            gzclose(gz);
+            st = rh_evtx_open(ctx, path, &e);
+            if (st == RH_OK) {
+                st = read_evtx(&src, e, opts);
+            }
+            rh_evtx_close(e);
+            return st;
+        }
         gzclose(gz);
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, 0,
                  "unrecognised input (neither EVTX nor JSON/NDJSON)");
