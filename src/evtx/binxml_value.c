@@ -10,11 +10,46 @@
 
 static const char hexu[] = "0123456789ABCDEF";
 
+/* Hot path (every Sysmon event has several GUIDs): no printf. */
 rh_status bxv_guid(rh_buf *out, const uint8_t *p)
 {
-    return rh_buf_printf(out, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
-                         (unsigned)rh_le32(p), (unsigned)rh_le16(p + 4), (unsigned)rh_le16(p + 6),
-                         p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
+    /* Byte order of the text: Data1 (LE u32), Data2, Data3 (LE u16), then 8 bytes as is. */
+    static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+    char t[38];
+    size_t i, k = 0;
+    t[k++] = '{';
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            t[k++] = '-';
+        }
+        t[k++] = hexu[p[order[i]] >> 4];
+        t[k++] = hexu[p[order[i]] & 15];
+    }
+    t[k++] = '}';
+    return rh_buf_append(out, t, k);
+}
+
+/* Decimal text of v (with a leading '-' if neg) into b; returns the length. */
+static int fmt_u64(char *b, uint64_t v, bool neg)
+{
+    char t[24];
+    int n = 0, k = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg) {
+        b[k++] = '-';
+    }
+    while (n) {
+        b[k++] = t[--n];
+    }
+    return k;
+}
+
+static int fmt_i64(char *b, int64_t v)
+{
+    return v < 0 ? fmt_u64(b, (uint64_t)0 - (uint64_t)v, true) : fmt_u64(b, (uint64_t)v, false);
 }
 
 /* Size of one SID (revision, count, authority[6], sub-authorities), or 0 if malformed. */
@@ -107,42 +142,42 @@ rh_status bxv_render(rh_buf *out, uint8_t type, const uint8_t *p, size_t n, unsi
     }
     case BX_T_INT8:
         if (n >= 1) {
-            len = snprintf(num, sizeof(num), "%d", (int)(int8_t)p[0]);
+            len = fmt_i64(num, (int8_t)p[0]);
         }
         break;
     case BX_T_UINT8:
         if (n >= 1) {
-            len = snprintf(num, sizeof(num), "%u", (unsigned)p[0]);
+            len = fmt_u64(num, p[0], false);
         }
         break;
     case BX_T_INT16:
         if (n >= 2) {
-            len = snprintf(num, sizeof(num), "%d", (int)(int16_t)rh_le16(p));
+            len = fmt_i64(num, (int16_t)rh_le16(p));
         }
         break;
     case BX_T_UINT16:
         if (n >= 2) {
-            len = snprintf(num, sizeof(num), "%u", (unsigned)rh_le16(p));
+            len = fmt_u64(num, rh_le16(p), false);
         }
         break;
     case BX_T_INT32:
         if (n >= 4) {
-            len = snprintf(num, sizeof(num), "%ld", (long)(int32_t)rh_le32(p));
+            len = fmt_i64(num, (int32_t)rh_le32(p));
         }
         break;
     case BX_T_UINT32:
         if (n >= 4) {
-            len = snprintf(num, sizeof(num), "%lu", (unsigned long)rh_le32(p));
+            len = fmt_u64(num, rh_le32(p), false);
         }
         break;
     case BX_T_INT64:
         if (n >= 8) {
-            len = snprintf(num, sizeof(num), "%lld", (long long)(int64_t)rh_le64(p));
+            len = fmt_i64(num, (int64_t)rh_le64(p));
         }
         break;
     case BX_T_UINT64:
         if (n >= 8) {
-            len = snprintf(num, sizeof(num), "%llu", (unsigned long long)rh_le64(p));
+            len = fmt_u64(num, rh_le64(p), false);
         }
         break;
     case BX_T_REAL32:
