@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
 
 char cli_last_diag[512];
 static int cli_verbose;
+static int cli_error_printed;
 
 void cli_error(const char *fmt, ...)
 {
@@ -57,9 +58,12 @@ static void cli_diag(const rh_diag *d, void *user)
     } else if (d->line > 0) {
         snprintf(where, sizeof(where), ":%d:%d", d->line, d->col);
     }
-    if (d->level == RH_DIAG_ERROR) {
+    if (d->level == RH_DIAG_ERROR || d->level == RH_DIAG_ANOMALY) {
         snprintf(cli_last_diag, sizeof(cli_last_diag), "%s%s: %s", d->source ? d->source : "",
                  where, d->message);
+    }
+    if (d->level == RH_DIAG_ERROR) {
+        cli_error_printed = 1;
     }
     if (d->level == RH_DIAG_ERROR || d->level == RH_DIAG_WARNING || cli_verbose) {
         fprintf(stderr, "reghunt: %s: %s: %s%s: %s\n", level_name(d->level), d->component,
@@ -85,9 +89,14 @@ int cli_fail_input(const char *path, rh_status st)
         cli_error("%s: out of memory", path);
         return RH_EXIT_INTERNAL;
     }
-    /* The library already printed the specific error line through the diag callback. */
-    if (!cli_last_diag[0]) {
-        cli_error("%s: %s", path, rh_strerror(st));
+    if (st == RH_ERR_STRICT) {
+        /* Strict mode: name the anomaly that stopped us. */
+        cli_error("%s: strict mode: %s", path, cli_last_diag[0] ? cli_last_diag : "anomaly");
+        return RH_EXIT_INPUT;
+    }
+    /* Errors were already printed through the diag callback; otherwise say what failed. */
+    if (!cli_error_printed) {
+        cli_error("%s: %s%s%s", path, rh_strerror(st), cli_last_diag[0] ? ": " : "", cli_last_diag);
     }
     return RH_EXIT_INPUT;
 }

@@ -101,7 +101,8 @@ rh_status regf_parse_base(rh_ctx *ctx, const char *src, const uint8_t *img, size
                           "truncated hive: %u bytes of hive bins declared, %zu present",
                           info->hbins_size, avail);
             st = st == RH_OK ? s2 : st;
-            base->hbins_size = (uint32_t)(avail - avail % REGF_HBIN_ALIGN);
+            /* Keep the partial last bin: its complete cells are still readable. */
+            base->hbins_size = (uint32_t)avail;
         }
         if (chain < base->hbins_size) {
             s2 = rh_diagf(ctx, RH_DIAG_ANOMALY, "regf", src, (int64_t)(REGF_BASE_SIZE + chain),
