@@ -1467,7 +1467,7 @@ static rh_status build_index(rh_ruleset *rs)
             struct sig_entry *e = &rs->entries[rs->nentries++];
             e->rule = r;
             e->b = r->bindings[j];
-            e->pf.fid = UINT32_MAX;
+            e->pf.nf = 0;
         }
     }
     /* Event id buckets (entries stay in rule order within each list). */

@@ -209,12 +209,14 @@ struct sig_binding {
     uint32_t index; /* for per-event caching of the conditions */
 };
 
-/* Prefilter: the rule can only match if one of these literals occurs in field fid. */
+/* Fields a prefilter set may span. */
+#define SIG_PF_MAXF 4
+
+/* Prefilter: the rule can only match if one of its literals occurs in its field, for some of
+ * these fields (the literals live in the per-field automata). nf == 0: no prefilter. */
 struct sig_prefilter {
-    uint32_t fid; /* event-side field id; UINT32_MAX = no prefilter */
-    const uint8_t **lits;
-    size_t *lens;
-    size_t n;
+    uint32_t fids[SIG_PF_MAXF]; /* event-side field ids */
+    uint32_t nf;
 };
 
 struct sig_corr;
@@ -245,16 +247,40 @@ struct sig_entry {
     uint32_t pf_index; /* index among prefiltered entries (for hit stamps) */
 };
 
-/* Aho-Corasick DFA over folded bytes for one event field. */
+/* Aho-Corasick automaton over folded bytes for one event field. States are numbered
+ * breadth-first; states below ndense have full DFA rows, the others sparse trie edges and a
+ * failure link (ndense == nstates: a pure DFA). */
 struct sig_ac {
     uint32_t fid;
     uint8_t cls[256];
     uint32_t ncls;
     uint32_t nstates;
-    uint32_t *delta;   /* nstates * ncls */
+    uint32_t ndense;
+    uint32_t *delta;    /* ndense * ncls */
+    uint32_t *fail;     /* nstates */
+    uint32_t *edge_off; /* nstates + 1: trie edges of s are [edge_off[s], edge_off[s+1]) */
+    uint8_t *edge_cls;
+    uint32_t *edge_to;
     uint32_t *out_off; /* nstates + 1: outputs of state s are outs[out_off[s] .. out_off[s+1]) */
     uint32_t *outs;    /* pf_index of entries */
 };
+
+/* The automaton's transition from state s on byte class c. */
+static inline uint32_t sigma_ac_step(const struct sig_ac *ac, uint32_t s, uint32_t c)
+{
+    for (;;) {
+        uint32_t e, end;
+        if (s < ac->ndense) {
+            return ac->delta[(size_t)s * ac->ncls + c];
+        }
+        for (e = ac->edge_off[s], end = ac->edge_off[s + 1]; e < end; e++) {
+            if (ac->edge_cls[e] == c) {
+                return ac->edge_to[e];
+            }
+        }
+        s = ac->fail[s];
+    }
+}
 
 enum corr_type { CORR_EVENT_COUNT = 0, CORR_VALUE_COUNT, CORR_TEMPORAL, CORR_TEMPORAL_ORDERED };
 
@@ -503,8 +529,6 @@ bool sigma_eval_cond(struct sigma_mctx *mc, const struct sig_rule *r, const stru
 
 /* Build the prefilter automata (sigma_prefilter.c). */
 rh_status sigma_prefilter_build(rh_ruleset *rs);
-void sigma_prefilter_choose(const struct sig_rule *r, struct sig_prefilter *pf,
-                            struct sigma_arena *a);
 
 /* Correlations (sigma_corr.c). */
 rh_status sigma_corr_resolve(rh_sigma_compiler *c);

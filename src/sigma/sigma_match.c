@@ -579,7 +579,7 @@ static void ac_scan(rh_sigma_matcher *m, struct sigma_view *v, int tx, uint32_t 
     }
     for (i = 0; i < fv.foldlen; i++) {
         uint32_t o;
-        s = ac->delta[(size_t)s * ac->ncls + ac->cls[fv.fold[i]]];
+        s = sigma_ac_step(ac, s, ac->cls[fv.fold[i]]);
         for (o = ac->out_off[s]; o < ac->out_off[s + 1]; o++) {
             m->pf_gen[ac->outs[o]] = m->gen;
         }
@@ -604,16 +604,19 @@ static rh_status try_entry(rh_sigma_matcher *m, const rh_event *ev, const struct
     if (!binding_ok(m, e->b, ev, v)) {
         return RH_OK;
     }
-    if (e->pf.fid != UINT32_MAX) {
-        uint32_t ai = m->rs->ac_of_fid[e->pf.fid];
-        if (ai) {
-            ai--;
+    if (e->pf.nf) {
+        /* Scan the entry's fields until one of its literals shows up. */
+        uint32_t k;
+        bool hit = m->pf_gen[e->pf_index] == m->gen;
+        for (k = 0; k < e->pf.nf && !hit; k++) {
+            uint32_t ai = m->rs->ac_of_fid[e->pf.fids[k]] - 1;
             if (m->ac_gen[(size_t)e->b->transform * (m->rs->nacs + 1) + ai] != m->gen) {
                 ac_scan(m, v, e->b->transform, ai);
+                hit = m->pf_gen[e->pf_index] == m->gen;
             }
-            if (m->pf_gen[e->pf_index] != m->gen) {
-                return RH_OK;
-            }
+        }
+        if (!hit) {
+            return RH_OK;
         }
     }
     mc.m = m;

@@ -1,26 +1,37 @@
 /*
- * Literal prefilter: for each (rule, binding) pick a set of literals one of which must occur
- * in one field for the rule to match at all, then compile all the sets of a field into one
- * Aho-Corasick DFA over folded bytes. Per event, a field is scanned once (lazily, only when a
- * candidate rule needs it) and only the rules whose literal was seen are evaluated. Rules
- * without a usable literal (only negations, regexes, null, numbers...) are always evaluated.
+ * Literal prefilter: for each (rule, binding) pick a set of (field, literal) pairs one of which
+ * must occur for the rule to match at all (a few fields at most: `Image|endswith: x` or
+ * `OriginalFileName: y` is one set over two fields), then compile all the literals of a field
+ * into one Aho-Corasick automaton over folded bytes. Per event, a field is scanned once
+ * (lazily, only when a candidate rule needs it) and only the rules whose literal was seen are
+ * evaluated. Rules without a usable literal (only negations, regexes, null, numbers...) are
+ * always evaluated.
  */
 #include <stdlib.h>
 
 #include "sigma_internal.h"
 
-/* Prefilter DFAs larger than this (states x classes) are dropped: the rules stay correct,
- * they are just evaluated without a prefilter. 16M cells = 64 MiB. */
-#define SIGMA_AC_MAX_CELLS (16u << 20)
+/* An automaton whose full DFA has at most this many cells (states x byte classes) is a pure
+ * DFA (4 MiB); a larger one keeps full rows for its first SIGMA_AC_PARTIAL_CELLS cells of
+ * breadth-first states and sparse trie edges + failure links below them. */
+#define SIGMA_AC_DENSE_CELLS   (1u << 20)
+#define SIGMA_AC_PARTIAL_CELLS (1u << 18)
 
 struct lset {
-    uint32_t fid; /* rule-side; UINT32_MAX = none */
+    bool ok;        /* a usable set */
+    uint32_t *fids; /* rule-side field of each literal */
     const uint8_t **lits;
     size_t *lens;
     size_t n;
     size_t minlen;
-    bool cased_fold_needed;
+    uint32_t f[SIG_PF_MAXF]; /* distinct fields */
+    uint32_t nf;
 };
+
+#define LSET_NONE                                                                                  \
+    {                                                                                              \
+        false, NULL, NULL, NULL, 0, 0, {0}, 0                                                      \
+    }
 
 struct pf_ctx {
     rh_ctx *ctx;
@@ -30,18 +41,37 @@ struct pf_ctx {
 
 static void lset_free(struct pf_ctx *p, struct lset *s)
 {
+    rh_free(p->ctx, s->fids);
     rh_free(p->ctx, s->lits);
     rh_free(p->ctx, s->lens);
+    s->fids = NULL;
     s->lits = NULL;
     s->lens = NULL;
     s->n = 0;
-    s->fid = UINT32_MAX;
+    s->nf = 0;
+    s->ok = false;
 }
 
-static bool lset_add(struct pf_ctx *p, struct lset *s, const uint8_t *lit, size_t len)
+static bool lset_add(struct pf_ctx *p, struct lset *s, uint32_t fid, const uint8_t *lit, size_t len)
 {
-    const uint8_t **nl = rh_realloc(p->ctx, s->lits, (s->n + 1) * sizeof(*nl));
-    size_t *nn;
+    uint32_t *nfid;
+    const uint8_t **nl;
+    size_t *nn, k;
+    for (k = 0; k < s->nf && s->f[k] != fid; k++) {
+    }
+    if (k == s->nf) {
+        if (s->nf == SIG_PF_MAXF) {
+            return false; /* too many fields: no prefilter */
+        }
+        s->f[s->nf++] = fid;
+    }
+    nfid = rh_realloc(p->ctx, s->fids, (s->n + 1) * sizeof(*nfid));
+    if (!nfid) {
+        p->oom = true;
+        return false;
+    }
+    s->fids = nfid;
+    nl = rh_realloc(p->ctx, s->lits, (s->n + 1) * sizeof(*nl));
     if (!nl) {
         p->oom = true;
         return false;
@@ -53,6 +83,7 @@ static bool lset_add(struct pf_ctx *p, struct lset *s, const uint8_t *lit, size_
         return false;
     }
     s->lens = nn;
+    s->fids[s->n] = fid;
     s->lits[s->n] = lit;
     s->lens[s->n] = len;
     if (s->n == 0 || len < s->minlen) {
@@ -118,8 +149,7 @@ static bool value_literal(struct pf_ctx *p, const struct sig_value *v, const uin
 static bool item_set(struct pf_ctx *p, const struct sig_item *it, struct lset *out)
 {
     size_t i;
-    out->fid = UINT32_MAX;
-    out->n = 0;
+    *out = (struct lset)LSET_NONE;
     if (it->flags & (SIG_I_NEQ | SIG_I_KEYWORD)) {
         return false;
     }
@@ -138,35 +168,35 @@ static bool item_set(struct pf_ctx *p, const struct sig_item *it, struct lset *o
         if (!bl) {
             return false;
         }
-        out->fid = it->fid;
-        return lset_add(p, out, bl, bn);
+        out->ok = lset_add(p, out, it->fid, bl, bn);
+        return out->ok;
     }
     for (i = 0; i < it->nvals; i++) {
         const uint8_t *l;
         size_t n;
-        if (!value_literal(p, &it->vals[i], &l, &n)) {
-            lset_free(p, out);
-            return false;
-        }
-        if (!lset_add(p, out, l, n)) {
+        if (!value_literal(p, &it->vals[i], &l, &n) || !lset_add(p, out, it->fid, l, n)) {
             lset_free(p, out);
             return false;
         }
     }
-    out->fid = it->fid;
+    /* No values: the item never matches, and an empty set says so. */
+    out->ok = true;
     return true;
 }
 
 static bool better(const struct lset *a, const struct lset *b)
 {
-    if (b->fid == UINT32_MAX) {
-        return a->fid != UINT32_MAX;
+    if (!b->ok) {
+        return a->ok;
     }
-    if (a->fid == UINT32_MAX) {
+    if (!a->ok) {
         return false;
     }
     if (a->minlen != b->minlen) {
         return a->minlen > b->minlen;
+    }
+    if (a->nf != b->nf) {
+        return a->nf < b->nf;
     }
     return a->n < b->n;
 }
@@ -176,28 +206,22 @@ static void take(struct pf_ctx *p, struct lset *best, struct lset *cand)
     if (better(cand, best)) {
         lset_free(p, best);
         *best = *cand;
-        cand->lits = NULL;
-        cand->lens = NULL;
+        *cand = (struct lset)LSET_NONE;
     }
     lset_free(p, cand);
 }
 
+/* acc |= add (either one must hold). add is consumed. false: acc is no longer usable. */
 static bool merge(struct pf_ctx *p, struct lset *acc, struct lset *add)
 {
     size_t i;
-    if (acc->fid == UINT32_MAX) {
+    if (!acc->ok) {
         *acc = *add;
-        add->lits = NULL;
-        add->lens = NULL;
-        add->n = 0;
-        return true;
-    }
-    if (add->fid != acc->fid) {
-        lset_free(p, add);
-        return false;
+        *add = (struct lset)LSET_NONE;
+        return acc->ok;
     }
     for (i = 0; i < add->n; i++) {
-        if (!lset_add(p, acc, add->lits[i], add->lens[i])) {
+        if (!lset_add(p, acc, add->fids[i], add->lits[i], add->lens[i])) {
             lset_free(p, add);
             return false;
         }
@@ -209,22 +233,26 @@ static bool merge(struct pf_ctx *p, struct lset *acc, struct lset *add)
 static void search_set(struct pf_ctx *p, const struct sig_search *s, struct lset *out)
 {
     size_t i, j;
-    struct lset acc = {UINT32_MAX, NULL, NULL, 0, 0, false};
+    struct lset acc = LSET_NONE;
+    *out = (struct lset)LSET_NONE;
     for (i = 0; i < s->nmaps; i++) {
-        struct lset best = {UINT32_MAX, NULL, NULL, 0, 0, false};
+        struct lset best = LSET_NONE;
         for (j = 0; j < s->maps[i].n; j++) {
-            struct lset c = {UINT32_MAX, NULL, NULL, 0, 0, false};
+            struct lset c = LSET_NONE;
             if (item_set(p, &s->maps[i].items[j], &c)) {
                 take(p, &best, &c);
             } else {
                 lset_free(p, &c);
             }
         }
-        if (best.fid == UINT32_MAX || !merge(p, &acc, &best)) {
+        if (!best.ok || !merge(p, &acc, &best)) {
             lset_free(p, &best);
             lset_free(p, &acc);
             return;
         }
+    }
+    if (s->nmaps == 0) {
+        return; /* an empty search: leave it to evaluation */
     }
     *out = acc;
 }
@@ -233,16 +261,15 @@ static void cond_set(struct pf_ctx *p, const struct sig_rule *r, const struct cn
                      struct lset *out)
 {
     size_t i;
-    out->fid = UINT32_MAX;
-    out->n = 0;
+    *out = (struct lset)LSET_NONE;
     switch (c->op) {
     case C_ID:
         search_set(p, &r->searches[c->id], out);
         return;
     case C_AND: {
-        struct lset best = {UINT32_MAX, NULL, NULL, 0, 0, false};
+        struct lset best = LSET_NONE;
         for (i = 0; i < c->n; i++) {
-            struct lset k = {UINT32_MAX, NULL, NULL, 0, 0, false};
+            struct lset k = LSET_NONE;
             cond_set(p, r, c->kids[i], &k);
             take(p, &best, &k);
         }
@@ -251,15 +278,21 @@ static void cond_set(struct pf_ctx *p, const struct sig_rule *r, const struct cn
     }
     case C_OR:
     case C_ATLEAST: {
-        struct lset acc = {UINT32_MAX, NULL, NULL, 0, 0, false};
+        struct lset acc = LSET_NONE;
+        if (c->op == C_ATLEAST && c->id == 0) {
+            return; /* "0 of": always true */
+        }
         for (i = 0; i < c->n; i++) {
-            struct lset k = {UINT32_MAX, NULL, NULL, 0, 0, false};
+            struct lset k = LSET_NONE;
             cond_set(p, r, c->kids[i], &k);
-            if (k.fid == UINT32_MAX || !merge(p, &acc, &k)) {
+            if (!k.ok || !merge(p, &acc, &k)) {
                 lset_free(p, &k);
                 lset_free(p, &acc);
                 return;
             }
+        }
+        if (c->n == 0) {
+            return;
         }
         *out = acc;
         return;
@@ -277,85 +310,180 @@ struct ac_lit {
     uint32_t owner; /* pf_index */
 };
 
+static int cmp_lit(const void *a, const void *b)
+{
+    const struct ac_lit *x = a, *y = b;
+    size_t n = x->n < y->n ? x->n : y->n;
+    int c = n ? memcmp(x->p, y->p, n) : 0;
+    if (c) {
+        return c;
+    }
+    if (x->n != y->n) {
+        return x->n < y->n ? -1 : 1;
+    }
+    return x->owner < y->owner ? -1 : x->owner > y->owner;
+}
+
+/*
+ * Trie over the literals in breadth-first order, failure links, and full DFA rows for the
+ * first `ndense` states (all of them when the table is small enough: a pure DFA; otherwise the
+ * shallow states, where most input bytes are consumed). Deeper states keep their sparse trie
+ * edges and fall back along failure links (sigma_ac_step), so memory stays linear in the total
+ * literal length: SigmaHQ's CommandLine literals (14k, 178 kB) would need a 16M-cell DFA.
+ */
 static rh_status ac_build(rh_ruleset *rs, struct sig_ac *ac, struct ac_lit *lits, size_t nlits)
 {
     rh_ctx *ctx = rs->ctx;
-    size_t total = 1, i, j;
-    uint32_t *delta = NULL, *fail = NULL, *queue = NULL, *own_cnt = NULL, *outlink = NULL;
-    uint32_t nstates = 1, ncls = 1, qh = 0, qt = 0;
-    uint32_t *term = NULL;
-    size_t cells;
+    size_t total = 1, maxlen = 0, i, j, cells;
+    uint32_t ncls = 1, nstates = 1, ndense, s;
+    uint32_t *par = NULL, *ccnt = NULL, *coff = NULL, *cfill = NULL, *kids = NULL;
+    uint32_t *order = NULL, *newid = NULL, *term = NULL, *own_cnt = NULL, *outlink = NULL;
+    uint8_t *pcls = NULL;
+    uint32_t *path = NULL;
     rh_status st = RH_ERR_NOMEM;
     memset(ac->cls, 0, sizeof(ac->cls));
     for (i = 0; i < nlits; i++) {
         total += lits[i].n;
+        if (lits[i].n > maxlen) {
+            maxlen = lits[i].n;
+        }
         for (j = 0; j < lits[i].n; j++) {
             if (!ac->cls[lits[i].p[j]]) {
-                ac->cls[lits[i].p[j]] = (uint8_t)ncls++;
-                if (ncls > 255) {
-                    /* more than 254 distinct bytes: fold the rest into class 0 is wrong, so
-                     * give up on this automaton (very unusual). */
+                if (ncls >= 255) {
+                    /* more than 254 distinct bytes: give up on this automaton (unusual) */
                     return RH_ERR_LIMIT;
                 }
+                ac->cls[lits[i].p[j]] = (uint8_t)ncls++;
             }
         }
     }
-    if (!rh_mul_sz(total, ncls, &cells) || cells > SIGMA_AC_MAX_CELLS) {
+    if (total > (1u << 26)) {
         return RH_ERR_LIMIT;
     }
-    delta = rh_calloc(ctx, cells, sizeof(uint32_t));
-    term = rh_calloc(ctx, total, sizeof(uint32_t));
-    fail = rh_calloc(ctx, total, sizeof(uint32_t));
-    queue = rh_calloc(ctx, total, sizeof(uint32_t));
-    own_cnt = rh_calloc(ctx, total + 1, sizeof(uint32_t));
-    outlink = rh_calloc(ctx, total, sizeof(uint32_t));
-    if (!delta || !term || !fail || !queue || !own_cnt || !outlink) {
+    qsort(lits, nlits, sizeof(*lits), cmp_lit);
+    par = rh_calloc(ctx, total, sizeof(uint32_t));
+    pcls = rh_calloc(ctx, total, 1);
+    ccnt = rh_calloc(ctx, total + 1, sizeof(uint32_t));
+    term = rh_calloc(ctx, nlits ? nlits : 1, sizeof(uint32_t));
+    path = rh_calloc(ctx, maxlen + 1, sizeof(uint32_t));
+    if (!par || !pcls || !ccnt || !term || !path) {
         goto out;
     }
-    /* Trie (0 = no edge; the root is state 0 and never a child). */
+    /* Trie from the sorted literals: a literal shares the path of the previous one up to their
+     * common prefix. Children of a node are created in increasing byte order. */
     for (i = 0; i < nlits; i++) {
-        uint32_t s = 0;
-        for (j = 0; j < lits[i].n; j++) {
-            uint32_t c = ac->cls[lits[i].p[j]];
-            uint32_t *d = &delta[(size_t)s * ncls + c];
-            if (!*d) {
-                *d = nstates++;
+        size_t l = 0;
+        if (i > 0) {
+            size_t m = lits[i].n < lits[i - 1].n ? lits[i].n : lits[i - 1].n;
+            while (l < m && lits[i].p[l] == lits[i - 1].p[l]) {
+                l++;
             }
-            s = *d;
         }
-        term[i] = s;
-        own_cnt[s]++;
-    }
-    /* BFS: failure links and full DFA transitions. */
-    for (i = 0; i < ncls; i++) {
-        uint32_t t = delta[i];
-        if (t) {
-            fail[t] = 0;
-            queue[qt++] = t;
+        for (j = l; j < lits[i].n; j++) {
+            uint32_t t = nstates++;
+            par[t] = path[j];
+            pcls[t] = ac->cls[lits[i].p[j]];
+            ccnt[par[t]]++;
+            path[j + 1] = t;
         }
+        term[i] = path[lits[i].n];
     }
-    while (qh < qt) {
-        uint32_t s = queue[qh++];
-        uint32_t f = fail[s];
-        outlink[s] = own_cnt[f] ? f : outlink[f];
-        for (i = 0; i < ncls; i++) {
-            uint32_t *d = &delta[(size_t)s * ncls + i];
-            if (*d) {
-                fail[*d] = delta[(size_t)f * ncls + i];
-                queue[qt++] = *d;
-            } else {
-                *d = delta[(size_t)f * ncls + i];
+    /* Child lists (by creation order = byte order), then breadth-first renumbering. */
+    coff = rh_calloc(ctx, (size_t)nstates + 1, sizeof(uint32_t));
+    cfill = rh_calloc(ctx, nstates, sizeof(uint32_t));
+    kids = rh_calloc(ctx, nstates, sizeof(uint32_t));
+    order = rh_calloc(ctx, nstates, sizeof(uint32_t));
+    newid = rh_calloc(ctx, nstates, sizeof(uint32_t));
+    own_cnt = rh_calloc(ctx, (size_t)nstates + 1, sizeof(uint32_t));
+    outlink = rh_calloc(ctx, nstates, sizeof(uint32_t));
+    if (!coff || !cfill || !kids || !order || !newid || !own_cnt || !outlink) {
+        goto out;
+    }
+    for (s = 0; s < nstates; s++) {
+        coff[s + 1] = coff[s] + ccnt[s];
+    }
+    for (s = 1; s < nstates; s++) {
+        kids[coff[par[s]] + cfill[par[s]]++] = s;
+    }
+    {
+        uint32_t qh = 0, qt = 0;
+        order[qt++] = 0;
+        while (qh < qt) {
+            uint32_t o = order[qh++];
+            uint32_t k;
+            for (k = coff[o]; k < coff[o + 1]; k++) {
+                order[qt++] = kids[k];
             }
+        }
+        for (s = 0; s < nstates; s++) {
+            newid[order[s]] = s;
+        }
+    }
+    if (!rh_mul_sz(nstates, ncls, &cells)) {
+        st = RH_ERR_LIMIT;
+        goto out;
+    }
+    ndense = cells <= SIGMA_AC_DENSE_CELLS ? nstates : SIGMA_AC_PARTIAL_CELLS / ncls;
+    if (ndense < 1) {
+        ndense = 1;
+    }
+    if (ndense > nstates) {
+        ndense = nstates;
+    }
+    ac->ncls = ncls;
+    ac->nstates = nstates;
+    ac->ndense = ndense;
+    ac->delta = sigma_arena_array(&rs->arena, (size_t)ndense * ncls, sizeof(uint32_t));
+    ac->fail = sigma_arena_array(&rs->arena, nstates, sizeof(uint32_t));
+    ac->edge_off = sigma_arena_array(&rs->arena, (size_t)nstates + 1, sizeof(uint32_t));
+    ac->edge_cls = sigma_arena_array(&rs->arena, nstates, 1);
+    ac->edge_to = sigma_arena_array(&rs->arena, nstates, sizeof(uint32_t));
+    if (!ac->delta || !ac->fail || !ac->edge_off || !ac->edge_cls || !ac->edge_to) {
+        goto out;
+    }
+    /* Sparse edges in the new numbering: the children of a state are consecutive states. */
+    for (s = 0; s < nstates; s++) {
+        uint32_t o = order[s], k, e = ac->edge_off[s];
+        for (k = coff[o]; k < coff[o + 1]; k++) {
+            ac->edge_cls[e] = pcls[kids[k]];
+            ac->edge_to[e] = newid[kids[k]];
+            e++;
+        }
+        ac->edge_off[s + 1] = e;
+    }
+    /* Breadth-first: failure links and dense rows (they only use shallower states). */
+    for (s = 0; s < nstates; s++) {
+        uint32_t e;
+        if (s < ndense) {
+            uint32_t *row = &ac->delta[(size_t)s * ncls];
+            uint32_t c;
+            for (c = 0; c < ncls; c++) {
+                row[c] = s ? sigma_ac_step(ac, ac->fail[s], c) : 0;
+            }
+            for (e = ac->edge_off[s]; e < ac->edge_off[s + 1]; e++) {
+                row[ac->edge_cls[e]] = ac->edge_to[e];
+            }
+        }
+        for (e = ac->edge_off[s]; e < ac->edge_off[s + 1]; e++) {
+            ac->fail[ac->edge_to[e]] = s ? sigma_ac_step(ac, ac->fail[s], ac->edge_cls[e]) : 0;
         }
     }
     /* Outputs: own plus everything along the output links (flattened). */
+    for (i = 0; i < nlits; i++) {
+        term[i] = newid[term[i]];
+        own_cnt[term[i]]++;
+    }
+    for (s = 1; s < nstates; s++) {
+        uint32_t f = ac->fail[s];
+        outlink[s] = own_cnt[f] ? f : outlink[f];
+    }
     ac->out_off = sigma_arena_array(&rs->arena, (size_t)nstates + 1, sizeof(uint32_t));
     if (!ac->out_off) {
         goto out;
     }
     {
         size_t tot = 0;
-        uint32_t s;
+        uint32_t *own_off, *own, *fillc;
         for (s = 0; s < nstates; s++) {
             uint32_t t = s;
             ac->out_off[s] = (uint32_t)tot;
@@ -370,54 +498,47 @@ static rh_status ac_build(rh_ruleset *rs, struct sig_ac *ac, struct ac_lit *lits
         }
         ac->out_off[nstates] = (uint32_t)tot;
         ac->outs = sigma_arena_array(&rs->arena, tot ? tot : 1, sizeof(uint32_t));
-        if (!ac->outs) {
-            goto out;
-        }
-        /* own outputs by state: bucket literals */
-        {
-            uint32_t *own_off = rh_calloc(ctx, (size_t)nstates + 1, sizeof(uint32_t));
-            uint32_t *own = rh_calloc(ctx, nlits ? nlits : 1, sizeof(uint32_t));
-            uint32_t *fillc = rh_calloc(ctx, (size_t)nstates + 1, sizeof(uint32_t));
-            if (!own_off || !own || !fillc) {
-                rh_free(ctx, own_off);
-                rh_free(ctx, own);
-                rh_free(ctx, fillc);
-                goto out;
-            }
-            for (s = 0; s < nstates; s++) {
-                own_off[s + 1] = own_off[s] + own_cnt[s];
-            }
-            for (i = 0; i < nlits; i++) {
-                own[own_off[term[i]] + fillc[term[i]]++] = lits[i].owner;
-            }
-            for (s = 0; s < nstates; s++) {
-                uint32_t t = s, k = ac->out_off[s];
-                while (t) {
-                    uint32_t q;
-                    for (q = own_off[t]; q < own_off[t + 1]; q++) {
-                        ac->outs[k++] = own[q];
-                    }
-                    t = outlink[t];
-                }
-            }
+        own_off = rh_calloc(ctx, (size_t)nstates + 1, sizeof(uint32_t));
+        own = rh_calloc(ctx, nlits ? nlits : 1, sizeof(uint32_t));
+        fillc = rh_calloc(ctx, (size_t)nstates + 1, sizeof(uint32_t));
+        if (!ac->outs || !own_off || !own || !fillc) {
             rh_free(ctx, own_off);
             rh_free(ctx, own);
             rh_free(ctx, fillc);
+            goto out;
         }
+        for (s = 0; s < nstates; s++) {
+            own_off[s + 1] = own_off[s] + own_cnt[s];
+        }
+        for (i = 0; i < nlits; i++) {
+            own[own_off[term[i]] + fillc[term[i]]++] = lits[i].owner;
+        }
+        for (s = 0; s < nstates; s++) {
+            uint32_t t = s, k = ac->out_off[s];
+            while (t) {
+                uint32_t q;
+                for (q = own_off[t]; q < own_off[t + 1]; q++) {
+                    ac->outs[k++] = own[q];
+                }
+                t = outlink[t];
+            }
+        }
+        rh_free(ctx, own_off);
+        rh_free(ctx, own);
+        rh_free(ctx, fillc);
     }
-    ac->delta = sigma_arena_array(&rs->arena, (size_t)nstates * ncls, sizeof(uint32_t));
-    if (!ac->delta) {
-        goto out;
-    }
-    memcpy(ac->delta, delta, (size_t)nstates * ncls * sizeof(uint32_t));
-    ac->nstates = nstates;
-    ac->ncls = ncls;
     st = RH_OK;
 out:
-    rh_free(ctx, delta);
+    rh_free(ctx, par);
+    rh_free(ctx, pcls);
+    rh_free(ctx, ccnt);
     rh_free(ctx, term);
-    rh_free(ctx, fail);
-    rh_free(ctx, queue);
+    rh_free(ctx, path);
+    rh_free(ctx, coff);
+    rh_free(ctx, cfill);
+    rh_free(ctx, kids);
+    rh_free(ctx, order);
+    rh_free(ctx, newid);
     rh_free(ctx, own_cnt);
     rh_free(ctx, outlink);
     return st;
@@ -426,7 +547,7 @@ out:
 rh_status sigma_prefilter_build(rh_ruleset *rs)
 {
     struct pf_ctx p = {rs->ctx, &rs->arena, false};
-    size_t i, nfids = rs->fields.n;
+    size_t i, k, nfids = rs->fields.n;
     size_t *per_fid = NULL;
     rh_status st = RH_OK;
     struct lset *sets = rh_calloc(rs->ctx, rs->nentries + 1, sizeof(*sets));
@@ -439,18 +560,29 @@ rh_status sigma_prefilter_build(rh_ruleset *rs)
     }
     for (i = 0; i < rs->nentries; i++) {
         struct sig_entry *e = &rs->entries[i];
-        sets[i].fid = UINT32_MAX;
         cond_set(&p, e->rule, e->rule->cond, &sets[i]);
         if (p.oom) {
             st = RH_ERR_NOMEM;
             break;
         }
-        if (sets[i].fid != UINT32_MAX) {
-            uint32_t efid = e->b->fmap ? e->b->fmap[sets[i].fid] : sets[i].fid;
-            e->pf.fid = efid;
-            e->pf_index = rs->npf++;
-            per_fid[efid] += sets[i].n;
+        if (!sets[i].ok || sets[i].n == 0) {
+            continue;
         }
+        /* rule-side fields -> event-side fields */
+        for (k = 0; k < sets[i].n; k++) {
+            sets[i].fids[k] = e->b->fmap ? e->b->fmap[sets[i].fids[k]] : sets[i].fids[k];
+            per_fid[sets[i].fids[k]]++;
+        }
+        e->pf.nf = 0;
+        for (k = 0; k < sets[i].n; k++) {
+            uint32_t f = sets[i].fids[k], q;
+            for (q = 0; q < e->pf.nf && e->pf.fids[q] != f; q++) {
+            }
+            if (q == e->pf.nf) {
+                e->pf.fids[e->pf.nf++] = f;
+            }
+        }
+        e->pf_index = rs->npf++;
     }
     if (st == RH_OK) {
         size_t f;
@@ -478,15 +610,16 @@ rh_status sigma_prefilter_build(rh_ruleset *rs)
             }
             for (i = 0; i < rs->nentries; i++) {
                 struct sig_entry *e = &rs->entries[i];
-                size_t k;
-                if (e->pf.fid != f) {
+                if (!e->pf.nf) {
                     continue;
                 }
                 for (k = 0; k < sets[i].n; k++) {
-                    lits[nl].p = sets[i].lits[k];
-                    lits[nl].n = sets[i].lens[k];
-                    lits[nl].owner = e->pf_index;
-                    nl++;
+                    if (sets[i].fids[k] == f) {
+                        lits[nl].p = sets[i].lits[k];
+                        lits[nl].n = sets[i].lens[k];
+                        lits[nl].owner = e->pf_index;
+                        nl++;
+                    }
                 }
             }
             rs->acs[rs->nacs].fid = (uint32_t)f;
@@ -495,10 +628,15 @@ rh_status sigma_prefilter_build(rh_ruleset *rs)
             if (bs == RH_OK) {
                 rs->ac_of_fid[f] = (uint32_t)(++rs->nacs);
             } else if (bs == RH_ERR_LIMIT) {
-                /* Too big: these entries run without a prefilter. */
+                /* No automaton for this field: its entries run without a prefilter. */
+                memset(&rs->acs[rs->nacs], 0, sizeof(rs->acs[rs->nacs]));
                 for (i = 0; i < rs->nentries; i++) {
-                    if (rs->entries[i].pf.fid == f) {
-                        rs->entries[i].pf.fid = UINT32_MAX;
+                    struct sig_entry *e = &rs->entries[i];
+                    for (k = 0; k < e->pf.nf; k++) {
+                        if (e->pf.fids[k] == f) {
+                            e->pf.nf = 0;
+                            break;
+                        }
                     }
                 }
             } else {
