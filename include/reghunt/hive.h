@@ -50,6 +50,11 @@ typedef struct rh_hive_opts {
     /* Explicit log files (NULL-terminated list, at most 3); NULL = discover .LOG/.LOG1/.LOG2
      * beside the hive, case-insensitively. */
     const char *const *log_paths;
+    /* In-memory logs (archive members), parallel to log_paths, which then only names them
+     * (the .LOG/.LOG1/.LOG2 suffix picks the slot). Borrowed during the open call; NULL =
+     * read log_paths from disk. */
+    const void *const *log_data;
+    const size_t *log_lens;
 } rh_hive_opts;
 
 /** What rh_hive_open() found. Borrowed: valid until rh_hive_close(). */

@@ -15,6 +15,9 @@
 #include "interp.h"
 #include "score.h"
 #include "evtx.h"
+#include "collection.h"
+#include "hunt.h"
+#include "report.h"
 
 #define RH_VERSION_STRING "0.1.0"
 

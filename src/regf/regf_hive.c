@@ -271,7 +271,9 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
             memcpy(pre_image, h->image, h->image_len);
             pre_len = h->image_len;
         }
-        st = regf_replay_logs(h, opts ? opts->log_paths : NULL);
+        st = regf_replay_logs(h, opts ? opts->log_paths : NULL,
+                              opts && opts->log_paths ? opts->log_data : NULL,
+                              opts && opts->log_paths ? opts->log_lens : NULL);
         if (st != RH_OK) {
             rh_free(h->ctx, pre_image);
             return st;

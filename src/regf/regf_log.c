@@ -291,8 +291,27 @@ static bool seq_before(uint32_t a, uint32_t b)
     return (uint32_t)(b - a) <= 0x7FFFFFFFu && a != b;
 }
 
-rh_status regf_replay_logs(rh_hive *h, const char *const *paths)
+/* Slot of an explicit log by its suffix (.LOG 0, .LOG1 1, .LOG2 2), or -1. */
+static int log_slot(const char *p)
 {
+    size_t n = strlen(p);
+    if (n >= 5 && rh_ascii_casecmp(p + n - 5, 5, ".LOG1", 5) == 0) {
+        return 1;
+    }
+    if (n >= 5 && rh_ascii_casecmp(p + n - 5, 5, ".LOG2", 5) == 0) {
+        return 2;
+    }
+    if (n >= 4 && rh_ascii_casecmp(p + n - 4, 4, ".LOG", 4) == 0) {
+        return 0;
+    }
+    return -1;
+}
+
+rh_status regf_replay_logs(rh_hive *h, const char *const *paths, const void *const *data,
+                           const size_t *lens)
+{
+    const void *mem[3] = {NULL, NULL, NULL};
+    size_t memlen[3] = {0, 0, 0};
     struct log_file logs[3];
     struct replay r = {0};
     rh_status st = RH_OK;
@@ -305,9 +324,25 @@ rh_status regf_replay_logs(rh_hive *h, const char *const *paths)
     if (paths) {
         /* Explicit logs: slot by suffix if recognisable, else in order. */
         for (i = 0; i < 3 && paths[i]; i++) {
-            h->log_paths[i] = rh_strdup(ctx, paths[i]);
-            if (!h->log_paths[i]) {
+            int slot = log_slot(paths[i]);
+            unsigned k = 0;
+            if (slot < 0 || h->log_paths[slot]) {
+                while (k < 3 && h->log_paths[k]) {
+                    k++;
+                }
+            } else {
+                k = (unsigned)slot;
+            }
+            if (k >= 3) {
+                break;
+            }
+            h->log_paths[k] = rh_strdup(ctx, paths[i]);
+            if (!h->log_paths[k]) {
                 return RH_ERR_NOMEM;
+            }
+            if (data) {
+                mem[k] = data[i];
+                memlen[k] = lens ? lens[i] : 0;
             }
         }
     } else {
@@ -334,6 +369,17 @@ rh_status regf_replay_logs(rh_hive *h, const char *const *paths)
             continue;
         }
         logs[i].path = h->log_paths[i];
+        if (mem[i]) {
+            logs[i].data = rh_malloc(ctx, memlen[i] ? memlen[i] : 1);
+            if (!logs[i].data) {
+                st = RH_ERR_NOMEM;
+                goto out;
+            }
+            memcpy(logs[i].data, mem[i], memlen[i]);
+            logs[i].len = memlen[i];
+            classify(&logs[i]);
+            continue;
+        }
         st = rh_read_file(ctx, h->log_paths[i], rh_ctx_limits(ctx)->max_file_size, &logs[i].data,
                           &logs[i].len);
         if (st == RH_ERR_NOMEM) {

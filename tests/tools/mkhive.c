@@ -10,7 +10,9 @@
  * (decimal or 0x..), REG_BINARY / REG_NONE / 0xNNNNNNNN (hex bytes), REG_SZ_RAW (hex bytes
  * stored with type REG_SZ). In NAME and string DATA, "\xNN" escapes a byte (\x00 = NUL),
  * "\\" is a backslash and "\u{NNNN}" a code point.
- * Usage: mkhive [-t FILETIME] [-n ROOTNAME] OUT < spec
+ * Usage: mkhive [-t FILETIME] [-H FILETIME] [-n ROOTNAME] OUT < spec
+ * -t sets the default key timestamp (and the header's), -H only the base block's last-written
+ * time (a collection taken after the keys were written).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +45,7 @@ static int nkeys;
 static uint8_t *img;
 static size_t used = 32, cap;
 static uint64_t default_ts = 132500000000000000ull; /* 2020-11-17 */
+static uint64_t header_ts;                          /* 0 = default_ts */
 
 static void die(const char *m)
 {
@@ -353,6 +356,8 @@ int main(int argc, char **argv)
     for (a = 1; a < argc; a++) {
         if (!strcmp(argv[a], "-t") && a + 1 < argc) {
             default_ts = strtoull(argv[++a], NULL, 0);
+        } else if (!strcmp(argv[a], "-H") && a + 1 < argc) {
+            header_ts = strtoull(argv[++a], NULL, 0);
         } else if (!strcmp(argv[a], "-n") && a + 1 < argc) {
             rootname = argv[++a];
         } else {
@@ -446,7 +451,10 @@ int main(int argc, char **argv)
     memset(base, 0, sizeof(base));
     memcpy(base, "regf", 4);
     base[4] = base[8] = 1;
-    memcpy(base + 12, &default_ts, 8);
+    if (!header_ts) {
+        header_ts = default_ts;
+    }
+    memcpy(base + 12, &header_ts, 8);
     base[20] = 1;
     base[24] = 5;
     base[32] = 1;

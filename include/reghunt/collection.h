@@ -1,0 +1,148 @@
+/*
+ * reghunt: triage collections. Finds the registry hives in what a responder collected from
+ * one or many Windows hosts and says which host and which user each hive belongs to.
+ *
+ * Inputs (rh_collection_add) are hive files, directories (walked recursively, symlinks not
+ * followed) and zip archives (read through libarchive into memory, never extracted to disk).
+ * Hives are recognised by name (SOFTWARE, SYSTEM, SAM, SECURITY, DEFAULT, NTUSER.DAT,
+ * UsrClass.dat, Amcache.hve, BCD) and by the `regf` signature with a primary file type
+ * (transaction logs are kept beside their hive, not hunted). Two layouts are understood:
+ *   - KAPE:        <host>/C/Windows/System32/config/SYSTEM, <host>/C/Users/<name>/NTUSER.DAT,
+ *                  <host>/C/Users/<name>/AppData/Local/Microsoft/Windows/UsrClass.dat
+ *   - Velociraptor: <host>/uploads/auto/C%3A/Windows/... (URL-encoded path components)
+ * Any other file is grouped with the other hives of its directory.
+ *
+ * rh_collection_finish() groups hives by host (display name = ComputerName from SYSTEM, else
+ * the host folder), resolves CurrentControlSet from SYSTEM\Select, lists every ControlSet00N,
+ * and maps user hives to users (profile folder name, embedded hive name, root key owner) and
+ * SIDs (SOFTWARE ProfileList ProfileImagePath).
+ *
+ * Evidence is read-only: files are opened O_RDONLY and read whole (rh_hive_open).
+ */
+#ifndef REGHUNT_COLLECTION_H
+#define REGHUNT_COLLECTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctx.h"
+#include "hive.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rh_collection rh_collection;
+
+/** What a hive file is. */
+typedef enum rh_hive_kind {
+    RH_HIVE_KIND_UNKNOWN = 0,
+    RH_HIVE_KIND_SOFTWARE = 1,
+    RH_HIVE_KIND_SYSTEM = 2,
+    RH_HIVE_KIND_SAM = 3,
+    RH_HIVE_KIND_SECURITY = 4,
+    RH_HIVE_KIND_NTUSER = 5,   /* NTUSER.DAT of a profile (incl. service profiles) */
+    RH_HIVE_KIND_USRCLASS = 6, /* UsrClass.dat */
+    RH_HIVE_KIND_DEFAULT = 7,  /* config\DEFAULT (HKU\.DEFAULT) */
+    RH_HIVE_KIND_AMCACHE = 8,
+    RH_HIVE_KIND_BCD = 9,
+    RH_HIVE_KIND_OTHER = 10, /* COMPONENTS, DRIVERS, ELAM, ... */
+    RH_HIVE_KIND_COUNT = 11
+} rh_hive_kind;
+
+/** "SOFTWARE", "NTUSER", "USRCLASS", ... */
+RH_API const char *rh_hive_kind_name(rh_hive_kind k);
+
+#define RH_COLL_NONE ((size_t)-1)
+
+/* Caps (why: a triage collection of a few hundred hosts stays far below these). */
+#define RH_COLL_MAX_HIVES      20000u        /* hives in one collection */
+#define RH_COLL_MAX_FILES      2000000u      /* directory entries visited */
+#define RH_COLL_MAX_DEPTH      64u           /* directory / member path depth */
+#define RH_COLL_MAX_PATH       4096u         /* bytes of one path */
+#define RH_COLL_MAX_ARCHIVE_IN (16ull << 30) /* bytes read from all archives together */
+
+/** One hive of the collection. Borrowed: valid until rh_collection_destroy(). */
+typedef struct rh_coll_hive {
+    const char *source; /* file path, or "<archive>!<member path>" for archive members */
+    rh_hive_kind kind;
+    size_t host;             /* index of its host (after rh_collection_finish) */
+    const char *user;        /* profile name ("bob", "LocalService") or NULL */
+    const char *user_sid;    /* "S-1-5-21-...-1001" or NULL when unknown */
+    const char *profile_dir; /* "C:\Users\bob" (from ProfileList or the layout) or NULL */
+    uint64_t size;           /* bytes */
+    uint64_t last_written;   /* FILETIME from the base block header (0 if unreadable) */
+    unsigned logs;           /* transaction logs found beside it (archives: in memory) */
+    int in_archive;
+} rh_coll_hive;
+
+/** One host. Borrowed: valid until rh_collection_destroy(). */
+typedef struct rh_coll_host {
+    const char *name;             /* ComputerName from SYSTEM, else the host folder's name */
+    const char *folder;           /* the host folder (grouping key) */
+    const char *layout;           /* "kape", "velociraptor" or "files" */
+    size_t system;                /* index of the primary SYSTEM hive or RH_COLL_NONE */
+    size_t software;              /* index of the primary SOFTWARE hive or RH_COLL_NONE */
+    uint32_t current_control_set; /* Select\Current (0 = unknown) */
+    uint32_t control_sets;        /* bit N set when ControlSet00N exists (N = 1..31) */
+    const char *system_root;      /* SOFTWARE ...\CurrentVersion\SystemRoot or NULL */
+} rh_coll_host;
+
+/* Options (rh_collection_opts.flags). */
+#define RH_COLL_NO_LOGS 0x1u /* do not apply transaction logs */
+#define RH_COLL_DELETED 0x2u /* open hives with deleted key/value recovery */
+
+typedef struct rh_collection_opts {
+    unsigned flags;
+} rh_collection_opts;
+
+/**
+ * Create an empty collection. opts may be NULL. Owned: free with rh_collection_destroy().
+ * Returns RH_OK or RH_ERR_NOMEM; on failure *out is NULL.
+ */
+RH_API rh_status rh_collection_create(rh_ctx *ctx, const rh_collection_opts *opts,
+                                      rh_collection **out);
+
+/** Destroy a collection and close its open hives. Accepts NULL. */
+RH_API void rh_collection_destroy(rh_collection *coll);
+
+/**
+ * Add a hive file, a directory or a zip archive. Files inside directories and archives that
+ * are not hives are ignored. Returns RH_OK, RH_ERR_IO (path unreadable; an error diag names
+ * it), RH_ERR_FORMAT (a file given directly is neither a hive nor a zip), RH_ERR_LIMIT or
+ * RH_ERR_NOMEM. Call before rh_collection_finish().
+ */
+RH_API rh_status rh_collection_add(rh_collection *coll, const char *path);
+
+/**
+ * Group hives by host, order them deterministically (host folder, then source path), read
+ * SYSTEM and SOFTWARE for host names, control sets and profiles, and map user hives.
+ * Hives that cannot be opened get an error diag and stay in the list (rh_collection_open
+ * fails for them). Returns RH_OK or RH_ERR_NOMEM.
+ */
+RH_API rh_status rh_collection_finish(rh_collection *coll);
+
+RH_API size_t rh_collection_hive_count(const rh_collection *coll);
+/** Borrowed hive record, or NULL when out of range. */
+RH_API const rh_coll_hive *rh_collection_hive_at(const rh_collection *coll, size_t i);
+RH_API size_t rh_collection_host_count(const rh_collection *coll);
+RH_API const rh_coll_host *rh_collection_host_at(const rh_collection *coll, size_t i);
+
+/**
+ * Open hive i (cached: later calls return the same handle). Borrowed: valid until
+ * rh_collection_release(coll, i) or rh_collection_destroy(). Returns the rh_hive_open()
+ * status; a failure is remembered and returned again without retrying.
+ */
+RH_API rh_status rh_collection_open(rh_collection *coll, size_t i, rh_hive **out);
+
+/** Close hive i if it is open (memory is released; it may be opened again). */
+RH_API void rh_collection_release(rh_collection *coll, size_t i);
+
+/** Bytes of hive data added so far (files and archive members). */
+RH_API uint64_t rh_collection_bytes(const rh_collection *coll);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

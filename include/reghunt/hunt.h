@@ -1,0 +1,185 @@
+/*
+ * reghunt: the hunt. Runs the persistence knowledge base over every hive of a collection and
+ * turns what it finds into findings: one scored, explained record per persistence value.
+ *
+ * For each host the hunt reads the machine's environment (SOFTWARE CurrentVersion and
+ * ProfileList, SYSTEM Session Manager\Environment of the current control set) and COM
+ * registrations (SOFTWARE Classes\CLSID in both views, ProgIDs), then walks SOFTWARE, SYSTEM
+ * (every ControlSet00N; values of a non-current set are reported only where they differ from
+ * the current set), each NTUSER.DAT and each UsrClass.dat, pruned by rh_kb_should_descend(),
+ * and scores every value at a kb location with rh_score_value(). Per-user COM registrations
+ * are compared with the machine's.
+ *
+ * Findings are ordered deterministically (risk, then host, user, key path, value name,
+ * source) and numbered TH-HUNTIN-YYYYMMDD-NNN, where the date is opts.date or, by default,
+ * the newest hive header timestamp of the collection (never the wall clock): the same input
+ * always yields the same ids.
+ *
+ * Other finding sources (Sigma rules on hive state, event logs) add records through
+ * rh_hunt_add() before rh_hunt_finish().
+ */
+#ifndef REGHUNT_HUNT_H
+#define REGHUNT_HUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collection.h"
+#include "ctx.h"
+#include "kb.h"
+#include "score.h"
+#include "status.h"
+#include "text.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rh_hunt rh_hunt;
+typedef struct rh_baseline rh_baseline;
+typedef struct rh_allowlist rh_allowlist;
+
+/** Where a finding comes from. */
+typedef enum rh_finding_source {
+    RH_FINDING_KB = 0,          /* knowledge-base location in a hive */
+    RH_FINDING_SIGMA_STATE = 1, /* Sigma rule matched against hive state */
+    RH_FINDING_EVENT = 2,       /* event log record */
+    RH_FINDING_SOURCE_COUNT = 3
+} rh_finding_source;
+
+/** "kb", "sigma-state", "event". */
+RH_API const char *rh_finding_source_name(rh_finding_source s);
+
+/* Known-good marks (rh_finding.known_good). Known-good findings are kept and flagged. */
+#define RH_KNOWN_BASELINE  0x1u /* same location, key, value and data in the --baseline */
+#define RH_KNOWN_ALLOWLIST 0x2u /* matched an --allowlist line */
+
+/**
+ * One finding. Read-only; every string is UTF-8 and may hold attacker-controlled bytes
+ * (control characters, bidi overrides; value_name and key_path may contain NUL: use the
+ * lengths). Escape for the output format (rh_escape_append). Strings are never NULL unless
+ * stated. Borrowed: valid until rh_hunt_destroy().
+ */
+typedef struct rh_finding {
+    char hunt_id[40]; /* "TH-HUNTIN-20261125-001" (set by rh_hunt_finish) */
+    rh_finding_source source;
+    const char *technique;      /* "T1547.001" */
+    const char *technique_name; /* "Registry Run Keys / Startup Folder" */
+    const char *location_id;    /* kb location id ("run_hkcu"), rule id for Sigma */
+    const char *host;
+    const char *user;     /* profile name, "" for machine hives */
+    const char *user_sid; /* "" when unknown or machine hive */
+    const char *source_file;
+    const char *hive_kind; /* "SOFTWARE", "SYSTEM", "NTUSER", "USRCLASS" */
+    const char *key_path;  /* canonical: HKLM\SOFTWARE\..., HKU\<SID>\..., HKU\<SID>_Classes\... */
+    size_t key_path_len;
+    const char *value_name; /* "" = the default value */
+    size_t value_name_len;
+    const char *value_type; /* "REG_SZ" or "0x0000001F" */
+    const char *value_data; /* display text (rh_reg_data_text), unescaped */
+    size_t value_data_len;
+    uint64_t key_last_write; /* FILETIME, 0 = unknown */
+    const char *target_path; /* resolved target, "" if none */
+    const char *path_class;  /* rh_path_class_name(), "" if none */
+    rh_risk risk;
+    rh_confidence confidence;
+    rh_action action;
+    const char *reasons;            /* one line, "; "-separated */
+    const char *recommended_action; /* "Containment: isolate the host, ..." */
+    int deleted;                    /* value or key recovered from a deleted cell */
+    int from_log_replay;            /* exists or changed only after transaction-log replay */
+    int hidden_name;                /* value name with NUL/control/bidi characters */
+    int is_default;                 /* data equals the Windows default */
+    unsigned known_good;            /* RH_KNOWN_* */
+} rh_finding;
+
+/** Counters of a hunt. */
+typedef struct rh_hunt_stats {
+    size_t hosts;
+    size_t hives;            /* hives in the collection */
+    size_t hives_hunted;     /* SOFTWARE/SYSTEM/NTUSER/USRCLASS/DEFAULT hives walked */
+    size_t hives_failed;     /* hives that could not be opened */
+    uint64_t bytes;          /* bytes of hive data in the collection */
+    uint64_t keys;           /* keys visited */
+    uint64_t values;         /* values scored */
+    size_t same_as_ccs;      /* non-current control set values identical to the current set */
+    size_t by_risk[5];       /* findings per rh_risk */
+    size_t known_good;       /* findings marked known-good */
+    char date[9];            /* "YYYYMMDD" used in the hunt ids */
+    uint64_t reference_time; /* FILETIME used for recency (newest hive header) */
+} rh_hunt_stats;
+
+/** Progress callback: called before each hive is walked. */
+typedef void (*rh_hunt_progress_fn)(void *user, size_t done, size_t total, const char *source);
+
+typedef struct rh_hunt_opts {
+    const char *date;              /* "YYYYMMDD" for the ids, NULL = newest hive time */
+    const rh_baseline *baseline;   /* may be NULL */
+    const rh_allowlist *allowlist; /* may be NULL */
+    rh_hunt_progress_fn progress;  /* may be NULL */
+    void *progress_user;
+} rh_hunt_opts;
+
+/**
+ * Create a hunt. kb is borrowed (must outlive the hunt); opts may be NULL; its baseline and
+ * allowlist are borrowed. Owned: free with rh_hunt_destroy().
+ * Returns RH_OK, RH_ERR_ARG (bad date) or RH_ERR_NOMEM.
+ */
+RH_API rh_status rh_hunt_create(rh_ctx *ctx, const rh_kb *kb, const rh_hunt_opts *opts,
+                                rh_hunt **out);
+
+/**
+ * Hunt every hive of a finished collection (rh_collection_finish). Hives that cannot be
+ * opened are counted in stats.hives_failed (the open already raised an error diag).
+ * Returns RH_OK or RH_ERR_NOMEM / RH_ERR_STRICT.
+ */
+RH_API rh_status rh_hunt_collection(rh_hunt *hunt, rh_collection *coll);
+
+/**
+ * Add a finding from another source (its strings are copied; hunt_id is ignored).
+ * Returns RH_OK, RH_ERR_ARG (after rh_hunt_finish) or RH_ERR_NOMEM.
+ */
+RH_API rh_status rh_hunt_add(rh_hunt *hunt, const rh_finding *f);
+
+/** Order the findings and assign the hunt ids. Call once, after the last add. */
+RH_API rh_status rh_hunt_finish(rh_hunt *hunt);
+
+RH_API size_t rh_hunt_count(const rh_hunt *hunt);
+/** Borrowed finding i (in order after rh_hunt_finish), or NULL when out of range. */
+RH_API const rh_finding *rh_hunt_at(const rh_hunt *hunt, size_t i);
+/** Borrowed: valid until rh_hunt_destroy(). */
+RH_API const rh_hunt_stats *rh_hunt_get_stats(const rh_hunt *hunt);
+RH_API void rh_hunt_destroy(rh_hunt *hunt);
+
+/* ---- known-good ---------------------------------------------------------------------------- */
+
+/**
+ * Append a baseline (JSON Lines, docs/hunt-output.md) of every finding of a finished hunt,
+ * whatever its risk. Keys are hive-relative (no SID), so a golden image matches other hosts;
+ * the profile folder in data is written as %USERPROFILE%.
+ */
+RH_API rh_status rh_baseline_write(const rh_hunt *hunt, rh_buf *out);
+
+/**
+ * Load a baseline file. Returns RH_OK, RH_ERR_IO, RH_ERR_FORMAT (bad line: diag with the line
+ * number), RH_ERR_LIMIT or RH_ERR_NOMEM. Owned: free with rh_baseline_destroy().
+ */
+RH_API rh_status rh_baseline_load(rh_ctx *ctx, const char *path, rh_baseline **out);
+RH_API void rh_baseline_destroy(rh_baseline *b);
+RH_API size_t rh_baseline_count(const rh_baseline *b);
+
+/**
+ * Load an allowlist: one entry per line, tab-separated globs (`*`, `?`, case-insensitive)
+ *   KEY_PATH [TAB VALUE_NAME [TAB DATA [TAB LOCATION_ID]]]
+ * matched against the canonical key path, the value name ("(default)" for the default
+ * value), the data text and the location id; missing fields match anything; '#' comments.
+ * Returns RH_OK, RH_ERR_IO, RH_ERR_LIMIT or RH_ERR_NOMEM. Owned: rh_allowlist_destroy().
+ */
+RH_API rh_status rh_allowlist_load(rh_ctx *ctx, const char *path, rh_allowlist **out);
+RH_API void rh_allowlist_destroy(rh_allowlist *a);
+RH_API size_t rh_allowlist_count(const rh_allowlist *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,53 @@
+/*
+ * reghunt: hunt reports. One table of reporters {name, begin, emit, end}; each format has
+ * exactly one escape function built on rh_escape_append(), so attacker-controlled strings
+ * (control characters, bidi overrides, CSV formula payloads, markup) are neutralised in one
+ * place per format. The JSON schema is documented in docs/hunt-output.md.
+ *
+ * Formats: "text" (the hunt report blocks plus a summary table), "json" (one document),
+ * "jsonl" (one finding per line), "csv", "md" (Markdown). Reports contain no wall-clock
+ * time: the same hunt gives byte-identical output.
+ */
+#ifndef REGHUNT_REPORT_H
+#define REGHUNT_REPORT_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+#include "hunt.h"
+#include "kb.h"
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Output sink: write len bytes; return RH_OK or RH_ERR_IO. */
+typedef rh_status (*rh_report_write_fn)(void *user, const char *data, size_t len);
+
+typedef struct rh_report_opts {
+    rh_risk min_risk; /* findings below are counted but not listed (known-good ones are) */
+} rh_report_opts;
+
+/** Number of formats and the name of format i ("text", ...; NULL when out of range). */
+RH_API size_t rh_report_format_count(void);
+RH_API const char *rh_report_format_name(size_t i);
+
+/**
+ * True when a finding is listed under min_risk: risk >= min_risk, or flagged known-good
+ * (known-good findings are never dropped silently).
+ */
+RH_API int rh_report_listed(const rh_finding *f, rh_risk min_risk);
+
+/**
+ * Write the report of a finished hunt in `format` through fn (called with chunks of at most
+ * a few KiB). opts may be NULL (min_risk Low). Returns RH_OK, RH_ERR_ARG (unknown format),
+ * RH_ERR_NOMEM or the first error of fn.
+ */
+RH_API rh_status rh_report_write(rh_ctx *ctx, const char *format, const rh_hunt *hunt,
+                                 const rh_report_opts *opts, rh_report_write_fn fn, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

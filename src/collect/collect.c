@@ -1,0 +1,850 @@
+/*
+ * Collection inputs: hive files, directories (recursive, no symlinks) and zip archives read
+ * into memory with libarchive; KAPE / Velociraptor path analysis.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "collect_internal.h"
+
+#define COMP "collect"
+
+/* regf base block fields used to recognise hives (docs/formats/regf.md). */
+#define HDR_SIG          0x00u /* "regf" */
+#define HDR_LAST_WRITTEN 0x0Cu /* FILETIME */
+#define HDR_FILE_TYPE    0x1Cu /* 0 = primary file, 1/2/6 = transaction log */
+#define HDR_NAME         0x30u /* 64 bytes UTF-16LE: last characters of the hive's path */
+#define HDR_NAME_LEN     64u
+#define HDR_READ         (HDR_NAME + HDR_NAME_LEN)
+#define ZIP_MAX_MEMBER   (4ull << 30) /* one archive member read into memory */
+
+static const char *const kind_names[RH_HIVE_KIND_COUNT] = {
+    "UNKNOWN",  "SOFTWARE", "SYSTEM",  "SAM", "SECURITY", "NTUSER",
+    "USRCLASS", "DEFAULT",  "AMCACHE", "BCD", "OTHER"};
+
+const char *rh_hive_kind_name(rh_hive_kind k)
+{
+    return (unsigned)k < RH_HIVE_KIND_COUNT ? kind_names[k] : "UNKNOWN";
+}
+
+static int name_is(const char *s, size_t n, const char *lit)
+{
+    return rh_ascii_casecmp(s, n, lit, strlen(lit)) == 0;
+}
+
+rh_hive_kind collect_kind_from_name(const char *base, size_t n)
+{
+    static const struct {
+        const char *name;
+        rh_hive_kind kind;
+    } names[] = {
+        {"SOFTWARE", RH_HIVE_KIND_SOFTWARE},
+        {"SYSTEM", RH_HIVE_KIND_SYSTEM},
+        {"SAM", RH_HIVE_KIND_SAM},
+        {"SECURITY", RH_HIVE_KIND_SECURITY},
+        {"DEFAULT", RH_HIVE_KIND_DEFAULT},
+        {"NTUSER.DAT", RH_HIVE_KIND_NTUSER},
+        {"UsrClass.dat", RH_HIVE_KIND_USRCLASS},
+        {"Amcache.hve", RH_HIVE_KIND_AMCACHE},
+        {"BCD", RH_HIVE_KIND_BCD},
+        {"BCD-Template", RH_HIVE_KIND_BCD},
+        {"COMPONENTS", RH_HIVE_KIND_OTHER},
+        {"DRIVERS", RH_HIVE_KIND_OTHER},
+        {"ELAM", RH_HIVE_KIND_OTHER},
+        {"BBI", RH_HIVE_KIND_OTHER},
+        {"Syscache.hve", RH_HIVE_KIND_OTHER},
+    };
+    size_t i;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (name_is(base, n, names[i].name)) {
+            return names[i].kind;
+        }
+    }
+    return RH_HIVE_KIND_UNKNOWN;
+}
+
+/* True for "<x>.LOG", ".LOG1", ".LOG2" (transaction logs, never hunted on their own). */
+static int is_log_name(const char *base, size_t n)
+{
+    static const char *const sfx[] = {".LOG", ".LOG1", ".LOG2"};
+    size_t i;
+    for (i = 0; i < 3; i++) {
+        size_t l = strlen(sfx[i]);
+        if (n > l && rh_ascii_casecmp(base + n - l, l, sfx[i], l) == 0) {
+            return (int)i + 1;
+        }
+    }
+    return 0;
+}
+
+static const char *base_name(const char *p, size_t *n)
+{
+    const char *s = strrchr(p, '/');
+    const char *b = s ? s + 1 : p;
+    *n = strlen(b);
+    return b;
+}
+
+/* ---- entries ---------------------------------------------------------------------------- */
+
+static void entry_free(rh_ctx *ctx, struct coll_entry *e)
+{
+    int i;
+    rh_hive_close(e->hive);
+    rh_free(ctx, e->source);
+    rh_free(ctx, e->norm);
+    rh_free(ctx, e->host_key);
+    rh_free(ctx, e->host_folder);
+    rh_free(ctx, e->user);
+    rh_free(ctx, e->user_sid);
+    rh_free(ctx, e->profile_dir);
+    rh_free(ctx, e->embedded_user);
+    rh_free(ctx, e->mem);
+    for (i = 0; i < 3; i++) {
+        rh_free(ctx, e->logs[i].name);
+        rh_free(ctx, e->logs[i].data);
+    }
+}
+
+static rh_status entry_new(rh_collection *c, struct coll_entry **out)
+{
+    if (c->n >= RH_COLL_MAX_HIVES) {
+        return rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, NULL, -1,
+                        "more than %u hives in the collection", RH_COLL_MAX_HIVES) == RH_OK
+                   ? RH_ERR_LIMIT
+                   : RH_ERR_LIMIT;
+    }
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 16;
+        struct coll_entry *ne = rh_realloc(c->ctx, c->e, nc * sizeof(*ne));
+        if (!ne) {
+            return RH_ERR_NOMEM;
+        }
+        c->e = ne;
+        c->cap = nc;
+    }
+    *out = &c->e[c->n];
+    memset(*out, 0, sizeof(**out));
+    return RH_OK;
+}
+
+/* Embedded name (UTF-16LE path tail) -> kind from its base name, and a user name from
+ * "\??\C:\Users\<name>\ntuser.dat" or "...\Users\<name>\AppData\...\UsrClass.dat". */
+static rh_status from_embedded(rh_collection *c, struct coll_entry *e, const uint8_t *hdr,
+                               rh_hive_kind *kind)
+{
+    rh_buf b = RH_BUF_INIT(c->ctx);
+    rh_status st = rh_utf16le_to_utf8(&b, hdr + HDR_NAME, HDR_NAME_LEN, 1);
+    const char *s, *bs, *u;
+    size_t i;
+    if (st != RH_OK || !b.data) {
+        rh_buf_free(&b);
+        return st;
+    }
+    s = b.data;
+    bs = strrchr(s, '\\');
+    bs = bs ? bs + 1 : s;
+    *kind = collect_kind_from_name(bs, strlen(bs));
+    for (i = 0; s[i]; i++) {
+        if (rh_ascii_casecmp(s + i, strlen(s + i) < 7 ? strlen(s + i) : 7, "\\Users\\", 7) == 0) {
+            const char *end;
+            u = s + i + 7;
+            end = strchr(u, '\\');
+            if (end && end > u && !e->embedded_user) {
+                e->embedded_user = rh_strndup(c->ctx, u, (size_t)(end - u));
+                if (!e->embedded_user) {
+                    st = RH_ERR_NOMEM;
+                }
+            }
+            break;
+        }
+    }
+    rh_buf_free(&b);
+    return st;
+}
+
+/* URL-decode one path component (%XX); invalid escapes are kept as written. */
+static rh_status url_decode(rh_buf *out, const char *s, size_t n)
+{
+    size_t i;
+    rh_status st = RH_OK;
+    for (i = 0; i < n && st == RH_OK; i++) {
+        if (s[i] == '%' && i + 2 < n + 0 && i + 2 <= n - 1) {
+            int hi = s[i + 1], lo = s[i + 2], v = 0, k;
+            int ok = 1;
+            for (k = 0; k < 2; k++) {
+                int ch = k ? lo : hi, d;
+                if (ch >= '0' && ch <= '9') {
+                    d = ch - '0';
+                } else if (ch >= 'a' && ch <= 'f') {
+                    d = ch - 'a' + 10;
+                } else if (ch >= 'A' && ch <= 'F') {
+                    d = ch - 'A' + 10;
+                } else {
+                    ok = 0;
+                    d = 0;
+                }
+                v = v * 16 + d;
+            }
+            if (ok && v != 0 && v != '/') {
+                st = rh_buf_putc(out, (char)v);
+                i += 2;
+                continue;
+            }
+        }
+        st = rh_buf_putc(out, s[i]);
+    }
+    return st;
+}
+
+/* Normalise a path for layout analysis: '\' -> '/', URL-decoding per component. */
+static rh_status make_norm(rh_ctx *ctx, const char *path, char **out)
+{
+    rh_buf b = RH_BUF_INIT(ctx);
+    const char *p = path;
+    rh_status st = RH_OK;
+    *out = NULL;
+    while (*p && st == RH_OK) {
+        size_t n = strcspn(p, "/\\");
+        st = url_decode(&b, p, n);
+        p += n;
+        if (*p && st == RH_OK) {
+            st = rh_buf_putc(&b, '/');
+            p++;
+        }
+    }
+    if (st == RH_OK) {
+        *out = b.data ? b.data : rh_strdup(ctx, "");
+        return *out ? RH_OK : RH_ERR_NOMEM;
+    }
+    rh_buf_free(&b);
+    return st;
+}
+
+/* A drive component: "C", "C:", "\\.\C:", "HarddiskVolume2" is not (only letters + ':'). */
+static int is_drive(const char *s, size_t n)
+{
+    if (n >= 2 && s[n - 1] == ':' &&
+        ((s[n - 2] >= 'A' && s[n - 2] <= 'Z') || (s[n - 2] >= 'a' && s[n - 2] <= 'z'))) {
+        return 1;
+    }
+    return n == 1 && ((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'));
+}
+
+struct comp {
+    const char *p;
+    size_t n;
+};
+
+static char drive_letter(const struct comp *d)
+{
+    char l = d->n >= 2 && d->p[d->n - 1] == ':' ? d->p[d->n - 2] : d->p[0];
+    return (char)(l >= 'a' && l <= 'z' ? l - 32 : l);
+}
+
+rh_status collect_analyse_path(rh_collection *c, struct coll_entry *e, const char *container)
+{
+    struct comp comp[RH_COLL_MAX_DEPTH + 2];
+    size_t k = 0, i, d = RH_COLL_MAX_DEPTH + 2, root_end;
+    const char *p = e->norm;
+    rh_buf key = RH_BUF_INIT(c->ctx);
+    rh_status st = RH_OK;
+    while (*p && k < RH_COLL_MAX_DEPTH + 2) {
+        size_t n = strcspn(p, "/");
+        if (n > 0) {
+            comp[k].p = p;
+            comp[k].n = n;
+            k++;
+        }
+        p += n;
+        if (*p) {
+            p++;
+        }
+    }
+    for (i = 0; i + 2 < k; i++) {
+        if (is_drive(comp[i].p, comp[i].n) &&
+            (name_is(comp[i + 1].p, comp[i + 1].n, "Windows") ||
+             name_is(comp[i + 1].p, comp[i + 1].n, "Users") ||
+             name_is(comp[i + 1].p, comp[i + 1].n, "Documents and Settings"))) {
+            d = i;
+        }
+    }
+    e->layout = "files";
+    root_end = k > 0 ? k - 1 : 0;
+    if (d < k) {
+        root_end = d;
+        e->layout = "kape";
+        if (root_end >= 1 && name_is(comp[root_end - 1].p, comp[root_end - 1].n, "auto")) {
+            root_end--;
+        } else if (root_end >= 1 && name_is(comp[root_end - 1].p, comp[root_end - 1].n, "ntfs")) {
+            root_end--;
+        }
+        if (root_end >= 1 && name_is(comp[root_end - 1].p, comp[root_end - 1].n, "uploads")) {
+            root_end--;
+            e->layout = "velociraptor";
+        } else if (root_end < d) {
+            root_end = d; /* "auto" without "uploads": not Velociraptor after all */
+        }
+        /* Users\<name>\... and the service profiles. */
+        if (d + 3 < k && (name_is(comp[d + 1].p, comp[d + 1].n, "Users") ||
+                          name_is(comp[d + 1].p, comp[d + 1].n, "Documents and Settings"))) {
+            rh_buf pd = RH_BUF_INIT(c->ctx);
+            e->user = rh_strndup(c->ctx, comp[d + 2].p, comp[d + 2].n);
+            st = rh_buf_printf(&pd, "%c:\\%.*s\\%.*s", drive_letter(&comp[d]), (int)comp[d + 1].n,
+                               comp[d + 1].p, (int)comp[d + 2].n, comp[d + 2].p);
+            e->profile_dir = pd.data;
+            if (!e->user || st != RH_OK) {
+                rh_buf_free(&pd);
+                e->profile_dir = NULL;
+                return RH_ERR_NOMEM;
+            }
+        } else if (d + 4 < k && name_is(comp[d + 2].p, comp[d + 2].n, "ServiceProfiles")) {
+            const char *sid = name_is(comp[d + 3].p, comp[d + 3].n, "LocalService")     ? "S-1-5-19"
+                              : name_is(comp[d + 3].p, comp[d + 3].n, "NetworkService") ? "S-1-5-20"
+                                                                                        : NULL;
+            e->user = rh_strndup(c->ctx, comp[d + 3].p, comp[d + 3].n);
+            e->user_sid = sid ? rh_strdup(c->ctx, sid) : NULL;
+            if (!e->user || (sid && !e->user_sid)) {
+                return RH_ERR_NOMEM;
+            }
+        } else if (d + 5 < k && name_is(comp[d + 4].p, comp[d + 4].n, "systemprofile")) {
+            e->user = rh_strdup(c->ctx, "SYSTEM");
+            e->user_sid = rh_strdup(c->ctx, "S-1-5-18");
+            if (!e->user || !e->user_sid) {
+                return RH_ERR_NOMEM;
+            }
+        }
+    }
+    /* Host key: container + root components; display name: last root component. */
+    st = rh_buf_puts(&key, container ? container : "");
+    for (i = 0; i < root_end && st == RH_OK; i++) {
+        st = rh_buf_printf(&key, "/%.*s", (int)comp[i].n, comp[i].p);
+    }
+    if (st != RH_OK) {
+        rh_buf_free(&key);
+        return st;
+    }
+    e->host_key = key.data ? key.data : rh_strdup(c->ctx, "");
+    if (root_end > 0) {
+        e->host_folder = rh_strndup(c->ctx, comp[root_end - 1].p, comp[root_end - 1].n);
+    } else if (container && *container) {
+        size_t bn;
+        const char *b = base_name(container, &bn);
+        if (bn > 4 && name_is(b + bn - 4, 4, ".zip")) {
+            bn -= 4;
+        }
+        e->host_folder = rh_strndup(c->ctx, b, bn);
+    } else {
+        e->host_folder = rh_strdup(c->ctx, ".");
+    }
+    return e->host_key && e->host_folder ? RH_OK : RH_ERR_NOMEM;
+}
+
+/* Classify a candidate by its header. Returns 1 for a primary hive, 0 otherwise. */
+static int header_is_hive(const uint8_t *hdr, size_t n)
+{
+    return n >= HDR_READ && memcmp(hdr + HDR_SIG, "regf", 4) == 0 &&
+           rh_le32(hdr + HDR_FILE_TYPE) == 0;
+}
+
+static rh_status add_entry(rh_collection *c, const char *source, const char *inner_path,
+                           const char *container, const uint8_t *hdr, uint64_t size,
+                           struct coll_entry **out)
+{
+    struct coll_entry *e;
+    rh_status st = entry_new(c, &e);
+    size_t bn;
+    const char *b;
+    rh_hive_kind ek = RH_HIVE_KIND_UNKNOWN;
+    if (st != RH_OK) {
+        return st;
+    }
+    e->source = rh_strdup(c->ctx, source);
+    if (!e->source) {
+        return RH_ERR_NOMEM;
+    }
+    st = make_norm(c->ctx, inner_path, &e->norm);
+    if (st == RH_OK) {
+        st = collect_analyse_path(c, e, container);
+    }
+    if (st == RH_OK) {
+        st = from_embedded(c, e, hdr, &ek);
+    }
+    if (st != RH_OK) {
+        entry_free(c->ctx, e);
+        return st;
+    }
+    b = base_name(e->norm, &bn);
+    e->pub.kind = collect_kind_from_name(b, bn);
+    if (e->pub.kind == RH_HIVE_KIND_UNKNOWN) {
+        e->pub.kind = ek;
+    }
+    e->pub.size = size;
+    e->pub.last_written = rh_le64(hdr + HDR_LAST_WRITTEN);
+    e->pub.in_archive = container != NULL;
+    c->n++;
+    c->bytes += size;
+    if (out) {
+        *out = &c->e[c->n - 1];
+    }
+    return RH_OK;
+}
+
+/* ---- files and directories --------------------------------------------------------------- */
+
+static rh_status read_header(rh_collection *c, const char *path, uint8_t *hdr, size_t *got,
+                             uint64_t *size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    struct stat sb;
+    ssize_t r;
+    (void)c;
+    *got = 0;
+    if (fd < 0) {
+        return RH_ERR_IO;
+    }
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return RH_ERR_IO;
+    }
+    *size = (uint64_t)sb.st_size;
+    r = read(fd, hdr, HDR_READ);
+    close(fd);
+    if (r < 0) {
+        return RH_ERR_IO;
+    }
+    *got = (size_t)r;
+    return RH_OK;
+}
+
+static rh_status add_zip(rh_collection *c, const char *path);
+
+static rh_status add_file(rh_collection *c, const char *path, int explicit_arg)
+{
+    uint8_t hdr[HDR_READ];
+    size_t got = 0, bn;
+    uint64_t size = 0;
+    const char *b = base_name(path, &bn);
+    rh_status st = read_header(c, path, hdr, &got, &size);
+    if (st != RH_OK) {
+        if (explicit_arg) {
+            rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1, "cannot read file");
+            return RH_ERR_IO;
+        }
+        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, path, -1, "cannot read file: skipped");
+        return RH_OK;
+    }
+    if (got >= 4 && memcmp(hdr, "PK\x03\x04", 4) == 0) {
+        return add_zip(c, path);
+    }
+    if (is_log_name(b, bn)) {
+        return RH_OK; /* found again by rh_hive_open beside its hive */
+    }
+    if (!header_is_hive(hdr, got)) {
+        if (explicit_arg) {
+            rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1,
+                     "not a registry hive (no regf primary header) and not a zip archive");
+            return RH_ERR_FORMAT;
+        }
+        return RH_OK;
+    }
+    return add_entry(c, path, path, NULL, hdr, size, NULL);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static rh_status add_dir(rh_collection *c, const char *path, unsigned depth)
+{
+    DIR *d;
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    rh_status st = RH_OK;
+    if (depth > RH_COLL_MAX_DEPTH) {
+        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, path, -1, "directory deeper than %u: skipped",
+                 RH_COLL_MAX_DEPTH);
+        return RH_OK;
+    }
+    d = opendir(path);
+    if (!d) {
+        rh_diagf(c->ctx, depth == 0 ? RH_DIAG_ERROR : RH_DIAG_WARNING, COMP, path, -1,
+                 "cannot open directory");
+        return depth == 0 ? RH_ERR_IO : RH_OK;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
+            continue;
+        }
+        if (++c->files_seen > RH_COLL_MAX_FILES) {
+            rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1, "more than %u files visited",
+                     RH_COLL_MAX_FILES);
+            st = RH_ERR_LIMIT;
+            break;
+        }
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 32;
+            char **nn = rh_realloc(c->ctx, names, nc * sizeof(*nn));
+            if (!nn) {
+                st = RH_ERR_NOMEM;
+                break;
+            }
+            names = nn;
+            cap = nc;
+        }
+        names[n] = rh_strdup(c->ctx, de->d_name);
+        if (!names[n]) {
+            st = RH_ERR_NOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n > 1) {
+        qsort(names, n, sizeof(*names), cmp_str);
+    }
+    for (i = 0; i < n && st == RH_OK; i++) {
+        rh_buf p = RH_BUF_INIT(c->ctx);
+        struct stat sb;
+        size_t pl = strlen(path);
+        st = rh_buf_printf(&p, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/", names[i]);
+        if (st == RH_OK && p.len > RH_COLL_MAX_PATH) {
+            rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, p.data, -1, "path too long: skipped");
+        } else if (st == RH_OK && lstat(p.data, &sb) == 0) {
+            if (S_ISDIR(sb.st_mode)) {
+                st = add_dir(c, p.data, depth + 1);
+            } else if (S_ISREG(sb.st_mode)) {
+                st = add_file(c, p.data, 0);
+            }
+        }
+        rh_buf_free(&p);
+    }
+    for (i = 0; i < n; i++) {
+        rh_free(c->ctx, names[i]);
+    }
+    rh_free(c->ctx, names);
+    return st;
+}
+
+/* ---- zip archives ---------------------------------------------------------------------- */
+
+struct pending_log {
+    char *norm; /* normalised member path */
+    uint8_t *data;
+    size_t len;
+};
+
+static rh_status read_member(rh_collection *c, struct archive *a, const char *name, uint64_t size,
+                             uint8_t **out, size_t *len)
+{
+    uint8_t *buf;
+    size_t got = 0;
+    *out = NULL;
+    *len = 0;
+    if (size > ZIP_MAX_MEMBER || size > rh_ctx_limits(c->ctx)->max_file_size ||
+        c->archive_bytes + size > RH_COLL_MAX_ARCHIVE_IN) {
+        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, name, -1,
+                 "archive member too large (%llu bytes): skipped", (unsigned long long)size);
+        return RH_NOT_FOUND;
+    }
+    buf = rh_malloc(c->ctx, size ? (size_t)size : 1);
+    if (!buf) {
+        return RH_ERR_NOMEM;
+    }
+    while (got < size) {
+        la_ssize_t r = archive_read_data(a, buf + got, (size_t)size - got);
+        if (r <= 0) {
+            break;
+        }
+        got += (size_t)r;
+    }
+    if (got != size) {
+        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, name, -1,
+                 "archive member truncated (%zu of %llu bytes): skipped", got,
+                 (unsigned long long)size);
+        rh_free(c->ctx, buf);
+        return RH_NOT_FOUND;
+    }
+    c->archive_bytes += size;
+    *out = buf;
+    *len = got;
+    return RH_OK;
+}
+
+static rh_status add_zip(rh_collection *c, const char *path)
+{
+    struct archive *a = archive_read_new();
+    struct archive_entry *ae;
+    struct pending_log *logs = NULL;
+    size_t nlogs = 0, caplogs = 0, first = c->n, i, members = 0;
+    rh_status st = RH_OK;
+    int r;
+    if (!a) {
+        return RH_ERR_NOMEM;
+    }
+    archive_read_support_format_zip(a);
+    archive_read_support_filter_none(a);
+    if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1, "cannot open zip archive: %s",
+                 archive_error_string(a) ? archive_error_string(a) : "?");
+        archive_read_free(a);
+        return RH_ERR_IO;
+    }
+    while (st == RH_OK && (r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
+        const char *name;
+        size_t bn, len = 0;
+        const char *b;
+        uint8_t *data = NULL;
+        int log;
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+            rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, path, -1, "zip: %s: rest of archive skipped",
+                     archive_error_string(a) ? archive_error_string(a) : "bad header");
+            break;
+        }
+        if (++members > RH_COLL_MAX_FILES) {
+            st = RH_ERR_LIMIT;
+            break;
+        }
+        name = archive_entry_pathname(ae);
+        if (!name || archive_entry_filetype(ae) != AE_IFREG || !archive_entry_size_is_set(ae) ||
+            strlen(name) > RH_COLL_MAX_PATH || archive_entry_size(ae) < (la_int64_t)HDR_READ) {
+            continue;
+        }
+        b = base_name(name, &bn);
+        log = is_log_name(b, bn);
+        st = read_member(c, a, name, (uint64_t)archive_entry_size(ae), &data, &len);
+        if (st == RH_NOT_FOUND) {
+            st = RH_OK;
+            continue;
+        }
+        if (st != RH_OK) {
+            break;
+        }
+        if (memcmp(data, "regf", 4) != 0) {
+            rh_free(c->ctx, data);
+            c->archive_bytes -= len;
+            continue;
+        }
+        if (log || rh_le32(data + HDR_FILE_TYPE) != 0) {
+            if (nlogs == caplogs) {
+                size_t nc = caplogs ? caplogs * 2 : 8;
+                struct pending_log *nl = rh_realloc(c->ctx, logs, nc * sizeof(*nl));
+                if (!nl) {
+                    rh_free(c->ctx, data);
+                    st = RH_ERR_NOMEM;
+                    break;
+                }
+                logs = nl;
+                caplogs = nc;
+            }
+            logs[nlogs].data = data;
+            logs[nlogs].len = len;
+            st = make_norm(c->ctx, name, &logs[nlogs].norm);
+            if (st != RH_OK) {
+                rh_free(c->ctx, data);
+                break;
+            }
+            nlogs++;
+            continue;
+        }
+        {
+            rh_buf src = RH_BUF_INIT(c->ctx);
+            struct coll_entry *e = NULL;
+            st = rh_buf_printf(&src, "%s!%s", path, name);
+            if (st == RH_OK) {
+                st = add_entry(c, src.data, name, path, data, len, &e);
+            }
+            rh_buf_free(&src);
+            if (st != RH_OK || !e) {
+                rh_free(c->ctx, data);
+                break;
+            }
+            e->mem = data;
+            e->mem_len = len;
+        }
+    }
+    archive_read_free(a);
+    /* Attach in-memory logs to the hive of the same member path. */
+    for (i = 0; i < nlogs; i++) {
+        size_t j, ln = strlen(logs[i].norm), bn;
+        const char *b = base_name(logs[i].norm, &bn);
+        int slot = is_log_name(b, bn);
+        size_t sl = slot == 1 ? 4 : 5;
+        for (j = first; slot && j < c->n && st == RH_OK; j++) {
+            struct coll_entry *e = &c->e[j];
+            if (strlen(e->norm) == ln - sl &&
+                rh_ascii_casecmp(e->norm, ln - sl, logs[i].norm, ln - sl) == 0) {
+                struct coll_log *l = &e->logs[slot - 1];
+                if (!l->data) {
+                    l->name = rh_strdup(c->ctx, logs[i].norm);
+                    if (!l->name) {
+                        st = RH_ERR_NOMEM;
+                        break;
+                    }
+                    l->data = logs[i].data;
+                    l->len = logs[i].len;
+                    logs[i].data = NULL;
+                    e->pub.logs++;
+                }
+                break;
+            }
+        }
+        rh_free(c->ctx, logs[i].data);
+        rh_free(c->ctx, logs[i].norm);
+    }
+    rh_free(c->ctx, logs);
+    return st;
+}
+
+/* ---- public ------------------------------------------------------------------------------ */
+
+rh_status rh_collection_create(rh_ctx *ctx, const rh_collection_opts *opts, rh_collection **out)
+{
+    rh_collection *c;
+    *out = NULL;
+    if (!ctx) {
+        return RH_ERR_ARG;
+    }
+    c = rh_calloc(ctx, 1, sizeof(*c));
+    if (!c) {
+        return RH_ERR_NOMEM;
+    }
+    c->ctx = ctx;
+    c->flags = opts ? opts->flags : 0;
+    *out = c;
+    return RH_OK;
+}
+
+void rh_collection_destroy(rh_collection *c)
+{
+    size_t i;
+    if (!c) {
+        return;
+    }
+    for (i = 0; i < c->n; i++) {
+        entry_free(c->ctx, &c->e[i]);
+    }
+    for (i = 0; i < c->nhosts; i++) {
+        rh_free(c->ctx, c->hosts[i].name);
+        rh_free(c->ctx, c->hosts[i].folder);
+        rh_free(c->ctx, c->hosts[i].system_root);
+    }
+    rh_free(c->ctx, c->hosts);
+    rh_free(c->ctx, c->e);
+    rh_free(c->ctx, c);
+}
+
+rh_status rh_collection_add(rh_collection *c, const char *path)
+{
+    struct stat sb;
+    if (!c || !path || c->finished) {
+        return RH_ERR_ARG;
+    }
+    if (strlen(path) > RH_COLL_MAX_PATH) {
+        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, NULL, -1, "path longer than %u bytes",
+                 RH_COLL_MAX_PATH);
+        return RH_ERR_LIMIT;
+    }
+    if (stat(path, &sb) != 0) {
+        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1, "no such file or directory");
+        return RH_ERR_IO;
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        return add_dir(c, path, 0);
+    }
+    return add_file(c, path, 1);
+}
+
+size_t rh_collection_hive_count(const rh_collection *c)
+{
+    return c ? c->n : 0;
+}
+
+const rh_coll_hive *rh_collection_hive_at(const rh_collection *c, size_t i)
+{
+    return c && i < c->n ? &c->e[i].pub : NULL;
+}
+
+size_t rh_collection_host_count(const rh_collection *c)
+{
+    return c ? c->nhosts : 0;
+}
+
+const rh_coll_host *rh_collection_host_at(const rh_collection *c, size_t i)
+{
+    return c && i < c->nhosts ? &c->hosts[i].pub : NULL;
+}
+
+uint64_t rh_collection_bytes(const rh_collection *c)
+{
+    return c ? c->bytes : 0;
+}
+
+rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)
+{
+    struct coll_entry *e;
+    rh_hive_opts o;
+    *out = NULL;
+    if (!c || i >= c->n) {
+        return RH_ERR_ARG;
+    }
+    e = &c->e[i];
+    if (e->hive) {
+        *out = e->hive;
+        return RH_OK;
+    }
+    if (e->open_tried && e->open_status != RH_OK) {
+        return e->open_status;
+    }
+    memset(&o, 0, sizeof(o));
+    o.flags = (c->flags & RH_COLL_NO_LOGS ? RH_HIVE_NO_LOGS : 0) |
+              (c->flags & RH_COLL_DELETED ? RH_HIVE_DELETED : 0);
+    e->open_tried = 1;
+    if (e->mem) {
+        const void *ld[4] = {NULL, NULL, NULL, NULL};
+        size_t ll[4] = {0, 0, 0, 0};
+        const char *ln[4] = {NULL, NULL, NULL, NULL};
+        int k, m = 0;
+        for (k = 0; k < 3; k++) {
+            if (e->logs[k].data) {
+                ld[m] = e->logs[k].data;
+                ll[m] = e->logs[k].len;
+                ln[m] = e->logs[k].name;
+                m++;
+            }
+        }
+        if (m > 0 && !(c->flags & RH_COLL_NO_LOGS)) {
+            o.log_paths = ln;
+            o.log_data = ld;
+            o.log_lens = ll;
+        }
+        e->open_status = rh_hive_open_mem(c->ctx, e->source, e->mem, e->mem_len, &o, &e->hive);
+    } else {
+        e->open_status = rh_hive_open(c->ctx, e->source, &o, &e->hive);
+    }
+    if (e->open_status == RH_OK) {
+        const rh_hive_info *inf = rh_hive_get_info(e->hive);
+        if (!e->mem) {
+            e->pub.logs = inf->logs_found;
+        }
+    }
+    *out = e->hive;
+    return e->open_status;
+}
+
+void rh_collection_release(rh_collection *c, size_t i)
+{
+    if (c && i < c->n && c->e[i].hive) {
+        rh_hive_close(c->e[i].hive);
+        c->e[i].hive = NULL;
+        c->e[i].open_tried = 0;
+    }
+}

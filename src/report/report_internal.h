@@ -1,0 +1,37 @@
+/*
+ * Reporter internals: the format table and the state shared by every reporter.
+ */
+#ifndef RH_REPORT_INTERNAL_H
+#define RH_REPORT_INTERNAL_H
+
+#include "common/common.h"
+#include "reghunt/report.h"
+
+#define REPORT_FLUSH_AT 16384u /* bytes buffered before the sink is called */
+
+struct report {
+    rh_ctx *ctx;
+    const rh_hunt *hunt;
+    rh_report_opts opts;
+    rh_buf out;
+    rh_report_write_fn fn;
+    void *user;
+    size_t listed, index;
+};
+
+/* One row per format. Every function appends to r->out; report.c flushes it. */
+struct report_format {
+    const char *name;
+    rh_status (*begin)(struct report *r);
+    rh_status (*emit)(struct report *r, const rh_finding *f);
+    rh_status (*end)(struct report *r);
+};
+
+extern const struct report_format report_text, report_json, report_jsonl, report_csv, report_md;
+
+/* Shared helpers (no escaping: callers escape with their format's function). */
+size_t report_count_listed(const struct report *r);
+/* "(default)" for the unnamed value. */
+void report_value_name(const rh_finding *f, const char **p, size_t *n);
+
+#endif

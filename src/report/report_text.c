@@ -1,0 +1,175 @@
+/*
+ * Text reporter: the hunt report blocks (docs/hunting.md) and a summary table.
+ * Escape: RH_ESC_TERMINAL (control characters, DEL, C1 and bidi overrides become visible
+ * \xNN / \u{NNNN} escapes), the only escape function of this format.
+ */
+#include "report_internal.h"
+
+static rh_status esc(rh_buf *out, const char *s, size_t n)
+{
+    return rh_escape_append(out, s ? s : "", s ? n : 0, RH_ESC_TERMINAL);
+}
+
+static rh_status esc_s(rh_buf *out, const char *s)
+{
+    return esc(out, s, s ? strlen(s) : 0);
+}
+
+static rh_status text_begin(struct report *r)
+{
+    const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
+    return rh_buf_printf(&r->out,
+                         "reghunt hunt report %s: %zu host(s), %zu hive(s), %zu finding(s) "
+                         "listed (min risk %s)\n\n",
+                         s->date, s->hosts, s->hives, r->listed, rh_risk_name(r->opts.min_risk));
+}
+
+static rh_status text_emit(struct report *r, const rh_finding *f)
+{
+    rh_buf *o = &r->out;
+    const char *vn;
+    size_t vl;
+    rh_status st;
+    report_value_name(f, &vn, &vl);
+    st = rh_buf_lit(o, "Hunt ID: ");
+    st = st == RH_OK ? esc_s(o, f->hunt_id) : st;
+    st = st == RH_OK ? rh_buf_lit(o, "\nTechnique: ") : st;
+    st = st == RH_OK ? esc_s(o, f->technique) : st;
+    st = st == RH_OK ? rh_buf_lit(o, " (") : st;
+    st = st == RH_OK ? esc_s(o, f->technique_name) : st;
+    st = st == RH_OK ? rh_buf_lit(o, ")\nHost: ") : st;
+    st = st == RH_OK ? esc_s(o, f->host) : st;
+    st = st == RH_OK ? rh_buf_lit(o, "\nUser: ") : st;
+    if (st == RH_OK && !f->user[0] && !f->user_sid[0]) {
+        st = rh_buf_lit(o, "- (machine)");
+    } else if (st == RH_OK) {
+        st = esc_s(o, f->user[0] ? f->user : "?");
+        if (st == RH_OK && f->user_sid[0]) {
+            st = rh_buf_lit(o, " (");
+            st = st == RH_OK ? esc_s(o, f->user_sid) : st;
+            st = st == RH_OK ? rh_buf_lit(o, ")") : st;
+        }
+    }
+    st = st == RH_OK ? rh_buf_lit(o, "\nEvidence: ") : st;
+    st = st == RH_OK ? esc(o, f->key_path, f->key_path_len) : st;
+    st = st == RH_OK ? rh_buf_lit(o, "\\") : st;
+    st = st == RH_OK ? esc(o, vn, vl) : st;
+    st = st == RH_OK ? rh_buf_lit(o, " =\n          \"") : st;
+    st = st == RH_OK ? esc(o, f->value_data, f->value_data_len) : st;
+    st = st == RH_OK ? rh_buf_lit(o, "\" (") : st;
+    st = st == RH_OK ? esc_s(o, f->value_type) : st;
+    st = st == RH_OK ? rh_buf_lit(o, "), key last written ") : st;
+    st = st == RH_OK ? rh_filetime_to_iso(o, f->key_last_write) : st;
+    if (st == RH_OK && f->target_path[0]) {
+        st = rh_buf_lit(o, "\nTarget: ");
+        st = st == RH_OK ? esc_s(o, f->target_path) : st;
+        st = st == RH_OK ? rh_buf_lit(o, " (") : st;
+        st = st == RH_OK ? esc_s(o, f->path_class) : st;
+        st = st == RH_OK ? rh_buf_lit(o, ")") : st;
+    }
+    st = st == RH_OK ? rh_buf_printf(o, "\nRisk Level: %-13sConfidence: %s\nReasons: ",
+                                     rh_risk_name(f->risk), rh_confidence_name(f->confidence))
+                     : st;
+    st = st == RH_OK ? esc_s(o, f->reasons) : st;
+    st = st == RH_OK ? rh_buf_lit(o, "\nRecommended Action: ") : st;
+    st = st == RH_OK ? esc_s(o, f->recommended_action) : st;
+    st = st == RH_OK ? rh_buf_lit(o, "\nSource: ") : st;
+    st = st == RH_OK ? esc_s(o, f->source_file) : st;
+    if (st == RH_OK && (f->deleted || f->from_log_replay || f->known_good || f->hidden_name)) {
+        st = rh_buf_printf(o, "\nFlags:%s%s%s%s%s", f->hidden_name ? " hidden-name" : "",
+                           f->deleted ? " deleted" : "",
+                           f->from_log_replay ? " from-log-replay" : "",
+                           f->known_good & RH_KNOWN_BASELINE ? " known-good(baseline)" : "",
+                           f->known_good & RH_KNOWN_ALLOWLIST ? " known-good(allowlist)" : "");
+    }
+    return st == RH_OK ? rh_buf_lit(o, "\n\n") : st;
+}
+
+/* Up to this many hosts / techniques get their own summary row. */
+#define SUMMARY_ROWS 256u
+
+struct row {
+    const char *name;
+    size_t n[5];
+};
+
+static rh_status add_row(struct row *rows, size_t *nrows, const char *name, rh_risk risk)
+{
+    size_t i;
+    for (i = 0; i < *nrows; i++) {
+        if (strcmp(rows[i].name, name) == 0) {
+            rows[i].n[risk]++;
+            return RH_OK;
+        }
+    }
+    if (*nrows >= SUMMARY_ROWS) {
+        return RH_ERR_LIMIT;
+    }
+    memset(&rows[*nrows], 0, sizeof(rows[0]));
+    rows[*nrows].name = name;
+    rows[*nrows].n[risk]++;
+    (*nrows)++;
+    return RH_OK;
+}
+
+static rh_status print_rows(rh_buf *o, const char *title, const struct row *rows, size_t n)
+{
+    size_t i;
+    rh_status st = rh_buf_printf(o, "  %-40s %8s %6s %6s %6s %6s\n", title, "Critical", "High",
+                                 "Medium", "Low", "Info");
+    for (i = 0; i < n && st == RH_OK; i++) {
+        rh_buf name = RH_BUF_INIT(o->ctx);
+        st = esc_s(&name, rows[i].name);
+        if (st == RH_OK) {
+            st =
+                rh_buf_printf(o, "  %-40s %8zu %6zu %6zu %6zu %6zu\n", name.data ? name.data : "",
+                              rows[i].n[4], rows[i].n[3], rows[i].n[2], rows[i].n[1], rows[i].n[0]);
+        }
+        rh_buf_free(&name);
+    }
+    return st;
+}
+
+static rh_status text_end(struct report *r)
+{
+    const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
+    struct row *hosts = rh_calloc(r->ctx, SUMMARY_ROWS, sizeof(*hosts));
+    struct row *techs = rh_calloc(r->ctx, SUMMARY_ROWS, sizeof(*techs));
+    size_t nh = 0, nt = 0, i, total = rh_hunt_count(r->hunt);
+    rh_buf *o = &r->out;
+    rh_status st = RH_OK;
+    if (!hosts || !techs) {
+        rh_free(r->ctx, hosts);
+        rh_free(r->ctx, techs);
+        return RH_ERR_NOMEM;
+    }
+    for (i = 0; i < total; i++) {
+        const rh_finding *f = rh_hunt_at(r->hunt, i);
+        /* A full table is only truncated, never an error. */
+        (void)add_row(hosts, &nh, f->host, f->risk);
+        (void)add_row(techs, &nt, f->technique, f->risk);
+    }
+    st = rh_buf_printf(o,
+                       "Summary\n  Hosts: %zu   Hives: %zu (hunted %zu, unreadable %zu)   "
+                       "Values scored: %llu\n"
+                       "  Findings: %zu total, %zu listed (min risk %s), %zu known-good\n"
+                       "  By risk: Critical %zu, High %zu, Medium %zu, Low %zu, Info %zu\n\n",
+                       s->hosts, s->hives, s->hives_hunted, s->hives_failed,
+                       (unsigned long long)s->values, total, r->listed,
+                       rh_risk_name(r->opts.min_risk), s->known_good, s->by_risk[4], s->by_risk[3],
+                       s->by_risk[2], s->by_risk[1], s->by_risk[0]);
+    if (st == RH_OK) {
+        st = print_rows(o, "Host", hosts, nh);
+    }
+    if (st == RH_OK) {
+        st = rh_buf_lit(o, "\n");
+    }
+    if (st == RH_OK) {
+        st = print_rows(o, "Technique", techs, nt);
+    }
+    rh_free(r->ctx, hosts);
+    rh_free(r->ctx, techs);
+    return st;
+}
+
+const struct report_format report_text = {"text", text_begin, text_emit, text_end};
