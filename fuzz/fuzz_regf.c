@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     rh_ctx *ctx = NULL;
     rh_hive *h = NULL;
-    rh_hive_opts o = {RH_HIVE_DELETED, NULL};
+    rh_hive_opts o = {RH_HIVE_DELETED, NULL, NULL, NULL};
     rh_limits lim;
     if (rh_ctx_create(NULL, &ctx) != RH_OK) {
         return 0;

@@ -27,7 +27,7 @@ static rh_hive *open_hive(const char *rel, unsigned flags)
 {
     char path[8192];
     rh_hive *h = NULL;
-    rh_hive_opts o = {flags, NULL};
+    rh_hive_opts o = {flags, NULL, NULL, NULL};
     rh_status st;
     snprintf(path, sizeof(path), "%s/%s", data, rel);
     anomalies_seen = 0;
@@ -421,7 +421,7 @@ static void test_mutations(void)
         copy = malloc(len);
         for (m = 0; m < per_hive; m++) {
             rh_hive *h = NULL;
-            rh_hive_opts o = {RH_HIVE_DELETED, NULL};
+            rh_hive_opts o = {RH_HIVE_DELETED, NULL, NULL, NULL};
             size_t n = len, j, flips;
             memcpy(copy, orig, len);
             seed = seed * 1664525u + 1013904223u;

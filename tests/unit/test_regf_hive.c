@@ -131,7 +131,7 @@ static void test_damage(const uint8_t *img, size_t len)
     }
     for (i = 0; i < 3000; i++) {
         rh_hive *h = NULL;
-        rh_hive_opts o = {RH_HIVE_DELETED, NULL};
+        rh_hive_opts o = {RH_HIVE_DELETED, NULL, NULL, NULL};
         size_t n;
         memcpy(copy, img, len);
         for (n = 0; n < 4; n++) {
