@@ -178,6 +178,26 @@ bool rh_ctx_is_strict(const rh_ctx *ctx);
  */
 rh_status rh_read_file(rh_ctx *ctx, const char *path, uint64_t max, uint8_t **out, size_t *len);
 
+/* ---- arrays ------------------------------------------------------------------------ */
+
+/*
+ * Make room for `need` elements of `elem_size` bytes in *items (capacity *cap, in elements),
+ * growing geometrically. Returns RH_OK, RH_ERR_NOMEM or RH_ERR_LIMIT (size overflow); on
+ * failure *items and *cap are unchanged.
+ */
+rh_status rh_array_reserve(rh_ctx *ctx, void **items, size_t *cap, size_t need, size_t elem_size);
+
+/* Append one element: RH_ARRAY_PUSH(ctx, arr, n, cap, value) with size_t n, cap. */
+#define RH_ARRAY_PUSH(ctx, arr, n, cap, value, st)                                                 \
+    do {                                                                                           \
+        void *rh_p_ = (arr);                                                                       \
+        (st) = rh_array_reserve((ctx), &rh_p_, &(cap), (n) + 1, sizeof(*(arr)));                   \
+        (arr) = rh_p_;                                                                             \
+        if ((st) == RH_OK) {                                                                       \
+            (arr)[(n)++] = (value);                                                                \
+        }                                                                                          \
+    } while (0)
+
 /* ---- misc ----------------------------------------------------------------------------- */
 
 /* Duplicate a string through the context allocator. */

@@ -36,19 +36,10 @@ static void set_bit(uint8_t *map, size_t map_bytes, uint32_t off)
 static rh_status push_cand(rh_ctx *ctx, struct cand **v, size_t *n, size_t *cap, uint32_t off,
                            bool is_key)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        struct cand *nv = rh_realloc(ctx, *v, nc * sizeof(*nv));
-        if (!nv) {
-            return RH_ERR_NOMEM;
-        }
-        *v = nv;
-        *cap = nc;
-    }
-    (*v)[*n].off = off;
-    (*v)[*n].is_key = is_key;
-    (*n)++;
-    return RH_OK;
+    struct cand c = {off, is_key};
+    rh_status st;
+    RH_ARRAY_PUSH(ctx, *v, *n, *cap, c, st);
+    return st;
 }
 
 /* Classify the record starting at bins[pos + hdr] inside [pos, end). */
@@ -164,17 +155,11 @@ static rh_status deleted_key_values(struct regf_tree *t, uint32_t key, const uin
 
 static rh_status add_orphan(struct regf_tree *t, uint32_t vi)
 {
-    if (t->norphans == t->caporphans) {
-        uint32_t nc = t->caporphans ? t->caporphans * 2 : 32;
-        uint32_t *nv = rh_realloc(t->ctx, t->orphans, (size_t)nc * sizeof(*nv));
-        if (!nv) {
-            return RH_ERR_NOMEM;
-        }
-        t->orphans = nv;
-        t->caporphans = nc;
-    }
-    t->orphans[t->norphans++] = vi;
-    return RH_OK;
+    size_t n = t->norphans;
+    rh_status st;
+    RH_ARRAY_PUSH(t->ctx, t->orphans, n, t->caporphans, vi, st);
+    t->norphans = (uint32_t)n;
+    return st;
 }
 
 /* A live key whose values list has slack slots pointing at `voff` (remnant of that key). */

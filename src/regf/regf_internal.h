@@ -51,13 +51,16 @@ struct regf_tree {
     uint8_t *seen_map;  /* bit per 8 bytes: nk already visited (cycle detection) */
     size_t map_bytes;
     struct regf_key *keys;
-    uint32_t nkeys, capkeys;
+    uint32_t nkeys;
+    size_t capkeys;
     struct regf_value *values;
-    uint32_t nvalues, capvalues;
+    uint32_t nvalues;
+    size_t capvalues;
     rh_buf names;      /* key names, UTF-8, concatenated */
     size_t cell_hdr;   /* 4 (8 for the 1.1 cell format with a back pointer) */
     uint32_t *orphans; /* value indexes with no key */
-    uint32_t norphans, caporphans;
+    uint32_t norphans;
+    size_t caporphans;
     uint32_t root;
     uint32_t cells_allocated, cells_free, cells_unreferenced;
     uint32_t minor;

@@ -199,14 +199,13 @@ rh_status regf_add_key(struct regf_tree *t, uint32_t cell, const uint8_t *nk, si
     if (t->nkeys >= rh_ctx_limits(t->ctx)->max_keys) {
         return RH_ERR_LIMIT;
     }
-    if (t->nkeys == t->capkeys) {
-        uint32_t ncap = t->capkeys ? t->capkeys * 2 : 256;
-        struct regf_key *nk2 = rh_realloc(t->ctx, t->keys, (size_t)ncap * sizeof(*nk2));
-        if (!nk2) {
-            return RH_ERR_NOMEM;
-        }
-        t->keys = nk2;
-        t->capkeys = ncap;
+    {
+        void *p = t->keys;
+        st = rh_array_reserve(t->ctx, &p, &t->capkeys, (size_t)t->nkeys + 1, sizeof(*t->keys));
+        t->keys = p;
+    }
+    if (st != RH_OK) {
+        return st;
     }
     before = t->names.len;
     if (nkf & NK_F_COMP_NAME) {
@@ -253,18 +252,12 @@ void regf_link_child(struct regf_tree *t, uint32_t parent, uint32_t child)
 
 rh_status regf_add_value(struct regf_tree *t, uint32_t cell, uint32_t key, uint32_t flags)
 {
-    if (t->nvalues == t->capvalues) {
-        uint32_t ncap = t->capvalues ? t->capvalues * 2 : 512;
-        struct regf_value *nv;
-        if (ncap < t->capvalues) {
-            return RH_ERR_LIMIT;
-        }
-        nv = rh_realloc(t->ctx, t->values, (size_t)ncap * sizeof(*nv));
-        if (!nv) {
-            return RH_ERR_NOMEM;
-        }
-        t->values = nv;
-        t->capvalues = ncap;
+    void *p = t->values;
+    rh_status st =
+        rh_array_reserve(t->ctx, &p, &t->capvalues, (size_t)t->nvalues + 1, sizeof(*t->values));
+    t->values = p;
+    if (st != RH_OK) {
+        return st;
     }
     t->values[t->nvalues].cell = cell;
     t->values[t->nvalues].key = key;
@@ -312,17 +305,9 @@ struct u32vec {
 
 static rh_status vec_push(rh_ctx *ctx, struct u32vec *a, uint32_t x)
 {
-    if (a->n == a->cap) {
-        size_t ncap = a->cap ? a->cap * 2 : 64;
-        uint32_t *nv = rh_realloc(ctx, a->v, ncap * sizeof(*nv));
-        if (!nv) {
-            return RH_ERR_NOMEM;
-        }
-        a->v = nv;
-        a->cap = ncap;
-    }
-    a->v[a->n++] = x;
-    return RH_OK;
+    rh_status st;
+    RH_ARRAY_PUSH(ctx, a->v, a->n, a->cap, x, st);
+    return st;
 }
 
 /* Read one li/lf/lh leaf into out. */
