@@ -183,6 +183,15 @@ RH_API rh_status rh_sigma_matcher_flush(rh_sigma_matcher *m, rh_sigma_match_fn f
 /** Destroy a matcher. Accepts NULL. */
 RH_API void rh_sigma_matcher_destroy(rh_sigma_matcher *m);
 
+/* Flags for rh_sigma_matcher_set_flags(). */
+/* Try every rule on every event: no event-id / channel index, no literal prefilter (each rule
+ * still applies to its logsource's events only). Same matches in the same order, much slower:
+ * for tests that check the indexes never drop a match. */
+#define RH_SIGMA_MATCH_EXHAUSTIVE 0x1u
+
+/** Set RH_SIGMA_MATCH_* flags on a matcher (0 = default). */
+RH_API void rh_sigma_matcher_set_flags(rh_sigma_matcher *m, unsigned flags);
+
 /* ---- rules over hive state ----------------------------------------------------------------- */
 
 /* Flags for rh_sigma_hive_opts.flags. */

@@ -1425,8 +1425,7 @@ static int cmp_u32(const void *a, const void *b)
 static rh_status build_index(rh_ruleset *rs)
 {
     size_t i, j, k, n = 0;
-    uint32_t *counts;
-    rh_ctx *ctx = rs->ctx;
+    rh_status st;
     /* fmaps */
     for (i = 0; i < rs->nrules; i++) {
         struct sig_rule *r = rs->rules[i];
@@ -1470,80 +1469,15 @@ static rh_status build_index(rh_ruleset *rs)
             e->pf.nf = 0;
         }
     }
-    /* Event id buckets (entries stay in rule order within each list). */
-    counts = rh_calloc(ctx, 65537, sizeof(uint32_t));
-    if (!counts) {
-        return RH_ERR_NOMEM;
-    }
-    for (i = 0; i < rs->nentries; i++) {
-        const struct sig_binding *b = rs->entries[i].b;
-        bool any = b->neids == 0;
-        for (k = 0; k < b->neids; k++) {
-            if (b->eids[k] > 65535) {
-                any = true;
-            }
-        }
-        if (any) {
-            rs->nany++;
-        } else {
-            for (k = 0; k < b->neids; k++) {
-                counts[b->eids[k]]++;
-            }
-        }
-    }
-    rs->eid_off = sigma_arena_array(&rs->arena, 65537, sizeof(uint32_t));
-    if (!rs->eid_off) {
-        rh_free(ctx, counts);
-        return RH_ERR_NOMEM;
-    }
-    for (i = 0, k = 0; i < 65536; i++) {
-        rs->eid_off[i] = (uint32_t)k;
-        k += counts[i];
-    }
-    rs->eid_off[65536] = (uint32_t)k;
-    rs->eid_list = sigma_arena_array(&rs->arena, k ? k : 1, sizeof(uint32_t));
-    rs->any_list = sigma_arena_array(&rs->arena, rs->nany ? rs->nany : 1, sizeof(uint32_t));
-    if (!rs->eid_list || !rs->any_list) {
-        rh_free(ctx, counts);
-        return RH_ERR_NOMEM;
-    }
-    memset(counts, 0, 65537 * sizeof(uint32_t));
-    rs->nany = 0;
-    for (i = 0; i < rs->nentries; i++) {
-        const struct sig_binding *b = rs->entries[i].b;
-        bool any = b->neids == 0;
-        for (k = 0; k < b->neids; k++) {
-            if (b->eids[k] > 65535) {
-                any = true;
-            }
-        }
-        if (any) {
-            rs->any_list[rs->nany++] = (uint32_t)i;
-        } else {
-            for (k = 0; k < b->neids; k++) {
-                uint32_t e = b->eids[k];
-                /* one binding may list an id twice; keep it once */
-                if (counts[e] && rs->eid_list[rs->eid_off[e] + counts[e] - 1] == i) {
-                    continue;
-                }
-                rs->eid_list[rs->eid_off[e] + counts[e]++] = (uint32_t)i;
-            }
-        }
-    }
-    /* Shrink duplicated slots: shift lists so that the unused tail is skipped. */
-    for (i = 0; i < 65536; i++) {
-        uint32_t want = rs->eid_off[i + 1] - rs->eid_off[i];
-        while (counts[i] < want) {
-            rs->eid_list[rs->eid_off[i] + counts[i]] = UINT32_MAX;
-            want--;
-        }
-    }
-    rh_free(ctx, counts);
     for (i = 0; i < rs->nentries; i++) {
         struct sig_binding *b = (struct sig_binding *)rs->entries[i].b;
         if (b->nchans > 1) {
             qsort(b->chans, b->nchans, sizeof(uint32_t), cmp_u32);
         }
+    }
+    st = sigma_dispatch_build(rs);
+    if (st != RH_OK) {
+        return st;
     }
     return sigma_prefilter_build(rs);
 }

@@ -320,9 +320,12 @@ struct rh_ruleset {
     size_t nbindings;
     struct sig_entry *entries;
     size_t nentries;
-    uint32_t *eid_off;  /* 65537 offsets into eid_list */
-    uint32_t *eid_list; /* entry indexes, per event id < 65536 */
-    uint32_t *any_list; /* entries without an event id (or with ids >= 65536) */
+    /* dispatch (sigma_dispatch.c); every list is sorted by entry index */
+    uint32_t *eid_off;   /* 65537 offsets into eid_list */
+    uint32_t *eid_list;  /* entries that can only match some event ids (< 65536), per id */
+    uint32_t *chan_off;  /* channels.n + 1 offsets into chan_list */
+    uint32_t *chan_list; /* entries for any event id of their binding's channels, per channel */
+    uint32_t *any_list;  /* entries restricted by neither */
     size_t nany;
     uint32_t npf;       /* prefiltered entries */
     struct sig_ac *acs; /* one per prefilter field */
@@ -510,6 +513,7 @@ struct rh_sigma_matcher {
     rh_buf tmp;
     struct sigma_corr_state *corr;
     size_t ncorr;
+    unsigned flags; /* RH_SIGMA_MATCH_* */
 };
 
 struct sigma_mctx {
@@ -526,6 +530,9 @@ void sigma_view_fold(struct sigma_mctx *mc, size_t i, const uint8_t **p, size_t 
 bool sigma_eval_search(struct sigma_mctx *mc, const struct sig_search *s);
 bool sigma_eval_item(struct sigma_mctx *mc, const struct sig_item *it);
 bool sigma_eval_cond(struct sigma_mctx *mc, const struct sig_rule *r, const struct cnode *c);
+
+/* Build the event id / channel dispatch lists (sigma_dispatch.c). */
+rh_status sigma_dispatch_build(rh_ruleset *rs);
 
 /* Build the prefilter automata (sigma_prefilter.c). */
 rh_status sigma_prefilter_build(rh_ruleset *rs);

@@ -587,7 +587,7 @@ static void ac_scan(rh_sigma_matcher *m, struct sigma_view *v, int tx, uint32_t 
 }
 
 static rh_status try_entry(rh_sigma_matcher *m, const rh_event *ev, const struct sig_entry *e,
-                           rh_sigma_match_fn fn, void *user)
+                           bool prefilter, rh_sigma_match_fn fn, void *user)
 {
     const struct sig_rule *r = e->rule;
     struct sigma_view *v;
@@ -604,7 +604,7 @@ static rh_status try_entry(rh_sigma_matcher *m, const rh_event *ev, const struct
     if (!binding_ok(m, e->b, ev, v)) {
         return RH_OK;
     }
-    if (e->pf.nf) {
+    if (prefilter && e->pf.nf) {
         /* Scan the entry's fields until one of its literals shows up. */
         uint32_t k;
         bool hit = m->pf_gen[e->pf_index] == m->gen;
@@ -649,36 +649,71 @@ static rh_status try_entry(rh_sigma_matcher *m, const rh_event *ev, const struct
     return RH_OK;
 }
 
+/* A data field named EventID shadows the header's id in conditions (view_index puts real
+ * fields first), so the event-id dispatch cannot be trusted for such an event. */
+static bool shadows_event_id(const rh_event *ev)
+{
+    size_t i;
+    for (i = 0; i < ev->nfields; i++) {
+        const char *n = ev->fields[i].name;
+        if (n && n[0] == 'E' && strcmp(n, "EventID") == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void rh_sigma_matcher_set_flags(rh_sigma_matcher *m, unsigned flags)
+{
+    m->flags = flags;
+}
+
 rh_status rh_sigma_matcher_match(rh_sigma_matcher *m, const rh_event *ev, rh_sigma_match_fn fn,
                                  void *user)
 {
     const rh_ruleset *rs = m->rs;
-    const uint32_t *a = NULL, *b = rs->any_list;
-    size_t na = 0, nb = rs->nany, ia = 0, ib = 0;
+    const uint32_t *l[3] = {NULL, NULL, rs->any_list};
+    size_t n[3] = {0, 0, rs->nany}, p[3] = {0, 0, 0};
     size_t i;
     next_gen(m);
     for (i = 0; i < SIGMA_TX_COUNT; i++) {
         m->views[i].built = false;
     }
     m->chan_id = channel_id(m, ev->channel);
-    if (ev->event_id < 65536) {
-        a = rs->eid_list + rs->eid_off[ev->event_id];
-        na = rs->eid_off[ev->event_id + 1] - rs->eid_off[ev->event_id];
+    if ((m->flags & RH_SIGMA_MATCH_EXHAUSTIVE) || shadows_event_id(ev)) {
+        bool pf = !(m->flags & RH_SIGMA_MATCH_EXHAUSTIVE);
+        for (i = 0; i < rs->nentries; i++) {
+            rh_status st = try_entry(m, ev, &rs->entries[i], pf, fn, user);
+            if (st != RH_OK) {
+                return st;
+            }
+        }
+        return RH_OK;
     }
-    /* Merge the two sorted entry lists so matches come out in rule order. */
-    while (ia < na || ib < nb) {
-        uint32_t ei;
+    if (ev->event_id < 65536) {
+        l[0] = rs->eid_list + rs->eid_off[ev->event_id];
+        n[0] = rs->eid_off[ev->event_id + 1] - rs->eid_off[ev->event_id];
+    }
+    if (m->chan_id != UINT32_MAX) {
+        l[1] = rs->chan_list + rs->chan_off[m->chan_id];
+        n[1] = rs->chan_off[m->chan_id + 1] - rs->chan_off[m->chan_id];
+    }
+    /* Merge the sorted lists (an entry is on one of them) so matches come out in rule order. */
+    for (;;) {
+        uint32_t best = UINT32_MAX;
+        int k, bk = -1;
         rh_status st;
-        if (ia < na && a[ia] == UINT32_MAX) {
-            ia++;
-            continue;
+        for (k = 0; k < 3; k++) {
+            if (p[k] < n[k] && l[k][p[k]] < best) {
+                best = l[k][p[k]];
+                bk = k;
+            }
         }
-        if (ib >= nb || (ia < na && a[ia] < b[ib])) {
-            ei = a[ia++];
-        } else {
-            ei = b[ib++];
+        if (bk < 0) {
+            break;
         }
-        st = try_entry(m, ev, &rs->entries[ei], fn, user);
+        p[bk]++;
+        st = try_entry(m, ev, &rs->entries[best], true, fn, user);
         if (st != RH_OK) {
             return st;
         }

@@ -402,6 +402,169 @@ static void test_logsource_dispatch(void)
     RH_CHECK_EQ(run_rule(set, &t.ev), 1);
 }
 
+/* ---- event id / channel dispatch and prefilter vs exhaustive matching ---------------------------
+ */
+
+struct idlog {
+    char ids[512];
+    int n;
+};
+
+static rh_status id_cb(const rh_sigma_match *m, void *user)
+{
+    struct idlog *l = user;
+    size_t k = strlen(l->ids);
+    snprintf(l->ids + k, sizeof(l->ids) - k, "%s;", m->rule->id);
+    l->n++;
+    return RH_OK;
+}
+
+/* Compile `yaml` (any number of rules), match `ev` with the indexed and the exhaustive
+ * matcher, check both give the same matches in the same order; returns the match count. */
+static int both(const char *yaml, const rh_event *ev)
+{
+    rh_sigma_compiler *c = NULL;
+    rh_ruleset *rs = NULL;
+    rh_sigma_matcher *fast = NULL, *slow = NULL;
+    struct idlog a, b;
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    if (rh_sigma_compiler_create(ctx, NULL, &c) != RH_OK) {
+        return -2;
+    }
+    rh_sigma_compiler_add_string(c, "idx.yml", yaml, strlen(yaml));
+    RH_CHECK_EQ(rh_sigma_compiler_reject_count(c), 0);
+    if (rh_sigma_compiler_finish(c, &rs) != RH_OK) {
+        rh_sigma_compiler_destroy(c);
+        return -1;
+    }
+    rh_sigma_compiler_destroy(c);
+    RH_CHECK(rh_sigma_matcher_create(ctx, rs, &fast) == RH_OK);
+    RH_CHECK(rh_sigma_matcher_create(ctx, rs, &slow) == RH_OK);
+    if (fast && slow) {
+        rh_sigma_matcher_set_flags(slow, RH_SIGMA_MATCH_EXHAUSTIVE);
+        RH_CHECK(rh_sigma_matcher_match(fast, ev, id_cb, &a) == RH_OK);
+        RH_CHECK(rh_sigma_matcher_match(slow, ev, id_cb, &b) == RH_OK);
+        RH_CHECK_STR(a.ids, b.ids);
+    }
+    rh_sigma_matcher_destroy(fast);
+    rh_sigma_matcher_destroy(slow);
+    rh_ruleset_destroy(rs);
+    return a.n;
+}
+
+static char ybuf[8192];
+
+/* A Security rule with id `id`, detection lines `det` (indented by 4, condition included). */
+static const char *sec_rule(const char *id, const char *det)
+{
+    snprintf(ybuf, sizeof(ybuf),
+             "title: t\nid: %s\nlogsource:\n    service: security\n    product: windows\n"
+             "detection:\n%s\nlevel: high\n",
+             id, det);
+    return ybuf;
+}
+
+static void test_index_vs_exhaustive(void)
+{
+    struct tev t;
+    char multi[8192];
+    const char *sel = "    sel:\n        EventID: 4624\n        LogonType: 3\n";
+    /* EventID in the selection restricts the rule to 4624 */
+    tev_init(&t, 4624, "Security");
+    tev_add(&t, "LogonType", "3");
+    snprintf(multi, sizeof(multi), "%s    condition: sel", sel);
+    RH_CHECK_EQ(both(sec_rule("e1", multi), &t.ev), 1);
+    t.ev.event_id = 4625;
+    RH_CHECK_EQ(both(sec_rule("e1", multi), &t.ev), 0);
+    /* under `or`: either id */
+    RH_CHECK_EQ(both(sec_rule("e2", "    a:\n        EventID: 4624\n    b:\n        EventID: "
+                                    "4625\n    condition: a or b"),
+                     &t.ev),
+                1);
+    /* under `not`: no restriction */
+    RH_CHECK_EQ(both(sec_rule("e3", "    a:\n        EventID: 4624\n    condition: not a"), &t.ev),
+                1);
+    t.ev.event_id = 4624;
+    RH_CHECK_EQ(both(sec_rule("e3", "    a:\n        EventID: 4624\n    condition: not a"), &t.ev),
+                0);
+    /* `sel and not filter` with the id in the filter only: no restriction */
+    RH_CHECK_EQ(both(sec_rule("e4", "    s:\n        LogonType: 3\n    f:\n        EventID: 1\n"
+                                    "    condition: s and not f"),
+                     &t.ev),
+                1);
+    /* quoted id, leading zero, list, numeric comparison, null */
+    RH_CHECK_EQ(both(sec_rule("e5", "    s:\n        EventID: '4624'\n    condition: s"), &t.ev),
+                1);
+    RH_CHECK_EQ(both(sec_rule("e6", "    s:\n        EventID: 04624\n    condition: s"), &t.ev), 1);
+    RH_CHECK_EQ(
+        both(sec_rule("e7", "    s:\n        EventID:\n            - 1\n            - 4624\n"
+                            "    condition: s"),
+             &t.ev),
+        1);
+    RH_CHECK_EQ(both(sec_rule("e8", "    s:\n        EventID|gt: 4000\n    condition: s"), &t.ev),
+                1);
+    RH_CHECK_EQ(both(sec_rule("e9", "    s:\n        EventID|lt: 4000\n    condition: s"), &t.ev),
+                0);
+    RH_CHECK_EQ(both(sec_rule("e10", "    s:\n        EventID: null\n    condition: s"), &t.ev), 0);
+    RH_CHECK_EQ(both(sec_rule("e11", "    s:\n        EventID: '46*'\n    condition: s"), &t.ev),
+                1);
+    /* `1 of` over selections with and without an id */
+    RH_CHECK_EQ(both(sec_rule("e12", "    s1:\n        EventID: 1\n    s2:\n        LogonType: 3\n"
+                                     "    condition: 1 of s*"),
+                     &t.ev),
+                1);
+    RH_CHECK_EQ(both(sec_rule("e13", "    s1:\n        EventID: 1\n    s2:\n        EventID: 2\n"
+                                     "    condition: 1 of s*"),
+                     &t.ev),
+                0);
+    /* a data field named EventID shadows the header id in conditions */
+    tev_init(&t, 1, "Security");
+    tev_add(&t, "EventID", "4624");
+    tev_add(&t, "LogonType", "3");
+    snprintf(multi, sizeof(multi), "%s    condition: sel", sel);
+    RH_CHECK_EQ(both(sec_rule("e14", multi), &t.ev), 1);
+    /* several rules at once: same matches in the same (rule) order */
+    tev_init(&t, 4624, "Security");
+    tev_add(&t, "LogonType", "3");
+    snprintf(multi, sizeof(multi),
+             "title: k\nid: k1\nlogsource:\n    product: windows\ndetection:\n"
+             "    keywords:\n        - '3'\n    condition: keywords\n---\n"
+             "title: a\nid: k2\nlogsource:\n    service: security\n    product: windows\n"
+             "detection:\n%s    condition: sel\n---\n"
+             "title: b\nid: k3\nlogsource:\n    service: security\n    product: windows\n"
+             "detection:\n    s:\n        LogonType: 3\n    condition: s\n---\n"
+             "title: c\nid: k4\nlogsource:\n    service: system\n    product: windows\n"
+             "detection:\n    s:\n        LogonType: 3\n    condition: s\n---\n"
+             "title: d\nid: k5\nlogsource:\n    service: security\n    product: windows\n"
+             "detection:\n    s:\n        EventID: [4624, 4625]\n    condition: s\n",
+             sel);
+    RH_CHECK_EQ(both(multi, &t.ev), 4);
+    /* a prefilter over two fields: `Image|endswith` or `OriginalFileName` */
+    {
+        const char *pc = "title: p\nid: p2\nlogsource:\n    category: process_creation\n"
+                         "    product: windows\ndetection:\n    s:\n"
+                         "        - Image|endswith: '\\xwizard.exe'\n"
+                         "        - OriginalFileName: 'xwizard.exe'\n"
+                         "    f:\n        Image|startswith: 'C:\\Windows\\System32\\'\n"
+                         "    condition: s and not f\n";
+        tev_init(&t, 1, NULL);
+        tev_add(&t, "Image", "C:\\Temp\\renamed.exe");
+        tev_add(&t, "OriginalFileName", "xwizard.exe");
+        RH_CHECK_EQ(both(pc, &t.ev), 1);
+        tev_init(&t, 1, NULL);
+        tev_add(&t, "Image", "C:\\Temp\\xwizard.exe");
+        RH_CHECK_EQ(both(pc, &t.ev), 1);
+        tev_init(&t, 1, NULL);
+        tev_add(&t, "Image", "C:\\Windows\\System32\\xwizard.exe");
+        RH_CHECK_EQ(both(pc, &t.ev), 0);
+        tev_init(&t, 1, NULL);
+        tev_add(&t, "Image", "C:\\Temp\\other.exe");
+        tev_add(&t, "OriginalFileName", "other.exe");
+        RH_CHECK_EQ(both(pc, &t.ev), 0);
+    }
+}
+
 static void test_filters_rejects(void)
 {
     struct tev t;
@@ -525,6 +688,7 @@ int main(void)
     test_fieldref_expand();
     test_keywords_conditions();
     test_logsource_dispatch();
+    test_index_vs_exhaustive();
     test_filters_rejects();
     test_oom();
     rh_ctx_destroy(ctx);
