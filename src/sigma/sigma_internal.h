@@ -210,7 +210,11 @@ struct sig_binding {
 };
 
 /* Fields a prefilter set may span. */
-#define SIG_PF_MAXF 4
+#define SIG_PF_MAXF 8
+
+/* Rule-side pseudo field of keyword literals: any field of the event (event side: the id
+ * fields.n, one past the interned fields). */
+#define SIG_PF_ANYFIELD (UINT32_MAX - 1)
 
 /* Prefilter: the rule can only match if one of its literals occurs in its field, for some of
  * these fields (the literals live in the per-field automata). nf == 0: no prefilter. */

@@ -565,25 +565,39 @@ static bool binding_ok(rh_sigma_matcher *m, const struct sig_binding *b, const r
     return true;
 }
 
+static void ac_run(rh_sigma_matcher *m, const struct sig_ac *ac, const uint8_t *p, size_t n)
+{
+    uint32_t s = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t o;
+        s = sigma_ac_step(ac, s, ac->cls[p[i]]);
+        for (o = ac->out_off[s]; o < ac->out_off[s + 1]; o++) {
+            m->pf_gen[ac->outs[o]] = m->gen;
+        }
+    }
+}
+
 static void ac_scan(rh_sigma_matcher *m, struct sigma_view *v, int tx, uint32_t ai)
 {
     const struct sig_ac *ac = &m->rs->acs[ai];
     struct sigma_mctx mc = {m, v, NULL};
     struct sig_fieldval fv;
-    uint32_t s = 0;
-    size_t i;
     m->ac_gen[(size_t)tx * (m->rs->nacs + 1) + ai] = m->gen;
+    if (ac->fid == m->rs->fields.n) {
+        /* keyword literals: every field of the view, as keyword_value() searches them */
+        size_t f;
+        for (f = 0; f < v->nall; f++) {
+            sigma_view_fold(&mc, f, &fv.fold, &fv.foldlen);
+            ac_run(m, ac, fv.fold, fv.foldlen);
+        }
+        return;
+    }
     field_at(&mc, ac->fid, &fv);
     if (!fv.f) {
         return;
     }
-    for (i = 0; i < fv.foldlen; i++) {
-        uint32_t o;
-        s = sigma_ac_step(ac, s, ac->cls[fv.fold[i]]);
-        for (o = ac->out_off[s]; o < ac->out_off[s + 1]; o++) {
-            m->pf_gen[ac->outs[o]] = m->gen;
-        }
-    }
+    ac_run(m, ac, fv.fold, fv.foldlen);
 }
 
 static rh_status try_entry(rh_sigma_matcher *m, const rh_event *ev, const struct sig_entry *e,

@@ -149,8 +149,9 @@ static bool value_literal(struct pf_ctx *p, const struct sig_value *v, const uin
 static bool item_set(struct pf_ctx *p, const struct sig_item *it, struct lset *out)
 {
     size_t i;
+    uint32_t fid = (it->flags & SIG_I_KEYWORD) ? SIG_PF_ANYFIELD : it->fid;
     *out = (struct lset)LSET_NONE;
-    if (it->flags & (SIG_I_NEQ | SIG_I_KEYWORD)) {
+    if (it->flags & SIG_I_NEQ) {
         return false;
     }
     if (it->flags & SIG_I_ALL) {
@@ -168,13 +169,13 @@ static bool item_set(struct pf_ctx *p, const struct sig_item *it, struct lset *o
         if (!bl) {
             return false;
         }
-        out->ok = lset_add(p, out, it->fid, bl, bn);
+        out->ok = lset_add(p, out, fid, bl, bn);
         return out->ok;
     }
     for (i = 0; i < it->nvals; i++) {
         const uint8_t *l;
         size_t n;
-        if (!value_literal(p, &it->vals[i], &l, &n) || !lset_add(p, out, it->fid, l, n)) {
+        if (!value_literal(p, &it->vals[i], &l, &n) || !lset_add(p, out, fid, l, n)) {
             lset_free(p, out);
             return false;
         }
@@ -570,8 +571,14 @@ rh_status sigma_prefilter_build(rh_ruleset *rs)
         }
         /* rule-side fields -> event-side fields */
         for (k = 0; k < sets[i].n; k++) {
-            sets[i].fids[k] = e->b->fmap ? e->b->fmap[sets[i].fids[k]] : sets[i].fids[k];
-            per_fid[sets[i].fids[k]]++;
+            uint32_t f = sets[i].fids[k];
+            if (f == SIG_PF_ANYFIELD) {
+                f = (uint32_t)nfids; /* keywords: every field of the event */
+            } else if (e->b->fmap) {
+                f = e->b->fmap[f];
+            }
+            sets[i].fids[k] = f;
+            per_fid[f]++;
         }
         e->pf.nf = 0;
         for (k = 0; k < sets[i].n; k++) {
@@ -586,7 +593,7 @@ rh_status sigma_prefilter_build(rh_ruleset *rs)
     }
     if (st == RH_OK) {
         size_t f;
-        for (f = 0; f < nfids; f++) {
+        for (f = 0; f <= nfids; f++) {
             if (per_fid[f]) {
                 rs->nacs++;
             }
@@ -596,7 +603,7 @@ rh_status sigma_prefilter_build(rh_ruleset *rs)
             st = RH_ERR_NOMEM;
         }
         rs->nacs = 0;
-        for (f = 0; f < nfids && st == RH_OK; f++) {
+        for (f = 0; f <= nfids && st == RH_OK; f++) {
             struct ac_lit *lits;
             size_t nl = 0;
             rh_status bs;

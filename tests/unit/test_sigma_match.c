@@ -540,6 +540,29 @@ static void test_index_vs_exhaustive(void)
              "detection:\n    s:\n        EventID: [4624, 4625]\n    condition: s\n",
              sel);
     RH_CHECK_EQ(both(multi, &t.ev), 4);
+    /* keyword literals are looked for in every field, header and rewritten fields included */
+    {
+        const char *kw = "title: k\nid: kw1\nlogsource:\n    product: windows\ndetection:\n"
+                         "    keywords:\n        - 'sekurlsa::'\n        - 'WORKSTATION-7'\n"
+                         "    condition: keywords\n";
+        const char *kset = "title: k\nid: kw2\nlogsource:\n    category: registry_set\n"
+                           "    product: windows\ndetection:\n    keywords:\n"
+                           "        - 'HKLM\\SOFTWARE\\evil'\n    condition: keywords\n";
+        tev_init(&t, 4103, "Microsoft-Windows-PowerShell/Operational");
+        tev_add(&t, "Payload", "invoke-mimikatz SEKURLSA::logonpasswords");
+        RH_CHECK_EQ(both(kw, &t.ev), 1);
+        tev_init(&t, 4103, "Microsoft-Windows-PowerShell/Operational");
+        t.ev.computer = "workstation-7.corp";
+        RH_CHECK_EQ(both(kw, &t.ev), 1);
+        tev_init(&t, 4103, "Microsoft-Windows-PowerShell/Operational");
+        tev_add(&t, "Payload", "sekurlsa:");
+        RH_CHECK_EQ(both(kw, &t.ev), 0);
+        tev_init(&t, 4657, "Security");
+        tev_add(&t, "ObjectName", "\\REGISTRY\\MACHINE\\SOFTWARE\\evil");
+        tev_add(&t, "ObjectValueName", "x");
+        tev_add(&t, "OperationType", "%%1905");
+        RH_CHECK_EQ(both(kset, &t.ev), 1);
+    }
     /* a prefilter over two fields: `Image|endswith` or `OriginalFileName` */
     {
         const char *pc = "title: p\nid: p2\nlogsource:\n    category: process_creation\n"
