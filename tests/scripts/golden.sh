@@ -1,0 +1,52 @@
+#!/bin/sh
+# Golden outputs: for every tests/golden/<case>/, run `reghunt hunt` with the arguments in
+# <case>/args once per report format and compare stdout byte for byte with
+# <case>/expected.<format>. Inputs: <case>/input is "demo" (the generated demo collection, run
+# from build/demo) or "tsv" (<case>/*.tsv built with mkhive into the KAPE path named on the
+# file's first line "# path: ..."). RH_GOLDEN_UPDATE=1 rewrites the expected files.
+# Args: reghunt SRCDIR BUILDDIR.
+set -u
+RH=$1 SRC=$2 BUILD=$3
+MKHIVE=$BUILD/tests/mkhive
+FORMATS="text json jsonl csv md"
+fail=0 pass=0
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+for case in "$SRC"/tests/golden/*/; do
+    name=$(basename "$case")
+    input=$(cat "$case/input")
+    case $input in
+    demo)
+        [ -d "$BUILD/demo/collection" ] || { echo "$name: demo collection not built"; exit 77; }
+        work=$BUILD/demo ;;
+    tsv)
+        work=$TMP/$name
+        for spec in "$case"/*.tsv; do
+            rel=$(sed -n '1s/^# path: //p' "$spec")
+            mkdir -p "$work/$(dirname "$rel")"
+            "$MKHIVE" -t 134000000000000000 "$work/$rel" < "$spec" || exit 1
+        done ;;
+    *) echo "$name: unknown input '$input'"; exit 1 ;;
+    esac
+    args=$(cat "$case/args")
+    for fmt in $FORMATS; do
+        # shellcheck disable=SC2086
+        (cd "$work" && "$RH" hunt $args --format "$fmt") > "$TMP/out" 2> "$TMP/err"
+        rc=$?
+        if [ $rc -gt 1 ]; then
+            echo "FAIL $name/$fmt: exit $rc"; cat "$TMP/err"; fail=$((fail + 1)); continue
+        fi
+        if [ "${RH_GOLDEN_UPDATE:-0}" = 1 ]; then
+            cp "$TMP/out" "$case/expected.$fmt"
+        fi
+        if cmp -s "$TMP/out" "$case/expected.$fmt"; then
+            pass=$((pass + 1))
+        else
+            echo "FAIL $name/$fmt: output differs from tests/golden/$name/expected.$fmt"
+            diff "$case/expected.$fmt" "$TMP/out" | head -20
+            fail=$((fail + 1))
+        fi
+    done
+done
+echo "golden: $pass passed, $fail failed"
+[ $fail -eq 0 ]
