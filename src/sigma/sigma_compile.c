@@ -1475,11 +1475,11 @@ static rh_status build_index(rh_ruleset *rs)
             qsort(b->chans, b->nchans, sizeof(uint32_t), cmp_u32);
         }
     }
-    st = sigma_dispatch_build(rs);
+    st = sigma_prefilter_build(rs);
     if (st != RH_OK) {
         return st;
     }
-    return sigma_prefilter_build(rs);
+    return sigma_dispatch_build(rs);
 }
 
 rh_status rh_sigma_compiler_finish(rh_sigma_compiler *c, rh_ruleset **out)

@@ -5,7 +5,9 @@
  * the set its condition requires: `EventID: 4624` in `selection` of `selection and not filter`
  * restricts the rule to 4624, `EventID` under `or` adds up the alternatives, under `not` it
  * restricts nothing. Entries with a finite set are listed under each id; the others under each
- * channel of their binding, or on a list tried for every event. The analysis is conservative:
+ * channel of their binding, or on a list for every event. Each list keeps its entries without
+ * a literal prefilter; for the prefiltered ones it keeps the automata to scan, and the matcher
+ * tries only the entries whose literals show up (in rule order). The analysis is conservative:
  * anything it does not understand (modifiers, negation, numbers out of range, an EventID
  * field renamed by a field mapping) leaves the entry unrestricted.
  *
@@ -275,74 +277,197 @@ static struct eidset entry_eids(struct dctx *d, const struct sig_entry *e)
     return s;
 }
 
+/* Growing u32 array. */
+struct u32v {
+    uint32_t *v;
+    size_t n, cap;
+};
+
+static bool u32v_push(struct dctx *d, struct u32v *a, uint32_t x)
+{
+    if (a->n == a->cap) {
+        size_t ncap = a->cap ? a->cap * 2 : 256;
+        uint32_t *t = rh_realloc(d->ctx, a->v, ncap * sizeof(uint32_t));
+        if (!t) {
+            d->oom = true;
+            return false;
+        }
+        a->v = t;
+        a->cap = ncap;
+    }
+    a->v[a->n++] = x;
+    return true;
+}
+
+/* Copy to the arena (at least one element). */
+static uint32_t *u32v_arena(rh_ruleset *rs, const struct u32v *a)
+{
+    uint32_t *t = sigma_arena_array(&rs->arena, a->n ? a->n : 1, sizeof(uint32_t));
+    if (t && a->n) {
+        memcpy(t, a->v, a->n * sizeof(uint32_t));
+    }
+    return t;
+}
+
+/*
+ * One dispatch list (the entries of an event id, of a channel, or of neither) is split into
+ * the entries without a prefilter, tried on every event of the list, and the (view,
+ * automaton) pairs of the prefiltered ones: the matcher scans those and tries only the
+ * entries whose literals were seen.
+ */
+struct splitter {
+    struct dctx *d;
+    rh_ruleset *rs;
+    struct u32v plain, pairs;
+    uint32_t *seen; /* pair -> list stamp */
+    uint32_t stamp;
+};
+
+static void split_list(struct splitter *sp, const uint32_t *list, size_t n)
+{
+    const rh_ruleset *rs = sp->rs;
+    size_t i, k;
+    sp->stamp++;
+    for (i = 0; i < n; i++) {
+        const struct sig_entry *e = &rs->entries[list[i]];
+        if (!e->pf.nf) {
+            u32v_push(sp->d, &sp->plain, list[i]);
+            continue;
+        }
+        for (k = 0; k < e->pf.nf; k++) {
+            uint32_t pair = (uint32_t)e->b->transform * (uint32_t)(rs->nacs + 1) +
+                            (rs->ac_of_fid[e->pf.fids[k]] - 1);
+            if (sp->seen[pair] != sp->stamp) {
+                sp->seen[pair] = sp->stamp;
+                u32v_push(sp->d, &sp->pairs, pair);
+            }
+        }
+    }
+}
+
 rh_status sigma_dispatch_build(rh_ruleset *rs)
 {
     struct dctx d = {rs->ctx, false};
-    size_t nch = rs->channels.n, i, k, neid = 0, nchl = 0;
+    size_t nch = rs->channels.n, i, k, neid = 0, nchl = 0, nany = 0;
     struct eidset *sets = rh_calloc(rs->ctx, rs->nentries + 1, sizeof(*sets));
-    uint32_t *cnt = NULL;
+    uint32_t *cnt = NULL, *eoff = NULL, *coff = NULL, *elist = NULL, *clist = NULL, *alist = NULL;
+    struct splitter sp;
     rh_status st = RH_ERR_NOMEM;
-    rs->eid_off = sigma_arena_array(&rs->arena, 65537, sizeof(uint32_t));
-    rs->chan_off = sigma_arena_array(&rs->arena, nch + 1, sizeof(uint32_t));
+    memset(&sp, 0, sizeof(sp));
+    sp.d = &d;
+    sp.rs = rs;
+    sp.seen = rh_calloc(rs->ctx, (rs->nacs + 1) * SIGMA_TX_COUNT, sizeof(uint32_t));
+    eoff = rh_calloc(rs->ctx, 65537, sizeof(uint32_t));
+    coff = rh_calloc(rs->ctx, nch + 1, sizeof(uint32_t));
     cnt = rh_calloc(rs->ctx, 65536 + nch + 1, sizeof(uint32_t));
-    if (!sets || !rs->eid_off || !rs->chan_off || !cnt) {
+    rs->eid_off = sigma_arena_array(&rs->arena, 65537, sizeof(uint32_t));
+    rs->eid_acs_off = sigma_arena_array(&rs->arena, 65537, sizeof(uint32_t));
+    rs->chan_off = sigma_arena_array(&rs->arena, nch + 1, sizeof(uint32_t));
+    rs->chan_acs_off = sigma_arena_array(&rs->arena, nch + 1, sizeof(uint32_t));
+    rs->pf_entry = sigma_arena_array(&rs->arena, rs->npf + 1, sizeof(uint32_t));
+    if (!sets || !sp.seen || !eoff || !coff || !cnt || !rs->eid_off || !rs->eid_acs_off ||
+        !rs->chan_off || !rs->chan_acs_off || !rs->pf_entry) {
         goto out;
     }
-    rs->nany = 0;
+    /* Full lists first: every entry under its event ids, else its channels, else "any". */
     for (i = 0; i < rs->nentries; i++) {
-        const struct sig_binding *b = rs->entries[i].b;
-        sets[i] = entry_eids(&d, &rs->entries[i]);
+        struct sig_entry *e = &rs->entries[i];
+        const struct sig_binding *b = e->b;
+        sets[i] = entry_eids(&d, e);
         if (d.oom) {
             goto out;
         }
+        if (e->pf.nf) {
+            rs->pf_entry[e->pf_index] = (uint32_t)i;
+        }
         if (!sets[i].any) {
             for (k = 0; k < sets[i].n; k++) {
-                rs->eid_off[sets[i].v[k] + 1]++;
+                eoff[sets[i].v[k] + 1]++;
             }
             neid += sets[i].n;
+            /* prefilter hits are checked against the entry's ids */
+            e->deids = sigma_arena_array(&rs->arena, sets[i].n ? sets[i].n : 1, sizeof(uint32_t));
+            if (!e->deids) {
+                goto out;
+            }
+            if (sets[i].n) {
+                memcpy(e->deids, sets[i].v, sets[i].n * sizeof(uint32_t));
+            }
+            e->ndeids = (uint32_t)sets[i].n;
+            e->drestrict = true;
         } else if (b->nchans) {
             for (k = 0; k < b->nchans; k++) {
                 if (k == 0 || b->chans[k] != b->chans[k - 1]) {
-                    rs->chan_off[b->chans[k] + 1]++;
+                    coff[b->chans[k] + 1]++;
                     nchl++;
                 }
             }
         } else {
-            rs->nany++;
+            nany++;
         }
     }
     for (i = 0; i < 65536; i++) {
-        rs->eid_off[i + 1] += rs->eid_off[i];
+        eoff[i + 1] += eoff[i];
     }
     for (i = 0; i < nch; i++) {
-        rs->chan_off[i + 1] += rs->chan_off[i];
+        coff[i + 1] += coff[i];
     }
-    rs->eid_list = sigma_arena_array(&rs->arena, neid ? neid : 1, sizeof(uint32_t));
-    rs->chan_list = sigma_arena_array(&rs->arena, nchl ? nchl : 1, sizeof(uint32_t));
-    rs->any_list = sigma_arena_array(&rs->arena, rs->nany ? rs->nany : 1, sizeof(uint32_t));
-    if (!rs->eid_list || !rs->chan_list || !rs->any_list) {
+    elist = rh_calloc(rs->ctx, neid + 1, sizeof(uint32_t));
+    clist = rh_calloc(rs->ctx, nchl + 1, sizeof(uint32_t));
+    alist = rh_calloc(rs->ctx, nany + 1, sizeof(uint32_t));
+    if (!elist || !clist || !alist) {
         goto out;
     }
     /* Fill in entry order: every list stays sorted by entry (= rule) index. */
-    rs->nany = 0;
+    nany = 0;
     for (i = 0; i < rs->nentries; i++) {
         const struct sig_binding *b = rs->entries[i].b;
         if (!sets[i].any) {
             for (k = 0; k < sets[i].n; k++) {
                 uint32_t x = sets[i].v[k];
-                rs->eid_list[rs->eid_off[x] + cnt[x]++] = (uint32_t)i;
+                elist[eoff[x] + cnt[x]++] = (uint32_t)i;
             }
         } else if (b->nchans) {
             for (k = 0; k < b->nchans; k++) {
                 if (k == 0 || b->chans[k] != b->chans[k - 1]) {
                     uint32_t c = b->chans[k];
-                    rs->chan_list[rs->chan_off[c] + cnt[65536 + c]] = (uint32_t)i;
+                    clist[coff[c] + cnt[65536 + c]] = (uint32_t)i;
                     cnt[65536 + c]++;
                 }
             }
         } else {
-            rs->any_list[rs->nany++] = (uint32_t)i;
+            alist[nany++] = (uint32_t)i;
         }
+    }
+    /* Split every list. */
+    for (i = 0; i < 65536; i++) {
+        rs->eid_off[i] = (uint32_t)sp.plain.n;
+        rs->eid_acs_off[i] = (uint32_t)sp.pairs.n;
+        split_list(&sp, elist + eoff[i], eoff[i + 1] - eoff[i]);
+    }
+    rs->eid_off[65536] = (uint32_t)sp.plain.n;
+    rs->eid_acs_off[65536] = (uint32_t)sp.pairs.n;
+    rs->eid_list = u32v_arena(rs, &sp.plain);
+    rs->eid_acs = u32v_arena(rs, &sp.pairs);
+    sp.plain.n = sp.pairs.n = 0;
+    for (i = 0; i < nch; i++) {
+        rs->chan_off[i] = (uint32_t)sp.plain.n;
+        rs->chan_acs_off[i] = (uint32_t)sp.pairs.n;
+        split_list(&sp, clist + coff[i], coff[i + 1] - coff[i]);
+    }
+    rs->chan_off[nch] = (uint32_t)sp.plain.n;
+    rs->chan_acs_off[nch] = (uint32_t)sp.pairs.n;
+    rs->chan_list = u32v_arena(rs, &sp.plain);
+    rs->chan_acs = u32v_arena(rs, &sp.pairs);
+    sp.plain.n = sp.pairs.n = 0;
+    split_list(&sp, alist, nany);
+    rs->nany = sp.plain.n;
+    rs->nany_acs = sp.pairs.n;
+    rs->any_list = u32v_arena(rs, &sp.plain);
+    rs->any_acs = u32v_arena(rs, &sp.pairs);
+    if (d.oom || !rs->eid_list || !rs->eid_acs || !rs->chan_list || !rs->chan_acs ||
+        !rs->any_list || !rs->any_acs) {
+        goto out;
     }
     st = RH_OK;
 out:
@@ -351,5 +476,13 @@ out:
     }
     rh_free(rs->ctx, sets);
     rh_free(rs->ctx, cnt);
+    rh_free(rs->ctx, eoff);
+    rh_free(rs->ctx, coff);
+    rh_free(rs->ctx, elist);
+    rh_free(rs->ctx, clist);
+    rh_free(rs->ctx, alist);
+    rh_free(rs->ctx, sp.seen);
+    rh_free(rs->ctx, sp.plain.v);
+    rh_free(rs->ctx, sp.pairs.v);
     return st;
 }

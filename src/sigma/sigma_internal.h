@@ -249,6 +249,10 @@ struct sig_entry {
     const struct sig_binding *b;
     struct sig_prefilter pf;
     uint32_t pf_index; /* index among prefiltered entries (for hit stamps) */
+    /* dispatch: the only event ids the entry can match (when drestrict) */
+    bool drestrict;
+    uint32_t *deids; /* sorted */
+    uint32_t ndeids;
 };
 
 /* Aho-Corasick automaton over folded bytes for one event field. States are numbered
@@ -324,13 +328,17 @@ struct rh_ruleset {
     size_t nbindings;
     struct sig_entry *entries;
     size_t nentries;
-    /* dispatch (sigma_dispatch.c); every list is sorted by entry index */
-    uint32_t *eid_off;   /* 65537 offsets into eid_list */
-    uint32_t *eid_list;  /* entries that can only match some event ids (< 65536), per id */
-    uint32_t *chan_off;  /* channels.n + 1 offsets into chan_list */
-    uint32_t *chan_list; /* entries for any event id of their binding's channels, per channel */
-    uint32_t *any_list;  /* entries restricted by neither */
-    size_t nany;
+    /* dispatch (sigma_dispatch.c): entries that can only match some event ids (< 65536), per
+     * id; else entries for any id of their binding's channels, per channel; else the rest.
+     * Each list: its entries without a prefilter (sorted by entry index) and the automata of
+     * the others, as ac_gen indexes (transform * (nacs + 1) + automaton). */
+    uint32_t *eid_off, *eid_list; /* 65537 offsets */
+    uint32_t *eid_acs_off, *eid_acs;
+    uint32_t *chan_off, *chan_list; /* channels.n + 1 offsets */
+    uint32_t *chan_acs_off, *chan_acs;
+    uint32_t *any_list, *any_acs;
+    size_t nany, nany_acs;
+    uint32_t *pf_entry; /* pf_index -> entry index (increasing) */
     uint32_t npf;       /* prefiltered entries */
     struct sig_ac *acs; /* one per prefilter field */
     size_t nacs;
@@ -510,6 +518,8 @@ struct rh_sigma_matcher {
     uint32_t *binding_gen; /* binding conditions evaluated */
     uint8_t *binding_ok;
     uint32_t *pf_gen; /* prefilter hit stamps per pf_index */
+    uint32_t *hits;   /* pf_index stamped for this event, in stamp order */
+    size_t nhits;
     uint32_t *ac_gen; /* per ac: scanned for this event (per view) */
     pcre2_match_data *md;
     pcre2_match_context *mctx;

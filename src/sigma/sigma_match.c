@@ -444,11 +444,12 @@ rh_status rh_sigma_matcher_create(rh_ctx *ctx, const rh_ruleset *rs, rh_sigma_ma
     m->binding_gen = rh_calloc(ctx, rs->nbindings + 1, sizeof(uint32_t));
     m->binding_ok = rh_calloc(ctx, rs->nbindings + 1, 1);
     m->pf_gen = rh_calloc(ctx, rs->npf + 1, sizeof(uint32_t));
+    m->hits = rh_calloc(ctx, rs->npf + 1, sizeof(uint32_t));
     m->ac_gen = rh_calloc(ctx, (rs->nacs + 1) * SIGMA_TX_COUNT, sizeof(uint32_t));
     m->md = pcre2_match_data_create(1, NULL);
     m->mctx = pcre2_match_context_create(NULL);
-    if (!m->rule_gen || !m->binding_gen || !m->binding_ok || !m->pf_gen || !m->ac_gen || !m->md ||
-        !m->mctx) {
+    if (!m->rule_gen || !m->binding_gen || !m->binding_ok || !m->pf_gen || !m->hits || !m->ac_gen ||
+        !m->md || !m->mctx) {
         rh_sigma_matcher_destroy(m);
         return RH_ERR_NOMEM;
     }
@@ -477,6 +478,7 @@ void rh_sigma_matcher_destroy(rh_sigma_matcher *m)
     rh_free(m->ctx, m->binding_gen);
     rh_free(m->ctx, m->binding_ok);
     rh_free(m->ctx, m->pf_gen);
+    rh_free(m->ctx, m->hits);
     rh_free(m->ctx, m->ac_gen);
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mctx);
@@ -573,7 +575,11 @@ static void ac_run(rh_sigma_matcher *m, const struct sig_ac *ac, const uint8_t *
         uint32_t o;
         s = sigma_ac_step(ac, s, ac->cls[p[i]]);
         for (o = ac->out_off[s]; o < ac->out_off[s + 1]; o++) {
-            m->pf_gen[ac->outs[o]] = m->gen;
+            uint32_t x = ac->outs[o];
+            if (m->pf_gen[x] != m->gen) {
+                m->pf_gen[x] = m->gen;
+                m->hits[m->nhits++] = x;
+            }
         }
     }
 }
@@ -682,14 +688,71 @@ void rh_sigma_matcher_set_flags(rh_sigma_matcher *m, unsigned flags)
     m->flags = flags;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static bool has_eid(const struct sig_entry *e, uint32_t id)
+{
+    size_t lo = 0, hi = e->ndeids;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (e->deids[mid] < id) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < e->ndeids && e->deids[lo] == id;
+}
+
+/* Scan the automata of one dispatch list (each once per event and view). */
+static rh_status scan_list(rh_sigma_matcher *m, const rh_event *ev, const uint32_t *acs, size_t n)
+{
+    uint32_t per = (uint32_t)m->rs->nacs + 1;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (m->ac_gen[acs[i]] != m->gen) {
+            int tx = (int)(acs[i] / per);
+            rh_status st;
+            struct sigma_view *v = get_view(m, ev, tx, &st);
+            if (!v) {
+                return st;
+            }
+            ac_scan(m, v, tx, acs[i] % per);
+        }
+    }
+    return RH_OK;
+}
+
+static void sort_u32(uint32_t *a, size_t n)
+{
+    size_t i, j;
+    if (n > 32) {
+        qsort(a, n, sizeof(uint32_t), cmp_u32);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        uint32_t x = a[i];
+        for (j = i; j > 0 && a[j - 1] > x; j--) {
+            a[j] = a[j - 1];
+        }
+        a[j] = x;
+    }
+}
+
 rh_status rh_sigma_matcher_match(rh_sigma_matcher *m, const rh_event *ev, rh_sigma_match_fn fn,
                                  void *user)
 {
     const rh_ruleset *rs = m->rs;
-    const uint32_t *l[3] = {NULL, NULL, rs->any_list};
-    size_t n[3] = {0, 0, rs->nany}, p[3] = {0, 0, 0};
+    const uint32_t *l[4] = {NULL, NULL, rs->any_list, m->hits};
+    size_t n[4] = {0, 0, rs->nany, 0}, p[4] = {0, 0, 0, 0};
     size_t i;
+    rh_status st;
     next_gen(m);
+    m->nhits = 0;
     for (i = 0; i < SIGMA_TX_COUNT; i++) {
         m->views[i].built = false;
     }
@@ -697,37 +760,65 @@ rh_status rh_sigma_matcher_match(rh_sigma_matcher *m, const rh_event *ev, rh_sig
     if ((m->flags & RH_SIGMA_MATCH_EXHAUSTIVE) || shadows_event_id(ev)) {
         bool pf = !(m->flags & RH_SIGMA_MATCH_EXHAUSTIVE);
         for (i = 0; i < rs->nentries; i++) {
-            rh_status st = try_entry(m, ev, &rs->entries[i], pf, fn, user);
+            st = try_entry(m, ev, &rs->entries[i], pf, fn, user);
             if (st != RH_OK) {
                 return st;
             }
         }
         return RH_OK;
     }
+    /* Literal prefilter: scan the automata the event's lists need; m->hits collects the
+     * prefiltered entries (any list) whose literals occur. */
     if (ev->event_id < 65536) {
-        l[0] = rs->eid_list + rs->eid_off[ev->event_id];
-        n[0] = rs->eid_off[ev->event_id + 1] - rs->eid_off[ev->event_id];
+        uint32_t x = ev->event_id;
+        l[0] = rs->eid_list + rs->eid_off[x];
+        n[0] = rs->eid_off[x + 1] - rs->eid_off[x];
+        st = scan_list(m, ev, rs->eid_acs + rs->eid_acs_off[x],
+                       rs->eid_acs_off[x + 1] - rs->eid_acs_off[x]);
+        if (st != RH_OK) {
+            return st;
+        }
     }
     if (m->chan_id != UINT32_MAX) {
-        l[1] = rs->chan_list + rs->chan_off[m->chan_id];
-        n[1] = rs->chan_off[m->chan_id + 1] - rs->chan_off[m->chan_id];
+        uint32_t c = m->chan_id;
+        l[1] = rs->chan_list + rs->chan_off[c];
+        n[1] = rs->chan_off[c + 1] - rs->chan_off[c];
+        st = scan_list(m, ev, rs->chan_acs + rs->chan_acs_off[c],
+                       rs->chan_acs_off[c + 1] - rs->chan_acs_off[c]);
+        if (st != RH_OK) {
+            return st;
+        }
     }
-    /* Merge the sorted lists (an entry is on one of them) so matches come out in rule order. */
+    st = scan_list(m, ev, rs->any_acs, rs->nany_acs);
+    if (st != RH_OK) {
+        return st;
+    }
+    /* pf_index order is entry order */
+    sort_u32(m->hits, m->nhits);
+    n[3] = m->nhits;
+    /* Merge the sorted lists so matches come out in rule order. */
     for (;;) {
         uint32_t best = UINT32_MAX;
         int k, bk = -1;
-        rh_status st;
-        for (k = 0; k < 3; k++) {
-            if (p[k] < n[k] && l[k][p[k]] < best) {
-                best = l[k][p[k]];
-                bk = k;
+        const struct sig_entry *e;
+        for (k = 0; k < 4; k++) {
+            if (p[k] < n[k]) {
+                uint32_t x = k == 3 ? rs->pf_entry[l[k][p[k]]] : l[k][p[k]];
+                if (x < best) {
+                    best = x;
+                    bk = k;
+                }
             }
         }
         if (bk < 0) {
             break;
         }
         p[bk]++;
-        st = try_entry(m, ev, &rs->entries[best], true, fn, user);
+        e = &rs->entries[best];
+        if (bk == 3 && e->drestrict && !has_eid(e, ev->event_id)) {
+            continue; /* a literal of an entry for other event ids */
+        }
+        st = try_entry(m, ev, e, false, fn, user);
         if (st != RH_OK) {
             return st;
         }
