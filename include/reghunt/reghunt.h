@@ -15,6 +15,7 @@
 #include "interp.h"
 #include "score.h"
 #include "evtx.h"
+#include "evidence.h"
 #include "collection.h"
 #include "hunt.h"
 #include "report.h"

@@ -1,0 +1,1043 @@
+/*
+ * Evidence index ingestion: one normalized event -> host statistics, coverage spans and, for
+ * the event kinds correlation needs, one compact record with interned strings.
+ *
+ *   Sysmon 1 / Security 4688   process creation       Sysmon 5 / Security 4689  exit
+ *   Sysmon 12 / 13 / 14        registry write         Security 4657             registry write
+ *   Sysmon 3                   network connection     Sysmon 11 / 29            file creation
+ *   Security 1102, System 104  log cleared
+ */
+#include "evidence_internal.h"
+#include "reghunt/evtx.h"
+#include "reghunt/regpath.h"
+
+/* ---- field access -------------------------------------------------------------------- */
+
+/* A field's text, or NULL when absent, empty or "-" (Windows' placeholder for "none"). */
+static const rh_event_field *field(const rh_event *e, const char *name)
+{
+    const rh_event_field *f = rh_event_field_get(e, name);
+    if (!f || !f->value || f->value_len == 0 || f->type == RH_FIELD_NULL ||
+        (f->value_len == 1 && f->value[0] == '-')) {
+        return NULL;
+    }
+    return f;
+}
+
+/* Intern a field's text; NULL when absent. Sets *st on OOM. */
+static const char *istr(rh_evidence *ev, const rh_event *e, const char *name, rh_status *st)
+{
+    const rh_event_field *f = field(e, name);
+    const char *s;
+    if (!f) {
+        return NULL;
+    }
+    s = ev_intern(ev, f->value, f->value_len);
+    if (!s) {
+        *st = RH_ERR_NOMEM;
+    }
+    return s;
+}
+
+static const char *istr_raw(rh_evidence *ev, const char *s, size_t n, rh_status *st)
+{
+    const char *r = ev_intern(ev, s, n);
+    if (!r) {
+        *st = RH_ERR_NOMEM;
+    }
+    return r;
+}
+
+/* Decimal or 0x-hex unsigned 32-bit number; 0 when absent or malformed (0 = unknown pid). */
+static uint32_t num32(const rh_event *e, const char *name)
+{
+    const rh_event_field *f = field(e, name);
+    const char *s;
+    size_t n, i = 0;
+    uint64_t v = 0;
+    unsigned base = 10;
+    if (!f) {
+        return 0;
+    }
+    s = f->value;
+    n = f->value_len;
+    while (i < n && s[i] == ' ') {
+        i++;
+    }
+    if (n - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
+        base = 16;
+        i += 2;
+    }
+    if (i >= n) {
+        return 0;
+    }
+    for (; i < n && s[i] != ' '; i++) {
+        unsigned d;
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            d = (unsigned)(c - '0');
+        } else if (base == 16 && c >= 'a' && c <= 'f') {
+            d = (unsigned)(c - 'a' + 10);
+        } else if (base == 16 && c >= 'A' && c <= 'F') {
+            d = (unsigned)(c - 'A' + 10);
+        } else {
+            return 0;
+        }
+        v = v * base + d;
+        if (v > UINT32_MAX) {
+            return 0;
+        }
+    }
+    return (uint32_t)v;
+}
+
+/* A time field (Sysmon UtcTime "2019-05-09 01:59:28.669"), else the event's TimeCreated. */
+static uint64_t time_of(const rh_event *e, const char *name)
+{
+    const rh_event_field *f = field(e, name);
+    uint64_t t;
+    if (f && rh_time_parse_iso(f->value, f->value_len, &t) == RH_OK && t) {
+        return t;
+    }
+    return e->timestamp;
+}
+
+rh_status ev_guid_norm(rh_buf *out, const char *s, size_t n)
+{
+    size_t i, start = out->len;
+    int nonzero = 0;
+    rh_status st;
+    while (n && (*s == ' ' || *s == '{')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '}')) {
+        n--;
+    }
+    if (!n) {
+        return RH_OK;
+    }
+    for (i = 0; i < n; i++) {
+        if (s[i] != '0' && s[i] != '-') {
+            nonzero = 1;
+        }
+    }
+    if (!nonzero) {
+        return RH_OK;
+    }
+    st = rh_buf_putc(out, '{');
+    if (st == RH_OK) {
+        st = ev_fold_append(out, s, n);
+    }
+    if (st == RH_OK) {
+        st = rh_buf_putc(out, '}');
+    }
+    if (st != RH_OK) {
+        out->len = start;
+    }
+    return st;
+}
+
+static const char *iguid(rh_evidence *ev, const rh_event *e, const char *name, rh_status *st)
+{
+    const rh_event_field *f = field(e, name);
+    rh_buf b = RH_BUF_INIT(ev->ctx);
+    const char *r = NULL;
+    if (!f) {
+        return NULL;
+    }
+    if (ev_guid_norm(&b, f->value, f->value_len < 128 ? f->value_len : 128) != RH_OK) {
+        *st = RH_ERR_NOMEM;
+    } else if (b.len) {
+        r = istr_raw(ev, b.data, b.len, st);
+    }
+    rh_buf_free(&b);
+    return r;
+}
+
+/* "DOMAIN\name" from two fields, else the SID field. */
+static const char *iuser(rh_evidence *ev, const rh_event *e, const char *dom, const char *name,
+                         const char *sid, rh_status *st)
+{
+    const rh_event_field *d = field(e, dom), *u = field(e, name);
+    if (u) {
+        rh_buf b = RH_BUF_INIT(ev->ctx);
+        const char *r = NULL;
+        rh_status s2 = RH_OK;
+        if (d) {
+            s2 = rh_buf_append(&b, d->value, d->value_len < 1024 ? d->value_len : 1024);
+            if (s2 == RH_OK) {
+                s2 = rh_buf_putc(&b, '\\');
+            }
+        }
+        if (s2 == RH_OK) {
+            s2 = rh_buf_append(&b, u->value, u->value_len < 1024 ? u->value_len : 1024);
+        }
+        if (s2 == RH_OK) {
+            r = istr_raw(ev, b.data, b.len, st);
+        } else {
+            *st = s2 == RH_ERR_NOMEM ? RH_ERR_NOMEM : *st;
+        }
+        rh_buf_free(&b);
+        return r;
+    }
+    return sid ? istr(ev, e, sid, st) : NULL;
+}
+
+/* Bytes of an input string handed to a normalizer (the result is interned and cut again). */
+static size_t capn(const rh_evidence *ev, size_t n)
+{
+    return n < ev->max_string ? n : ev->max_string;
+}
+
+/* ---- registry paths ------------------------------------------------------------------ */
+
+size_t ev_split_value(const char *full, size_t n)
+{
+    size_t i;
+    for (i = 1; i + 1 < n; i++) {
+        if (full[i] == '\\' && full[i + 1] == '\\') {
+            return i;
+        }
+    }
+    for (i = n; i > 0; i--) {
+        if (full[i - 1] == '\\') {
+            return i - 1;
+        }
+    }
+    return n;
+}
+
+static int has_prefix(const char *s, size_t n, const char *pre)
+{
+    size_t k = strlen(pre);
+    return n >= k && memcmp(s, pre, k) == 0;
+}
+
+rh_status ev_key_aliases(const char *key, size_t n, rh_buf *a1, rh_buf *a2)
+{
+    rh_status st = RH_OK;
+    rh_buf_reset(a1);
+    rh_buf_reset(a2);
+    if (has_prefix(key, n, "HKU\\")) {
+        const char *sid = key + 4, *rest = memchr(sid, '\\', n - 4);
+        size_t rn;
+        if (!rest) {
+            return RH_OK;
+        }
+        rn = n - (size_t)(rest - key); /* includes the leading backslash */
+        st = rh_buf_lit(a1, "HKCU");
+        if (st == RH_OK) {
+            st = rh_buf_append(a1, rest, rn);
+        }
+        if (st == RH_OK && has_prefix(rest, rn, "\\SOFTWARE\\CLASSES\\")) {
+            st = rh_buf_lit(a2, "HKCR");
+            if (st == RH_OK) {
+                st = rh_buf_append(a2, rest + 17, rn - 17);
+            }
+        }
+    } else if (has_prefix(key, n, "HKLM\\SOFTWARE\\CLASSES\\")) {
+        st = rh_buf_lit(a1, "HKCR");
+        if (st == RH_OK) {
+            st = rh_buf_append(a1, key + 21, n - 21);
+        }
+    }
+    return st;
+}
+
+/* ---- statistics, spans, duplicates ------------------------------------------------------ */
+
+static int stat_cmp(const rh_evidence_stat *s, const char *channel, uint32_t eid)
+{
+    int c = strcmp(s->channel, channel);
+    if (c) {
+        return c;
+    }
+    return s->event_id < eid ? -1 : (s->event_id > eid ? 1 : 0);
+}
+
+static void widen(uint64_t *first, uint64_t *last, uint64_t t)
+{
+    if (!t) {
+        return;
+    }
+    if (!*first || t < *first) {
+        *first = t;
+    }
+    if (t > *last) {
+        *last = t;
+    }
+}
+
+static rh_status stat_add(rh_evidence *ev, struct ev_host *h, const char *provider,
+                          const char *channel, uint32_t eid, uint64_t t)
+{
+    size_t lo = 0, hi = h->nstats;
+    rh_evidence_stat *s;
+    if (h->last_stat < h->nstats && stat_cmp(&h->stats[h->last_stat], channel, eid) == 0) {
+        s = &h->stats[h->last_stat];
+        s->count++;
+        widen(&s->first, &s->last, t);
+        return RH_OK;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = stat_cmp(&h->stats[mid], channel, eid);
+        if (c == 0) {
+            h->last_stat = mid;
+            h->stats[mid].count++;
+            widen(&h->stats[mid].first, &h->stats[mid].last, t);
+            return RH_OK;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    if (h->nstats >= EV_MAX_STATS_PER_HOST) {
+        return RH_OK; /* counted in the host's events total only */
+    }
+    if (h->nstats == h->capstats) {
+        size_t ncap = h->capstats ? h->capstats * 2 : 16;
+        rh_evidence_stat *ns = rh_realloc(ev->ctx, h->stats, ncap * sizeof(*ns));
+        if (!ns) {
+            return RH_ERR_NOMEM;
+        }
+        ev->counts.bytes += (ncap - h->capstats) * sizeof(*ns);
+        h->stats = ns;
+        h->capstats = ncap;
+    }
+    memmove(&h->stats[lo + 1], &h->stats[lo], (h->nstats - lo) * sizeof(*h->stats));
+    s = &h->stats[lo];
+    memset(s, 0, sizeof(*s));
+    s->provider = provider;
+    s->channel = channel;
+    s->event_id = eid;
+    s->count = 1;
+    widen(&s->first, &s->last, t);
+    h->nstats++;
+    h->last_stat = lo;
+    return RH_OK;
+}
+
+static rh_status span_add(rh_evidence *ev, uint32_t host, const char *provider, const char *channel,
+                          const char *source, uint64_t t)
+{
+    uint64_t a = ev_mkey(EV_K_SPAN, host), b = (uint64_t)(uintptr_t)source;
+    uint32_t head = ev_map_get(&ev->map, a, b), i, idx;
+    struct ev_span *sp;
+    rh_status st;
+    for (i = head; i != EV_NONE; i = sp->next) {
+        sp = ev_pool_at(&ev->spans, i);
+        if (sp->channel == channel) {
+            sp->count++;
+            widen(&sp->first, &sp->last, t);
+            return RH_OK;
+        }
+    }
+    if (ev->hosts[host].nspans >= EV_MAX_SPANS_PER_HOST) {
+        return RH_OK;
+    }
+    st = ev_pool_add(ev, &ev->spans, &idx, (void **)&sp);
+    if (st != RH_OK) {
+        return st == RH_ERR_LIMIT ? RH_OK : st;
+    }
+    sp->channel = channel;
+    sp->provider = provider;
+    sp->source = source;
+    sp->host = host;
+    sp->count = 1;
+    widen(&sp->first, &sp->last, t);
+    sp->next = head;
+    ev->hosts[host].nspans++;
+    return ev_map_put(ev, a, b, idx);
+}
+
+/* True when an identical event was indexed before; otherwise remembers this one. */
+static rh_status seen_before(rh_evidence *ev, uint32_t host, const rh_event *e, const char *channel,
+                             int *dup)
+{
+    uint64_t content = 0, key;
+    uint32_t head, i, idx;
+    struct ev_seen *s;
+    size_t k;
+    rh_status st;
+    *dup = 0;
+    for (k = 0; k < e->nfields; k++) {
+        const rh_event_field *f = &e->fields[k];
+        if (f->name) {
+            content = ev_hash(f->name, strlen(f->name), content);
+        }
+        if (f->value) {
+            content = ev_hash(f->value, f->value_len, content);
+        }
+    }
+    key = ev_hash(&e->record_id, sizeof(e->record_id), e->timestamp ^ content) ^ e->event_id;
+    head = ev_map_get(&ev->map, ev_mkey(EV_K_SEEN, host), key);
+    for (i = head; i != EV_NONE; i = s->next) {
+        s = ev_pool_at(&ev->seen, i);
+        if (s->channel == channel && s->record_id == e->record_id && s->time == e->timestamp &&
+            s->event_id == e->event_id && s->content == content) {
+            *dup = 1;
+            return RH_OK;
+        }
+    }
+    st = ev_pool_add(ev, &ev->seen, &idx, (void **)&s);
+    if (st != RH_OK) {
+        return st;
+    }
+    s->channel = channel;
+    s->record_id = e->record_id;
+    s->time = e->timestamp;
+    s->event_id = e->event_id;
+    s->content = content;
+    s->next = head;
+    return ev_map_put(ev, ev_mkey(EV_K_SEEN, host), key, idx);
+}
+
+/* ---- records ------------------------------------------------------------------------- */
+
+static void full_warning(rh_evidence *ev, const rh_event *e)
+{
+    ev->counts.dropped++;
+    if (!ev->warned_full) {
+        ev->warned_full = 1;
+        (void)rh_diagf(ev->ctx, RH_DIAG_WARNING, "evidence", e->source, -1,
+                       "evidence index full (%u records or %u hosts): further events are "
+                       "counted but not indexed",
+                       ev->max_records, ev->max_hosts);
+    }
+}
+
+static rh_status chain(rh_evidence *ev, enum ev_kind k, uint32_t host, uint64_t b, uint32_t idx,
+                       uint32_t *next)
+{
+    *next = ev_map_get(&ev->map, ev_mkey(k, host), b);
+    return ev_map_put(ev, ev_mkey(k, host), b, idx);
+}
+
+enum op_kind { KIND_NONE, KIND_WRITE, KIND_PROC, KIND_EXIT, KIND_CONN, KIND_FILE, KIND_CLEAR };
+
+struct ctx_in {
+    rh_evidence *ev;
+    const rh_event *e;
+    uint32_t host;
+    const char *source;
+    const char *provider, *channel;
+};
+
+static rh_status add_write(struct ctx_in *c, int sysmon)
+{
+    rh_evidence *ev = c->ev;
+    const rh_event *e = c->e;
+    rh_status st = RH_OK;
+    struct ev_write *w;
+    rh_evidence_write pub;
+    rh_buf *norm = &ev->tmp, a1 = RH_BUF_INIT(ev->ctx), a2 = RH_BUF_INIT(ev->ctx);
+    uint32_t idx;
+    size_t klen = 0;
+    memset(&pub, 0, sizeof(pub));
+    pub.host = ev->hosts[c->host].name;
+    pub.event_id = e->event_id;
+    pub.provider = c->provider;
+    pub.channel = c->channel;
+    pub.record_id = e->record_id;
+    pub.logged = e->timestamp;
+    pub.source = c->source;
+    pub.source_offset = e->source_offset;
+    pub.flags = e->flags & RH_EVENT_RECOVERED;
+    rh_buf_reset(norm);
+    if (sysmon) {
+        const rh_event_field *t = field(e, "TargetObject"), *et = field(e, "EventType");
+        if (!t) {
+            ev->counts.ignored++;
+            return RH_OK;
+        }
+        pub.target = istr_raw(ev, t->value, t->value_len, &st);
+        if (e->event_id == 13) {
+            pub.op = RH_EVIDENCE_OP_SET_VALUE;
+        } else if (e->event_id == 14) {
+            pub.op = RH_EVIDENCE_OP_RENAME_KEY;
+        } else if (et && et->value_len == 9 && memcmp(et->value, "DeleteKey", 9) == 0) {
+            pub.op = RH_EVIDENCE_OP_DELETE_KEY;
+        } else if (et && et->value_len == 11 && memcmp(et->value, "DeleteValue", 11) == 0) {
+            pub.op = RH_EVIDENCE_OP_DELETE_VALUE;
+        } else {
+            pub.op = RH_EVIDENCE_OP_CREATE_KEY;
+        }
+        if (st == RH_OK) {
+            st = rh_regpath_normalize(t->value, capn(ev, t->value_len), norm);
+        }
+        pub.details = istr(ev, e, "Details", &st);
+        pub.time = time_of(e, "UtcTime");
+        pub.writer.guid = iguid(ev, e, "ProcessGuid", &st);
+        pub.writer.pid = num32(e, "ProcessId");
+        pub.writer.image = istr(ev, e, "Image", &st);
+        pub.writer.user = istr(ev, e, "User", &st);
+        if (pub.op == RH_EVIDENCE_OP_RENAME_KEY) {
+            const rh_event_field *nn = field(e, "NewName");
+            if (nn && st == RH_OK) {
+                rh_buf nb = RH_BUF_INIT(ev->ctx);
+                st = rh_regpath_normalize(nn->value, capn(ev, nn->value_len), &nb);
+                if (st == RH_OK) {
+                    pub.new_name = istr_raw(ev, nb.data ? nb.data : "", nb.len, &st);
+                }
+                rh_buf_free(&nb);
+            }
+        }
+    } else {
+        /* Security 4657: ObjectName is the key, ObjectValueName the value. */
+        const rh_event_field *on = field(e, "ObjectName"), *vn, *ot;
+        if (!on) {
+            ev->counts.ignored++;
+            return RH_OK;
+        }
+        vn = rh_event_field_get(e, "ObjectValueName");
+        ot = field(e, "OperationType");
+        pub.op = RH_EVIDENCE_OP_SET_VALUE;
+        if (ot && ((ot->value_len == 6 && memcmp(ot->value, "%%1906", 6) == 0) ||
+                   rh_ascii_casecmp(ot->value, ot->value_len < 8 ? ot->value_len : 8, "Registry",
+                                    8) == 0)) {
+            /* "%%1906" / "Registry value deleted" */
+            pub.op = RH_EVIDENCE_OP_DELETE_VALUE;
+        }
+        st = rh_regpath_normalize(on->value, capn(ev, on->value_len), norm);
+        klen = norm->len;
+        if (st == RH_OK) {
+            st = rh_buf_putc(norm, '\\');
+        }
+        if (st == RH_OK) {
+            if (vn && vn->value && vn->value_len && !(vn->value_len == 1 && vn->value[0] == '-')) {
+                st = ev_fold_append(norm, vn->value, capn(ev, vn->value_len));
+            } else {
+                st = rh_buf_lit(norm, "(DEFAULT)");
+            }
+        }
+        if (st == RH_OK) {
+            rh_buf raw = RH_BUF_INIT(ev->ctx);
+            st = rh_event_registry_path(e, &raw, NULL);
+            if (st == RH_OK) {
+                pub.target = istr_raw(ev, raw.data, capn(ev, raw.len), &st);
+            } else if (st == RH_NOT_FOUND) {
+                pub.target = istr_raw(ev, on->value, on->value_len, &st);
+                st = st == RH_NOT_FOUND ? RH_OK : st;
+            }
+            rh_buf_free(&raw);
+        }
+        pub.details = istr(ev, e, "NewValue", &st);
+        pub.old_value = istr(ev, e, "OldValue", &st);
+        pub.time = e->timestamp;
+        pub.writer.pid = num32(e, "ProcessId");
+        pub.writer.image = istr(ev, e, "ProcessName", &st);
+        pub.writer.user =
+            iuser(ev, e, "SubjectDomainName", "SubjectUserName", "SubjectUserSid", &st);
+    }
+    pub.writer.time = pub.time;
+    if (st != RH_OK) {
+        goto out;
+    }
+    /* Split key and value: 4657 names both; Sysmon joins them (ev_split_value). */
+    if (pub.op == RH_EVIDENCE_OP_SET_VALUE || pub.op == RH_EVIDENCE_OP_DELETE_VALUE) {
+        if (sysmon) {
+            klen = ev_split_value(norm->data ? norm->data : "", norm->len);
+        }
+        pub.key = istr_raw(ev, norm->data ? norm->data : "", klen, &st);
+        if (klen < norm->len) {
+            pub.value = istr_raw(ev, norm->data + klen + 1, norm->len - klen - 1, &st);
+        } else {
+            pub.value = istr_raw(ev, "", 0, &st);
+        }
+    } else {
+        klen = norm->len;
+        pub.key = istr_raw(ev, norm->data ? norm->data : "", klen, &st);
+    }
+    if (st == RH_OK) {
+        st = ev_key_aliases(pub.key, strlen(pub.key), &a1, &a2);
+    }
+    if (st != RH_OK) {
+        goto out;
+    }
+    st = ev_pool_add(ev, &ev->writes, &idx, (void **)&w);
+    if (st == RH_ERR_LIMIT) {
+        full_warning(ev, e);
+        st = RH_OK;
+        goto out;
+    }
+    if (st != RH_OK) {
+        goto out;
+    }
+    w->pub = pub;
+    w->host = c->host;
+    w->next_alias = w->next_alias2 = w->next_new = EV_NONE;
+    st = chain(ev, EV_K_WKEY, c->host, (uint64_t)(uintptr_t)pub.key, idx, &w->next_key);
+    if (st == RH_OK && a1.len) {
+        const char *k = istr_raw(ev, a1.data, a1.len, &st);
+        if (k) {
+            st = chain(ev, EV_K_WALIAS, c->host, (uint64_t)(uintptr_t)k, idx, &w->next_alias);
+        }
+    }
+    if (st == RH_OK && a2.len) {
+        const char *k = istr_raw(ev, a2.data, a2.len, &st);
+        if (k) {
+            st = chain(ev, EV_K_WALIAS2, c->host, (uint64_t)(uintptr_t)k, idx, &w->next_alias2);
+        }
+    }
+    if (st == RH_OK && pub.new_name) {
+        st = chain(ev, EV_K_WNEW, c->host, (uint64_t)(uintptr_t)pub.new_name, idx, &w->next_new);
+    }
+    ev->hosts[c->host].writes++;
+    if (!sysmon) {
+        ev->hosts[c->host].n4657++;
+    }
+out:
+    rh_buf_free(&a1);
+    rh_buf_free(&a2);
+    return st;
+}
+
+static const char *integrity_of(rh_evidence *ev, const rh_event *e, rh_status *st)
+{
+    static const struct {
+        const char *sid, *name;
+    } labels[] = {
+        {"S-1-16-0", "Untrusted"},     {"S-1-16-4096", "Low"},   {"S-1-16-8192", "Medium"},
+        {"S-1-16-8448", "Medium+"},    {"S-1-16-12288", "High"}, {"S-1-16-16384", "System"},
+        {"S-1-16-20480", "Protected"},
+    };
+    const rh_event_field *f = field(e, "IntegrityLevel");
+    size_t i;
+    if (f) {
+        return istr_raw(ev, f->value, f->value_len, st);
+    }
+    f = field(e, "MandatoryLabel");
+    if (!f) {
+        return NULL;
+    }
+    for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
+        if (rh_ascii_casecmp(f->value, f->value_len, labels[i].sid, strlen(labels[i].sid)) == 0) {
+            return istr_raw(ev, labels[i].name, strlen(labels[i].name), st);
+        }
+    }
+    return istr_raw(ev, f->value, f->value_len, st);
+}
+
+static rh_status add_proc(struct ctx_in *c, int sysmon)
+{
+    rh_evidence *ev = c->ev;
+    const rh_event *e = c->e;
+    rh_evidence_process pub;
+    struct ev_proc *p;
+    uint32_t idx;
+    rh_status st = RH_OK;
+    memset(&pub, 0, sizeof(pub));
+    pub.host = ev->hosts[c->host].name;
+    pub.event_id = e->event_id;
+    pub.record_id = e->record_id;
+    pub.source = c->source;
+    if (sysmon) {
+        pub.guid = iguid(ev, e, "ProcessGuid", &st);
+        pub.pid = num32(e, "ProcessId");
+        pub.start = time_of(e, "UtcTime");
+        pub.image = istr(ev, e, "Image", &st);
+        pub.command_line = istr(ev, e, "CommandLine", &st);
+        pub.user = istr(ev, e, "User", &st);
+        pub.hashes = istr(ev, e, "Hashes", &st);
+        pub.current_directory = istr(ev, e, "CurrentDirectory", &st);
+        pub.parent_guid = iguid(ev, e, "ParentProcessGuid", &st);
+        pub.parent_pid = num32(e, "ParentProcessId");
+        pub.parent_image = istr(ev, e, "ParentImage", &st);
+        pub.parent_command_line = istr(ev, e, "ParentCommandLine", &st);
+    } else {
+        const rh_event_field *ts = field(e, "TargetUserSid");
+        pub.pid = num32(e, "NewProcessId");
+        pub.start = e->timestamp;
+        pub.image = istr(ev, e, "NewProcessName", &st);
+        pub.command_line = istr(ev, e, "CommandLine", &st);
+        /* The new process runs as Target when set (Windows 10+), else as its creator. */
+        if (ts && !(ts->value_len == 7 && memcmp(ts->value, "S-1-0-0", 7) == 0) &&
+            field(e, "TargetUserName")) {
+            pub.user = iuser(ev, e, "TargetDomainName", "TargetUserName", "TargetUserSid", &st);
+        } else {
+            pub.user = iuser(ev, e, "SubjectDomainName", "SubjectUserName", "SubjectUserSid", &st);
+        }
+        pub.parent_pid = num32(e, "ProcessId");
+        pub.parent_image = istr(ev, e, "ParentProcessName", &st);
+    }
+    pub.integrity = integrity_of(ev, e, &st);
+    if (st != RH_OK) {
+        return st;
+    }
+    if (!pub.guid && !pub.pid) {
+        ev->counts.ignored++;
+        return RH_OK;
+    }
+    if (pub.guid && ev_map_get(&ev->map, ev_mkey(EV_K_PGUID, c->host),
+                               (uint64_t)(uintptr_t)pub.guid) != EV_NONE) {
+        ev->counts.duplicates++; /* the same creation from a second source */
+        return RH_OK;
+    }
+    st = ev_pool_add(ev, &ev->procs, &idx, (void **)&p);
+    if (st == RH_ERR_LIMIT) {
+        full_warning(ev, e);
+        return RH_OK;
+    }
+    if (st != RH_OK) {
+        return st;
+    }
+    p->pub = pub;
+    p->host = c->host;
+    p->next_pid = EV_NONE;
+    if (pub.guid) {
+        st = ev_map_put(ev, ev_mkey(EV_K_PGUID, c->host), (uint64_t)(uintptr_t)pub.guid, idx);
+    }
+    if (st == RH_OK && pub.pid) {
+        st = chain(ev, EV_K_PPID, c->host, pub.pid, idx, &p->next_pid);
+    }
+    ev->hosts[c->host].processes++;
+    return st;
+}
+
+static rh_status add_exit(struct ctx_in *c, int sysmon)
+{
+    rh_evidence *ev = c->ev;
+    const rh_event *e = c->e;
+    struct ev_exit *x;
+    uint32_t idx, next;
+    rh_status st = RH_OK;
+    const char *guid = sysmon ? iguid(ev, e, "ProcessGuid", &st) : NULL;
+    uint32_t pid = num32(e, "ProcessId");
+    if (st != RH_OK) {
+        return st;
+    }
+    if (!guid && !pid) {
+        ev->counts.ignored++;
+        return RH_OK;
+    }
+    st = ev_pool_add(ev, &ev->exits, &idx, (void **)&x);
+    if (st == RH_ERR_LIMIT) {
+        full_warning(ev, e);
+        return RH_OK;
+    }
+    if (st != RH_OK) {
+        return st;
+    }
+    x->host = c->host;
+    x->pid = pid;
+    x->guid = guid;
+    x->time = sysmon ? time_of(e, "UtcTime") : e->timestamp;
+    x->next = EV_NONE;
+    if (guid) {
+        st = chain(ev, EV_K_XGUID, c->host, (uint64_t)(uintptr_t)guid, idx, &next);
+        x->next = next;
+    } else {
+        st = chain(ev, EV_K_XPID, c->host, pid, idx, &next);
+        x->next = next;
+    }
+    return st;
+}
+
+static rh_status add_conn(struct ctx_in *c)
+{
+    rh_evidence *ev = c->ev;
+    const rh_event *e = c->e;
+    rh_evidence_conn pub;
+    const rh_event_field *init;
+    struct ev_conn *n;
+    uint32_t idx;
+    rh_status st = RH_OK;
+    memset(&pub, 0, sizeof(pub));
+    pub.host = ev->hosts[c->host].name;
+    pub.time = time_of(e, "UtcTime");
+    pub.guid = iguid(ev, e, "ProcessGuid", &st);
+    pub.pid = num32(e, "ProcessId");
+    pub.image = istr(ev, e, "Image", &st);
+    pub.user = istr(ev, e, "User", &st);
+    pub.protocol = istr(ev, e, "Protocol", &st);
+    init = field(e, "Initiated");
+    pub.initiated = !init ? -1
+                    : (init->value_len == 4 && rh_ascii_casecmp(init->value, 4, "true", 4) == 0)
+                        ? 1
+                        : 0;
+    pub.src_ip = istr(ev, e, "SourceIp", &st);
+    pub.src_port = num32(e, "SourcePort");
+    pub.dst_ip = istr(ev, e, "DestinationIp", &st);
+    pub.dst_port = num32(e, "DestinationPort");
+    pub.dst_host = istr(ev, e, "DestinationHostname", &st);
+    pub.record_id = e->record_id;
+    pub.source = c->source;
+    if (st != RH_OK) {
+        return st;
+    }
+    if (!pub.guid && !pub.pid) {
+        ev->counts.ignored++;
+        return RH_OK;
+    }
+    st = ev_pool_add(ev, &ev->conns, &idx, (void **)&n);
+    if (st == RH_ERR_LIMIT) {
+        full_warning(ev, e);
+        return RH_OK;
+    }
+    if (st != RH_OK) {
+        return st;
+    }
+    n->pub = pub;
+    n->host = c->host;
+    if (pub.guid) {
+        st = chain(ev, EV_K_CGUID, c->host, (uint64_t)(uintptr_t)pub.guid, idx, &n->next);
+    } else {
+        st = chain(ev, EV_K_CPID, c->host, pub.pid, idx, &n->next);
+    }
+    ev->hosts[c->host].conns++;
+    return st;
+}
+
+/* Offset of the base name in a folded path. */
+static size_t base_off(const char *p, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && p[i - 1] != '\\') {
+        i--;
+    }
+    return i;
+}
+
+static rh_status add_file(struct ctx_in *c)
+{
+    rh_evidence *ev = c->ev;
+    const rh_event *e = c->e;
+    const rh_event_field *tf = field(e, "TargetFilename");
+    rh_evidence_file pub;
+    struct ev_file *f;
+    uint32_t idx;
+    rh_status st = RH_OK;
+    const char *folded, *base;
+    size_t bo;
+    if (!tf) {
+        ev->counts.ignored++;
+        return RH_OK;
+    }
+    memset(&pub, 0, sizeof(pub));
+    pub.host = ev->hosts[c->host].name;
+    pub.time = time_of(e, "UtcTime");
+    pub.event_id = e->event_id;
+    pub.path = istr_raw(ev, tf->value, tf->value_len, &st);
+    pub.guid = iguid(ev, e, "ProcessGuid", &st);
+    pub.pid = num32(e, "ProcessId");
+    pub.image = istr(ev, e, "Image", &st);
+    pub.user = istr(ev, e, "User", &st);
+    pub.hashes = istr(ev, e, "Hashes", &st);
+    pub.record_id = e->record_id;
+    pub.source = c->source;
+    rh_buf_reset(&ev->tmp);
+    if (st == RH_OK) {
+        st = ev_path_fold(&ev->tmp, tf->value, capn(ev, tf->value_len));
+    }
+    if (st != RH_OK) {
+        return st;
+    }
+    folded = istr_raw(ev, ev->tmp.data ? ev->tmp.data : "", ev->tmp.len, &st);
+    bo = base_off(ev->tmp.data ? ev->tmp.data : "", ev->tmp.len);
+    base = istr_raw(ev, ev->tmp.data ? ev->tmp.data + bo : "", ev->tmp.len - bo, &st);
+    if (st != RH_OK) {
+        return st;
+    }
+    st = ev_pool_add(ev, &ev->files, &idx, (void **)&f);
+    if (st == RH_ERR_LIMIT) {
+        full_warning(ev, e);
+        return RH_OK;
+    }
+    if (st != RH_OK) {
+        return st;
+    }
+    f->pub = pub;
+    f->host = c->host;
+    f->folded = folded;
+    f->next = EV_NONE;
+    if (pub.guid) {
+        st = chain(ev, EV_K_FGUID, c->host, (uint64_t)(uintptr_t)pub.guid, idx, &f->next);
+    } else if (pub.pid) {
+        st = chain(ev, EV_K_FPID, c->host, pub.pid, idx, &f->next);
+    }
+    if (st == RH_OK) {
+        st = chain(ev, EV_K_FNAME, c->host, (uint64_t)(uintptr_t)base, idx, &f->next_name);
+    }
+    ev->hosts[c->host].files++;
+    return st;
+}
+
+/* ---- dispatch ------------------------------------------------------------------------ */
+
+static int contains_ci(const char *s, const char *needle)
+{
+    size_t n, k = strlen(needle), i;
+    if (!s) {
+        return 0;
+    }
+    n = strlen(s);
+    for (i = 0; i + k <= n; i++) {
+        if (rh_ascii_casecmp(s + i, k, needle, k) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int eq_ci(const char *s, const char *t)
+{
+    return s && rh_ascii_casecmp(s, strlen(s), t, strlen(t)) == 0;
+}
+
+static enum op_kind classify(const rh_event *e, int *sysmon)
+{
+    int anon = !e->provider && !e->channel;
+    int is_sysmon = contains_ci(e->provider, "sysmon") || contains_ci(e->channel, "sysmon");
+    int is_security =
+        eq_ci(e->provider, "Microsoft-Windows-Security-Auditing") || eq_ci(e->channel, "Security");
+    int is_eventlog = eq_ci(e->provider, "Microsoft-Windows-Eventlog");
+    *sysmon = 0;
+    if (is_sysmon || (anon && e->event_id < 256)) {
+        *sysmon = 1;
+        switch (e->event_id) {
+        case 1:
+            return KIND_PROC;
+        case 3:
+            return KIND_CONN;
+        case 5:
+            return KIND_EXIT;
+        case 11:
+        case 29:
+            return KIND_FILE;
+        case 12:
+        case 13:
+        case 14:
+            return KIND_WRITE;
+        default:
+            return KIND_NONE;
+        }
+    }
+    if (is_security || anon) {
+        switch (e->event_id) {
+        case 4657:
+            return KIND_WRITE;
+        case 4688:
+            return KIND_PROC;
+        case 4689:
+            return KIND_EXIT;
+        case 1102:
+            return KIND_CLEAR;
+        default:
+            break;
+        }
+    }
+    if ((is_eventlog || eq_ci(e->channel, "System")) && e->event_id == 104) {
+        return KIND_CLEAR;
+    }
+    if (is_eventlog && e->event_id == 1102) {
+        return KIND_CLEAR;
+    }
+    return KIND_NONE;
+}
+
+rh_status rh_evidence_add_event(rh_evidence *ev, const rh_event *e)
+{
+    struct ctx_in c;
+    struct ev_host *h;
+    enum op_kind kind;
+    int sysmon, dup = 0;
+    rh_status st = RH_OK;
+    if (!ev || !e) {
+        return RH_ERR_ARG;
+    }
+    ev->counts.events++;
+    if (e->flags & RH_EVENT_FROM_STATE) {
+        ev->counts.ignored++;
+        return RH_OK;
+    }
+    memset(&c, 0, sizeof(c));
+    c.ev = ev;
+    c.e = e;
+    st = ev_host_get_or_add(ev, e->computer, &c.host);
+    if (st != RH_OK) {
+        return st;
+    }
+    if (c.host == EV_NONE) {
+        full_warning(ev, e);
+        return RH_OK;
+    }
+    c.provider = e->provider ? istr_raw(ev, e->provider, strlen(e->provider), &st) : NULL;
+    c.channel = e->channel ? istr_raw(ev, e->channel, strlen(e->channel), &st) : c.provider;
+    if (!c.channel) {
+        c.channel = istr_raw(ev, "", 0, &st);
+    }
+    c.source = e->source ? istr_raw(ev, e->source, strlen(e->source), &st) : NULL;
+    if (st != RH_OK) {
+        return st;
+    }
+    kind = classify(e, &sysmon);
+    if (kind != KIND_NONE) {
+        st = seen_before(ev, c.host, e, c.channel, &dup);
+        if (st == RH_ERR_LIMIT) {
+            st = RH_OK; /* dedup memory is full: index without the check */
+        }
+        if (st != RH_OK) {
+            return st;
+        }
+        if (dup) {
+            ev->counts.duplicates++;
+            return RH_OK;
+        }
+    }
+    h = &ev->hosts[c.host];
+    h->events++;
+    st = stat_add(ev, h, c.provider, c.channel, e->event_id, e->timestamp);
+    if (st == RH_OK && e->timestamp) {
+        st = span_add(ev, c.host, c.provider, c.channel, c.source, e->timestamp);
+    }
+    if (st != RH_OK) {
+        return st;
+    }
+    switch (kind) {
+    case KIND_WRITE:
+        st = add_write(&c, sysmon);
+        break;
+    case KIND_PROC:
+        st = add_proc(&c, sysmon);
+        break;
+    case KIND_EXIT:
+        st = add_exit(&c, sysmon);
+        break;
+    case KIND_CONN:
+        st = add_conn(&c);
+        break;
+    case KIND_FILE:
+        st = add_file(&c);
+        break;
+    case KIND_CLEAR:
+        h = &ev->hosts[c.host];
+        h->clears++;
+        if (e->timestamp > h->last_clear) {
+            h->last_clear = e->timestamp;
+        }
+        break;
+    case KIND_NONE:
+        break;
+    }
+    if (st == RH_OK && kind != KIND_NONE) {
+        ev->counts.indexed++;
+    }
+    return st;
+}
+
+static rh_status on_file_event(const rh_event *e, void *user)
+{
+    return rh_evidence_add_event(user, e);
+}
+
+rh_status rh_evidence_add_file(rh_evidence *ev, const char *path)
+{
+    if (!ev || !path) {
+        return RH_ERR_ARG;
+    }
+    return rh_events_read_file(ev->ctx, path, &ev->read, on_file_event, ev);
+}
