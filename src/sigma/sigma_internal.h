@@ -264,7 +264,8 @@ struct sig_ac {
     uint32_t ncls;
     uint32_t nstates;
     uint32_t ndense;
-    uint32_t *delta;    /* ndense * ncls */
+    uint32_t *delta;    /* ndense * ncls (hybrid; sigma_ac_step) */
+    uint32_t *drow;     /* pure DFA: the rows, targets premultiplied by ncls, bit 31 = outputs */
     uint32_t *fail;     /* nstates */
     uint32_t *edge_off; /* nstates + 1: trie edges of s are [edge_off[s], edge_off[s+1]) */
     uint8_t *edge_cls;

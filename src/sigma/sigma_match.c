@@ -571,6 +571,24 @@ static void ac_run(rh_sigma_matcher *m, const struct sig_ac *ac, const uint8_t *
 {
     uint32_t s = 0;
     size_t i;
+    if (ac->ndense == ac->nstates) {
+        /* pure DFA: rows hold premultiplied targets, bit 31 = the target has outputs */
+        const uint32_t *row = ac->drow;
+        for (i = 0; i < n; i++) {
+            s = row[(s & 0x7fffffffu) + ac->cls[p[i]]];
+            if (s & 0x80000000u) {
+                uint32_t t = (s & 0x7fffffffu) / ac->ncls, o;
+                for (o = ac->out_off[t]; o < ac->out_off[t + 1]; o++) {
+                    uint32_t x = ac->outs[o];
+                    if (m->pf_gen[x] != m->gen) {
+                        m->pf_gen[x] = m->gen;
+                        m->hits[m->nhits++] = x;
+                    }
+                }
+            }
+        }
+        return;
+    }
     for (i = 0; i < n; i++) {
         uint32_t o;
         s = sigma_ac_step(ac, s, ac->cls[p[i]]);

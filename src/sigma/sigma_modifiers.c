@@ -150,19 +150,34 @@ rh_status sigma_fold(rh_buf *out, const uint8_t *p, size_t n)
     while (i < n) {
         uint8_t c = p[i];
         if (c < 0x80) {
-            size_t j = i;
-            /* ASCII run: fold in place into the buffer. */
-            while (j < n && p[j] < 0x80) {
-                j++;
-            }
-            s = rh_buf_reserve(out, j - i);
+            /* ASCII run: fold straight into the buffer (reserved above for n bytes, and
+             * again after any multi-byte code point). */
+            uint8_t *d;
+            size_t k = 0;
+            s = rh_buf_reserve(out, n - i);
             if (s != RH_OK) {
                 return s;
             }
-            for (; i < j; i++) {
-                c = p[i];
-                out->data[out->len++] = (char)((c >= 'a' && c <= 'z') ? c - 0x20 : c);
+            d = (uint8_t *)out->data + out->len;
+            /* 8 bytes at a time while they are all ASCII: bytes in 'a'..'z' lose 0x20 */
+            while (i + k + 8 <= n) {
+                uint64_t x, lo, hi, mk;
+                memcpy(&x, p + i + k, 8);
+                if (x & 0x8080808080808080ull) {
+                    break;
+                }
+                lo = x + 0x1f1f1f1f1f1f1f1full; /* bit 7 set: byte >= 'a' */
+                hi = x + 0x0505050505050505ull; /* bit 7 set: byte > 'z' */
+                mk = lo & ~hi & 0x8080808080808080ull;
+                x -= mk >> 2;
+                memcpy(d + k, &x, 8);
+                k += 8;
             }
+            while (i + k < n && (c = p[i + k]) < 0x80) {
+                d[k++] = (uint8_t)(c - (((unsigned)c - 'a' < 26u) ? 0x20 : 0));
+            }
+            i += k;
+            out->len += k;
             out->data[out->len] = '\0';
         } else {
             uint32_t cp;

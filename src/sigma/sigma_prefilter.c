@@ -528,6 +528,15 @@ static rh_status ac_build(rh_ruleset *rs, struct sig_ac *ac, struct ac_lit *lits
         rh_free(ctx, own);
         rh_free(ctx, fillc);
     }
+    if (ndense == nstates) {
+        /* Pure DFA: premultiply the targets in place (cells <= SIGMA_AC_DENSE_CELLS < 2^31)
+         * and flag those with outputs; sigma_ac_step() is not used on it any more. */
+        for (i = 0; i < cells; i++) {
+            uint32_t t = ac->delta[i];
+            ac->delta[i] = t * ncls | (ac->out_off[t] != ac->out_off[t + 1] ? 0x80000000u : 0);
+        }
+        ac->drow = ac->delta;
+    }
     st = RH_OK;
 out:
     rh_free(ctx, par);

@@ -155,6 +155,21 @@ static void test_strings(void)
     RH_CHECK_EQ(one("F", "b", "        F|neq: B"), 0);
 }
 
+static void test_fold_long(void)
+{
+    /* case folding 8 bytes at a time: only 'a'..'z' fold, neighbours stay apart */
+    RH_CHECK_EQ(one("F", "`az{AZ@[`az{AZ@[xyz\xc3\xa9t\xc3\xa9Zz",
+                    "        F: '`AZ{az@[`AZ{az@[XYZ\xc3\x89T\xc3\x89zZ'"),
+                1);
+    RH_CHECK_EQ(one("F", "````````````", "        F: '@@@@@@@@@@@@'"), 0);
+    RH_CHECK_EQ(one("F", "{{{{{{{{{{{{", "        F: '[[[[[[[[[[[['"), 0);
+    RH_CHECK_EQ(one("F", "@@@@@@@@@@@@", "        F: '````````````'"), 0);
+    RH_CHECK_EQ(one("F", "[[[[[[[[[[[[", "        F: '{{{{{{{{{{{{'"), 0);
+    RH_CHECK_EQ(one("F", "0123456789abcdefghijklmnopqrstuvwxyz",
+                    "        F|contains: 'HIJKLMNOPQRSTUVWXY'"),
+                1);
+}
+
 static void test_null_exists(void)
 {
     struct tev t;
@@ -703,6 +718,7 @@ int main(void)
     RH_CHECK(rh_ctx_create(NULL, &ctx) == RH_OK);
     test_escaping_table();
     test_strings();
+    test_fold_long();
     test_null_exists();
     test_regex();
     test_encodings();
