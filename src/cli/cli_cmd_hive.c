@@ -257,6 +257,7 @@ struct exporter {
     rh_buf line, tmp, scratch, path, path_json;
     int reg;
     const char *prefix;
+    size_t prefix_len;
 };
 
 static void json_str(rh_buf *b, const char *s, size_t n)
@@ -266,10 +267,14 @@ static void json_str(rh_buf *b, const char *s, size_t n)
     rh_buf_putc(b, '"');
 }
 
+/* Lines accumulate in e->line and are written in 64 KiB batches (see export_all's end). */
 static int flush_line(struct exporter *e)
 {
-    int rc = cli_write(e->out, &e->line);
-    rh_buf_reset(&e->line);
+    int rc = 0;
+    if (e->line.len >= (1u << 16)) {
+        rc = cli_write(e->out, &e->line);
+        rh_buf_reset(&e->line);
+    }
     return rc;
 }
 
@@ -322,9 +327,17 @@ static int export_value(struct exporter *e, rh_value v, const char *path, size_t
     if (e->tmp.len == 0) {
         rh_buf_putc(&e->line, '@');
     } else {
+        /* .reg cannot carry NUL or control characters in a name: show them as visible
+         * escapes (\x00, \u{202e}) and say so, rather than writing them raw. */
+        rh_buf visible = RH_BUF_INIT(NULL);
+        rh_escape_append(&visible, e->tmp.data, e->tmp.len, RH_ESC_TERMINAL);
+        if (visible.len != e->tmp.len || memcmp(visible.data, e->tmp.data, e->tmp.len) != 0) {
+            rh_buf_lit(&e->line, "; value name contains hidden characters, shown escaped\r\n");
+        }
         rh_buf_putc(&e->line, '"');
-        rh_escape_append(&e->line, e->tmp.data, e->tmp.len, RH_ESC_REG);
+        rh_escape_append(&e->line, visible.data, visible.len, RH_ESC_REG);
         rh_buf_putc(&e->line, '"');
+        rh_buf_free(&visible);
     }
     rh_buf_putc(&e->line, '=');
     if (st != RH_OK) {
@@ -390,8 +403,10 @@ static int export_all(rh_hive *h, const struct hive_opts *o, FILE *out)
     rh_buf_init(&e.path, NULL);
     rh_buf_init(&e.path_json, NULL);
     e.prefix = "ROOT";
+    e.prefix_len = 4;
     if (rh_hive_root(h) != RH_KEY_NONE && rh_key_get_info(h, rh_hive_root(h), &ri) == RH_OK) {
-        e.prefix = ri.name;
+        e.prefix = ri.name; /* borrowed, not NUL-terminated: use name_len */
+        e.prefix_len = ri.name_len;
     }
     if (e.reg) {
         rh_buf_lit(&e.line, "Windows Registry Editor Version 5.00\r\n");
@@ -445,7 +460,7 @@ static int export_all(rh_hive *h, const struct hive_opts *o, FILE *out)
             }
         } else {
             rh_buf_lit(&e.line, "\r\n[");
-            rh_escape_append(&e.line, e.prefix, strlen(e.prefix), RH_ESC_TERMINAL);
+            rh_escape_append(&e.line, e.prefix, e.prefix_len, RH_ESC_TERMINAL);
             if (e.path.len) {
                 rh_buf_putc(&e.line, '\\');
                 rh_escape_append(&e.line, e.path.data, e.path.len, RH_ESC_TERMINAL);
@@ -474,6 +489,9 @@ static int export_all(rh_hive *h, const struct hive_opts *o, FILE *out)
             rc |= flush_line(&e);
         }
         rc |= export_value(&e, v, vi.key != RH_KEY_NONE ? e.path.data : NULL, e.path.len, NULL);
+    }
+    if (rc == 0 && cli_write(out, &e.line) != 0) {
+        rc = 1;
     }
     rh_buf_free(&e.line);
     rh_buf_free(&e.tmp);

@@ -65,7 +65,14 @@ rh_status rh_buf_reserve(rh_buf *b, size_t extra)
 
 rh_status rh_buf_append(rh_buf *b, const void *p, size_t n)
 {
-    rh_status st = rh_buf_reserve(b, n);
+    rh_status st;
+    if (n < b->cap - b->len) { /* fast path: room for n bytes and the terminator */
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return RH_OK;
+    }
+    st = rh_buf_reserve(b, n);
     if (st != RH_OK) {
         return st;
     }
