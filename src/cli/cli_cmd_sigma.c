@@ -4,7 +4,7 @@
  *   reghunt sigma check [--config F] RULES...
  *   reghunt sigma run -r RULES [-r RULES...] [--config F] [--keys] [--deleted] [--root R]
  *                     [--sid S] INPUT...
- *   reghunt sigma bench -r RULES [--config F] [--iterations N] INPUT...
+ *   reghunt sigma bench -r RULES [--config F] [--iterations N] [--exhaustive] INPUT...
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@ struct sig_opts {
     unsigned hive_flags;
     long iterations;
     int verbose;
+    int exhaustive;
 };
 
 static void sigma_usage(FILE *f)
@@ -29,7 +30,7 @@ static void sigma_usage(FILE *f)
     fprintf(f,
             "Usage: reghunt sigma check [--config FILE] RULES...\n"
             "       reghunt sigma run -r RULES [-r RULES...] [options] INPUT...\n"
-            "       reghunt sigma bench -r RULES [--iterations N] INPUT...\n\n"
+            "       reghunt sigma bench -r RULES [--iterations N] [--exhaustive] INPUT...\n\n"
             "RULES is a rule file or a directory (searched recursively for *.yml/*.yaml).\n"
             "INPUT is an .evtx, JSON or NDJSON event file, or a registry hive (synthetic\n"
             "Sysmon registry events built from its contents, flagged from_state).\n\n"
@@ -41,6 +42,8 @@ static void sigma_usage(FILE *f)
             "      --root ROOT     hives: Sysmon root, e.g. HKLM\\SOFTWARE or HKU\\<SID>\n"
             "      --sid SID       hives: SID for NTUSER.DAT / UsrClass.dat roots\n"
             "  -n, --iterations N  bench: passes over the events (default 20)\n"
+            "      --exhaustive    bench: try every rule on every event (no index, no\n"
+            "                      prefilter; same matches, for comparison)\n"
             "  -v, --verbose       show anomalies\n\n"
             "run prints one JSON object per match (JSON Lines) and exits 1 if anything\n"
             "matched, 0 if nothing did. check lists every rule it cannot use with the reason.\n");
@@ -55,6 +58,7 @@ static int parse_opts(int argc, char **argv, struct sig_opts *o)
                                              {"root", required_argument, NULL, 'R'},
                                              {"sid", required_argument, NULL, 'S'},
                                              {"iterations", required_argument, NULL, 'n'},
+                                             {"exhaustive", no_argument, NULL, 'X'},
                                              {"verbose", no_argument, NULL, 'v'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
@@ -76,6 +80,9 @@ static int parse_opts(int argc, char **argv, struct sig_opts *o)
             break;
         case 'K':
             o->hive_flags |= RH_SIGMA_HIVE_KEYS;
+            break;
+        case 'X':
+            o->exhaustive = 1;
             break;
         case 'D':
             o->hive_flags |= RH_SIGMA_HIVE_DELETED;
@@ -610,6 +617,9 @@ static int cmd_bench(int argc, char **argv)
         rc = RH_EXIT_INTERNAL;
     }
     if (rc < 0) {
+        if (o.exhaustive) {
+            rh_sigma_matcher_set_flags(m, RH_SIGMA_MATCH_EXHAUSTIVE);
+        }
         t0 = now_sec();
         for (it = 0; it < o.iterations; it++) {
             for (i = 0; i < b.n; i++) {
@@ -622,9 +632,10 @@ static int cmd_bench(int argc, char **argv)
                rh_sigma_compiler_reject_count(comp), tl1 - tl0);
         printf("events: %zu x %ld passes, field bytes per pass: %zu\n", b.n, o.iterations, b.bytes);
         printf("matches per pass: %llu\n", matches / (unsigned long long)o.iterations);
-        printf("time: %.3f s, %.0f events/s, %.1f MB/s of field text (one thread)\n", t1 - t0,
+        printf("time: %.3f s, %.0f events/s, %.1f MB/s of field text (one thread%s)\n", t1 - t0,
                (double)b.n * (double)o.iterations / (t1 - t0),
-               (double)b.bytes * (double)o.iterations / (t1 - t0) / 1e6);
+               (double)b.bytes * (double)o.iterations / (t1 - t0) / 1e6,
+               o.exhaustive ? ", exhaustive: no index, no prefilter" : "");
         rc = RH_EXIT_OK;
     }
     bench_free(&b);
