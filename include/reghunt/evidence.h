@@ -396,6 +396,12 @@ RH_API size_t rh_evidence_host_count(const rh_evidence *ev);
  */
 RH_API rh_status rh_evidence_host_get(rh_evidence *ev, size_t i, rh_evidence_host *out);
 
+/**
+ * Find a host by name, FQDN-tolerantly and case-insensitively (the rule every query uses).
+ * Returns RH_OK with *index set, RH_NOT_FOUND, or RH_ERR_ARG (NULL or empty name).
+ */
+RH_API rh_status rh_evidence_host_find(rh_evidence *ev, const char *name, size_t *index);
+
 /** Index-wide counters. */
 typedef struct rh_evidence_counts {
     uint64_t events;     /* events seen by rh_evidence_add_event() */

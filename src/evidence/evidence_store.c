@@ -595,3 +595,21 @@ rh_status rh_evidence_host_get(rh_evidence *ev, size_t i, rh_evidence_host *out)
     out->last_clear = h->last_clear;
     return RH_OK;
 }
+
+rh_status rh_evidence_host_find(rh_evidence *ev, const char *name, size_t *index)
+{
+    uint32_t h;
+    rh_status st;
+    if (!ev || !name || !*name || !index) {
+        return RH_ERR_ARG;
+    }
+    h = ev_host_find(ev, name, &st);
+    if (st != RH_OK) {
+        return st;
+    }
+    if (h == EV_NONE || h == EV_ALL) {
+        return RH_NOT_FOUND;
+    }
+    *index = h;
+    return RH_OK;
+}
