@@ -118,7 +118,7 @@ static void text_node(struct tw *w, const rh_evidence_node *n, size_t col, int c
         iso(w, c->time);
         lit(w, " ");
         esc(w, c->protocol ? c->protocol : "?");
-        lit(w, c->initiated == 0 ? " in " : " out ");
+        lit(w, c->initiated == 0 ? " in " : (c->initiated > 0 ? " out " : " "));
         esc(w, c->src_ip ? c->src_ip : "?");
         num(w, ":", c->src_port, " -> ");
         esc(w, c->dst_ip ? c->dst_ip : "?");
