@@ -91,6 +91,12 @@ typedef struct rh_finding {
     int hidden_name;                /* value name with NUL/control/bidi characters */
     int is_default;                 /* data equals the Windows default */
     unsigned known_good;            /* RH_KNOWN_* */
+    /* Optional correlation results (zero/NULL when the hunt has none; reporters show them
+     * when present): */
+    const char *evidence;           /* preformatted text (process tree, ...), NULL = none */
+    size_t evidence_len;            /* bytes of evidence (may contain NUL) */
+    uint64_t event_time;            /* FILETIME of the correlated write event, 0 = none */
+    const char *process_executable; /* image of the writing process, NULL = unknown */
 } rh_finding;
 
 /** Counters of a hunt. */

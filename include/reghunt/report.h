@@ -5,8 +5,10 @@
  * place per format. The JSON schema is documented in docs/hunt-output.md.
  *
  * Formats: "text" (the hunt report blocks plus a summary table), "json" (one document),
- * "jsonl" (one finding per line), "csv", "md" (Markdown). Reports contain no wall-clock
- * time: the same hunt gives byte-identical output.
+ * "jsonl" (one finding per line), "csv", "md" (Markdown), "html" (one self-contained file
+ * with a strict Content-Security-Policy), "ecs" (NDJSON, Elastic Common Schema, one event
+ * per finding). Reports contain no wall-clock time: the same hunt gives byte-identical
+ * output.
  */
 #ifndef REGHUNT_REPORT_H
 #define REGHUNT_REPORT_H
@@ -25,8 +27,12 @@ extern "C" {
 /** Output sink: write len bytes; return RH_OK or RH_ERR_IO. */
 typedef rh_status (*rh_report_write_fn)(void *user, const char *data, size_t len);
 
+/** Report options. Zero-initialise (memset) before setting fields: later fields are optional. */
 typedef struct rh_report_opts {
     rh_risk min_risk; /* findings below are counted but not listed (known-good ones are) */
+    /* Hunt plan shown in the HTML report header (NULL = none). Borrowed for the call. */
+    const char *hypothesis; /* one line: what the analyst set out to find */
+    const char *hunt_plan;  /* preformatted text: techniques, data sources, coverage gaps */
 } rh_report_opts;
 
 /** Number of formats and the name of format i ("text", ...; NULL when out of range). */

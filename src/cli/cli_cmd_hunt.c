@@ -158,6 +158,7 @@ int cli_cmd_hunt(int argc, char **argv)
     size_t i, reported = 0;
     rh_status st;
     memset(&a, 0, sizeof(a));
+    memset(&ro, 0, sizeof(ro));
     ro.min_risk = RH_RISK_LOW;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     optind = 1;

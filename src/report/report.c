@@ -6,7 +6,7 @@
 
 /* The table: add a format by adding a row (and its report_<name>.c). */
 static const struct report_format *const formats[] = {
-    &report_text, &report_json, &report_jsonl, &report_csv, &report_md,
+    &report_text, &report_json, &report_jsonl, &report_csv, &report_md, &report_html, &report_ecs,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -77,7 +77,11 @@ rh_status rh_report_write(rh_ctx *ctx, const char *format, const rh_hunt *hunt,
     memset(&r, 0, sizeof(r));
     r.ctx = ctx;
     r.hunt = hunt;
-    r.opts.min_risk = opts ? opts->min_risk : RH_RISK_LOW;
+    if (opts) {
+        r.opts = *opts;
+    } else {
+        r.opts.min_risk = RH_RISK_LOW;
+    }
     r.fn = fn;
     r.user = user;
     rh_buf_init(&r.out, ctx);

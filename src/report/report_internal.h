@@ -27,7 +27,8 @@ struct report_format {
     rh_status (*end)(struct report *r);
 };
 
-extern const struct report_format report_text, report_json, report_jsonl, report_csv, report_md;
+extern const struct report_format report_text, report_json, report_jsonl, report_csv, report_md,
+    report_html, report_ecs;
 
 /* Shared helpers (no escaping: callers escape with their format's function). */
 size_t report_count_listed(const struct report *r);
