@@ -132,6 +132,26 @@ static const char *const hijack_clsids[] = {
 static const char *const accessibility[] = {"sethc",   "utilman",       "osk",     "narrator",
                                             "magnify", "displayswitch", "atbroker"};
 
+/* Third-party components that install into admin-only Windows folders at privileged
+ * locations (verified on the real sample hives, docs/real-hive-findings.md): visible at
+ * Medium for review, never High on their own. Matched by file name AND a System32/Windows
+ * target without malicious features, so a copy in a user-writable folder is judged normally. */
+static const struct {
+    const char *file, *label;
+} vendor_components[] = {
+    {"vmhgfs.dll", "VMware Tools shared-folders network provider"},
+    {"vboxmrxnp.dll", "VirtualBox Guest Additions shared-folders network provider"},
+    {"NvContainerRecovery.bat", "NVIDIA container service recovery script"},
+};
+
+/* Features that make an otherwise known or empty-looking value suspicious again. */
+#define MALICIOUS_FEATS                                                                            \
+    (RH_FEAT_INLINE_SCRIPT | RH_FEAT_ENCODED | RH_FEAT_BASE64 | RH_FEAT_OBFUSCATED |               \
+     RH_FEAT_DOWNLOAD | RH_FEAT_RAW_IP | RH_FEAT_URL | RH_FEAT_UNC | RH_FEAT_MASQUERADE |          \
+     RH_FEAT_SYSNAME_MISPLACED | RH_FEAT_HIDDEN_WINDOW | RH_FEAT_POLICY_BYPASS |                   \
+     RH_FEAT_DOUBLE_EXT | RH_FEAT_ODD_EXT | RH_FEAT_SCROBJ | RH_FEAT_NON_ASCII |                   \
+     RH_FEAT_CONTROL_CHARS | RH_FEAT_RUNDLL_ORDINAL | RH_FEAT_USER_WRITABLE)
+
 static int ci_eq_s(const char *a, size_t an, const char *b)
 {
     return rh_ascii_casecmp(a, an, b, strlen(b)) == 0;
@@ -895,14 +915,48 @@ static void check_com_server(struct sc *s, const char *t, size_t n)
     reason(s, "per-user COM server with no machine counterpart");
 }
 
+/* Server of a CLSID registered in the user's own classes (UsrClass.dat, or NTUSER
+ * Software\Classes): copies it into s->tmp and returns 1, with *local for LocalServer32. */
+static int user_clsid_server(struct sc *s, const char *clsid, int *local)
+{
+    static const struct {
+        rh_kb_hive hive;
+        const char *prefix, *suffix;
+        int local;
+    } where[] = {
+        {RH_KB_HIVE_USRCLASS, "CLSID\\", "\\InprocServer32", 0},
+        {RH_KB_HIVE_USRCLASS, "WOW6432Node\\CLSID\\", "\\InprocServer32", 0},
+        {RH_KB_HIVE_USRCLASS, "CLSID\\", "\\LocalServer32", 1},
+        {RH_KB_HIVE_NTUSER, "Software\\Classes\\CLSID\\", "\\InprocServer32", 0},
+        {RH_KB_HIVE_NTUSER, "Software\\Classes\\CLSID\\", "\\LocalServer32", 1},
+    };
+    char key[160];
+    size_t i;
+    uint32_t type = 0;
+    for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+        snprintf(key, sizeof(key), "%s%s%s", where[i].prefix, clsid, where[i].suffix);
+        if (lookup_value(s, where[i].hive, key, "", &type) == RH_OK && s->tmp.len &&
+            s->tmp.data[0] != '\0') {
+            *local = where[i].local;
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static void check_com_treatas(struct sc *s, const char *t, size_t n)
 {
     char clsid[64], target[64], ex[96];
     const char *srv = NULL;
-    int per_user = s->in->loc->hive == RH_KB_HIVE_USRCLASS;
+    int per_user = s->in->loc->hive == RH_KB_HIVE_USRCLASS, have_server = 0, local = 0;
+    int proxystub =
+        interp_ci_find(s->in->key_path, s->in->key_len, "\\ProxyStubClsid32") != (size_t)-1;
     if (!component_after(s->in->key_path, s->in->key_len, "CLSID\\", clsid, sizeof(clsid)) &&
         !component_after(s->in->key_path, s->in->key_len, "Interface\\", clsid, sizeof(clsid))) {
         clsid[0] = '\0';
+    }
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\0')) {
+        n--;
     }
     excerpt(target, sizeof(target), t, n);
     reason(s, "%s redirects %s to %s", per_user ? "per-user redirection" : "redirection", clsid,
@@ -911,8 +965,41 @@ static void check_com_treatas(struct sc *s, const char *t, size_t n)
         rh_comdb_get(s->in->machine_com, target, RH_COM_INPROC, &srv, NULL) == RH_OK) {
         reason(s, "redirect target server %s", excerpt(ex, sizeof(ex), srv, strlen(srv)));
         analyze(s, RH_INTERP_MODE_PATH, srv, strlen(srv));
+        have_server = 1;
     }
-    if (per_user) {
+    if (per_user && !have_server && n == 38 && target[0] == '{' &&
+        user_clsid_server(s, target, &local)) {
+        char *copy = rh_strndup(s->ctx, s->tmp.data, s->tmp.len);
+        if (!copy) {
+            s->st = RH_ERR_NOMEM;
+            return;
+        }
+        reason(s, "%s is registered by this user with server %s", target,
+               excerpt(ex, sizeof(ex), copy, strlen(copy)));
+        analyze(s, local ? RH_INTERP_MODE_COMMAND : RH_INTERP_MODE_PATH, copy, strlen(copy));
+        rh_free(s->ctx, copy);
+        have_server = 1;
+    }
+    if (!per_user) {
+        return;
+    }
+    if (!proxystub) {
+        floor_at(s, PTS_HIGH);
+        s->strong++;
+        s->specific = 1;
+        return;
+    }
+    /* ProxyStubClsid32: the proxy DLL is loaded into every process that marshals the
+     * interface, so the referenced server is what matters (the well-known system proxies are
+     * the kb defaults). */
+    if (!have_server) {
+        reason(s,
+               "no COM server registered for %s in the collection: the redirection loads "
+               "nothing by itself",
+               target);
+        cap_at(s, PTS_MEDIUM);
+    } else if ((s->feats & RH_FEAT_USER_WRITABLE) && !(s->feats & RH_FEAT_VENDOR_USERDIR)) {
+        reason(s, "proxy/stub server in a user-writable folder");
         floor_at(s, PTS_HIGH);
         s->strong++;
         s->specific = 1;
@@ -1051,6 +1138,56 @@ static rh_status make_action(struct sc *s)
     return st;
 }
 
+/* ---- empty data and known vendor components -------------------------------------------------- */
+
+/* 1 when the data is empty: zero bytes, or a string (SZ, EXPAND_SZ, MULTI_SZ) of only
+ * blanks/NULs (it launches nothing). Only for rows whose data is the payload: not numbers,
+ * not text rows whose CLSID key is the payload, not StartupApproved, not rows where the value
+ * name is the payload. A DWORD 0 or zeroed binary at a command location is not "empty": it
+ * is judged by the normal rules (a type Windows would not run, but worth a look). */
+static int empty_payload(const rh_score_input *in, const char *text, size_t tn)
+{
+    const rh_kb_location *loc = in->loc;
+    size_t i;
+    if ((loc->flags & RH_KB_F_NAME_IS_DATA) || loc->interp == RH_KB_INTERP_NUMBER ||
+        loc->interp == RH_KB_INTERP_TEXT || loc->interp == RH_KB_INTERP_STARTUPAPPROVED) {
+        return 0;
+    }
+    if (!text) {
+        return in->data.len == 0;
+    }
+    for (i = 0; i < tn; i++) {
+        char c = text[i];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\0') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Cap a known third-party component in an admin-only folder at Medium (see vendor_components). */
+static void check_vendor(struct sc *s)
+{
+    const char *b;
+    size_t bl, i;
+    if (!s->target || !s->have_class ||
+        (s->worst_class != RH_PATH_SYSTEM32 && s->worst_class != RH_PATH_WINDOWS) ||
+        (s->feats & MALICIOUS_FEATS)) {
+        return;
+    }
+    interp_basename(s->target, strlen(s->target), &b, &bl);
+    for (i = 0; i < sizeof(vendor_components) / sizeof(vendor_components[0]); i++) {
+        if (ci_eq_s(b, bl, vendor_components[i].file)) {
+            reason(s,
+                   "known third-party component (%s) in an admin-only Windows folder; verify "
+                   "its signer",
+                   vendor_components[i].label);
+            cap_at(s, PTS_MEDIUM);
+            return;
+        }
+    }
+}
+
 /* ---- main ------------------------------------------------------------------------------------ */
 
 #define FT_DAY 864000000000ull
@@ -1061,7 +1198,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
     const rh_kb_location *loc;
     const char *text, *why_hidden = NULL;
     size_t tn = 0, i;
-    int hidden, present, points;
+    int hidden, present, empty, points;
     struct list_ctx lc;
     rh_interp_mode mode;
     rh_status st;
@@ -1089,7 +1226,9 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
                : RH_INTERP_MODE_COMMAND;
 
     hidden = rh_name_is_hidden(in->value_name ? in->value_name : "", in->name_len, &why_hidden);
-    present = text ? tn > 0 : in->data.len > 0;
+    /* a deleted value's data may simply be unrecoverable: never call it empty */
+    empty = !(in->value_flags & RH_SCORE_DELETED) && empty_payload(in, text, tn);
+    present = (text ? tn > 0 : in->data.len > 0) && !empty;
 
     /* 1. interpretation of the data, and the Windows default */
     switch (loc->interp) {
@@ -1155,7 +1294,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
                     s.points += 10;
                 }
             }
-            if (loc->interp == RH_KB_INTERP_CLSID) {
+            if (loc->interp == RH_KB_INTERP_CLSID && !out->is_default) {
                 const char *t = text;
                 size_t n = tn;
                 while (n && (t[n - 1] == ' ' || t[n - 1] == '\0')) {
@@ -1329,9 +1468,18 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
         }
     }
 
-    /* 5. known-good */
+    /* 5. known-good, empty data, known vendor components */
     if (out->is_default && !hidden && !(in->value_flags & RH_SCORE_DELETED)) {
         cap_at(&s, PTS_INFO);
+    }
+    if (!out->is_default && empty) {
+        /* present but empty: runs nothing (ExcludeFromKnownDlls, SetupExecute, RDP-Tcp
+         * InitialProgram, Windows\Load exist empty on every install) */
+        reason(&s, "empty: the value runs nothing");
+        cap_at(&s, hidden ? PTS_MEDIUM : PTS_INFO);
+    }
+    if (!out->is_default && !hidden) {
+        check_vendor(&s);
     }
     if (in->in_allowlist) {
         reason(&s, "allowlisted");

@@ -94,7 +94,7 @@ OVR = {
  'com_hkcu_scriptleturl': ('REG_SZ', 'http://203.0.113.5/x.sct', 'High', ''),
  'com_hkcu_typelib': ('REG_SZ', 'script:http://203.0.113.5/t.sct', 'High', ''),
  'com_hklm_typelib': ('REG_SZ', 'script:C:\\Users\\Public\\t.sct', 'High', ''),
- 'com_hkcu_proxystub': ('REG_SZ', EVIL_CLSID, 'High', ''),
+ 'com_hkcu_proxystub': ('REG_SZ', EVIL_CLSID, 'High', 'val|USRCLASS|CLSID\\%s\\InprocServer32||REG_SZ|C:\\Users\\bob\\AppData\\Local\\Temp\\ps.dll' % EVIL_CLSID),
  'com_hklm_treatas': ('REG_SZ', EVIL_CLSID, 'Medium', 'com|%s|inproc|C:\\Users\\Public\\t.dll' % EVIL_CLSID),
  'hhctrl_clsid': ('REG_SZ', 'C:\\Users\\Public\\hhctrl.ocx', 'High', ''),
  'user_shell_folders_startup': ('REG_EXPAND_SZ', '%PUBLIC%\\Startup', 'High', ''),
@@ -195,6 +195,30 @@ out.append('\t'.join(['malicious', 'ifeo_debugger', 'SOFTWARE', 'Microsoft\\Wind
 out.append('\t'.join(['malicious', 'silentprocessexit_reportingmode', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\lsass.exe', 'ReportingMode', 'REG_DWORD', '2', 'T1546.012', 'High', '', '', '', 'LSASS dump on exit']))
 out.append('\t'.join(['malicious', 'ifeo_debugger', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\sethc.exe', 'Debugger', 'REG_SZ', 'C:\\Windows\\System32\\cmd.exe', 'T1546.008', 'Critical', '', '', '', 'sticky keys backdoor']))
 out.append('\t'.join(['malicious', 'com_hkcu_inprocserver32', 'NTUSER', 'Software\\Classes\\CLSID\\{BCDE0395-E52F-467C-8E3D-C4579291692E}\\InprocServer32', '', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\mmdev.dll', 'T1546.015', 'High', '', 'com|{BCDE0395-E52F-467C-8E3D-C4579291692E}|inproc|%SystemRoot%\\System32\\MMDevApi.dll', '', 'NTUSER Software\\Classes view of a known hijack CLSID']))
+# real-hive false positives (docs/real-hive-findings.md): malicious variants that the fixes must
+# not hide
+W7_CSRSS = '%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,12288,512 Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 ServerDll=winsrv:ConServerDllInitialization,2 ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16'
+SM = 'ControlSet001\\Control\\Session Manager'
+PSOA = '{00020424-0000-0000-C000-000000000046}'
+M = [
+ ('setupexecute', 'SYSTEM', SM, 'SetupExecute', 'REG_MULTI_SZ', 'C:\\Users\\Public\\native.exe', 'T1547.001', 'High', '', 'non-empty SetupExecute running a user-writable binary'),
+ ('setupexecute', 'SYSTEM', SM, 'SetupExecute', 'REG_MULTI_SZ', '|C:\\ProgramData\\n.exe', 'T1547.001', 'High', '', 'payload after an empty first item'),
+ ('windows_load_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows NT\\CurrentVersion\\Windows', 'Load', 'REG_SZ', '   C:\\Users\\bob\\AppData\\Local\\Temp\\l.exe', 'T1547.001', 'High', '', 'blank-padded Load payload'),
+ ('rdp_tcp_initialprogram', 'SYSTEM', 'ControlSet001\\Control\\Terminal Server\\WinStations\\RDP-Tcp', 'InitialProgram', 'REG_SZ', 'C:\\Users\\Public\\rdp.exe', 'T1547.001', 'High', '', 'RDP InitialProgram in Public'),
+ ('com_hkcu_proxystub', 'USRCLASS', 'Interface\\{5B2C1A00-1111-4222-8333-944455556666}\\ProxyStubClsid32', '', 'REG_SZ', '{5B2C1A00-AAAA-4BBB-8CCC-DDDDEEEEFFFF}', 'T1546.015', 'Medium', '', 'dangling proxy/stub CLSID: visible, not High'),
+ ('com_hkcu_proxystub', 'NTUSER', 'Software\\Classes\\Interface\\{5B2C1A00-1111-4222-8333-944455556666}\\ProxyStubClsid32', '', 'REG_SZ', EVIL_CLSID, 'T1546.015', 'High', 'val|NTUSER|Software\\Classes\\CLSID\\%s\\InprocServer32||REG_SZ|C:\\Users\\bob\\AppData\\Roaming\\ps.dll' % EVIL_CLSID, 'NTUSER view: proxy/stub CLSID registered per user in AppData'),
+ ('com_hkcu_proxystub', 'USRCLASS', 'Interface\\{5B2C1A00-1111-4222-8333-944455556666}\\ProxyStubClsid32', '', 'REG_SZ', EVIL_CLSID, 'T1546.015', 'High', 'com|%s|inproc|C:\\Users\\Public\\mps.dll' % EVIL_CLSID, 'proxy/stub CLSID whose machine server is in Public'),
+ ('winsock_autodialdll', 'SYSTEM', 'ControlSet001\\Services\\WinSock2\\Parameters', 'AutodialDLL', 'REG_SZ', 'rasadhlp.dll,C:\\ProgramData\\a.dll', 'T1546', 'Medium', '', 'not the bare default'),
+ ('securityproviders', 'SYSTEM', 'ControlSet001\\Control\\SecurityProviders', 'SecurityProviders', 'REG_SZ', 'msapsspc.dll, schannel.dll, digest.dll, msnsspc.dll, C:\\ProgramData\\ssp.dll', 'T1547.005', 'High', '', 'legacy default list plus an SSP'),
+ ('sm_subsystems_windows', 'SYSTEM', SM + '\\SubSystems', 'Windows', 'REG_EXPAND_SZ', W7_CSRSS.replace('ServerDll=sxssrv,4', 'ServerDll=sxssrv,4 ServerDll=evilsrv,5'), 'T1547.001', 'High', '', 'Windows 7 csrss string plus a ServerDll'),
+ ('svc_failurecommand_msiscsi', 'SYSTEM', 'ControlSet001\\Services\\MSiSCSI', 'FailureCommand', 'REG_SZ', 'C:\\Users\\Public\\customScript.cmd', 'T1574.011', 'High', '', 'MSiSCSI failure script moved to Public'),
+ ('network_provider_dll', 'SYSTEM', 'ControlSet001\\Services\\vmhgfs\\NetworkProvider', 'ProviderPath', 'REG_EXPAND_SZ', '%PUBLIC%\\vmhgfs.dll', 'T1556.008', 'High', '', 'vendor provider name in a user-writable folder'),
+ ('network_provider_dll', 'SYSTEM', 'ControlSet001\\Services\\NPPSpy\\NetworkProvider', 'ProviderPath', 'REG_EXPAND_SZ', '%SystemRoot%\\System32\\NPPSpy.dll', 'T1556.008', 'High', '', 'NPPSpy copied into System32'),
+ ('svc_failurecommand', 'SYSTEM', 'ControlSet001\\Services\\NVDisplay.ContainerLocalSystem', 'FailureCommand', 'REG_SZ', 'cmd.exe /C C:\\ProgramData\\NvContainerRecovery.bat', 'T1574.011', 'High', '', 'vendor script name outside the Windows folder'),
+ ('svc_failurecommand', 'SYSTEM', 'ControlSet001\\Services\\NVDisplay.ContainerLocalSystem', 'FailureCommand', 'REG_SZ', 'cmd.exe /C %windir%\\NvContainerRecovery.bat & powershell -w hidden -enc ' + ENC, 'T1574.011', 'High', '', 'vendor script chained with an encoded command'),
+]
+for (lid, hive, k, v, t, d, tech, mn, ctx, note) in M:
+    out.append('\t'.join(['malicious', lid, hive, k, v, t, d, tech, mn, '', ctx, '', note]))
 B = [
  ('run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'OneDrive', 'REG_SZ', '"C:\\Users\\bob\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe" /background', 'Low', '', 'OneDrive per-user Run'),
  ('run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'com.squirrel.Teams.Teams', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Local\\Microsoft\\Teams\\Update.exe --processStart "Teams.exe" --process-start-args "--system-initiated"', 'Medium', '', 'Teams per-user Run'),
@@ -233,6 +257,23 @@ B = [
  ('active_setup', 'SOFTWARE', 'Microsoft\\Active Setup\\Installed Components\\{2C7339CF-2B09-4501-B3F3-F3508C9228ED}', 'StubPath', 'REG_SZ', '%SystemRoot%\\system32\\unregmp2.exe /FirstLogon', 'Low', '', 'Microsoft component'),
  ('screensaver', 'NTUSER', 'Control Panel\\Desktop', 'SCRNSAVE.EXE', 'REG_SZ', 'C:\\Windows\\system32\\Mystify.scr', 'Info', '', 'system screensaver'),
  ('office_addins_hkcu', 'NTUSER', 'Software\\Microsoft\\Office\\Outlook\\Addins\\TeamsAddin.FastConnect', 'Manifest', 'REG_SZ', 'C:\\Program Files (x86)\\Microsoft\\TeamsMeetingAddin\\1.0\\x64\\Microsoft.Teams.AddinLoader.dll', 'Low', '', 'Teams meeting add-in'),
+ # real-hive false positives (docs/real-hive-findings.md)
+ ('excludefromknowndlls', 'SYSTEM', SM, 'ExcludeFromKnownDlls', 'REG_MULTI_SZ', '', 'Info', '', 'empty on every install'),
+ ('setupexecute', 'SYSTEM', SM, 'SetupExecute', 'REG_MULTI_SZ', '', 'Info', '', 'empty on every install'),
+ ('rdp_tcp_initialprogram', 'SYSTEM', 'ControlSet001\\Control\\Terminal Server\\WinStations\\RDP-Tcp', 'InitialProgram', 'REG_SZ', '', 'Info', '', 'empty on every install'),
+ ('windows_load_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows NT\\CurrentVersion\\Windows', 'Load', 'REG_SZ', '', 'Info', '', 'empty on every profile'),
+ ('windows_load_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows NT\\CurrentVersion\\Windows', 'Load', 'REG_SZ', '  ', 'Info', '', 'blanks only'),
+ ('com_hkcu_proxystub', 'USRCLASS', 'Interface\\{0299ECA9-80B6-43C8-A79A-FB1C5F19E7D8}\\ProxyStubClsid32', '', 'REG_SZ', PSOA, 'Info', '', 'Office type library interface: PSOAInterface'),
+ ('com_hkcu_proxystub', 'USRCLASS', 'Interface\\{21C52ECD-6FC8-4FD0-9305-7E09D9BA77F3}\\ProxyStubClsid32', '', 'REG_SZ', '{00020420-0000-0000-C000-000000000046}', 'Info', '', 'PSDispatch'),
+ ('com_hkcu_proxystub', 'USRCLASS', 'Interface\\{4410DC33-BC7C-496B-AA84-4AEA3EEE75F7}\\ProxyStubClsid32', '', 'REG_SZ', '{4410DC33-BC7C-496B-AA84-4AEA3EEE75F7}', 'Low', 'val|USRCLASS|CLSID\\{4410DC33-BC7C-496B-AA84-4AEA3EEE75F7}\\InProcServer32||REG_SZ|C:\\Users\\bob\\AppData\\Local\\Microsoft\\OneDrive\\18.044.0301.0006\\amd64\\FileCoAuthLib64.dll', 'OneDrive per-user proxy/stub'),
+ ('winsock_autodialdll', 'SYSTEM', 'ControlSet001\\Services\\WinSock2\\Parameters', 'AutodialDLL', 'REG_SZ', 'rasadhlp.dll', 'Info', '', 'default without a folder'),
+ ('securityproviders', 'SYSTEM', 'ControlSet001\\Control\\SecurityProviders', 'SecurityProviders', 'REG_SZ', 'msapsspc.dll, schannel.dll, digest.dll, msnsspc.dll', 'Info', '', 'legacy default (Vista era)'),
+ ('securityproviders', 'SYSTEM', 'ControlSet001\\Control\\SecurityProviders', 'SecurityProviders', 'REG_SZ', 'credssp.dll', 'Info', '', 'Windows 7+ default'),
+ ('sm_subsystems_windows', 'SYSTEM', SM + '\\SubSystems', 'Windows', 'REG_EXPAND_SZ', W7_CSRSS, 'Info', '', 'Windows 7 default (ConServerDllInitialization)'),
+ ('svc_failurecommand_msiscsi', 'SYSTEM', 'ControlSet001\\Services\\MSiSCSI', 'FailureCommand', 'REG_SZ', 'customScript.cmd', 'Info', '', 'Windows default'),
+ ('svc_failurecommand_wpcsvc', 'SYSTEM', 'ControlSet001\\Services\\WPCSvc', 'FailureCommand', 'REG_SZ', 'customScript.cmd', 'Info', '', 'Windows default'),
+ ('svc_failurecommand', 'SYSTEM', 'ControlSet001\\Services\\NVDisplay.ContainerLocalSystem', 'FailureCommand', 'REG_SZ', 'cmd.exe /C %windir%\\NvContainerRecovery.bat NVDisplay.ContainerLocalSystem C:\\ProgramData\\NVIDIA\\NvContainerRecoveryNVDisplay.ContainerLocalSystem.log', 'Medium', '', 'NVIDIA container recovery'),
+ ('network_provider_dll', 'SYSTEM', 'ControlSet001\\Services\\vmhgfs\\networkprovider', 'ProviderPath', 'REG_EXPAND_SZ', '%SystemRoot%\\System32\\vmhgfs.dll', 'Medium', '', 'VMware Tools shared folders'),
 ]
 for (lid, hive, k, v, t, d, mx, ctx, note) in B:
     tech = '' if lid == '-' else next(r[1] for r in rows if r[0] == lid)
