@@ -260,6 +260,218 @@ static rh_status read_profiles(rh_collection *c, struct coll_host *host, const r
     return st;
 }
 
+/* ---- user hives: profile name from the content ------------------------------------------- */
+
+/* "<drive>:\Users\<name>\..." or "...\Documents and Settings\<name>\..." -> name. */
+static int profile_name_of(const char *s, size_t n, const char **name, size_t *len)
+{
+    static const char *const roots[] = {":\\Users\\", ":\\Documents and Settings\\"};
+    size_t r, i;
+    for (r = 0; r < sizeof(roots) / sizeof(roots[0]); r++) {
+        size_t rl = strlen(roots[r]);
+        for (i = 1; i + rl < n; i++) {
+            if (rh_ascii_casecmp(s + i, rl, roots[r], rl) == 0) {
+                const char *u = s + i + rl, *e = memchr(u, '\\', n - i - rl);
+                if (e && e > u && (size_t)(e - u) < 256 && !memchr(u, '\0', (size_t)(e - u))) {
+                    *name = u;
+                    *len = (size_t)(e - u);
+                    return 1;
+                }
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Profile folder name written inside a user hive: NTUSER Volatile Environment / Shell Folders
+ * data, UsrClass MuiCache value names (C:\Users\<name>\...). Sets e->user when found. Used for
+ * loose hives whose path and embedded name do not say whose they are (regipy's
+ * NTUSER_modified.DAT embeds "...ny\Desktop\Vibranium-NTUSER.DAT"; UsrClass.dat embeds only
+ * "\Microsoft\Windows\UsrClass.dat"). */
+static rh_status user_from_content(rh_collection *c, struct coll_entry *e, const rh_hive *h)
+{
+    static const struct {
+        const char *key, *value; /* value NULL: scan value names */
+    } probes[] = {
+        {"Volatile Environment", "USERPROFILE"},
+        {"Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\Shell Folders", "AppData"},
+        {"Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\Shell Folders", "Desktop"},
+        {"Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\Shell Folders", "Personal"},
+        {"Local Settings\\Software\\Microsoft\\Windows\\Shell\\MuiCache", NULL},
+    };
+    rh_buf b = RH_BUF_INIT(c->ctx);
+    rh_status st = RH_OK;
+    size_t p;
+    const char *nm;
+    size_t nl;
+    for (p = 0; p < sizeof(probes) / sizeof(probes[0]) && st == RH_OK && !e->user; p++) {
+        if (probes[p].value) {
+            if (get_string(h, probes[p].key, probes[p].value, &b) == RH_OK &&
+                profile_name_of(b.data, b.len, &nm, &nl)) {
+                st = set_str(c->ctx, &e->user, nm, nl);
+            }
+        } else {
+            rh_key k;
+            uint32_t i, nv;
+            if (rh_key_find(h, RH_KEY_NONE, probes[p].key, &k) != RH_OK) {
+                continue;
+            }
+            nv = rh_key_value_count(h, k);
+            for (i = 0; i < nv && i < 256 && st == RH_OK && !e->user; i++) {
+                rh_buf_reset(&b);
+                if (rh_value_name(h, rh_key_value_at(h, k, i), &b) == RH_OK && b.len &&
+                    profile_name_of(b.data, b.len, &nm, &nl)) {
+                    st = set_str(c->ctx, &e->user, nm, nl);
+                }
+            }
+        }
+    }
+    rh_buf_free(&b);
+    return st;
+}
+
+/* ---- loose files: several hives of one kind are several hosts ------------------------------ */
+
+/* Kind name token as it appears in file names. */
+static const char *kind_token(rh_hive_kind k)
+{
+    switch (k) {
+    case RH_HIVE_KIND_SOFTWARE:
+        return "software";
+    case RH_HIVE_KIND_SYSTEM:
+        return "system";
+    case RH_HIVE_KIND_SAM:
+        return "sam";
+    case RH_HIVE_KIND_SECURITY:
+        return "security";
+    case RH_HIVE_KIND_NTUSER:
+        return "ntuser";
+    case RH_HIVE_KIND_USRCLASS:
+        return "usrclass";
+    case RH_HIVE_KIND_DEFAULT:
+        return "default";
+    case RH_HIVE_KIND_AMCACHE:
+        return "amcache";
+    case RH_HIVE_KIND_BCD:
+        return "bcd";
+    default:
+        return NULL;
+    }
+}
+
+static int is_sep(char ch)
+{
+    return ch == '_' || ch == '-' || ch == '.' || ch == ' ';
+}
+
+/* File-name stem that tells sibling hives of different machines apart: the base name without
+ * its extension and without the kind token, lower-cased ("SYSTEM_B" -> "b", "NTUSER_modified.DAT"
+ * -> "modified", "SYSTEM" -> ""). Written into out (NUL-terminated). */
+static void file_stem(const struct coll_entry *e, char *out, size_t cap)
+{
+    const char *b = strrchr(e->norm, '/'), *tok = kind_token(e->pub.kind), *dot;
+    size_t n, tl = tok ? strlen(tok) : 0, i, o = 0, cut = (size_t)-1;
+    b = b ? b + 1 : e->norm;
+    n = strlen(b);
+    dot = strrchr(b, '.');
+    if (dot && dot != b && n - (size_t)(dot - b) <= 4) {
+        n = (size_t)(dot - b);
+    }
+    for (i = 0; tl && i + tl <= n; i++) {
+        if (rh_ascii_casecmp(b + i, tl, tok, tl) == 0) {
+            cut = i;
+            break;
+        }
+    }
+    for (i = 0; i < n && o + 1 < cap; i++) {
+        char ch = b[i];
+        if (cut != (size_t)-1 && i >= cut && i < cut + tl) {
+            continue;
+        }
+        if (is_sep(ch)) {
+            if (o == 0 || is_sep(out[o - 1])) {
+                continue;
+            }
+            ch = '_';
+        }
+        out[o++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    }
+    while (o && is_sep(out[o - 1])) {
+        o--;
+    }
+    out[o] = '\0';
+}
+
+/* In a loose-files group (no KAPE/Velociraptor layout) holding more than one SYSTEM or
+ * SOFTWARE hive, every hive whose file-name stem is not empty moves to its own host, keyed by
+ * that stem (SYSTEM_B and SOFTWARE_B stay together; NTUSER.DAT stays with SYSTEM). Each SYSTEM
+ * then supplies its own ComputerName and CurrentControlSet. Entries must be sorted by host
+ * key; returns 1 in *changed when host keys were rewritten (sort again). */
+static rh_status split_loose(rh_collection *c, int *changed)
+{
+    size_t i, j, k;
+    rh_status st = RH_OK;
+    *changed = 0;
+    for (i = 0; i < c->n && st == RH_OK; i = j) {
+        unsigned nsys = 0, nsw = 0;
+        for (j = i; j < c->n && strcmp(c->e[j].host_key, c->e[i].host_key) == 0; j++) {
+            struct coll_entry *e = &c->e[j];
+            if (strcmp(e->layout, "files") != 0) {
+                continue;
+            }
+            if (e->pub.kind == RH_HIVE_KIND_UNKNOWN) {
+                rh_hive *hv = NULL;
+                if (rh_collection_open(c, j, &hv) == RH_OK) {
+                    e->pub.kind = sniff_kind(hv);
+                    rh_collection_release(c, j);
+                }
+            }
+            nsys += e->pub.kind == RH_HIVE_KIND_SYSTEM;
+            nsw += e->pub.kind == RH_HIVE_KIND_SOFTWARE;
+        }
+        if (nsys < 2 && nsw < 2) {
+            continue;
+        }
+        for (k = i; k < j && st == RH_OK; k++) {
+            struct coll_entry *e = &c->e[k];
+            char stem[128];
+            rh_buf key = RH_BUF_INIT(c->ctx), folder = RH_BUF_INIT(c->ctx);
+            const char *b, *dot;
+            size_t bn;
+            if (strcmp(e->layout, "files") != 0) {
+                continue;
+            }
+            file_stem(e, stem, sizeof(stem));
+            if (!stem[0]) {
+                continue;
+            }
+            b = strrchr(e->norm, '/');
+            b = b ? b + 1 : e->norm;
+            bn = strlen(b);
+            dot = strrchr(b, '.');
+            if (dot && dot != b && bn - (size_t)(dot - b) <= 4) {
+                bn = (size_t)(dot - b);
+            }
+            st = rh_buf_printf(&key, "%s//%s", e->host_key, stem);
+            if (st == RH_OK) {
+                st = rh_buf_printf(&folder, "%s/%.*s", e->host_folder, (int)bn, b);
+            }
+            if (st == RH_OK) {
+                rh_free(c->ctx, e->host_key);
+                rh_free(c->ctx, e->host_folder);
+                e->host_key = key.data;
+                e->host_folder = folder.data;
+                *changed = 1;
+            } else {
+                rh_buf_free(&key);
+                rh_buf_free(&folder);
+            }
+        }
+    }
+    return st;
+}
+
 /* ---- resolve ----------------------------------------------------------------------------- */
 
 static rh_status resolve_user_fallbacks(rh_collection *c, struct coll_entry *e)
@@ -270,6 +482,9 @@ static rh_status resolve_user_fallbacks(rh_collection *c, struct coll_entry *e)
     }
     if (!e->user && e->embedded_user) {
         st = set_str(c->ctx, &e->user, e->embedded_user, strlen(e->embedded_user));
+    }
+    if (st == RH_OK && !e->user && e->hive) {
+        st = user_from_content(c, e, e->hive);
     }
     if (st == RH_OK && !e->user_sid && e->hive) {
         rh_buf b = RH_BUF_INIT(c->ctx);
@@ -295,8 +510,16 @@ rh_status collect_resolve(rh_collection *c)
 {
     size_t i, j, h = 0;
     rh_status st = RH_OK;
+    int changed = 0;
     if (c->n > 1) {
         qsort(c->e, c->n, sizeof(c->e[0]), cmp_entry);
+        st = split_loose(c, &changed);
+        if (st != RH_OK) {
+            return st;
+        }
+        if (changed) {
+            qsort(c->e, c->n, sizeof(c->e[0]), cmp_entry);
+        }
     }
     for (i = 0; i < c->n; i++) {
         if (i == 0 || strcmp(c->e[i].host_key, c->e[i - 1].host_key) != 0) {
