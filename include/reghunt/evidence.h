@@ -384,6 +384,8 @@ typedef struct rh_evidence_host {
     uint64_t events; /* events indexed (after dropping duplicates) */
     uint64_t writes, processes, conns, files;
     uint64_t clears, last_clear;
+    rh_evidence_cover registry; /* registry-capable logs (what = NULL), covered = 0 */
+    int has_registry_logs;      /* 0: no Sysmon and no Security 4657 from this host */
 } rh_evidence_host;
 
 /** Number of hosts. */

@@ -342,12 +342,12 @@ static int query_key(rh_ctx *ctx, rh_evidence *ev, const char *host, const char 
 }
 
 /* Summary of one host: text block or one JSON line. */
-static rh_status host_summary(rh_evidence *ev, const rh_evidence_host *h, int json, rh_buf *b)
+static rh_status host_summary(const rh_evidence_host *h, int json, rh_buf *b)
 {
     rh_status st = RH_OK;
     size_t i;
-    rh_evidence_cover reg;
-    int has_reg = rh_evidence_coverage(ev, h->name[0] ? h->name : NULL, NULL, 0, &reg) == RH_OK;
+    const rh_evidence_cover reg = h->registry;
+    int has_reg = h->has_registry_logs;
     if (json) {
         st = rh_buf_putc(b, '{');
         if (st == RH_OK) {
@@ -497,7 +497,7 @@ static int summary(rh_ctx *ctx, rh_evidence *ev, const char *host, int json)
             continue;
         }
         rh_buf_reset(&b);
-        if (host_summary(ev, &h, json, &b) != RH_OK) {
+        if (host_summary(&h, json, &b) != RH_OK) {
             cli_error("evidence: out of memory");
             rc = RH_EXIT_INTERNAL;
         } else if (cli_write(stdout, &b) != 0) {

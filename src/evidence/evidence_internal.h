@@ -209,4 +209,9 @@ uint32_t ev_proc_find(const rh_evidence *ev, uint32_t host, const char *guid, ui
                       uint64_t t, rh_evidence_link *how);
 uint64_t ev_proc_end(const rh_evidence *ev, const struct ev_proc *p);
 
+/* evidence_query.c */
+/* Coverage over hosts [h0, h1) (see rh_evidence_coverage); returns 1 when such logs exist. */
+int ev_cover_range(const rh_evidence *ev, uint32_t h0, uint32_t h1, const char *what,
+                   uint64_t filetime, rh_evidence_cover *out);
+
 #endif

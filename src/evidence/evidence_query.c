@@ -508,26 +508,13 @@ static int span_is(const rh_evidence *ev, const struct ev_span *sp, const char *
     return eq_ci(sp->channel, what) || eq_ci(sp->provider, what);
 }
 
-rh_status rh_evidence_coverage(rh_evidence *ev, const char *host, const char *what,
-                               uint64_t filetime, rh_evidence_cover *out)
+/* Coverage over hosts [h0, h1): 1 when a log of that kind exists. */
+int ev_cover_range(const rh_evidence *ev, uint32_t h0, uint32_t h1, const char *what,
+                   uint64_t filetime, rh_evidence_cover *out)
 {
-    uint32_t hq, h0, h1, h, i;
+    uint32_t h, i;
     int found = 0;
-    rh_status st;
-    if (out) {
-        memset(out, 0, sizeof(*out));
-    }
-    if (!ev || !out) {
-        return RH_ERR_ARG;
-    }
-    hq = ev_host_find(ev, host, &st);
-    if (st != RH_OK) {
-        return st;
-    }
-    if (hq == EV_NONE) {
-        return RH_NOT_FOUND;
-    }
-    host_range(ev, hq, &h0, &h1);
+    memset(out, 0, sizeof(*out));
     for (h = h0; h < h1; h++) {
         out->clears += ev->hosts[h].clears;
         if (ev->hosts[h].last_clear > out->last_clear) {
@@ -552,7 +539,29 @@ rh_status rh_evidence_coverage(rh_evidence *ev, const char *host, const char *wh
             out->covered = 1;
         }
     }
-    return found ? RH_OK : RH_NOT_FOUND;
+    return found;
+}
+
+rh_status rh_evidence_coverage(rh_evidence *ev, const char *host, const char *what,
+                               uint64_t filetime, rh_evidence_cover *out)
+{
+    uint32_t hq, h0, h1;
+    rh_status st;
+    if (out) {
+        memset(out, 0, sizeof(*out));
+    }
+    if (!ev || !out) {
+        return RH_ERR_ARG;
+    }
+    hq = ev_host_find(ev, host, &st);
+    if (st != RH_OK) {
+        return st;
+    }
+    if (hq == EV_NONE) {
+        return RH_NOT_FOUND;
+    }
+    host_range(ev, hq, &h0, &h1);
+    return ev_cover_range(ev, h0, h1, what, filetime, out) ? RH_OK : RH_NOT_FOUND;
 }
 
 /* ---- fusion ------------------------------------------------------------------------ */

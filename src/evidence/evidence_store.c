@@ -593,6 +593,8 @@ rh_status rh_evidence_host_get(rh_evidence *ev, size_t i, rh_evidence_host *out)
     out->files = h->files;
     out->clears = h->clears;
     out->last_clear = h->last_clear;
+    out->has_registry_logs =
+        ev_cover_range(ev, (uint32_t)i, (uint32_t)i + 1, NULL, 0, &out->registry);
     return RH_OK;
 }
 

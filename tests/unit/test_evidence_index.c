@@ -431,6 +431,15 @@ static void test_coverage(void)
     RH_CHECK_EQ(cv.clears, 1);
     RH_CHECK_EQ(cv.last_clear, S(3000));
     RH_CHECK(rh_evidence_coverage(ev, "H", "sysmon", S(150), NULL) == RH_ERR_ARG);
+    {
+        rh_evidence_host h;
+        RH_CHECK(rh_evidence_host_get(ev, 0, &h) == RH_OK);
+        RH_CHECK_EQ(h.has_registry_logs, 1);
+        RH_CHECK_EQ(h.registry.first, S(0)); /* Security counts: the host has 4657 */
+        RH_CHECK_EQ(h.registry.last, S(5000));
+        RH_CHECK_EQ(h.registry.spans, 4); /* jan, mar, sec and the 4657 input */
+        RH_CHECK_EQ(h.clears, 1);
+    }
     rh_evidence_destroy(ev);
 }
 
