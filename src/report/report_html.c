@@ -125,7 +125,9 @@ static const char html_style[] =
     "pre{white-space:pre-wrap;overflow-wrap:anywhere;font:12px/1.4 ui-monospace,Menlo,Consolas,"
     "monospace;margin:.3em 0}\n"
     "#findings{width:100%}#findings td{overflow-wrap:anywhere}\n"
-    "#findings td.d{max-width:28em;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:"
+    "#findings "
+    "td.d{min-width:14em;max-width:28em;font-family:ui-monospace,Menlo,Consolas,monospace;font-"
+    "size:"
     "12px}\n"
     ".clip{max-height:7.5em;overflow:auto}#findings td.id,#findings td.t{white-space:nowrap}\n"
     "#findings th button{all:unset;cursor:pointer;font-weight:600}\n"
@@ -146,7 +148,8 @@ static const char html_style[] =
     "#1d2330}\n"
     "svg text{font:11px system-ui,sans-serif;fill:var(--mute)}svg line{stroke:var(--line)}\n"
     "#controls{margin:.5em 0}#controls input{width:24em}\n"
-    ".flag{display:inline-block;border:1px solid var(--line);border-radius:3px;padding:0 .3em;"
+    ".flag{white-space:nowrap;display:inline-block;border:1px solid "
+    "var(--line);border-radius:3px;padding:0 .3em;"
     "margin:0 .2em .2em 0;font-size:12px}\n"
     "footer{margin-top:2em;color:var(--mute);font-size:12px}\n";
 
