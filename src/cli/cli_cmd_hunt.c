@@ -1,6 +1,7 @@
 /*
  * reghunt hunt PATH...: hunt registry persistence in hive files, directories and zip
- * collections; report in text, json, jsonl, csv or md.
+ * collections; report in text, json, jsonl, csv, md, html (self-contained page) or ecs
+ * (NDJSON with Elastic Common Schema fields).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -24,6 +25,9 @@ static void hunt_usage(FILE *f)
     }
     fprintf(f,
             " (default text)\n"
+            "                     html: one self-contained page (summary, timeline, sortable and\n"
+            "                     filterable findings; no network resources, strict CSP)\n"
+            "                     ecs: NDJSON, one Elastic Common Schema alert per finding\n"
             "  -o, --output FILE  write the report to FILE instead of stdout\n"
             "  --min-risk LEVEL   list findings at or above LEVEL: info, low (default), medium,\n"
             "                     high, critical (known-good findings are always listed)\n"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Hostile strings through every report format: control characters, NUL- and RLO-named values,
-# CSV formula payloads, </script>, Markdown table breakers, JSON breakers.
+# CSV formula payloads, </script>, Markdown table breakers, JSON breakers. HTML and ECS also
+# get tests/golden/hostile-web (attribute, URL, comment, CDATA and entity payloads; hostile host,
+# user and key names); tests/scripts/html_chromium.sh loads the HTML in a browser.
 # Args: reghunt SRCDIR BUILDDIR.
 set -u
 RH=$1 SRC=$2 BUILD=$3
@@ -10,8 +12,16 @@ spec=$SRC/tests/golden/hostile/ntuser.tsv
 rel=$(sed -n '1s/^# path: //p' "$spec")
 mkdir -p "$TMP/$(dirname "$rel")"
 "$BUILD/tests/mkhive" "$TMP/$rel" < "$spec" || exit 1
+for spec in "$SRC"/tests/golden/hostile-web/*.tsv; do
+    rel=$(sed -n '1s/^# path: //p' "$spec")
+    mkdir -p "$TMP/$(dirname "$rel")"
+    "$BUILD/tests/mkhive" "$TMP/$rel" < "$spec" || exit 1
+done
 for fmt in text json jsonl csv md; do
     (cd "$TMP" && "$RH" hunt HOSTILE-PC --min-risk info --format $fmt > "out.$fmt" 2>/dev/null)
+done
+for fmt in html ecs jsonl; do
+    (cd "$TMP" && "$RH" hunt HOSTILE-PC WEB-PC --min-risk info --format $fmt > "web.$fmt" 2>/dev/null)
 done
 python3 - "$TMP" <<'PY'
 import csv, io, json, sys
@@ -65,6 +75,33 @@ check(len(table) == len(raw('jsonl').splitlines()), 'md row count')
 # Text: the escapes are visible.
 t = raw('text').decode('utf-8')
 check('\\x1b[31m' in t and '\\u{202e}' in t and '\\x00Hidden' in t, 'text: visible escapes')
+# ECS: every line valid JSON, the raw strings round-trip, one event per finding.
+web = [json.loads(l) for l in open(d + '/web.jsonl', encoding='utf-8')]
+ecs_raw = open(d + '/web.ecs', 'rb').read()
+check('\u2028'.encode() not in ecs_raw and b'\x00' not in ecs_raw, 'ecs: raw U+2028 or NUL')
+ecs = [json.loads(l) for l in ecs_raw.decode('utf-8').splitlines()]
+check(len(ecs) == len(web), 'ecs: %d events for %d findings' % (len(ecs), len(web)))
+for e, f in zip(ecs, web):
+    check(e['event']['kind'] == 'alert' and e['event']['category'] == ['registry'], 'ecs: event')
+    check(e['reghunt']['value_name'] == f['value_name'] and e['host']['name'] == f['host'],
+          'ecs: value name / host round-trip %r' % f['value_name'])
+    check(e['registry']['path'].startswith(e['registry']['hive'] + '\\' + e['registry']['key']),
+          'ecs: registry.path = hive\\key\\value')
+    check(e['reghunt']['value_data'] == f['value_data'], 'ecs: data round-trip')
+check(any('</script>' in e['registry']['key'] for e in ecs), 'ecs: hostile key name kept')
+# HTML: one script (ours), no raw markup from the data, no raw controls, escapes visible.
+h = open(d + '/web.html', encoding='utf-8').read()
+body = h[h.index('<body>'):h.rindex('<script>')]
+for tag in ('<script', '<img', '<svg onload', '<iframe', '<div id="pwned', '<!--', '<![CDATA[', '<style>',
+            '<b>bold', '<textarea'):
+    check(tag not in body, 'html: raw %r' % tag)
+check(h.count('<script') == 1, 'html: more than one script element')
+check(not any((ord(c) < 0x20 and c != '\n') or c in '\u202e\u2028\u2029\x7f' for c in h),
+      'html: raw control or bidi characters')
+check('&lt;/script&gt;&lt;script&gt;document.title=&#39;PWNED-1&#39;' in h, 'html: escaped script')
+check('\\x00nul&lt;b&gt;bold' in h and 'rlo\\u{202e}gpj.exe' in h, 'html: visible escapes')
+check('&amp;lt;script&amp;gt;' in h, 'html: entities in data are escaped again')
+check("script-src 'sha256-" in h and "default-src 'none'" in h, 'html: CSP')
 print('report_hostile: %d failed' % bad)
 sys.exit(1 if bad else 0)
 PY
