@@ -206,6 +206,52 @@ static void test_hidden_and_oom(void)
     }
 }
 
+/* Empty values run nothing (real-hive false positives: ExcludeFromKnownDlls, SetupExecute,
+ * RDP-Tcp InitialProgram, Windows\Load exist empty on every install). */
+static void test_empty(void)
+{
+    rh_score_result r;
+    rh_score_input t;
+    const char *sm = "ControlSet001\\Control\\Session Manager";
+    const char *win = "Software\\Microsoft\\Windows NT\\CurrentVersion\\Windows";
+    static const char nul_pad[] = "\0\0";
+    static const char hidden[] = "\0Load";
+    score("setupexecute", RH_KB_HIVE_SYSTEM, sm, "SetupExecute", 7, nul_pad, 2, NULL, &r);
+    RH_CHECK_EQ(r.risk, RH_RISK_INFO);
+    RH_CHECK(strstr(r.reasons, "empty") != NULL);
+    RH_CHECK(strstr(r.reasons, "empty on a clean Windows") == NULL);
+    rh_score_result_free(ctx, &r);
+    score("windows_load_hkcu", RH_KB_HIVE_NTUSER, win, "Load", 1, S(" \t "), NULL, &r);
+    RH_CHECK_EQ(r.risk, RH_RISK_INFO);
+    rh_score_result_free(ctx, &r);
+    /* a payload after blanks is not empty */
+    score("windows_load_hkcu", RH_KB_HIVE_NTUSER, win, "Load", 1, S("  C:\\Users\\Public\\l.exe"),
+          NULL, &r);
+    RH_CHECK(r.risk >= RH_RISK_HIGH);
+    rh_score_result_free(ctx, &r);
+    /* hidden value name with empty data: visible at Medium, never High */
+    memset(&t, 0, sizeof(t));
+    t.loc = rh_kb_find(kb, "windows_load_hkcu");
+    t.hive = RH_KB_HIVE_NTUSER;
+    t.key_path = win;
+    t.key_len = strlen(win);
+    t.value_name = hidden;
+    t.name_len = sizeof(hidden) - 1;
+    t.data.type = 1;
+    t.data.data = (const uint8_t *)"";
+    t.data.len = 0;
+    RH_CHECK_EQ(rh_score_value(ctx, &t, &r), RH_OK);
+    RH_CHECK_EQ(r.risk, RH_RISK_MEDIUM);
+    rh_score_result_free(ctx, &r);
+    /* deleted value without recoverable data: not called empty */
+    memset(&t, 0, sizeof(t));
+    t.value_flags = RH_SCORE_DELETED;
+    score("windows_load_hkcu", RH_KB_HIVE_NTUSER, win, "Load", 1, "", 0, &t, &r);
+    RH_CHECK(r.risk >= RH_RISK_MEDIUM);
+    RH_CHECK(strstr(r.reasons, "runs nothing") == NULL);
+    rh_score_result_free(ctx, &r);
+}
+
 int main(void)
 {
     RH_CHECK_EQ(rh_ctx_create(NULL, &ctx), RH_OK);
@@ -216,6 +262,7 @@ int main(void)
     test_com();
     test_ifeo();
     test_hidden_and_oom();
+    test_empty();
     rh_kb_destroy(kb);
     rh_ctx_destroy(ctx);
     return rh_test_summary("test_score_core");
