@@ -401,7 +401,7 @@ rh_status rh_evidence_process_tree(rh_evidence *ev, const char *host,
         if (st == RH_OK) {
             n->proc.host = (hq != EV_ALL && hq != EV_NONE) ? ev->hosts[hq].name : NULL;
             n->proc.pid = ref->pid;
-            n->proc.guid = guid ? guid : NULL;
+            n->proc.guid = guid ? guid : ref->guid; /* borrowed when never indexed */
             n->proc.image = ref->image;
             n->proc.user = ref->user;
             n->link = RH_EVIDENCE_LINK_INFERRED;
