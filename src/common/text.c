@@ -67,7 +67,9 @@ rh_status rh_buf_append(rh_buf *b, const void *p, size_t n)
 {
     rh_status st;
     if (n < b->cap - b->len) { /* fast path: room for n bytes and the terminator */
-        memcpy(b->data + b->len, p, n);
+        if (n) {
+            memcpy(b->data + b->len, p, n); /* p may be NULL when n == 0 */
+        }
         b->len += n;
         b->data[b->len] = '\0';
         return RH_OK;
