@@ -175,9 +175,12 @@ void rh_free(rh_ctx *ctx, void *ptr)
     }
 }
 
-static rh_status diag_emit(rh_ctx *ctx, rh_diag_level level, const char *component,
-                           const char *source, int64_t offset, int line, int col, const char *fmt,
-                           va_list ap)
+#ifdef __GNUC__
+__attribute__((format(printf, 8, 0)))
+#endif
+static rh_status
+diag_emit(rh_ctx *ctx, rh_diag_level level, const char *component, const char *source,
+          int64_t offset, int line, int col, const char *fmt, va_list ap)
 {
     char msg[512];
     size_t i;
