@@ -26,8 +26,10 @@
 
 #include "collection.h"
 #include "ctx.h"
+#include "evidence.h"
 #include "kb.h"
 #include "score.h"
+#include "sigma.h"
 #include "status.h"
 #include "text.h"
 
@@ -97,6 +99,11 @@ typedef struct rh_finding {
     size_t evidence_len;            /* bytes of evidence (may contain NUL) */
     uint64_t event_time;            /* FILETIME of the correlated write event, 0 = none */
     const char *process_executable; /* image of the writing process, NULL = unknown */
+    /* Fusion with event logs (rh_hunt_add_events): rh_evidence_fusion_name() of the state
+     * ("confirmed", "log-gap", "uncovered", "gone", "residue", "event-only"), or NULL when
+     * the hunt read no event input. */
+    const char *fusion_state;
+    int in_window; /* key last-write or event time inside opts.window_from/to (0 = no) */
 } rh_finding;
 
 /** Counters of a hunt. */
@@ -113,6 +120,17 @@ typedef struct rh_hunt_stats {
     size_t known_good;       /* findings marked known-good */
     char date[9];            /* "YYYYMMDD" used in the hunt ids */
     uint64_t reference_time; /* FILETIME used for recency (newest hive header) */
+    /* Event inputs, rules and fusion (zero without rh_hunt_add_events / opts.rules). */
+    size_t event_inputs; /* event files read */
+    size_t event_inputs_failed;
+    uint64_t events;         /* events read (before de-duplication) */
+    size_t kb_locations;     /* knowledge-base locations searched */
+    size_t rules;            /* Sigma rules run */
+    size_t sigma_state_hits; /* rule matches on synthetic hive-state events */
+    size_t sigma_event_hits; /* rule matches on logged events */
+    size_t merged;           /* records merged into an existing finding (same host+key+value) */
+    size_t by_fusion[7];     /* findings per rh_evidence_fusion state */
+    size_t outside_window;   /* findings outside opts.window_from/to (0 without a window) */
 } rh_hunt_stats;
 
 /** Progress callback: called before each hive is walked. */
@@ -124,6 +142,12 @@ typedef struct rh_hunt_opts {
     const rh_allowlist *allowlist; /* may be NULL */
     rh_hunt_progress_fn progress;  /* may be NULL */
     void *progress_user;
+    /* Sigma rules run over every hive's synthetic state events and over every event read by
+     * rh_hunt_add_events(). Borrowed; must outlive the hunt. NULL = none. */
+    const rh_ruleset *rules;
+    /* Hunt window (FILETIME, 0 = open end). Findings whose key last-write or event time lies
+     * inside get in_window = 1, a reason, and rank above the others of the same risk. */
+    uint64_t window_from, window_to;
 } rh_hunt_opts;
 
 /**
@@ -140,6 +164,43 @@ RH_API rh_status rh_hunt_create(rh_ctx *ctx, const rh_kb *kb, const rh_hunt_opts
  * Returns RH_OK or RH_ERR_NOMEM / RH_ERR_STRICT.
  */
 RH_API rh_status rh_hunt_collection(rh_hunt *hunt, rh_collection *coll);
+
+/**
+ * Read one event input (EVTX, JSON, NDJSON, gzip; rh_events_read_file) into the hunt's
+ * evidence index. Registry writes at knowledge-base locations and Sigma matches (opts.rules)
+ * are kept; rh_hunt_finish() fuses them with the hive findings (docs/correlation.md): one
+ * finding per host + key + value, with its fusion state, the writer's process tree as
+ * evidence, the event time and the writer's image. Call before rh_hunt_finish(), in any
+ * order with rh_hunt_collection(). Returns RH_OK, RH_ERR_IO, RH_ERR_FORMAT, RH_ERR_NOMEM,
+ * RH_ERR_STRICT or RH_ERR_ARG (after finish); events read before a failure are kept.
+ */
+RH_API rh_status rh_hunt_add_events(rh_hunt *hunt, const char *path);
+
+/**
+ * The evidence index built by rh_hunt_add_events(), or NULL when no event input was read.
+ * Borrowed: valid until rh_hunt_destroy().
+ */
+RH_API rh_evidence *rh_hunt_evidence(const rh_hunt *hunt);
+
+/** One data source searched for a host (after rh_hunt_finish). */
+typedef struct rh_hunt_source {
+    const char *host;
+    const char *kind;     /* "hive" or "events" */
+    const char *name;     /* hive kind ("SOFTWARE") or channel */
+    uint64_t count;       /* hives of that kind, or events */
+    uint64_t first, last; /* events: time coverage (FILETIME); hives: 0 */
+} rh_hunt_source;
+
+/** Data sources per host, ordered by host then kind then name. Borrowed until destroy. */
+RH_API size_t rh_hunt_source_count(const rh_hunt *hunt);
+RH_API const rh_hunt_source *rh_hunt_source_at(const rh_hunt *hunt, size_t i);
+
+/**
+ * Coverage gaps found by the hunt, one English sentence each ("no Sysmon logs for host X:
+ * registry findings for it are uncorroborated"). Borrowed until rh_hunt_destroy().
+ */
+RH_API size_t rh_hunt_gap_count(const rh_hunt *hunt);
+RH_API const char *rh_hunt_gap_at(const rh_hunt *hunt, size_t i);
 
 /**
  * Add a finding from another source (its strings are copied; hunt_id is ignored).

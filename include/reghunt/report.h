@@ -33,6 +33,10 @@ typedef struct rh_report_opts {
     /* Hunt plan shown in the HTML report header (NULL = none). Borrowed for the call. */
     const char *hypothesis; /* one line: what the analyst set out to find */
     const char *hunt_plan;  /* preformatted text: techniques, data sources, coverage gaps */
+    /* Hunt plan fields (NULL = none), echoed in text, json, md and html. Borrowed. */
+    const char *plan_techniques;   /* "T1547.001, T1546.012" */
+    const char *plan_data_sources; /* "hives, Sysmon" */
+    int window_only; /* list only findings inside the hunt window (others are counted) */
 } rh_report_opts;
 
 /** Number of formats and the name of format i ("text", ...; NULL when out of range). */
@@ -44,6 +48,9 @@ RH_API const char *rh_report_format_name(size_t i);
  * (known-good findings are never dropped silently).
  */
 RH_API int rh_report_listed(const rh_finding *f, rh_risk min_risk);
+
+/** rh_report_listed() plus the window rule: with window_only, in_window is also required. */
+RH_API int rh_report_listed_opts(const rh_finding *f, const rh_report_opts *opts);
 
 /**
  * Write the report of a finished hunt in `format` through fn (called with chunks of at most

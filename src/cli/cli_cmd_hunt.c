@@ -3,9 +3,11 @@
  * collections; report in text, json, jsonl, csv, md, html (self-contained page) or ecs
  * (NDJSON with Elastic Common Schema fields).
  */
+#include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli_hunt.h"
@@ -14,10 +16,15 @@ static void hunt_usage(FILE *f)
 {
     size_t i;
     fprintf(f, "Usage: reghunt hunt PATH... [options]\n\n"
-               "Hunts registry persistence in offline hives. PATH is a hive file, a directory\n"
-               "(searched recursively; KAPE and Velociraptor layouts are recognised) or a zip\n"
-               "collection (read in memory, never extracted). Transaction logs beside each hive\n"
-               "are replayed in memory; evidence is never written.\n\n"
+               "Hunts registry persistence in offline hives and event logs. PATH is a hive file,\n"
+               "an event log (.evtx, .json, .ndjson, .jsonl, .gz), a directory (searched\n"
+               "recursively for both; KAPE and Velociraptor layouts are recognised) or a zip\n"
+               "collection of hives (read in memory, never extracted). Transaction logs beside\n"
+               "each hive are replayed in memory; evidence is never written.\n\n"
+               "With event logs, each hive finding is correlated with the registry write events\n"
+               "(Correlation: confirmed, log-gap, uncovered, gone, residue, event-only) and\n"
+               "carries the writer's process tree; writes at persistence locations whose value is\n"
+               "gone from the hive (or whose host has no hive) become findings of their own.\n\n"
                "Options:\n"
                "  -f, --format FMT   report format:");
     for (i = 0; i < rh_report_format_count(); i++) {
@@ -35,6 +42,16 @@ static void hunt_usage(FILE *f)
             "  --allowlist FILE   mark findings matching the allowlist known-good\n"
             "                     (KEY_GLOB [TAB VALUE_GLOB [TAB DATA_GLOB [TAB LOCATION]]])\n"
             "  --date YYYYMMDD    date used in the hunt ids (default: newest hive timestamp)\n"
+            "  -r, --rules PATH   Sigma rules (file or directory; repeatable), run over every\n"
+            "                     hive's state and over every event; hits on a value the\n"
+            "                     knowledge base found are added to that finding's reasons\n"
+            "  --rules-strict     fail (exit 4) when a rule cannot be loaded\n"
+            "  --from ISO, --to ISO  hunt window (e.g. 2026-11-19T00:00:00Z): findings whose\n"
+            "                     key last-write or event time falls inside rank higher\n"
+            "  --window-only      list only findings inside the window (others are counted)\n"
+            "  --hypothesis TEXT  the hunt hypothesis, echoed in the report\n"
+            "  --plan FILE        hunt plan (key: value lines or simple YAML: hypothesis,\n"
+            "                     techniques, data_sources), echoed in the report\n"
             "  --deleted          also recover deleted keys and values\n"
             "  --no-logs          do not replay transaction logs\n"
             "  -v, --verbose      print every parser anomaly on stderr\n"
@@ -48,6 +65,111 @@ struct progress {
     int tty;
     size_t last;
 };
+
+/* ---- event inputs ------------------------------------------------------------------------- */
+
+#define CLI_MAX_EVENT_FILES 100000u /* event files found below the PATHs */
+#define CLI_MAX_SCAN_DEPTH  64u
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    size_t i;
+    if (n < m) {
+        return 0;
+    }
+    for (i = 0; i < m; i++) {
+        char c = s[n - m + i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != suf[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int is_event_file(const char *path)
+{
+    return has_suffix(path, ".evtx") || has_suffix(path, ".json") || has_suffix(path, ".ndjson") ||
+           has_suffix(path, ".jsonl") || has_suffix(path, ".gz");
+}
+
+struct evfiles {
+    char **v;
+    size_t n, cap;
+};
+
+static int ev_push(struct evfiles *e, const char *path)
+{
+    if (e->n >= CLI_MAX_EVENT_FILES) {
+        return -1;
+    }
+    if (e->n == e->cap) {
+        size_t nc = e->cap ? e->cap * 2 : 32;
+        char **nv = realloc(e->v, nc * sizeof(*nv));
+        if (!nv) {
+            return -1;
+        }
+        e->v = nv;
+        e->cap = nc;
+    }
+    e->v[e->n] = strdup(path);
+    if (!e->v[e->n]) {
+        return -1;
+    }
+    e->n++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Find event files below a directory (symlinks not followed). */
+static int scan_dir(struct evfiles *e, const char *dir, unsigned depth)
+{
+    DIR *d;
+    struct dirent *de;
+    int rc = 0;
+    if (depth > CLI_MAX_SCAN_DEPTH) {
+        return 0;
+    }
+    d = opendir(dir);
+    if (!d) {
+        return 0;
+    }
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        char path[4096];
+        struct stat sb;
+        int n;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
+            continue;
+        }
+        n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        if (n < 0 || (size_t)n >= sizeof(path) || lstat(path, &sb) != 0) {
+            continue;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            rc = scan_dir(e, path, depth + 1);
+        } else if (S_ISREG(sb.st_mode) && is_event_file(path)) {
+            rc = ev_push(e, path);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+static void ev_free(struct evfiles *e)
+{
+    size_t i;
+    for (i = 0; i < e->n; i++) {
+        free(e->v[i]);
+    }
+    free(e->v);
+}
 
 static void progress_cb(void *user, size_t done, size_t total, const char *source)
 {
@@ -64,8 +186,10 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
     rh_collection *coll = NULL;
     rh_hunt_opts ho;
     struct progress pr = {0, 0};
+    struct evfiles evf = {NULL, 0, 0};
     rh_status st;
-    int i;
+    size_t k, nhives;
+    int i, rc = RH_EXIT_OK;
     *kb = NULL;
     *hunt = NULL;
     if (rh_kb_create(ctx, kb) != RH_OK) {
@@ -79,34 +203,71 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
         return RH_EXIT_INTERNAL;
     }
     for (i = 0; i < a->npaths; i++) {
+        struct stat sb;
+        int isdir = stat(a->paths[i], &sb) == 0 && S_ISDIR(sb.st_mode);
+        if (!isdir && is_event_file(a->paths[i])) {
+            if (ev_push(&evf, a->paths[i]) != 0) {
+                cli_error("too many event inputs");
+                rc = RH_EXIT_INTERNAL;
+                goto out;
+            }
+            continue;
+        }
+        if (isdir && scan_dir(&evf, a->paths[i], 0) != 0) {
+            cli_error("%s: too many event files", a->paths[i]);
+            rc = RH_EXIT_INTERNAL;
+            goto out;
+        }
         cli_last_diag[0] = '\0';
         st = rh_collection_add(coll, a->paths[i]);
         if (st != RH_OK) {
-            rh_collection_destroy(coll);
-            return cli_fail_input(a->paths[i], st);
+            rc = cli_fail_input(a->paths[i], st);
+            goto out;
         }
+    }
+    if (evf.n > 1) {
+        qsort(evf.v, evf.n, sizeof(evf.v[0]), cmp_str); /* deterministic order */
     }
     st = rh_collection_finish(coll);
     if (st != RH_OK) {
-        rh_collection_destroy(coll);
-        return cli_fail_input(a->paths[0], st);
+        rc = cli_fail_input(a->paths[0], st);
+        goto out;
     }
-    if (rh_collection_hive_count(coll) == 0) {
-        cli_error("%s%s: no registry hives found", a->paths[0], a->npaths > 1 ? " ..." : "");
-        rh_collection_destroy(coll);
-        return RH_EXIT_INPUT;
+    nhives = rh_collection_hive_count(coll);
+    if (nhives == 0 && evf.n == 0) {
+        cli_error("%s%s: no registry hives or event logs found", a->paths[0],
+                  a->npaths > 1 ? " ..." : "");
+        rc = RH_EXIT_INPUT;
+        goto out;
     }
     memset(&ho, 0, sizeof(ho));
     ho.date = a->date;
     ho.baseline = a->baseline;
     ho.allowlist = a->allowlist;
+    ho.rules = a->rules;
+    ho.window_from = a->window_from;
+    ho.window_to = a->window_to;
     pr.tty = cli_stderr_is_tty();
     if (pr.tty) {
         ho.progress = progress_cb;
         ho.progress_user = &pr;
     }
     st = rh_hunt_create(ctx, *kb, &ho, hunt);
-    if (st == RH_OK) {
+    for (k = 0; k < evf.n && st == RH_OK; k++) {
+        rh_status es;
+        if (pr.tty) {
+            progress_cb(&pr, k, evf.n, evf.v[k]);
+        }
+        cli_last_diag[0] = '\0';
+        es = rh_hunt_add_events(*hunt, evf.v[k]);
+        if (es == RH_ERR_NOMEM) {
+            st = es;
+        } else if (es != RH_OK) {
+            /* one unreadable log does not stop the hunt; it is named and counted */
+            cli_error("%s: events not read: %s", evf.v[k], rh_strerror(es));
+        }
+    }
+    if (st == RH_OK && nhives) {
         st = rh_hunt_collection(*hunt, coll);
     }
     if (pr.tty) {
@@ -115,19 +276,158 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
     if (st == RH_OK) {
         st = rh_hunt_finish(*hunt);
     }
-    if (st == RH_OK && rh_hunt_get_stats(*hunt)->hives_hunted == 0 &&
-        rh_hunt_get_stats(*hunt)->hives_failed > 0) {
+    if (st == RH_OK && nhives && rh_hunt_get_stats(*hunt)->hives_hunted == 0 &&
+        rh_hunt_get_stats(*hunt)->hives_failed > 0 && evf.n == 0) {
         cli_error("%s: no hive could be read (%zu unreadable)", a->paths[0],
                   rh_hunt_get_stats(*hunt)->hives_failed);
-        rh_collection_destroy(coll);
-        return RH_EXIT_INPUT;
+        rc = RH_EXIT_INPUT;
+        goto out;
     }
-    rh_collection_destroy(coll);
     if (st != RH_OK) {
         cli_error("hunt failed: %s", rh_strerror(st));
-        return st == RH_ERR_NOMEM ? RH_EXIT_INTERNAL : RH_EXIT_INPUT;
+        rc = st == RH_ERR_NOMEM ? RH_EXIT_INTERNAL : RH_EXIT_INPUT;
     }
-    return RH_EXIT_OK;
+out:
+    rh_collection_destroy(coll);
+    ev_free(&evf);
+    return rc;
+}
+
+/* ---- rules, plan, window ------------------------------------------------------------------ */
+
+#define CLI_MAX_RULE_PATHS 256u
+
+static int load_rules(rh_ctx *ctx, const char *const *paths, size_t n, int strict,
+                      rh_sigma_config **cfg, rh_sigma_compiler **comp, rh_ruleset **rs)
+{
+    rh_status st = rh_sigma_config_default(ctx, cfg);
+    size_t i, nrej;
+    if (st == RH_OK) {
+        st = rh_sigma_compiler_create(ctx, *cfg, comp);
+    }
+    rh_ctx_set_diag(ctx, NULL, NULL); /* rejects are summarised below */
+    for (i = 0; i < n && st == RH_OK; i++) {
+        st = rh_sigma_compiler_add_path(*comp, paths[i]);
+        if (st == RH_ERR_IO) {
+            cli_error("hunt: %s: cannot read rules", paths[i]);
+            return RH_EXIT_RULES;
+        }
+    }
+    if (st == RH_OK) {
+        st = rh_sigma_compiler_finish(*comp, rs);
+    }
+    if (st != RH_OK) {
+        cli_error("hunt: loading rules failed: %s", rh_strerror(st));
+        return st == RH_ERR_NOMEM ? RH_EXIT_INTERNAL : RH_EXIT_RULES;
+    }
+    nrej = rh_sigma_compiler_reject_count(*comp);
+    if (nrej) {
+        cli_error("hunt: %zu Sigma rule(s) not loaded (%zu loaded); first reasons:", nrej,
+                  rh_ruleset_rule_count(*rs));
+        for (i = 0; i < nrej && i < 5; i++) {
+            const rh_sigma_reject *r = rh_sigma_compiler_reject_at(*comp, i);
+            fprintf(stderr, "  %s:%d: %s%s%s\n", r->path, r->line, r->id[0] ? r->id : "",
+                    r->id[0] ? ": " : "", r->reason);
+        }
+        if (nrej > 5) {
+            fprintf(stderr, "  ... see 'reghunt sigma check' for the full list\n");
+        }
+        if (strict) {
+            cli_error("hunt: --rules-strict: refusing to hunt with unloaded rules");
+            return RH_EXIT_RULES;
+        }
+    }
+    return -1;
+}
+
+struct plan {
+    char hypothesis[1024], techniques[1024], sources[1024];
+};
+
+static void trim(char *s)
+{
+    size_t n = strlen(s), b = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) {
+        s[--n] = '\0';
+    }
+    while (s[b] == ' ' || s[b] == '\t') {
+        b++;
+    }
+    if (n >= 2 && ((s[b] == '"' && s[n - 1] == '"') || (s[b] == '\'' && s[n - 1] == '\''))) {
+        s[n - 1] = '\0';
+        b++;
+    }
+    memmove(s, s + b, strlen(s + b) + 1);
+}
+
+static void plan_append(char *dst, size_t cap, const char *v)
+{
+    size_t n = strlen(dst);
+    if (!v[0]) {
+        return;
+    }
+    snprintf(dst + n, cap - n, "%s%s", n ? ", " : "", v);
+}
+
+/* A hunt plan: `key: value` lines, `key:` followed by `- item` lines, `[a, b]` lists. Keys:
+ * hypothesis, techniques, data_sources (or "data sources"). Unknown keys are ignored. */
+static int load_plan(const char *path, struct plan *p)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024], *cur = NULL;
+    if (!f) {
+        return -1;
+    }
+    memset(p, 0, sizeof(*p));
+    while (fgets(line, sizeof(line), f)) {
+        char *colon, *v;
+        trim(line);
+        if (!line[0] || line[0] == '#' || strcmp(line, "---") == 0) {
+            continue;
+        }
+        if (line[0] == '-' && cur) {
+            v = line + 1;
+            trim(v);
+            plan_append(cur, 1024, v);
+            continue;
+        }
+        colon = strchr(line, ':');
+        if (!colon) {
+            continue;
+        }
+        *colon = '\0';
+        v = colon + 1;
+        trim(line);
+        trim(v);
+        cur = strcmp(line, "hypothesis") == 0   ? p->hypothesis
+              : strcmp(line, "techniques") == 0 ? p->techniques
+              : strcmp(line, "data_sources") == 0 || strcmp(line, "data sources") == 0 ? p->sources
+                                                                                       : NULL;
+        if (cur && v[0] == '[') {
+            char *it = v + 1, *end = strchr(v, ']');
+            if (end) {
+                *end = '\0';
+            }
+            while (it && *it) {
+                char *comma = strchr(it, ',');
+                if (comma) {
+                    *comma = '\0';
+                }
+                trim(it);
+                plan_append(cur, 1024, it);
+                it = comma ? comma + 1 : NULL;
+            }
+        } else if (cur) {
+            plan_append(cur, 1024, v);
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+static int parse_when(const char *s, uint64_t *out)
+{
+    return rh_time_parse_iso(s, strlen(s), out) == RH_OK && *out ? 0 : -1;
 }
 
 static rh_status write_file(void *user, const char *data, size_t len)
@@ -146,6 +446,13 @@ int cli_cmd_hunt(int argc, char **argv)
                                           {"deleted", no_argument, NULL, 'd'},
                                           {"no-logs", no_argument, NULL, 'n'},
                                           {"verbose", no_argument, NULL, 'v'},
+                                          {"rules", required_argument, NULL, 'r'},
+                                          {"rules-strict", no_argument, NULL, 'S'},
+                                          {"from", required_argument, NULL, 'F'},
+                                          {"to", required_argument, NULL, 'T'},
+                                          {"window-only", no_argument, NULL, 'W'},
+                                          {"hypothesis", required_argument, NULL, 'H'},
+                                          {"plan", required_argument, NULL, 'P'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
     const char *format = "text", *output = NULL, *baseline = NULL, *allowlist = NULL;
@@ -158,6 +465,15 @@ int cli_cmd_hunt(int argc, char **argv)
     rh_allowlist *al = NULL;
     FILE *out = stdout;
     struct timespec t0, t1;
+    const char *rule_paths[CLI_MAX_RULE_PATHS];
+    size_t nrule_paths = 0;
+    int rules_strict = 0;
+    const char *plan_path = NULL;
+    struct plan plan;
+    rh_ctx *rctx = NULL;
+    rh_sigma_config *scfg = NULL;
+    rh_sigma_compiler *scomp = NULL;
+    rh_ruleset *rs = NULL;
     int c, rc, known = 0;
     size_t i, reported = 0;
     rh_status st;
@@ -166,8 +482,36 @@ int cli_cmd_hunt(int argc, char **argv)
     ro.min_risk = RH_RISK_LOW;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:vh", longs, NULL)) != -1) {
+    memset(&plan, 0, sizeof(plan));
+    while ((c = getopt_long(argc, argv, "f:o:r:vh", longs, NULL)) != -1) {
         switch (c) {
+        case 'r':
+            if (nrule_paths >= CLI_MAX_RULE_PATHS) {
+                cli_error("hunt: more than %u --rules paths", CLI_MAX_RULE_PATHS);
+                return RH_EXIT_USAGE;
+            }
+            rule_paths[nrule_paths++] = optarg;
+            break;
+        case 'S':
+            rules_strict = 1;
+            break;
+        case 'F':
+        case 'T':
+            if (parse_when(optarg, c == 'F' ? &a.window_from : &a.window_to) != 0) {
+                cli_error("hunt: --%s wants an ISO 8601 time (2026-11-19T06:00:00Z), got '%s'",
+                          c == 'F' ? "from" : "to", optarg);
+                return RH_EXIT_USAGE;
+            }
+            break;
+        case 'W':
+            ro.window_only = 1;
+            break;
+        case 'H':
+            ro.hypothesis = optarg;
+            break;
+        case 'P':
+            plan_path = optarg;
+            break;
         case 'f':
             format = optarg;
             break;
@@ -229,8 +573,35 @@ int cli_cmd_hunt(int argc, char **argv)
         cli_error("hunt: no input (see 'reghunt hunt --help')");
         return RH_EXIT_USAGE;
     }
+    if (ro.window_only && !a.window_from && !a.window_to) {
+        cli_error("hunt: --window-only needs --from and/or --to");
+        return RH_EXIT_USAGE;
+    }
+    if (plan_path) {
+        if (load_plan(plan_path, &plan) != 0) {
+            cli_error("%s: cannot read the hunt plan", plan_path);
+            return RH_EXIT_INPUT;
+        }
+        if (!ro.hypothesis && plan.hypothesis[0]) {
+            ro.hypothesis = plan.hypothesis;
+        }
+        ro.plan_techniques = plan.techniques[0] ? plan.techniques : NULL;
+        ro.plan_data_sources = plan.sources[0] ? plan.sources : NULL;
+    }
     a.paths = (const char *const *)argv + optind;
     a.npaths = argc - optind;
+    if (nrule_paths) {
+        rctx = cli_ctx_create(0);
+        rc = load_rules(rctx, rule_paths, nrule_paths, rules_strict, &scfg, &scomp, &rs);
+        if (rc >= 0) {
+            rh_ruleset_destroy(rs);
+            rh_sigma_compiler_destroy(scomp);
+            rh_sigma_config_free(scfg);
+            rh_ctx_destroy(rctx);
+            return rc;
+        }
+        a.rules = rs;
+    }
     ctx = cli_ctx_create(a.verbose);
     if (baseline) {
         st = rh_baseline_load(ctx, baseline, &bl);
@@ -279,16 +650,29 @@ int cli_cmd_hunt(int argc, char **argv)
         double secs;
         for (i = 0; i < rh_hunt_count(hunt); i++) {
             const rh_finding *f = rh_hunt_at(hunt, i);
-            reported += f->risk >= ro.min_risk && !f->known_good;
+            reported += rh_report_listed_opts(f, &ro) && !f->known_good;
         }
         clock_gettime(CLOCK_MONOTONIC, &t1);
         secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        fprintf(stderr,
-                "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), findings: "
-                "%zu Critical, %zu High, %zu Medium, %zu Low, %zu Info (%zu known-good); "
-                "%.2f s\n",
-                s->hosts, s->hives, s->hives_hunted, s->hives_failed, s->by_risk[4], s->by_risk[3],
-                s->by_risk[2], s->by_risk[1], s->by_risk[0], s->known_good, secs);
+        if (s->event_inputs || s->event_inputs_failed || a.rules) {
+            fprintf(stderr,
+                    "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), %llu "
+                    "event(s) from %zu log(s), %zu rule(s), findings: %zu Critical, %zu High, "
+                    "%zu Medium, %zu Low, %zu Info (%zu known-good, %zu confirmed by events); "
+                    "%.2f s\n",
+                    s->hosts ? s->hosts : rh_evidence_host_count(rh_hunt_evidence(hunt)), s->hives,
+                    s->hives_hunted, s->hives_failed, (unsigned long long)s->events,
+                    s->event_inputs, s->rules, s->by_risk[4], s->by_risk[3], s->by_risk[2],
+                    s->by_risk[1], s->by_risk[0], s->known_good, s->by_fusion[1], secs);
+        } else {
+            fprintf(stderr,
+                    "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), findings: "
+                    "%zu Critical, %zu High, %zu Medium, %zu Low, %zu Info (%zu known-good); "
+                    "%.2f s\n",
+                    s->hosts, s->hives, s->hives_hunted, s->hives_failed, s->by_risk[4],
+                    s->by_risk[3], s->by_risk[2], s->by_risk[1], s->by_risk[0], s->known_good,
+                    secs);
+        }
         rc = reported ? RH_EXIT_FINDINGS : RH_EXIT_OK;
     }
     rh_hunt_destroy(hunt);
@@ -296,5 +680,11 @@ int cli_cmd_hunt(int argc, char **argv)
     rh_baseline_destroy(bl);
     rh_allowlist_destroy(al);
     rh_ctx_destroy(ctx);
+    rh_ruleset_destroy(rs);
+    rh_sigma_compiler_destroy(scomp);
+    rh_sigma_config_free(scfg);
+    if (rctx) {
+        rh_ctx_destroy(rctx);
+    }
     return rc;
 }

@@ -13,6 +13,8 @@ struct cli_hunt_args {
     const char *date;
     const rh_baseline *baseline;
     const rh_allowlist *allowlist;
+    const rh_ruleset *rules;         /* -r: Sigma rules, or NULL */
+    uint64_t window_from, window_to; /* --from / --to (FILETIME, 0 = open) */
 };
 
 /* Read the collection and hunt it. On success returns RH_EXIT_OK with *hunt (finished) and

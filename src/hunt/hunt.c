@@ -723,8 +723,9 @@ static rh_status hunt_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t fi
     if (host->system != RH_COLL_NONE) {
         rh_collection_open(coll, host->system, &sys);
     }
+    st = hunt_note_host(h, coll, hi, first, end);
     walk_init(&w, h, coll);
-    if (sw) {
+    if (sw && st == RH_OK) {
         st = build_comdb(h->ctx, sw, &w, &com);
     }
     walk_free(&w);
@@ -801,6 +802,9 @@ static rh_status hunt_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t fi
         if (st == RH_OK) {
             st = walk_hive(&w);
         }
+        if (st == RH_OK && h->opts.rules) {
+            st = hunt_sigma_hive(h, host, ch, hv);
+        }
         walk_free(&w);
         /* Keep the machine hives and the partner for later hives of this host. */
         if (hv != sw && hv != sys) {
@@ -866,8 +870,15 @@ rh_status rh_hunt_create(rh_ctx *ctx, const rh_kb *kb, const rh_hunt_opts *opts,
         h->opts = *opts;
     }
     memcpy(h->stats.date, "16010101", 9);
+    h->stats.kb_locations = rh_kb_count(kb);
+    h->stats.rules = h->opts.rules ? rh_ruleset_rule_count(h->opts.rules) : 0;
+    if (h->opts.rules && rh_sigma_matcher_create(ctx, h->opts.rules, &h->matcher) != RH_OK) {
+        rh_free(ctx, h);
+        return RH_ERR_NOMEM;
+    }
     if (h->opts.date) {
         if (!parse_date(h->opts.date, h->stats.date)) {
+            rh_sigma_matcher_destroy(h->matcher);
             rh_free(ctx, h);
             return RH_ERR_ARG;
         }

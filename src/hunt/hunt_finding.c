@@ -115,6 +115,22 @@ rh_status hunt_finding_add(rh_hunt *h, const struct finding_in *in)
     f->pub.hidden_name = in->hidden_name;
     f->pub.is_default = in->is_default;
     f->pub.known_good = in->known_good;
+    f->pub.event_time = in->event_time;
+    f->pub.in_window = in->in_window;
+    if (in->evidence && in->evidence_len) {
+        f->pub.evidence = own(ctx, f, in->evidence, in->evidence_len, &fail);
+        f->pub.evidence_len = in->evidence_len;
+    }
+    if (in->process_executable) {
+        f->pub.process_executable = OWN_S(in->process_executable);
+    }
+    if (in->fusion_state) {
+        f->pub.fusion_state = OWN_S(in->fusion_state);
+    }
+    if (fail) {
+        hunt_finding_free(ctx, f);
+        return RH_ERR_NOMEM;
+    }
     h->f[h->n++] = f;
     if ((unsigned)in->risk <= RH_RISK_CRITICAL) {
         h->stats.by_risk[in->risk]++;
@@ -161,7 +177,25 @@ rh_status rh_hunt_add(rh_hunt *h, const rh_finding *f)
     in.hidden_name = f->hidden_name;
     in.is_default = f->is_default;
     in.known_good = f->known_good;
+    in.evidence = f->evidence;
+    in.evidence_len = f->evidence ? f->evidence_len : 0;
+    in.event_time = f->event_time;
+    in.process_executable = f->process_executable;
+    in.fusion_state = f->fusion_state;
+    in.in_window = f->in_window;
     return hunt_finding_add(h, &in);
+}
+
+rh_status hunt_finding_set(rh_ctx *ctx, struct hunt_finding *f, const char **field, const char *s,
+                           size_t n)
+{
+    int fail = 0;
+    const char *p = own(ctx, f, s ? s : "", s ? n : 0, &fail);
+    if (fail) {
+        return f->nstrs >= sizeof(f->strs) / sizeof(f->strs[0]) ? RH_ERR_LIMIT : RH_ERR_NOMEM;
+    }
+    *field = p;
+    return RH_OK;
 }
 
 static int cmp_counted(const char *a, size_t an, const char *b, size_t bn)
@@ -181,6 +215,9 @@ static int cmp_finding(const void *pa, const void *pb)
     int r;
     if (a->risk != b->risk) {
         return a->risk > b->risk ? -1 : 1;
+    }
+    if (a->in_window != b->in_window) {
+        return a->in_window ? -1 : 1;
     }
     if ((r = strcmp(a->host, b->host)) != 0) {
         return r;
@@ -213,8 +250,13 @@ static int cmp_finding(const void *pa, const void *pb)
 rh_status rh_hunt_finish(rh_hunt *h)
 {
     size_t i;
+    rh_status st;
     if (!h || h->finished) {
         return RH_ERR_ARG;
+    }
+    st = hunt_fuse(h);
+    if (st != RH_OK) {
+        return st;
     }
     h->finished = 1;
     if (h->n > 1) {
@@ -247,5 +289,6 @@ void rh_hunt_destroy(rh_hunt *h)
         hunt_finding_free(h->ctx, h->f[i]);
     }
     rh_free(h->ctx, h->f);
+    hunt_fuse_free(h);
     rh_free(h->ctx, h);
 }

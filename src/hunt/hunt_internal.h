@@ -11,19 +11,50 @@
 
 /* Caps (why: a real hive has a few hundred persistence values; these stop pathological
  * input from exhausting memory). */
-#define HUNT_MAX_FINDINGS  1000000u /* findings in one hunt */
-#define HUNT_MAX_DATA_TEXT 4096u    /* bytes of value data kept per finding (then "...") */
-#define HUNT_MAX_HEX       256u     /* binary bytes shown as hex */
-#define HUNT_MAX_LOCS      32u      /* kb locations considered per key */
-#define HUNT_MAX_CLASSES   500000u  /* CLSID / ProgID keys read into the COM db per view */
+#define HUNT_MAX_FINDINGS     1000000u /* findings in one hunt */
+#define HUNT_MAX_DATA_TEXT    4096u    /* bytes of value data kept per finding (then "...") */
+#define HUNT_MAX_HEX          256u     /* binary bytes shown as hex */
+#define HUNT_MAX_LOCS         32u      /* kb locations considered per key */
+#define HUNT_MAX_CLASSES      500000u  /* CLSID / ProgID keys read into the COM db per view */
+#define HUNT_MAX_HITS         1000000u /* kept registry writes + Sigma matches (fusion input) */
+#define HUNT_MAX_EVIDENCE     65536u   /* bytes of rendered evidence per finding */
+#define HUNT_MAX_RULE_REASONS 8u       /* Sigma rules named in one finding's reasons */
 
 struct hunt_finding {
     rh_finding pub;
     char *rel_key; /* key path relative to the hive root */
     size_t rel_key_len;
     char *profile_dir; /* user's profile folder (baseline normalisation) or NULL */
-    char *strs[20];    /* every owned string of pub, rel_key, profile_dir */
+    char *strs[40];    /* every owned string of pub, rel_key, profile_dir */
     unsigned nstrs;
+    unsigned sigma_rules; /* Sigma rules already named in reasons */
+};
+
+/* A registry write or Sigma match kept for fusion (owned strings, "" when absent). */
+struct hunt_hit {
+    int kind;     /* HIT_WRITE, HIT_SIGMA_EVENT, HIT_SIGMA_STATE */
+    char *host;   /* event Computer, or the hive's host */
+    char *target; /* registry path as logged ("" for non-registry events) */
+    char *details;
+    char *source;
+    char *image, *guid, *user;
+    char *user_sid, *user_name, *hive_kind; /* sigma-state: from the hive */
+    char *extra;                            /* non-registry event: command line / file name */
+    uint32_t pid, event_id;
+    uint64_t time, record_id, key_last_write;
+    const rh_sigma_rule_info *rule; /* Sigma hits */
+};
+
+enum { HIT_WRITE = 0, HIT_SIGMA_EVENT = 1, HIT_SIGMA_STATE = 2 };
+
+/* What the collection held for one host (kept after the collection is gone). */
+struct hunt_host_rec {
+    char *name;
+    size_t hives[RH_HIVE_KIND_COUNT];
+    struct {
+        char *sid, *user;
+    } * users;
+    size_t nusers;
 };
 
 struct rh_hunt {
@@ -35,6 +66,19 @@ struct rh_hunt {
     size_t n, cap;
     rh_hunt_stats stats;
     int finished;
+    /* fusion */
+    rh_evidence *ev;
+    rh_sigma_matcher *matcher;
+    struct hunt_hit *hits;
+    size_t nhits, caphits;
+    struct hunt_host_rec *hosts;
+    size_t nhosts;
+    rh_hunt_source *sources;
+    size_t nsources;
+    char **gaps;
+    size_t ngaps;
+    char **pool; /* strings owned by the hunt (sources) */
+    size_t npool;
 };
 
 /* Values of a finding under construction (all borrowed; copied by hunt_finding_add). */
@@ -59,10 +103,26 @@ struct finding_in {
     int deleted, from_log_replay, hidden_name, is_default;
     unsigned known_good;
     const char *profile_dir;
+    const char *evidence;
+    size_t evidence_len;
+    uint64_t event_time;
+    const char *process_executable, *fusion_state;
+    int in_window;
 };
 
 rh_status hunt_finding_add(rh_hunt *h, const struct finding_in *in);
 void hunt_finding_free(rh_ctx *ctx, struct hunt_finding *f);
+/* Replace one string field of a finding by an owned copy of s[0..n). *field must point into
+ * f->pub. Returns RH_OK, RH_ERR_NOMEM or RH_ERR_LIMIT (too many strings). */
+rh_status hunt_finding_set(rh_ctx *ctx, struct hunt_finding *f, const char **field, const char *s,
+                           size_t n);
+
+/* hunt_fuse.c */
+rh_status hunt_sigma_hive(rh_hunt *h, const rh_coll_host *host, const rh_coll_hive *ch,
+                          const rh_hive *hv);
+rh_status hunt_note_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t first, size_t end);
+rh_status hunt_fuse(rh_hunt *h);
+void hunt_fuse_free(rh_hunt *h);
 
 /* Baseline key of a value: location, hive kind, relative key, value name, normalised data. */
 int hunt_baseline_has(const rh_baseline *b, const char *loc, const char *hive_kind,

@@ -26,13 +26,103 @@ int rh_report_listed(const rh_finding *f, rh_risk min_risk)
     return f && (f->risk >= min_risk || f->known_good != 0);
 }
 
+int rh_report_listed_opts(const rh_finding *f, const rh_report_opts *opts)
+{
+    rh_risk min = opts ? opts->min_risk : RH_RISK_LOW;
+    if (!rh_report_listed(f, min)) {
+        return 0;
+    }
+    return !(opts && opts->window_only && !f->in_window);
+}
+
 size_t report_count_listed(const struct report *r)
 {
     size_t i, n = 0, total = rh_hunt_count(r->hunt);
     for (i = 0; i < total; i++) {
-        n += (size_t)rh_report_listed(rh_hunt_at(r->hunt, i), r->opts.min_risk);
+        n += (size_t)rh_report_listed_opts(rh_hunt_at(r->hunt, i), &r->opts);
     }
     return n;
+}
+
+int report_has_plan(const struct report *r)
+{
+    return r->opts.hypothesis || r->opts.hunt_plan || r->opts.plan_techniques ||
+           r->opts.plan_data_sources;
+}
+
+int report_has_coverage(const struct report *r)
+{
+    return rh_hunt_source_count(r->hunt) || rh_hunt_gap_count(r->hunt);
+}
+
+rh_status report_plan_text(const struct report *r, rh_buf *o)
+{
+    rh_status st = RH_OK;
+    if (r->opts.hypothesis) {
+        st = rh_buf_printf(o, "Hypothesis: %s\n", r->opts.hypothesis);
+    }
+    if (st == RH_OK && r->opts.plan_techniques) {
+        st = rh_buf_printf(o, "Techniques: %s\n", r->opts.plan_techniques);
+    }
+    if (st == RH_OK && r->opts.plan_data_sources) {
+        st = rh_buf_printf(o, "Planned data sources: %s\n", r->opts.plan_data_sources);
+    }
+    if (st == RH_OK && r->opts.hunt_plan) {
+        st = rh_buf_printf(o, "Plan: %s\n", r->opts.hunt_plan);
+    }
+    return st;
+}
+
+rh_status report_coverage_text(const struct report *r, rh_buf *o)
+{
+    const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
+    size_t i, n = rh_hunt_source_count(r->hunt);
+    const char *host = NULL;
+    rh_status st = rh_buf_printf(o,
+                                 "Searched: %zu knowledge-base locations, %zu Sigma rules, %zu "
+                                 "hive(s), %llu event(s) from %zu event input(s)\n",
+                                 s->kb_locations, s->rules, s->hives, (unsigned long long)s->events,
+                                 s->event_inputs);
+    if (st == RH_OK) {
+        st = rh_buf_printf(o,
+                           "Correlation: %zu confirmed, %zu log-gap, %zu uncovered, %zu gone, "
+                           "%zu residue, %zu event-only; %zu Sigma hit(s) on hive state, %zu "
+                           "on events; %zu record(s) merged into existing findings\n",
+                           s->by_fusion[1], s->by_fusion[2], s->by_fusion[3], s->by_fusion[4],
+                           s->by_fusion[5], s->by_fusion[6], s->sigma_state_hits,
+                           s->sigma_event_hits, s->merged);
+    }
+    if (st == RH_OK && n) {
+        st = rh_buf_lit(o, "Data sources:\n");
+    }
+    for (i = 0; i < n && st == RH_OK; i++) {
+        const rh_hunt_source *src = rh_hunt_source_at(r->hunt, i);
+        if (!host || strcmp(host, src->host) != 0) {
+            host = src->host;
+            st = rh_buf_printf(o, "  %s\n", host);
+        }
+        if (st == RH_OK && strcmp(src->kind, "hive") == 0) {
+            st = rh_buf_printf(o, "    hive %s: %llu\n", src->name, (unsigned long long)src->count);
+        } else if (st == RH_OK) {
+            st = rh_buf_printf(o, "    events %s: %llu, ", src->name,
+                               (unsigned long long)src->count);
+            st = st == RH_OK ? rh_filetime_to_iso(o, src->first) : st;
+            st = st == RH_OK ? rh_buf_lit(o, " .. ") : st;
+            st = st == RH_OK ? rh_filetime_to_iso(o, src->last) : st;
+            st = st == RH_OK ? rh_buf_lit(o, "\n") : st;
+        }
+    }
+    if (st == RH_OK && rh_hunt_gap_count(r->hunt)) {
+        st = rh_buf_lit(o, "Coverage gaps:\n");
+    }
+    for (i = 0; i < rh_hunt_gap_count(r->hunt) && st == RH_OK; i++) {
+        st = rh_buf_printf(o, "  - %s\n", rh_hunt_gap_at(r->hunt, i));
+    }
+    if (st == RH_OK && (r->opts.window_only || s->outside_window)) {
+        st = rh_buf_printf(o, "Hunt window: %zu finding(s) outside%s\n", s->outside_window,
+                           r->opts.window_only ? " (counted, not listed)" : "");
+    }
+    return st;
 }
 
 void report_value_name(const rh_finding *f, const char **p, size_t *n)
@@ -90,7 +180,7 @@ rh_status rh_report_write(rh_ctx *ctx, const char *format, const rh_hunt *hunt,
     n = rh_hunt_count(hunt);
     for (i = 0; i < n && st == RH_OK; i++) {
         const rh_finding *f = rh_hunt_at(hunt, i);
-        if (!rh_report_listed(f, r.opts.min_risk)) {
+        if (!rh_report_listed_opts(f, &r.opts)) {
             continue;
         }
         st = fmt->emit(&r, f);

@@ -24,11 +24,13 @@ static rh_status col_s(rh_buf *o, const char *s)
 
 static rh_status csv_begin(struct report *r)
 {
-    return rh_buf_lit(&r->out,
-                      "hunt_id,source,technique,technique_name,location_id,host,user,user_sid,"
-                      "source_file,hive,key_path,value_name,value_type,value_data,key_last_write,"
-                      "target_path,path_class,risk,confidence,reasons,action,recommended_action,"
-                      "deleted,from_log_replay,hidden_name,is_default,known_good\r\n");
+    return rh_buf_lit(
+        &r->out,
+        "hunt_id,source,technique,technique_name,location_id,host,user,user_sid,"
+        "source_file,hive,key_path,value_name,value_type,value_data,key_last_write,"
+        "target_path,path_class,risk,confidence,reasons,action,recommended_action,"
+        "deleted,from_log_replay,hidden_name,is_default,known_good,fusion_state,event_time,"
+        "process_executable,evidence\r\n");
 }
 
 static rh_status csv_emit(struct report *r, const rh_finding *f)
@@ -70,6 +72,15 @@ static rh_status csv_emit(struct report *r, const rh_finding *f)
     st = st == RH_OK ? col_s(o, f->hidden_name ? "true" : "false") : st;
     st = st == RH_OK ? col_s(o, f->is_default ? "true" : "false") : st;
     st = st == RH_OK ? col_s(o, kg) : st;
+    st = st == RH_OK ? col_s(o, f->fusion_state ? f->fusion_state : "") : st;
+    rh_buf_reset(&ts);
+    if (st == RH_OK && f->event_time) {
+        st = rh_filetime_to_iso(&ts, f->event_time);
+    }
+    st = st == RH_OK ? col(o, ts.data ? ts.data : "", ts.len, 0) : st;
+    st = st == RH_OK ? col_s(o, f->process_executable ? f->process_executable : "") : st;
+    st = st == RH_OK ? col(o, f->evidence ? f->evidence : "", f->evidence ? f->evidence_len : 0, 0)
+                     : st;
     st = st == RH_OK ? rh_buf_lit(o, "\r\n") : st;
     rh_buf_free(&ts);
     return st;

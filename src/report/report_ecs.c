@@ -196,6 +196,9 @@ static rh_status reghunt_fields(rh_buf *o, const rh_finding *f)
     if (st == RH_OK && f->evidence && f->evidence_len) {
         st = field(o, "evidence", f->evidence, f->evidence_len, 0);
     }
+    if (st == RH_OK && f->fusion_state) {
+        st = field_s(o, "fusion_state", f->fusion_state, 0);
+    }
     st = st == RH_OK
              ? rh_buf_printf(
                    o,

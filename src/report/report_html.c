@@ -308,7 +308,7 @@ static rh_status listed_findings(struct report *r, const rh_finding ***out, size
     }
     for (i = 0; i < n && k < r->listed; i++) {
         const rh_finding *f = rh_hunt_at(r->hunt, i);
-        if (rh_report_listed(f, r->opts.min_risk)) {
+        if (rh_report_listed_opts(f, &r->opts)) {
             v[k++] = f;
         }
     }
@@ -553,16 +553,32 @@ static rh_status head(struct report *r)
         st = st == RH_OK ? rh_buf_puts(o, " (newest hive header)</dd>") : st;
     }
     st = st == RH_OK ? rh_buf_puts(o, "</dl>\n") : st;
-    if (st == RH_OK && (r->opts.hypothesis || r->opts.hunt_plan)) {
+    if (st == RH_OK && (report_has_plan(r) || report_has_coverage(r))) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
         st = rh_buf_puts(o, "<section class=\"plan\" id=\"plan\"><h2>Hunt plan</h2>\n");
         if (st == RH_OK && r->opts.hypothesis) {
             st = wrap_s(o, "<p><strong>Hypothesis:</strong> ", r->opts.hypothesis, "</p>\n");
         }
-        if (st == RH_OK && r->opts.hunt_plan) {
-            st = rh_buf_puts(o, "<pre>");
-            st = st == RH_OK ? esc_n(o, r->opts.hunt_plan, strlen(r->opts.hunt_plan), 1) : st;
+        if (st == RH_OK &&
+            (r->opts.hunt_plan || r->opts.plan_techniques || r->opts.plan_data_sources)) {
+            const char *hyp = r->opts.hypothesis;
+            struct report tmp_r = *r;
+            tmp_r.opts.hypothesis = NULL; /* shown above */
+            st = report_plan_text(&tmp_r, &t);
+            (void)hyp;
+            st = st == RH_OK ? rh_buf_puts(o, "<pre>") : st;
+            st = st == RH_OK ? esc_n(o, t.data ? t.data : "", t.len, 1) : st;
             st = st == RH_OK ? rh_buf_puts(o, "</pre>\n") : st;
         }
+        if (st == RH_OK && report_has_coverage(r)) {
+            rh_buf_reset(&t);
+            st = report_coverage_text(r, &t);
+            st = st == RH_OK ? rh_buf_puts(o, "<h3>What was searched</h3><pre class=\"coverage\">")
+                             : st;
+            st = st == RH_OK ? esc_n(o, t.data ? t.data : "", t.len, 1) : st;
+            st = st == RH_OK ? rh_buf_puts(o, "</pre>\n") : st;
+        }
+        rh_buf_free(&t);
         st = st == RH_OK ? rh_buf_puts(o, "</section>\n") : st;
     }
     return st == RH_OK ? rh_buf_puts(o, "</header>\n") : st;
@@ -696,6 +712,9 @@ static rh_status detail(rh_buf *o, const rh_finding *f)
     }
     if (st == RH_OK && f->process_executable) {
         st = kv_s(o, "Writer process", f->process_executable);
+    }
+    if (st == RH_OK && f->fusion_state) {
+        st = kv_s(o, "Correlation", f->fusion_state);
     }
     st = st == RH_OK ? kv_s(o, "Target", f->target_path) : st;
     st = st == RH_OK ? kv_s(o, "Path class", f->path_class) : st;

@@ -34,5 +34,12 @@ extern const struct report_format report_text, report_json, report_jsonl, report
 size_t report_count_listed(const struct report *r);
 /* "(default)" for the unnamed value. */
 void report_value_name(const rh_finding *f, const char **p, size_t *n);
+/* True when the report shows a hunt plan (hypothesis, plan fields). */
+int report_has_plan(const struct report *r);
+/* True when the hunt recorded data sources / coverage gaps (event inputs or rules). */
+int report_has_coverage(const struct report *r);
+/* Plan and coverage as plain text lines ('\n'-terminated, unescaped: escape per format). */
+rh_status report_plan_text(const struct report *r, rh_buf *out);
+rh_status report_coverage_text(const struct report *r, rh_buf *out);
 
 #endif

@@ -59,6 +59,23 @@ static rh_status json_finding(rh_buf *o, const rh_finding *f)
     st = st == RH_OK ? field_s(o, "reasons", f->reasons) : st;
     st = st == RH_OK ? field_s(o, "action", rh_action_name(f->action)) : st;
     st = st == RH_OK ? field_s(o, "recommended_action", f->recommended_action) : st;
+    if (st == RH_OK && f->fusion_state) {
+        st = field_s(o, "fusion_state", f->fusion_state);
+    }
+    if (st == RH_OK && f->event_time) {
+        st = rh_buf_lit(o, ",\"event_time\":\"");
+        st = st == RH_OK ? rh_filetime_to_iso(o, f->event_time) : st;
+        st = st == RH_OK ? rh_buf_putc(o, '"') : st;
+    }
+    if (st == RH_OK && f->process_executable) {
+        st = field_s(o, "process_executable", f->process_executable);
+    }
+    if (st == RH_OK && f->evidence && f->evidence_len) {
+        st = field(o, "evidence", f->evidence, f->evidence_len, 0);
+    }
+    if (st == RH_OK && f->in_window) {
+        st = rh_buf_lit(o, ",\"in_window\":true");
+    }
     st = st == RH_OK
              ? rh_buf_printf(
                    o,
@@ -74,21 +91,84 @@ static rh_status json_finding(rh_buf *o, const rh_finding *f)
     return st;
 }
 
+static rh_status opt_field(rh_buf *o, const char *name, const char *v, int first)
+{
+    if (!v) {
+        return rh_buf_printf(o, "%s\"%s\":null", first ? "" : ",", name);
+    }
+    return field(o, name, v, strlen(v), first);
+}
+
+/* "plan" and "coverage" objects (only when the hunt has a plan / event inputs / rules). */
+static rh_status json_plan_coverage(struct report *r)
+{
+    const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
+    rh_buf *o = &r->out;
+    size_t i;
+    rh_status st = RH_OK;
+    if (report_has_plan(r)) {
+        st = rh_buf_lit(o, "  \"plan\": {");
+        st = st == RH_OK ? opt_field(o, "hypothesis", r->opts.hypothesis, 1) : st;
+        st = st == RH_OK ? opt_field(o, "techniques", r->opts.plan_techniques, 0) : st;
+        st = st == RH_OK ? opt_field(o, "data_sources", r->opts.plan_data_sources, 0) : st;
+        st = st == RH_OK ? opt_field(o, "text", r->opts.hunt_plan, 0) : st;
+        st = st == RH_OK ? rh_buf_lit(o, "},\n") : st;
+    }
+    if (st != RH_OK || !report_has_coverage(r)) {
+        return st;
+    }
+    st = rh_buf_printf(o,
+                       "  \"coverage\": {\"kb_locations\":%zu,\"sigma_rules\":%zu,"
+                       "\"event_inputs\":%zu,\"event_inputs_unreadable\":%zu,\"events\":%llu,"
+                       "\"sigma_state_hits\":%zu,\"sigma_event_hits\":%zu,\"merged\":%zu,"
+                       "\"outside_window\":%zu,\"by_fusion\":{\"confirmed\":%zu,\"log-gap\":%zu,"
+                       "\"uncovered\":%zu,\"gone\":%zu,\"residue\":%zu,\"event-only\":%zu},"
+                       "\"sources\":[",
+                       s->kb_locations, s->rules, s->event_inputs, s->event_inputs_failed,
+                       (unsigned long long)s->events, s->sigma_state_hits, s->sigma_event_hits,
+                       s->merged, s->outside_window, s->by_fusion[1], s->by_fusion[2],
+                       s->by_fusion[3], s->by_fusion[4], s->by_fusion[5], s->by_fusion[6]);
+    for (i = 0; i < rh_hunt_source_count(r->hunt) && st == RH_OK; i++) {
+        const rh_hunt_source *src = rh_hunt_source_at(r->hunt, i);
+        st = rh_buf_puts(o, i ? ",{" : "{");
+        st = st == RH_OK ? field_s(o, "host", src->host) : st;
+        st = st == RH_OK ? field_s(o, "kind", src->kind) : st;
+        st = st == RH_OK ? field_s(o, "name", src->name) : st;
+        st = st == RH_OK ? rh_buf_printf(o, ",\"count\":%llu", (unsigned long long)src->count) : st;
+        if (st == RH_OK && src->first) {
+            st = rh_buf_lit(o, ",\"first\":\"");
+            st = st == RH_OK ? rh_filetime_to_iso(o, src->first) : st;
+            st = st == RH_OK ? rh_buf_lit(o, "\",\"last\":\"") : st;
+            st = st == RH_OK ? rh_filetime_to_iso(o, src->last) : st;
+            st = st == RH_OK ? rh_buf_putc(o, '"') : st;
+        }
+        st = st == RH_OK ? rh_buf_putc(o, '}') : st;
+    }
+    st = st == RH_OK ? rh_buf_lit(o, "],\"gaps\":[") : st;
+    for (i = 0; i < rh_hunt_gap_count(r->hunt) && st == RH_OK; i++) {
+        const char *g = rh_hunt_gap_at(r->hunt, i);
+        st = i ? rh_buf_putc(o, ',') : RH_OK;
+        st = st == RH_OK ? esc(o, g, strlen(g)) : st;
+    }
+    return st == RH_OK ? rh_buf_lit(o, "]},\n") : st;
+}
+
 static rh_status json_begin(struct report *r)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
-    return rh_buf_printf(
+    rh_status st = rh_buf_printf(
         &r->out,
         "{\n  \"tool\": \"reghunt\",\n  \"schema_version\": 1,\n  \"hunt_date\": \"%s\",\n"
         "  \"min_risk\": \"%s\",\n  \"stats\": {\"hosts\":%zu,\"hives\":%zu,\"hives_hunted\":%zu,"
         "\"hives_unreadable\":%zu,\"bytes\":%llu,\"keys\":%llu,\"values\":%llu,"
         "\"same_as_current_control_set\":%zu,\"findings\":%zu,\"listed\":%zu,\"known_good\":%zu,"
-        "\"by_risk\":{\"Critical\":%zu,\"High\":%zu,\"Medium\":%zu,\"Low\":%zu,\"Info\":%zu}},\n"
-        "  \"findings\": [",
+        "\"by_risk\":{\"Critical\":%zu,\"High\":%zu,\"Medium\":%zu,\"Low\":%zu,\"Info\":%zu}},\n",
         s->date, rh_risk_name(r->opts.min_risk), s->hosts, s->hives, s->hives_hunted,
         s->hives_failed, (unsigned long long)s->bytes, (unsigned long long)s->keys,
         (unsigned long long)s->values, s->same_as_ccs, rh_hunt_count(r->hunt), r->listed,
         s->known_good, s->by_risk[4], s->by_risk[3], s->by_risk[2], s->by_risk[1], s->by_risk[0]);
+    st = st == RH_OK ? json_plan_coverage(r) : st;
+    return st == RH_OK ? rh_buf_lit(&r->out, "  \"findings\": [") : st;
 }
 
 static rh_status json_emit(struct report *r, const rh_finding *f)

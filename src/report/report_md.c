@@ -50,6 +50,27 @@ static rh_status md_begin(struct report *r)
         s->date, rh_risk_name(r->opts.min_risk), s->hosts, s->hives, s->hives_hunted,
         s->hives_failed, rh_hunt_count(r->hunt), r->listed, s->by_risk[4], s->by_risk[3],
         s->by_risk[2], s->by_risk[1], s->by_risk[0], s->known_good);
+    if (st == RH_OK && (report_has_plan(r) || report_has_coverage(r))) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        size_t p = 0;
+        st = rh_buf_lit(&r->out, "## Hunt plan and coverage\n\n");
+        st = st == RH_OK ? report_plan_text(r, &t) : st;
+        st = st == RH_OK && report_has_coverage(r) ? report_coverage_text(r, &t) : st;
+        while (st == RH_OK && p < t.len) {
+            const char *nl = memchr(t.data + p, '\n', t.len - p);
+            size_t l = nl ? (size_t)(nl - (t.data + p)) : t.len - p;
+            size_t ind = 0;
+            while (ind < l && t.data[p + ind] == ' ') {
+                ind++;
+            }
+            st = rh_buf_printf(&r->out, "%*s- ", (int)ind, "");
+            st = st == RH_OK ? esc(&r->out, t.data + p + ind, l - ind) : st;
+            st = st == RH_OK ? rh_buf_lit(&r->out, "\n") : st;
+            p += l + 1;
+        }
+        st = st == RH_OK ? rh_buf_lit(&r->out, "\n") : st;
+        rh_buf_free(&t);
+    }
     if (st == RH_OK) {
         st = rh_buf_lit(&r->out, "| Hunt ID | Risk | Confidence | Technique | Host | User | Key | "
                                  "Value | Type | Data | Last write | Target | Reasons | "
@@ -95,8 +116,9 @@ static rh_status md_emit(struct report *r, const rh_finding *f)
     st = st == RH_OK ? cell_s(o, f->recommended_action) : st;
     rh_buf_reset(&tmp);
     if (st == RH_OK) {
-        st = rh_buf_printf(&tmp, "%s%s%s%s%s", f->hidden_name ? "hidden-name " : "",
-                           f->deleted ? "deleted " : "",
+        st = rh_buf_printf(&tmp, "%s%s%s%s%s%s%s%s", f->fusion_state ? "correlation:" : "",
+                           f->fusion_state ? f->fusion_state : "", f->fusion_state ? " " : "",
+                           f->hidden_name ? "hidden-name " : "", f->deleted ? "deleted " : "",
                            f->from_log_replay ? "from-log-replay " : "",
                            f->known_good & RH_KNOWN_BASELINE ? "baseline " : "",
                            f->known_good & RH_KNOWN_ALLOWLIST ? "allowlist " : "");

@@ -10,6 +10,22 @@ static rh_status esc(rh_buf *out, const char *s, size_t n)
     return rh_escape_append(out, s ? s : "", s ? n : 0, RH_ESC_TERMINAL);
 }
 
+/* Escape each line of a '\n'-separated text, keeping the line breaks. */
+static rh_status esc_lines(rh_buf *out, const char *s, size_t n, const char *indent)
+{
+    rh_status st = RH_OK;
+    while (n && st == RH_OK) {
+        const char *nl = memchr(s, '\n', n);
+        size_t l = nl ? (size_t)(nl - s) : n;
+        st = rh_buf_puts(out, indent);
+        st = st == RH_OK ? esc(out, s, l) : st;
+        st = st == RH_OK ? rh_buf_putc(out, '\n') : st;
+        s += nl ? l + 1 : l;
+        n -= nl ? l + 1 : l;
+    }
+    return st;
+}
+
 static rh_status esc_s(rh_buf *out, const char *s)
 {
     return esc(out, s, s ? strlen(s) : 0);
@@ -18,10 +34,19 @@ static rh_status esc_s(rh_buf *out, const char *s)
 static rh_status text_begin(struct report *r)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
-    return rh_buf_printf(&r->out,
-                         "reghunt hunt report %s: %zu host(s), %zu hive(s), %zu finding(s) "
-                         "listed (min risk %s)\n\n",
-                         s->date, s->hosts, s->hives, r->listed, rh_risk_name(r->opts.min_risk));
+    rh_status st =
+        rh_buf_printf(&r->out,
+                      "reghunt hunt report %s: %zu host(s), %zu hive(s), %zu finding(s) "
+                      "listed (min risk %s)\n\n",
+                      s->date, s->hosts, s->hives, r->listed, rh_risk_name(r->opts.min_risk));
+    if (st == RH_OK && report_has_plan(r)) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        st = report_plan_text(r, &t);
+        st = st == RH_OK ? esc_lines(&r->out, t.data ? t.data : "", t.len, "") : st;
+        st = st == RH_OK ? rh_buf_lit(&r->out, "\n") : st;
+        rh_buf_free(&t);
+    }
+    return st;
 }
 
 static rh_status text_emit(struct report *r, const rh_finding *f)
@@ -59,7 +84,11 @@ static rh_status text_emit(struct report *r, const rh_finding *f)
     st = st == RH_OK ? rh_buf_lit(o, "\" (") : st;
     st = st == RH_OK ? esc_s(o, f->value_type) : st;
     st = st == RH_OK ? rh_buf_lit(o, "), key last written ") : st;
-    st = st == RH_OK ? rh_filetime_to_iso(o, f->key_last_write) : st;
+    if (st == RH_OK && !f->key_last_write && f->source != RH_FINDING_KB) {
+        st = rh_buf_lit(o, "unknown (not from a hive)");
+    } else if (st == RH_OK) {
+        st = rh_filetime_to_iso(o, f->key_last_write);
+    }
     if (st == RH_OK && f->target_path[0]) {
         st = rh_buf_lit(o, "\nTarget: ");
         st = st == RH_OK ? esc_s(o, f->target_path) : st;
@@ -73,6 +102,25 @@ static rh_status text_emit(struct report *r, const rh_finding *f)
     st = st == RH_OK ? esc_s(o, f->reasons) : st;
     st = st == RH_OK ? rh_buf_lit(o, "\nRecommended Action: ") : st;
     st = st == RH_OK ? esc_s(o, f->recommended_action) : st;
+    if (st == RH_OK && f->fusion_state) {
+        st = rh_buf_lit(o, "\nCorrelation: ");
+        st = st == RH_OK ? esc_s(o, f->fusion_state) : st;
+        if (st == RH_OK && f->event_time) {
+            st = rh_buf_lit(o, ", write event ");
+            st = st == RH_OK ? rh_filetime_to_iso(o, f->event_time) : st;
+        }
+        if (st == RH_OK && f->process_executable) {
+            st = rh_buf_lit(o, " by ");
+            st = st == RH_OK ? esc_s(o, f->process_executable) : st;
+        }
+    }
+    if (st == RH_OK && f->evidence && f->evidence_len) {
+        st = rh_buf_lit(o, "\nEvents:\n");
+        st = st == RH_OK ? esc_lines(o, f->evidence, f->evidence_len, "  ") : st;
+        if (st == RH_OK && o->len && o->data[o->len - 1] == '\n') {
+            o->len--;
+        }
+    }
     st = st == RH_OK ? rh_buf_lit(o, "\nSource: ") : st;
     st = st == RH_OK ? esc_s(o, f->source_file) : st;
     if (st == RH_OK && (f->deleted || f->from_log_replay || f->known_good || f->hidden_name)) {
@@ -166,6 +214,13 @@ static rh_status text_end(struct report *r)
     }
     if (st == RH_OK) {
         st = print_rows(o, "Technique", techs, nt);
+    }
+    if (st == RH_OK && report_has_coverage(r)) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        st = report_coverage_text(r, &t);
+        st = st == RH_OK ? rh_buf_lit(o, "\nCoverage\n") : st;
+        st = st == RH_OK ? esc_lines(o, t.data ? t.data : "", t.len, "  ") : st;
+        rh_buf_free(&t);
     }
     rh_free(r->ctx, hosts);
     rh_free(r->ctx, techs);

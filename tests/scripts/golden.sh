@@ -4,7 +4,9 @@
 # <case>/expected.<format>. Inputs: <case>/input is "demo" (the generated demo collection, run
 # from build/demo) or "tsv" (<case>/*.tsv built with mkhive into the KAPE path named on the
 # file's first line "# path: ..."). RH_GOLDEN_UPDATE=1 rewrites the expected files;
-# RH_GOLDEN_FORMATS="html ecs" limits the run (and the update) to some formats.
+# RH_GOLDEN_FORMATS="html ecs" limits the run (and the update) to some formats;
+# RH_GOLDEN_CASES="fused" limits it to some cases. In args, @CASE@ is replaced by the case's
+# directory (for event files kept beside the expected outputs).
 # Args: reghunt SRCDIR BUILDDIR.
 set -u
 RH=$1 SRC=$2 BUILD=$3
@@ -16,6 +18,9 @@ trap 'rm -rf "$TMP"' EXIT
 for case in "$SRC"/tests/golden/*/; do
     name=$(basename "$case")
     [ -f "$case/input" ] || continue # not a hunt case (tests/golden/hive: cli_hive.sh)
+    if [ -n "${RH_GOLDEN_CASES:-}" ]; then
+        case " $RH_GOLDEN_CASES " in *" $name "*) ;; *) continue ;; esac
+    fi
     input=$(cat "$case/input")
     case $input in
     demo)
@@ -30,7 +35,8 @@ for case in "$SRC"/tests/golden/*/; do
         done ;;
     *) echo "$name: unknown input '$input'"; exit 1 ;;
     esac
-    args=$(cat "$case/args")
+    casedir=$(cd "$case" && pwd)
+    args=$(sed "s|@CASE@|$casedir|g" "$case/args")
     for fmt in $FORMATS; do
         # shellcheck disable=SC2086
         (cd "$work" && "$RH" hunt $args --format "$fmt") > "$TMP/out" 2> "$TMP/err"
