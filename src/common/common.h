@@ -198,6 +198,16 @@ rh_status rh_array_reserve(rh_ctx *ctx, void **items, size_t *cap, size_t need, 
         }                                                                                          \
     } while (0)
 
+/* ---- directories ------------------------------------------------------------------- */
+
+/*
+ * List a directory's entries (without "." and ".."), sorted by byte order, at most `max`.
+ * Owned: free with rh_dir_list_free(). Returns RH_OK, RH_ERR_IO (cannot open), RH_ERR_NOMEM,
+ * or RH_ERR_LIMIT (more than `max` entries: the first `max` read are returned, sorted).
+ */
+rh_status rh_dir_list(rh_ctx *ctx, const char *path, size_t max, char ***names, size_t *n);
+void rh_dir_list_free(rh_ctx *ctx, char **names, size_t n);
+
 /* ---- misc ----------------------------------------------------------------------------- */
 
 /* Duplicate a string through the context allocator. */

@@ -5,7 +5,6 @@
  * log whose entries start earlier, continuing with the other log at last + 1 (yarp,
  * msuhanov's specification). Old format: a dirty vector (DIRT) of 512-byte pages.
  */
-#include <dirent.h>
 #include <stdio.h>
 
 #include "regf_internal.h"
@@ -247,30 +246,35 @@ static rh_status discover(rh_hive *h)
 {
     const char *slash = strrchr(h->path, '/');
     const char *base = slash ? slash + 1 : h->path;
-    size_t blen = strlen(base);
+    size_t blen = strlen(base), n = 0, j;
     char *dir = slash ? rh_strndup(h->ctx, h->path, (size_t)(slash - h->path) + (slash == h->path))
                       : rh_strdup(h->ctx, ".");
     static const char *const sfx[3] = {".LOG", ".LOG1", ".LOG2"};
-    DIR *d;
-    struct dirent *e;
+    char **names = NULL;
+    rh_status st;
     if (!dir) {
         return RH_ERR_NOMEM;
     }
-    d = opendir(dir);
-    while (d && (e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
+    /* Sorted listing: with several case variants (aa.LOG1, AA.log1) the choice is stable. */
+    st = rh_dir_list(h->ctx, dir, 1u << 20, &names, &n);
+    if (st == RH_ERR_NOMEM) {
+        rh_free(h->ctx, dir);
+        return st;
+    }
+    for (j = 0; j < n; j++) {
+        size_t len = strlen(names[j]);
         int i;
-        if (n <= blen || rh_ascii_casecmp(e->d_name, blen, base, blen) != 0) {
+        if (len <= blen || rh_ascii_casecmp(names[j], blen, base, blen) != 0) {
             continue;
         }
         for (i = 0; i < 3; i++) {
             size_t sl = strlen(sfx[i]);
-            if (n == blen + sl && rh_ascii_casecmp(e->d_name + blen, sl, sfx[i], sl) == 0 &&
+            if (len == blen + sl && rh_ascii_casecmp(names[j] + blen, sl, sfx[i], sl) == 0 &&
                 !h->log_paths[i]) {
                 rh_buf p = RH_BUF_INIT(h->ctx);
-                if (rh_buf_printf(&p, "%s/%s", dir, e->d_name) != RH_OK) {
+                if (rh_buf_printf(&p, "%s/%s", dir, names[j]) != RH_OK) {
                     rh_buf_free(&p);
-                    closedir(d);
+                    rh_dir_list_free(h->ctx, names, n);
                     rh_free(h->ctx, dir);
                     return RH_ERR_NOMEM;
                 }
@@ -278,9 +282,7 @@ static rh_status discover(rh_hive *h)
             }
         }
     }
-    if (d) {
-        closedir(d);
-    }
+    rh_dir_list_free(h->ctx, names, n);
     rh_free(h->ctx, dir);
     return RH_OK;
 }

@@ -2,7 +2,6 @@
  * Sigma compiler: rule documents -> sig_rule (searches, condition, logsource bindings),
  * the reject list, and rh_sigma_compiler_finish() which builds the dispatch indexes.
  */
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1272,11 +1271,6 @@ rh_status rh_sigma_compiler_add_file(rh_sigma_compiler *c, const char *path)
     return st;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool yaml_name(const char *n)
 {
     size_t l = strlen(n);
@@ -1285,47 +1279,28 @@ static bool yaml_name(const char *n)
 
 static rh_status add_dir(rh_sigma_compiler *c, const char *path, unsigned depth)
 {
-    DIR *d;
-    struct dirent *de;
     char **names = NULL;
-    size_t n = 0, cap = 0, i;
-    rh_status st = RH_OK;
+    size_t n = 0, i;
+    rh_status st;
     if (depth > 64) {
         return RH_ERR_LIMIT;
     }
-    d = opendir(path);
-    if (!d) {
+    st = rh_dir_list(c->ctx, path, 1u << 20, &names, &n);
+    if (st == RH_ERR_IO) {
         rh_diagf(c->ctx, RH_DIAG_ERROR, "sigma", path, -1, "cannot open directory");
         return RH_ERR_IO;
     }
-    while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.') {
-            continue;
-        }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            char **t = rh_realloc(c->ctx, names, ncap * sizeof(*t));
-            if (!t) {
-                st = RH_ERR_NOMEM;
-                break;
-            }
-            names = t;
-            cap = ncap;
-        }
-        names[n] = rh_strdup(c->ctx, de->d_name);
-        if (!names[n]) {
-            st = RH_ERR_NOMEM;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (st == RH_OK && n) {
-        qsort(names, n, sizeof(*names), cmp_str);
+    if (st == RH_ERR_LIMIT) {
+        rh_diagf(c->ctx, RH_DIAG_WARNING, "sigma", path, -1,
+                 "more than 1048576 entries: the rest is not loaded");
+        st = RH_OK;
     }
     for (i = 0; i < n && st == RH_OK; i++) {
         rh_buf p = RH_BUF_INIT(c->ctx);
         struct stat sb;
+        if (names[i][0] == '.') {
+            continue; /* hidden files and folders are not rules */
+        }
         if (rh_buf_printf(&p, "%s/%s", path, names[i]) != RH_OK) {
             st = RH_ERR_NOMEM;
         } else if (lstat(p.data, &sb) == 0) {
@@ -1340,10 +1315,7 @@ static rh_status add_dir(rh_sigma_compiler *c, const char *path, unsigned depth)
         }
         rh_buf_free(&p);
     }
-    for (i = 0; i < n; i++) {
-        rh_free(c->ctx, names[i]);
-    }
-    rh_free(c->ctx, names);
+    rh_dir_list_free(c->ctx, names, n);
     return st;
 }
 
