@@ -3,6 +3,8 @@
  * lookups, names kept exactly, value types and data, strict mode, damage handling
  * (truncation at every offset, byte flips), allocation failure, Marvin32.
  */
+#include <unistd.h>
+
 #include "rh_test.h"
 
 #include "common/common.h"
@@ -205,6 +207,47 @@ static void test_marvin(void)
     RH_CHECK(a != regf_marvin32(buf, 7, MARVIN32_SEED));
 }
 
+/* Transaction logs beside a hive are found case-insensitively (yarp's Discovery sets). */
+static void test_log_discovery(const uint8_t *img, size_t len)
+{
+    char dir[] = "/tmp/rh_disc_XXXXXX", path[256];
+    static const char *const names[] = {"aa.log1", "aa.LOG2", "aa.Log", "other.LOG1", "aa.LOG3"};
+    size_t i;
+    FILE *f;
+    rh_hive *h = NULL;
+    if (!mkdtemp(dir)) {
+        RH_CHECK(0);
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/AA", dir);
+    f = fopen(path, "wb");
+    RH_CHECK(f && fwrite(img, 1, len, f) == len);
+    if (f) {
+        fclose(f);
+    }
+    for (i = 0; i < 5; i++) {
+        char lp[256];
+        snprintf(lp, sizeof(lp), "%s/%s", dir, names[i]);
+        f = fopen(lp, "wb");
+        if (f) {
+            fclose(f);
+        }
+    }
+    RH_CHECK_EQ(rh_hive_open(ctx, path, NULL, &h), RH_OK);
+    if (h) {
+        RH_CHECK_EQ(rh_hive_get_info(h)->logs_found, 3);
+        RH_CHECK_EQ(rh_hive_get_info(h)->logs_applied, 0); /* clean hive: logs not needed */
+        rh_hive_close(h);
+    }
+    for (i = 0; i < 5; i++) {
+        char lp[256];
+        snprintf(lp, sizeof(lp), "%s/%s", dir, names[i]);
+        remove(lp);
+    }
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     uint8_t *img;
@@ -217,6 +260,7 @@ int main(void)
     test_damage(img, len);
     test_alloc_failures(img, len);
     test_not_a_hive();
+    test_log_discovery(img, len);
     test_marvin();
     rh_free(ctx, img);
     rh_ctx_destroy(ctx);
