@@ -302,9 +302,12 @@ static void hit_from_event(rh_ctx *ctx, struct hunt_hit *x, const rh_event *e, i
     memset(x, 0, sizeof(*x));
     x->kind = kind;
     x->host = dup_s(ctx, e->computer);
-    x->target = rh_event_registry_path(e, &raw, NULL) == RH_OK && raw.data
-                    ? dup_n(ctx, raw.data, raw.len)
-                    : dup_s(ctx, "");
+    if (rh_event_registry_path(e, &raw, NULL) == RH_OK && raw.data) {
+        x->target = dup_n(ctx, raw.data, raw.len);
+        x->target_len = raw.len;
+    } else {
+        x->target = dup_s(ctx, "");
+    }
     rh_buf_free(&raw);
     x->details = dup_s(ctx, fld(e, "Details") ? fval(e, "Details") : fval(e, "NewValue"));
     x->source = dup_s(ctx, e->source);
@@ -433,7 +436,13 @@ static rh_status on_state_match(const rh_sigma_match *m, void *user)
     x.kind = HIT_SIGMA_STATE;
     x.rule = m->rule;
     x.host = dup_s(ctx, s->host->name);
-    x.target = dup_s(ctx, fval(e, "TargetObject"));
+    if (fld(e, "TargetObject")) {
+        const rh_event_field *tf = fld(e, "TargetObject");
+        x.target = dup_n(ctx, tf->value, tf->value_len);
+        x.target_len = tf->value_len;
+    } else {
+        x.target = dup_s(ctx, "");
+    }
     x.details = dup_s(ctx, fval(e, "Details"));
     x.source = dup_s(ctx, s->ch->source);
     x.image = dup_s(ctx, "");
@@ -691,8 +700,8 @@ static char *hit_key(rh_ctx *ctx, const rh_hunt *h, const struct hunt_hit *x)
 {
     const struct hunt_host_rec *r = host_rec((rh_hunt *)h, x->host);
     const char *host = r ? r->name : x->host;
-    if (x->target[0]) {
-        return merge_key(ctx, host, x->target, strlen(x->target));
+    if (x->target_len) {
+        return merge_key(ctx, host, x->target, x->target_len);
     } else {
         rh_buf b = RH_BUF_INIT(ctx);
         char *k = NULL;
@@ -1040,7 +1049,7 @@ static rh_status finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t
     memset(&res, 0, sizeof(res));
     memset(&wl, 0, sizeof(wl));
     map_init(&m, h->ctx);
-    st = map_target(x->target, strlen(x->target), &m);
+    st = map_target(x->target, x->target_len, &m);
     loc = st == RH_OK ? kb_loc(h, &m) : NULL;
     if (!loc) {
         st = st == RH_NOT_FOUND || st == RH_OK ? RH_OK : st;
@@ -1172,8 +1181,8 @@ static rh_status finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct
     const char *atext = action_text(risk, &act), *user = NULL;
     int mapped = 0;
     map_init(&m, h->ctx);
-    if (x->target[0]) {
-        st = map_target(x->target, strlen(x->target), &m);
+    if (x->target_len) {
+        st = map_target(x->target, x->target_len, &m);
         mapped = st == RH_OK;
         st = st == RH_NOT_FOUND ? RH_OK : st;
     }
@@ -1194,8 +1203,8 @@ static rh_status finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct
                  : st;
         st = st == RH_OK ? render_tree(h, host, &ref, &text) : st;
     }
-    if (st == RH_OK && !mapped && x->target[0]) {
-        st = rh_buf_puts(&key, x->target); /* unknown root: keep the path as logged */
+    if (st == RH_OK && !mapped && x->target_len) {
+        st = rh_buf_append(&key, x->target, x->target_len); /* unknown root: as logged */
     }
     if (st != RH_OK) {
         goto out;
@@ -1225,8 +1234,18 @@ static rh_status finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct
         fi.key_path_len = key.len;
         fi.value_name = "";
     }
-    fi.value_type = x->target[0] ? "" : "event";
-    fi.value_data = x->target[0] ? x->details : x->extra;
+    if (x->target_len) {
+        rh_buf dd = RH_BUF_INIT(h->ctx);
+        uint32_t ty = 1;
+        details_data(x->details, &dd, &ty);
+        rh_buf_free(&dd);
+        st = rh_reg_type_append(ty, &tmp);
+        if (st != RH_OK) {
+            goto out;
+        }
+    }
+    fi.value_type = x->target_len ? (tmp.data ? tmp.data : "") : "event";
+    fi.value_data = x->target_len ? x->details : x->extra;
     fi.value_data_len = strlen(fi.value_data);
     fi.key_last_write = x->key_last_write;
     fi.target_path = "";
@@ -1242,12 +1261,12 @@ static rh_status finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct
     fi.process_executable = x->image[0] ? x->image : NULL;
     if (x->kind == HIT_SIGMA_EVENT && h->ev) {
         fi.fusion_state = rh_evidence_fusion_name(hr ? RH_FUSION_GONE : RH_FUSION_EVENT_ONLY);
-        if (!x->target[0]) {
+        if (!x->target_len) {
             fi.fusion_state = "event-only";
         }
     }
     st = hunt_finding_add(h, &fi);
-    if (st == RH_OK && x->target[0]) {
+    if (st == RH_OK && x->target_len) {
         st = push_map(h, mi, h->n - 1);
     } else if (st == RH_OK) {
         char *k = hit_key(h->ctx, h, x);

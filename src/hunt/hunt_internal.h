@@ -34,7 +34,8 @@ struct hunt_finding {
 struct hunt_hit {
     int kind;     /* HIT_WRITE, HIT_SIGMA_EVENT, HIT_SIGMA_STATE */
     char *host;   /* event Computer, or the hive's host */
-    char *target; /* registry path as logged ("" for non-registry events) */
+    char *target; /* registry path as logged ("" for non-registry events; may hold NUL) */
+    size_t target_len;
     char *details;
     char *source;
     char *image, *guid, *user;

@@ -131,7 +131,7 @@ static rh_status json_plan_coverage(struct report *r)
     for (i = 0; i < rh_hunt_source_count(r->hunt) && st == RH_OK; i++) {
         const rh_hunt_source *src = rh_hunt_source_at(r->hunt, i);
         st = rh_buf_puts(o, i ? ",{" : "{");
-        st = st == RH_OK ? field_s(o, "host", src->host) : st;
+        st = st == RH_OK ? field(o, "host", src->host, strlen(src->host), 1) : st;
         st = st == RH_OK ? field_s(o, "kind", src->kind) : st;
         st = st == RH_OK ? field_s(o, "name", src->name) : st;
         st = st == RH_OK ? rh_buf_printf(o, ",\"count\":%llu", (unsigned long long)src->count) : st;

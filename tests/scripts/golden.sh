@@ -2,7 +2,8 @@
 # Golden outputs: for every tests/golden/<case>/, run `reghunt hunt` with the arguments in
 # <case>/args once per report format and compare stdout byte for byte with
 # <case>/expected.<format>. Inputs: <case>/input is "demo" (the generated demo collection, run
-# from build/demo) or "tsv" (<case>/*.tsv built with mkhive into the KAPE path named on the
+# from build/demo), "demo+files" (the demo collection plus every other file of the case, e.g.
+# event logs and rules, copied into one work directory) or "tsv" (<case>/*.tsv built with mkhive into the KAPE path named on the
 # file's first line "# path: ..."). RH_GOLDEN_UPDATE=1 rewrites the expected files;
 # RH_GOLDEN_FORMATS="html ecs" limits the run (and the update) to some formats;
 # RH_GOLDEN_CASES="fused" limits it to some cases. In args, @CASE@ is replaced by the case's
@@ -26,6 +27,16 @@ for case in "$SRC"/tests/golden/*/; do
     demo)
         [ -d "$BUILD/demo/collection" ] || { echo "$name: demo collection not built"; exit 77; }
         work=$BUILD/demo ;;
+    demo+files)
+        # the demo collection plus the case's own event logs, plan and rules, all copied into
+        # one work directory so that reported paths are relative and stable
+        [ -d "$BUILD/demo/collection" ] || { echo "$name: demo collection not built"; exit 77; }
+        work=$TMP/$name
+        mkdir -p "$work"
+        cp -R "$BUILD/demo/collection" "$work/collection"
+        for f in "$case"/*; do
+            case $(basename "$f") in args|input|expected.*) ;; *) cp -R "$f" "$work/" ;; esac
+        done ;;
     tsv)
         work=$TMP/$name
         for spec in "$case"/*.tsv; do
