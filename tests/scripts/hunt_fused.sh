@@ -1,0 +1,87 @@
+#!/bin/sh
+# Fusion of hive findings with event logs (docs/hunting.md "Fusion"): the demo collection plus
+# the crafted Sysmon NDJSON of tests/golden/fused. Asserts that the Run value Updater is
+# "confirmed" with the writer's process tree (explorer -> cmd -> powershell, its connection and
+# file) in its evidence, that the RunOnce value written by an event but absent from the hive is
+# "gone", that findings of CLEAN-PC (no Sysmon logs) say uncorroborated, that the FQDN host of
+# the events joins the hive host, that Sigma hits merge into existing findings, that the plan
+# and coverage objects are present, --window-only, --rules-strict, and that output is
+# deterministic. Args: reghunt SRCDIR BUILDDIR.
+set -u
+RH=$1 SRC=$2 BUILD=$3
+[ -d "$BUILD/demo/collection" ] || { echo "demo collection not built"; exit 77; }
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+cp -R "$BUILD/demo/collection" "$TMP/collection"
+cp -R "$SRC/tests/golden/fused/events.ndjson" "$SRC/tests/golden/fused/rules" \
+    "$SRC/tests/golden/fused/plan.yml" "$TMP/"
+cd "$TMP" || exit 1
+fail=0
+check() { # check DESCRIPTION COMMAND...
+    d=$1
+    shift
+    if "$@"; then echo "ok   $d"; else echo "FAIL $d"; fail=$((fail + 1)); fi
+}
+"$RH" hunt collection events.ndjson -r rules --plan plan.yml --min-risk info --format jsonl \
+    > out.jsonl 2> err.txt
+rc=$?
+check "exit 1 (findings)" [ $rc -eq 1 ]
+check "unloadable rule named on stderr" grep -q "1 Sigma rule(s) not loaded" err.txt
+check "one-line summary on stderr" grep -q "7 event(s) from 1 log(s), 1 rule(s)" err.txt
+python3 - out.jsonl <<'PY'
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]
+bad = []
+def one(pred, what):
+    m = [x for x in f if pred(x)]
+    if len(m) != 1:
+        bad.append('%s: %d findings' % (what, len(m)))
+        return {}
+    return m[0]
+run = one(lambda x: x['key_path'].endswith('\\CurrentVersion\\Run') and x['value_name'] == 'Updater',
+          'Run\\Updater')
+if run:
+    if run.get('fusion_state') != 'confirmed': bad.append('Updater not confirmed')
+    ev = run.get('evidence', '')
+    for s in ('explorer.exe', 'cmd.exe', 'powershell.exe', '203.0.113.50:80', 'stage2.ps1',
+              'Process tree:'):
+        if s not in ev: bad.append('Updater evidence lacks ' + s)
+    if not run.get('process_executable', '').endswith('powershell.exe'): bad.append('writer')
+    if run.get('event_time') != '2026-11-19T06:04:12.0000000Z': bad.append('event_time')
+    if run['confidence'] != 'High': bad.append('confidence')
+    if run['host'] != 'WKSTN-042': bad.append('FQDN host not joined: ' + run['host'])
+    if 'Sigma rule over hive state' not in run['reasons']: bad.append('sigma not merged')
+ro = one(lambda x: x['value_name'] == 'Cleanup', 'RunOnce\\Cleanup')
+if ro:
+    if ro.get('fusion_state') != 'gone': bad.append('Cleanup not gone')
+    if ro['source'] != 'event': bad.append('Cleanup source ' + ro['source'])
+    if ro['user'] != 'bob': bad.append('Cleanup user ' + ro['user'])
+    if 'powershell.exe' not in ro.get('evidence', ''): bad.append('Cleanup tree')
+clean = [x for x in f if x['host'] == 'CLEAN-PC']
+if not clean or any('no Sysmon logs for host CLEAN-PC: uncorroborated' not in x['reasons']
+                    for x in clean):
+    bad.append('CLEAN-PC findings do not say uncorroborated')
+if any(x.get('fusion_state') is None for x in f): bad.append('finding without fusion_state')
+keys = [(x['host'], x['key_path'].upper(), x['value_name'].upper()) for x in f
+        if x['source'] != 'kb' or True]
+dup = {k for k in keys if keys.count(k) > 1 and k[1].endswith('\\RUN')}
+if dup: bad.append('duplicates: %r' % dup)
+for b in bad: print('FAIL', b)
+sys.exit(1 if bad else 0)
+PY
+check "fused findings (confirmed, gone, uncorroborated, one finding per value)" [ $? -eq 0 ]
+"$RH" hunt collection events.ndjson -r rules --plan plan.yml --format json > out.json 2>/dev/null
+check "json plan object" grep -q '"plan": {"hypothesis":"An intruder' out.json
+check "json coverage gap" grep -q 'no Sysmon logs for host CLEAN-PC' out.json
+"$RH" hunt collection events.ndjson -r rules --plan plan.yml --format json > out2.json 2>/dev/null
+check "deterministic" cmp -s out.json out2.json
+"$RH" hunt collection events.ndjson --from 2026-11-19T06:04:00Z --to 2026-11-19T06:04:30Z \
+    --window-only --format jsonl > win.jsonl 2>/dev/null
+check "window-only lists only findings inside the window" \
+    sh -c '[ -s win.jsonl ] && ! grep -v "\"in_window\":true" win.jsonl | grep -q .'
+"$RH" hunt collection events.ndjson -r rules --rules-strict > /dev/null 2>&1
+check "--rules-strict exits 4" [ $? -eq 4 ]
+"$RH" hunt events.ndjson --format jsonl > only.jsonl 2>/dev/null
+check "events without hives: event-only" grep -q '"fusion_state":"event-only"' only.jsonl
+echo "hunt_fused: $fail failed"
+[ $fail -eq 0 ]
