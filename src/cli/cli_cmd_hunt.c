@@ -57,7 +57,8 @@ static void hunt_usage(FILE *f)
             "  -v, --verbose      print every parser anomaly on stderr\n"
             "  -h, --help         this help\n\n"
             "Exit codes: 0 nothing at or above the minimum risk, 1 findings reported,\n"
-            "            2 usage error, 3 unreadable input, 5 internal error.\n"
+            "            2 usage error, 3 unreadable input, 4 rules not loadable (unreadable\n"
+            "            -r path, or --rules-strict with unusable rules), 5 internal error.\n"
             "Output fields and the JSON schema: docs/hunt-output.md.\n");
 }
 
@@ -607,8 +608,7 @@ int cli_cmd_hunt(int argc, char **argv)
         st = rh_baseline_load(ctx, baseline, &bl);
         if (st != RH_OK) {
             rc = cli_fail_input(baseline, st);
-            rh_ctx_destroy(ctx);
-            return rc;
+            goto done;
         }
         a.baseline = bl;
     }
@@ -616,9 +616,7 @@ int cli_cmd_hunt(int argc, char **argv)
         st = rh_allowlist_load(ctx, allowlist, &al);
         if (st != RH_OK) {
             rc = cli_fail_input(allowlist, st);
-            rh_baseline_destroy(bl);
-            rh_ctx_destroy(ctx);
-            return rc;
+            goto done;
         }
         a.allowlist = al;
     }
@@ -675,6 +673,7 @@ int cli_cmd_hunt(int argc, char **argv)
         }
         rc = reported ? RH_EXIT_FINDINGS : RH_EXIT_OK;
     }
+done:
     rh_hunt_destroy(hunt);
     rh_kb_destroy(kb);
     rh_baseline_destroy(bl);
