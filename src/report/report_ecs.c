@@ -4,7 +4,7 @@
  * = json) or Microsoft Sentinel (custom log table). Field choices, the risk_score mapping and
  * @timestamp rules are documented in docs/hunt-output.md.
  *
- * Escape (the only one of this format): esc(), RH_ESC_JSON inside quotes (", \, control
+ * Escape (the only one of this format): report_json_str(), RH_ESC_JSON inside quotes (", \, control
  * characters, DEL, U+2028/U+2029 as \uXXXX); output is always valid UTF-8 JSON, one object
  * per line (a raw newline can never occur inside a string).
  */
@@ -17,24 +17,9 @@
 /* event.risk_score per rh_risk (Info..Critical): Elastic detection-rule severity scores. */
 static const int ecs_risk_score[5] = {0, 21, 47, 73, 99};
 
-/* The one escape function of this format: a quoted JSON string. */
-static rh_status esc(rh_buf *o, const char *s, size_t n)
-{
-    rh_status st = rh_buf_putc(o, '"');
-    st = st == RH_OK ? rh_escape_append(o, s ? s : "", s ? n : 0, RH_ESC_JSON) : st;
-    return st == RH_OK ? rh_buf_putc(o, '"') : st;
-}
-
-/* "name": "escaped" with a leading comma unless first. */
-static rh_status field(rh_buf *o, const char *name, const char *s, size_t n, int first)
-{
-    rh_status st = rh_buf_printf(o, "%s\"%s\":", first ? "" : ",", name);
-    return st == RH_OK ? esc(o, s, n) : st;
-}
-
 static rh_status field_s(rh_buf *o, const char *name, const char *s, int first)
 {
-    return field(o, name, s, s ? strlen(s) : 0, first);
+    return report_json_field(o, name, s, s ? strlen(s) : 0, first);
 }
 
 static rh_status field_time(rh_buf *o, const char *name, uint64_t ft, int first)
@@ -48,7 +33,7 @@ static rh_status field_time(rh_buf *o, const char *name, uint64_t ft, int first)
 static rh_status field_arr1(rh_buf *o, const char *name, const char *s, size_t n, int first)
 {
     rh_status st = rh_buf_printf(o, "%s\"%s\":[", first ? "" : ",", name);
-    st = st == RH_OK ? esc(o, s, n) : st;
+    st = st == RH_OK ? report_json_str(o, s, n) : st;
     return st == RH_OK ? rh_buf_putc(o, ']') : st;
 }
 
@@ -99,7 +84,7 @@ static rh_status data_strings(rh_buf *o, const rh_finding *f)
                 break;
             }
         }
-        st = esc(o, s, e ? (size_t)(e - s) : n);
+        st = report_json_str(o, s, e ? (size_t)(e - s) : n);
         if (!e || st != RH_OK) {
             break;
         }
@@ -121,12 +106,12 @@ static rh_status registry(rh_buf *o, const rh_finding *f)
     st = st == RH_OK ? rh_buf_putc(&path, '\\') : st;
     st = st == RH_OK ? rh_buf_append(&path, vn, vl) : st;
     st = st == RH_OK ? rh_buf_lit(o, ",\"registry\":{") : st;
-    st = st == RH_OK ? field(o, "hive", kp, hive_len, 1) : st;
-    st = st == RH_OK
-             ? field(o, "key", sep ? sep + 1 : "", sep ? f->key_path_len - hive_len - 1 : 0, 0)
-             : st;
-    st = st == RH_OK ? field(o, "value", vn, vl, 0) : st;
-    st = st == RH_OK ? field(o, "path", path.data, path.len, 0) : st;
+    st = st == RH_OK ? report_json_field(o, "hive", kp, hive_len, 1) : st;
+    st = st == RH_OK ? report_json_field(o, "key", sep ? sep + 1 : "",
+                                         sep ? f->key_path_len - hive_len - 1 : 0, 0)
+                     : st;
+    st = st == RH_OK ? report_json_field(o, "value", vn, vl, 0) : st;
+    st = st == RH_OK ? report_json_field(o, "path", path.data, path.len, 0) : st;
     st = st == RH_OK ? rh_buf_lit(o, ",\"data\":{") : st;
     st = st == RH_OK ? field_s(o, "type", f->value_type, 1) : st;
     st = st == RH_OK ? data_strings(o, f) : st;
@@ -151,7 +136,7 @@ static rh_status message(rh_buf *o, const rh_finding *f)
     st = st == RH_OK ? rh_buf_append(&m, vn, vl) : st;
     st = st == RH_OK ? rh_buf_lit(&m, " = ") : st;
     st = st == RH_OK ? rh_buf_append(&m, f->value_data, f->value_data_len) : st;
-    st = st == RH_OK ? field(o, "message", m.data, m.len, 0) : st;
+    st = st == RH_OK ? report_json_field(o, "message", m.data, m.len, 0) : st;
     rh_buf_free(&m);
     return st;
 }
@@ -184,8 +169,8 @@ static rh_status reghunt_fields(rh_buf *o, const rh_finding *f)
     st = st == RH_OK ? field_s(o, "recommended_action", f->recommended_action, 0) : st;
     st = st == RH_OK ? field_s(o, "source_file", f->source_file, 0) : st;
     st = st == RH_OK ? field_s(o, "hive", f->hive_kind, 0) : st;
-    st = st == RH_OK ? field(o, "value_name", f->value_name, f->value_name_len, 0) : st;
-    st = st == RH_OK ? field(o, "value_data", f->value_data, f->value_data_len, 0) : st;
+    st = st == RH_OK ? report_json_field(o, "value_name", f->value_name, f->value_name_len, 0) : st;
+    st = st == RH_OK ? report_json_field(o, "value_data", f->value_data, f->value_data_len, 0) : st;
     if (st == RH_OK && f->key_last_write) {
         st = field_time(o, "key_last_write", f->key_last_write, 0);
     }
@@ -194,24 +179,12 @@ static rh_status reghunt_fields(rh_buf *o, const rh_finding *f)
     }
     st = st == RH_OK ? field_s(o, "path_class", f->path_class, 0) : st;
     if (st == RH_OK && f->evidence && f->evidence_len) {
-        st = field(o, "evidence", f->evidence, f->evidence_len, 0);
+        st = report_json_field(o, "evidence", f->evidence, f->evidence_len, 0);
     }
     if (st == RH_OK && f->fusion_state) {
         st = field_s(o, "fusion_state", f->fusion_state, 0);
     }
-    st = st == RH_OK
-             ? rh_buf_printf(
-                   o,
-                   ",\"deleted\":%s,\"from_log_replay\":%s,\"hidden_name\":%s,"
-                   "\"is_default\":%s,\"known_good\":[%s%s%s]}",
-                   f->deleted ? "true" : "false", f->from_log_replay ? "true" : "false",
-                   f->hidden_name ? "true" : "false", f->is_default ? "true" : "false",
-                   f->known_good & RH_KNOWN_BASELINE ? "\"baseline\"" : "",
-                   (f->known_good & RH_KNOWN_BASELINE) && (f->known_good & RH_KNOWN_ALLOWLIST) ? ","
-                                                                                               : "",
-                   f->known_good & RH_KNOWN_ALLOWLIST ? "\"allowlist\"" : "")
-             : st;
-    return st;
+    return st == RH_OK ? report_json_flags_close(o, f) : st;
 }
 
 static rh_status ecs_begin(struct report *r)

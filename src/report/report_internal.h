@@ -42,4 +42,12 @@ int report_has_coverage(const struct report *r);
 rh_status report_plan_text(const struct report *r, rh_buf *out);
 rh_status report_coverage_text(const struct report *r, rh_buf *out);
 
+/* JSON building blocks shared by the json/jsonl and ecs formats (both are JSON: one escape
+ * function, report_json_str, RH_ESC_JSON inside quotes). */
+rh_status report_json_str(rh_buf *o, const char *s, size_t n);
+/* ,"name":"escaped" (no leading comma when first). */
+rh_status report_json_field(rh_buf *o, const char *name, const char *s, size_t n, int first);
+/* The finding's boolean flags and known_good array, then the closing brace. */
+rh_status report_json_flags_close(rh_buf *o, const rh_finding *f);
+
 #endif

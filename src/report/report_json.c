@@ -6,7 +6,8 @@
  */
 #include "report_internal.h"
 
-static rh_status esc(rh_buf *out, const char *s, size_t n)
+/* The one escape function of the JSON formats (json, jsonl, ecs). */
+rh_status report_json_str(rh_buf *out, const char *s, size_t n)
 {
     rh_status st = rh_buf_putc(out, '"');
     if (st == RH_OK) {
@@ -15,21 +16,34 @@ static rh_status esc(rh_buf *out, const char *s, size_t n)
     return st == RH_OK ? rh_buf_putc(out, '"') : st;
 }
 
-static rh_status field(rh_buf *o, const char *name, const char *s, size_t n, int first)
+rh_status report_json_field(rh_buf *o, const char *name, const char *s, size_t n, int first)
 {
     rh_status st = rh_buf_printf(o, "%s\"%s\":", first ? "" : ",", name);
-    return st == RH_OK ? esc(o, s, n) : st;
+    return st == RH_OK ? report_json_str(o, s, n) : st;
+}
+
+rh_status report_json_flags_close(rh_buf *o, const rh_finding *f)
+{
+    return rh_buf_printf(
+        o,
+        ",\"deleted\":%s,\"from_log_replay\":%s,\"hidden_name\":%s,"
+        "\"is_default\":%s,\"known_good\":[%s%s%s]}",
+        f->deleted ? "true" : "false", f->from_log_replay ? "true" : "false",
+        f->hidden_name ? "true" : "false", f->is_default ? "true" : "false",
+        f->known_good & RH_KNOWN_BASELINE ? "\"baseline\"" : "",
+        (f->known_good & RH_KNOWN_BASELINE) && (f->known_good & RH_KNOWN_ALLOWLIST) ? "," : "",
+        f->known_good & RH_KNOWN_ALLOWLIST ? "\"allowlist\"" : "");
 }
 
 static rh_status field_s(rh_buf *o, const char *name, const char *s)
 {
-    return field(o, name, s, s ? strlen(s) : 0, 0);
+    return report_json_field(o, name, s, s ? strlen(s) : 0, 0);
 }
 
 static rh_status json_finding(rh_buf *o, const rh_finding *f)
 {
     rh_status st = rh_buf_putc(o, '{');
-    st = st == RH_OK ? field(o, "hunt_id", f->hunt_id, strlen(f->hunt_id), 1) : st;
+    st = st == RH_OK ? report_json_field(o, "hunt_id", f->hunt_id, strlen(f->hunt_id), 1) : st;
     st = st == RH_OK ? field_s(o, "source", rh_finding_source_name(f->source)) : st;
     st = st == RH_OK ? field_s(o, "technique", f->technique) : st;
     st = st == RH_OK ? field_s(o, "technique_name", f->technique_name) : st;
@@ -39,10 +53,10 @@ static rh_status json_finding(rh_buf *o, const rh_finding *f)
     st = st == RH_OK ? field_s(o, "user_sid", f->user_sid) : st;
     st = st == RH_OK ? field_s(o, "source_file", f->source_file) : st;
     st = st == RH_OK ? field_s(o, "hive", f->hive_kind) : st;
-    st = st == RH_OK ? field(o, "key_path", f->key_path, f->key_path_len, 0) : st;
-    st = st == RH_OK ? field(o, "value_name", f->value_name, f->value_name_len, 0) : st;
+    st = st == RH_OK ? report_json_field(o, "key_path", f->key_path, f->key_path_len, 0) : st;
+    st = st == RH_OK ? report_json_field(o, "value_name", f->value_name, f->value_name_len, 0) : st;
     st = st == RH_OK ? field_s(o, "value_type", f->value_type) : st;
-    st = st == RH_OK ? field(o, "value_data", f->value_data, f->value_data_len, 0) : st;
+    st = st == RH_OK ? report_json_field(o, "value_data", f->value_data, f->value_data_len, 0) : st;
     if (st == RH_OK) {
         if (f->key_last_write) {
             st = rh_buf_lit(o, ",\"key_last_write\":\"");
@@ -71,24 +85,12 @@ static rh_status json_finding(rh_buf *o, const rh_finding *f)
         st = field_s(o, "process_executable", f->process_executable);
     }
     if (st == RH_OK && f->evidence && f->evidence_len) {
-        st = field(o, "evidence", f->evidence, f->evidence_len, 0);
+        st = report_json_field(o, "evidence", f->evidence, f->evidence_len, 0);
     }
     if (st == RH_OK && f->in_window) {
         st = rh_buf_lit(o, ",\"in_window\":true");
     }
-    st = st == RH_OK
-             ? rh_buf_printf(
-                   o,
-                   ",\"deleted\":%s,\"from_log_replay\":%s,\"hidden_name\":%s,"
-                   "\"is_default\":%s,\"known_good\":[%s%s%s]}",
-                   f->deleted ? "true" : "false", f->from_log_replay ? "true" : "false",
-                   f->hidden_name ? "true" : "false", f->is_default ? "true" : "false",
-                   f->known_good & RH_KNOWN_BASELINE ? "\"baseline\"" : "",
-                   (f->known_good & RH_KNOWN_BASELINE) && (f->known_good & RH_KNOWN_ALLOWLIST) ? ","
-                                                                                               : "",
-                   f->known_good & RH_KNOWN_ALLOWLIST ? "\"allowlist\"" : "")
-             : st;
-    return st;
+    return st == RH_OK ? report_json_flags_close(o, f) : st;
 }
 
 static rh_status opt_field(rh_buf *o, const char *name, const char *v, int first)
@@ -96,7 +98,7 @@ static rh_status opt_field(rh_buf *o, const char *name, const char *v, int first
     if (!v) {
         return rh_buf_printf(o, "%s\"%s\":null", first ? "" : ",", name);
     }
-    return field(o, name, v, strlen(v), first);
+    return report_json_field(o, name, v, strlen(v), first);
 }
 
 /* "plan" and "coverage" objects (only when the hunt has a plan / event inputs / rules). */
@@ -131,7 +133,7 @@ static rh_status json_plan_coverage(struct report *r)
     for (i = 0; i < rh_hunt_source_count(r->hunt) && st == RH_OK; i++) {
         const rh_hunt_source *src = rh_hunt_source_at(r->hunt, i);
         st = rh_buf_puts(o, i ? ",{" : "{");
-        st = st == RH_OK ? field(o, "host", src->host, strlen(src->host), 1) : st;
+        st = st == RH_OK ? report_json_field(o, "host", src->host, strlen(src->host), 1) : st;
         st = st == RH_OK ? field_s(o, "kind", src->kind) : st;
         st = st == RH_OK ? field_s(o, "name", src->name) : st;
         st = st == RH_OK ? rh_buf_printf(o, ",\"count\":%llu", (unsigned long long)src->count) : st;
@@ -148,7 +150,7 @@ static rh_status json_plan_coverage(struct report *r)
     for (i = 0; i < rh_hunt_gap_count(r->hunt) && st == RH_OK; i++) {
         const char *g = rh_hunt_gap_at(r->hunt, i);
         st = i ? rh_buf_putc(o, ',') : RH_OK;
-        st = st == RH_OK ? esc(o, g, strlen(g)) : st;
+        st = st == RH_OK ? report_json_str(o, g, strlen(g)) : st;
     }
     return st == RH_OK ? rh_buf_lit(o, "]},\n") : st;
 }
