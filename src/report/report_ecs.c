@@ -4,7 +4,7 @@
  * = json) or Microsoft Sentinel (custom log table). Field choices, the risk_score mapping and
  * @timestamp rules are documented in docs/hunt-output.md.
  *
- * Escape (the only one of this format): report_json_str(), RH_ESC_JSON inside quotes (", \, control
+ * Escape: report_json_str() (shared with the json format), RH_ESC_JSON inside quotes (", \, control
  * characters, DEL, U+2028/U+2029 as \uXXXX); output is always valid UTF-8 JSON, one object
  * per line (a raw newline can never occur inside a string).
  */
