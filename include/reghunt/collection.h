@@ -12,6 +12,11 @@
  *   - Velociraptor: <host>/uploads/auto/C%3A/Windows/... (URL-encoded path components)
  * Any other file is grouped with the other hives of its directory.
  *
+ * Event logs inside zip archives (members ending .evtx, .json, .ndjson, .jsonl or .gz: KAPE
+ * <host>/C/Windows/System32/winevt/Logs/X.evtx, Velociraptor uploads, SIEM exports) are kept in
+ * memory beside the hives (rh_collection_events_at) so that a hunt can read them without
+ * extracting anything; files of that kind in directories are left to the caller.
+ *
  * rh_collection_finish() groups hives by host (display name = ComputerName from SYSTEM, else
  * the host folder), resolves CurrentControlSet from SYSTEM\Select, lists every ControlSet00N,
  * and maps user hives to users (profile folder name, embedded hive name, root key owner) and
@@ -62,6 +67,8 @@ RH_API const char *rh_hive_kind_name(rh_hive_kind k);
 #define RH_COLL_MAX_DEPTH      64u           /* directory / member path depth */
 #define RH_COLL_MAX_PATH       4096u         /* bytes of one path */
 #define RH_COLL_MAX_ARCHIVE_IN (16ull << 30) /* bytes read from all archives together */
+#define RH_COLL_MAX_EVENT_LOGS 100000u       /* event log members kept from all archives */
+#define RH_COLL_MAX_EVENT_IN   (8ull << 30)  /* bytes of event log members kept in memory */
 
 /** One hive of the collection. Borrowed: valid until rh_collection_destroy(). */
 typedef struct rh_coll_hive {
@@ -89,9 +96,23 @@ typedef struct rh_coll_host {
     const char *system_root;      /* SOFTWARE ...\CurrentVersion\SystemRoot or NULL */
 } rh_coll_host;
 
+/**
+ * One event log member of a zip archive, held in memory (raw member bytes: EVTX, JSON,
+ * NDJSON, maybe gzip; read it with rh_events_read_mem()). Borrowed: valid until
+ * rh_collection_destroy().
+ */
+typedef struct rh_coll_events {
+    const char *source; /* "<archive>!<member path>" */
+    const char *folder; /* host folder it sits under (as rh_coll_host.folder) */
+    size_t host;        /* host whose hives share that folder, or RH_COLL_NONE */
+    const uint8_t *data;
+    size_t len;
+} rh_coll_events;
+
 /* Options (rh_collection_opts.flags). */
-#define RH_COLL_NO_LOGS 0x1u /* do not apply transaction logs */
-#define RH_COLL_DELETED 0x2u /* open hives with deleted key/value recovery */
+#define RH_COLL_NO_LOGS   0x1u /* do not apply transaction logs */
+#define RH_COLL_DELETED   0x2u /* open hives with deleted key/value recovery */
+#define RH_COLL_NO_EVENTS 0x4u /* do not keep event log members of archives */
 
 typedef struct rh_collection_opts {
     unsigned flags;
@@ -141,6 +162,16 @@ RH_API void rh_collection_release(rh_collection *coll, size_t i);
 
 /** Bytes of hive data added so far (files and archive members). */
 RH_API uint64_t rh_collection_bytes(const rh_collection *coll);
+
+/**
+ * Event log members of the archives, ordered by source (after rh_collection_finish; before
+ * it, in reading order with host = RH_COLL_NONE). Members larger than
+ * rh_limits.max_file_size, beyond RH_COLL_MAX_EVENT_LOGS or past RH_COLL_MAX_EVENT_IN bytes
+ * are skipped with a warning diag.
+ */
+RH_API size_t rh_collection_events_count(const rh_collection *coll);
+/** Borrowed event log member i, or NULL when out of range. */
+RH_API const rh_coll_events *rh_collection_events_at(const rh_collection *coll, size_t i);
 
 #ifdef __cplusplus
 }

@@ -95,6 +95,18 @@ typedef struct rh_events_opts {
 RH_API rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opts *opts,
                                      rh_event_fn fn, void *user);
 
+/**
+ * Same as rh_events_read_file() for an input held in memory (a zip member): EVTX, JSON,
+ * NDJSON, each optionally gzip-compressed (inflated into memory, capped by
+ * rh_limits.max_file_size: RH_ERR_LIMIT). `name` labels diagnostics and is every event's
+ * `source` ("case.zip!C/Windows/System32/winevt/Logs/Security.evtx"). Borrowed: `data` and
+ * `name` must stay valid until the call returns. Returns RH_OK, the callback's status,
+ * RH_ERR_FORMAT (unrecognised input), RH_ERR_CORRUPT (bad gzip data), RH_ERR_LIMIT,
+ * RH_ERR_NOMEM or RH_ERR_STRICT.
+ */
+RH_API rh_status rh_events_read_mem(rh_ctx *ctx, const char *name, const void *data, size_t len,
+                                    const rh_events_opts *opts, rh_event_fn fn, void *user);
+
 #ifdef __cplusplus
 }
 #endif

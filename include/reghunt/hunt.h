@@ -160,7 +160,9 @@ RH_API rh_status rh_hunt_create(rh_ctx *ctx, const rh_kb *kb, const rh_hunt_opts
 
 /**
  * Hunt every hive of a finished collection (rh_collection_finish). Hives that cannot be
- * opened are counted in stats.hives_failed (the open already raised an error diag).
+ * opened are counted in stats.hives_failed (the open already raised an error diag). Event log
+ * members of its archives are read first (rh_hunt_add_events_mem); an unreadable one is
+ * counted in stats.event_inputs_failed and does not stop the hunt.
  * Returns RH_OK or RH_ERR_NOMEM / RH_ERR_STRICT.
  */
 RH_API rh_status rh_hunt_collection(rh_hunt *hunt, rh_collection *coll);
@@ -175,6 +177,16 @@ RH_API rh_status rh_hunt_collection(rh_hunt *hunt, rh_collection *coll);
  * RH_ERR_STRICT or RH_ERR_ARG (after finish); events read before a failure are kept.
  */
 RH_API rh_status rh_hunt_add_events(rh_hunt *hunt, const char *path);
+
+/**
+ * Same as rh_hunt_add_events() for an event input held in memory (rh_events_read_mem; `name`
+ * becomes each event's source). host: the name given to events that carry no Computer (the
+ * host folder the input sat in), or NULL. Borrowed: data is read during the call only.
+ * rh_hunt_collection() calls it for every event log member of the collection's archives
+ * (rh_collection_events_at), with the name of the host whose hives share its folder.
+ */
+RH_API rh_status rh_hunt_add_events_mem(rh_hunt *hunt, const char *name, const void *data,
+                                        size_t len, const char *host);
 
 /**
  * The evidence index built by rh_hunt_add_events(), or NULL when no event input was read.

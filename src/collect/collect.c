@@ -579,6 +579,81 @@ static rh_status read_member(rh_collection *c, struct archive *a, const char *na
     return RH_OK;
 }
 
+/* Event log members by name, as `reghunt hunt` finds them in directories. */
+static int is_event_name(const char *base, size_t n)
+{
+    static const char *const sfx[] = {".evtx", ".json", ".ndjson", ".jsonl", ".gz"};
+    size_t i;
+    for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+        size_t l = strlen(sfx[i]);
+        if (n > l && rh_ascii_casecmp(base + n - l, l, sfx[i], l) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Keep an event log member in memory with its host folder (capped; RH_OK when skipped). */
+static rh_status add_event_member(rh_collection *c, struct archive *a, const char *path,
+                                  const char *name, uint64_t size)
+{
+    struct coll_entry tmp;
+    struct coll_events *ev;
+    rh_buf src = RH_BUF_INIT(c->ctx);
+    uint8_t *data = NULL;
+    size_t len = 0;
+    rh_status st;
+    if (c->nev >= RH_COLL_MAX_EVENT_LOGS || c->event_bytes + size > RH_COLL_MAX_EVENT_IN) {
+        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, name, -1,
+                 "more than %u event logs or %llu bytes of them in archives: skipped",
+                 RH_COLL_MAX_EVENT_LOGS, (unsigned long long)RH_COLL_MAX_EVENT_IN);
+        return RH_OK;
+    }
+    if (c->nev == c->capev) {
+        size_t nc = c->capev ? c->capev * 2 : 16;
+        struct coll_events *ne = rh_realloc(c->ctx, c->ev, nc * sizeof(*ne));
+        if (!ne) {
+            return RH_ERR_NOMEM;
+        }
+        c->ev = ne;
+        c->capev = nc;
+    }
+    st = read_member(c, a, name, size, &data, &len);
+    if (st != RH_OK) {
+        return st == RH_NOT_FOUND ? RH_OK : st;
+    }
+    ev = &c->ev[c->nev];
+    memset(ev, 0, sizeof(*ev));
+    memset(&tmp, 0, sizeof(tmp));
+    st = rh_buf_printf(&src, "%s!%s", path, name);
+    if (st == RH_OK) {
+        st = make_norm(c->ctx, name, &tmp.norm);
+    }
+    if (st == RH_OK) {
+        st = collect_analyse_path(c, &tmp, path);
+    }
+    if (st == RH_OK) {
+        ev->source = src.data;
+        ev->host_key = tmp.host_key;
+        ev->host_folder = tmp.host_folder;
+        ev->mem = data;
+        ev->pub.data = data;
+        ev->pub.len = len;
+        ev->pub.host = RH_COLL_NONE;
+        ev->pub.source = ev->source;
+        ev->pub.folder = ev->host_folder;
+        tmp.host_key = NULL;
+        tmp.host_folder = NULL;
+        c->event_bytes += len;
+        c->nev++;
+    } else {
+        rh_buf_free(&src);
+        rh_free(c->ctx, data);
+    }
+    entry_free(c->ctx, &tmp);
+    return st;
+}
+
 static rh_status add_zip(rh_collection *c, const char *path)
 {
     struct archive *a = archive_read_new();
@@ -615,10 +690,17 @@ static rh_status add_zip(rh_collection *c, const char *path)
         }
         name = archive_entry_pathname(ae);
         if (!name || archive_entry_filetype(ae) != AE_IFREG || !archive_entry_size_is_set(ae) ||
-            strlen(name) > RH_COLL_MAX_PATH || archive_entry_size(ae) < (la_int64_t)HDR_READ) {
+            strlen(name) > RH_COLL_MAX_PATH || archive_entry_size(ae) <= 0) {
             continue;
         }
         b = base_name(name, &bn);
+        if (!(c->flags & RH_COLL_NO_EVENTS) && is_event_name(b, bn)) {
+            st = add_event_member(c, a, path, name, (uint64_t)archive_entry_size(ae));
+            continue;
+        }
+        if (archive_entry_size(ae) < (la_int64_t)HDR_READ) {
+            continue;
+        }
         log = is_log_name(b, bn);
         st = read_member(c, a, name, (uint64_t)archive_entry_size(ae), &data, &len);
         if (st == RH_NOT_FOUND) {
@@ -737,6 +819,13 @@ void rh_collection_destroy(rh_collection *c)
         rh_free(c->ctx, c->hosts[i].folder);
         rh_free(c->ctx, c->hosts[i].system_root);
     }
+    for (i = 0; i < c->nev; i++) {
+        rh_free(c->ctx, c->ev[i].source);
+        rh_free(c->ctx, c->ev[i].host_key);
+        rh_free(c->ctx, c->ev[i].host_folder);
+        rh_free(c->ctx, c->ev[i].mem);
+    }
+    rh_free(c->ctx, c->ev);
     rh_free(c->ctx, c->hosts);
     rh_free(c->ctx, c->e);
     rh_free(c->ctx, c);
@@ -786,6 +875,16 @@ const rh_coll_host *rh_collection_host_at(const rh_collection *c, size_t i)
 uint64_t rh_collection_bytes(const rh_collection *c)
 {
     return c ? c->bytes : 0;
+}
+
+size_t rh_collection_events_count(const rh_collection *c)
+{
+    return c ? c->nev : 0;
+}
+
+const rh_coll_events *rh_collection_events_at(const rh_collection *c, size_t i)
+{
+    return c && i < c->nev ? &c->ev[i].pub : NULL;
 }
 
 rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)

@@ -601,6 +601,41 @@ rh_status collect_resolve(rh_collection *c)
     return st;
 }
 
+static int cmp_events(const void *a, const void *b)
+{
+    return strcmp(((const struct coll_events *)a)->source, ((const struct coll_events *)b)->source);
+}
+
+/* Event log members: deterministic order, and the host whose hives share their folder. */
+static void resolve_events(rh_collection *c)
+{
+    size_t i, lo, hi;
+    if (c->nev > 1) {
+        qsort(c->ev, c->nev, sizeof(c->ev[0]), cmp_events);
+    }
+    for (i = 0; i < c->nev; i++) {
+        struct coll_events *ev = &c->ev[i];
+        ev->pub.source = ev->source;
+        ev->pub.folder = ev->host_folder;
+        ev->pub.data = ev->mem;
+        ev->pub.host = RH_COLL_NONE;
+        /* Hives are sorted by host key (collect_resolve): binary search for it. */
+        lo = 0;
+        hi = c->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(c->e[mid].host_key, ev->host_key) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if (lo < c->n && strcmp(c->e[lo].host_key, ev->host_key) == 0) {
+            ev->pub.host = c->e[lo].pub.host;
+        }
+    }
+}
+
 rh_status rh_collection_finish(rh_collection *c)
 {
     rh_status st;
@@ -609,5 +644,8 @@ rh_status rh_collection_finish(rh_collection *c)
     }
     c->finished = 1;
     st = collect_resolve(c);
+    if (st == RH_OK) {
+        resolve_events(c);
+    }
     return st;
 }

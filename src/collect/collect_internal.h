@@ -31,6 +31,13 @@ struct coll_entry {
     int open_tried;
 };
 
+/* An event log member of an archive (kept in memory for the hunt). */
+struct coll_events {
+    rh_coll_events pub;
+    char *source, *host_key, *host_folder;
+    uint8_t *mem;
+};
+
 struct coll_host {
     rh_coll_host pub;
     char *name, *folder, *system_root;
@@ -43,7 +50,9 @@ struct rh_collection {
     size_t n, cap;
     struct coll_host *hosts;
     size_t nhosts;
-    uint64_t files_seen, bytes, archive_bytes;
+    struct coll_events *ev;
+    size_t nev, capev;
+    uint64_t files_seen, bytes, archive_bytes, event_bytes;
     int finished;
 };
 

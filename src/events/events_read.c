@@ -290,3 +290,201 @@ rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opt
     gzclose(gz);
     return st;
 }
+
+/* ---- inputs held in memory (archive members) ---------------------------------------------- */
+
+/* Inflate a gzip image (one or more members back to back) into memory, capped by max.
+ * Owned: *out freed with rh_free, NUL-terminated. */
+static rh_status gunzip_mem(struct events_src *src, const uint8_t *data, size_t len, uint64_t max,
+                            char **out, size_t *olen)
+{
+    z_stream zs;
+    size_t cap = 1 << 16, n = 0;
+    char *buf;
+    rh_status st = RH_OK;
+    int zr;
+    *out = NULL;
+    *olen = 0;
+    memset(&zs, 0, sizeof(zs));
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+        return RH_ERR_NOMEM;
+    }
+    buf = rh_malloc(src->ctx, cap + 1);
+    if (!buf) {
+        inflateEnd(&zs);
+        return RH_ERR_NOMEM;
+    }
+    zs.next_in = (Bytef *)(uintptr_t)data;
+    zs.avail_in = 0;
+    for (;;) {
+        size_t in_chunk, before_in, before_out;
+        if (zs.avail_in == 0) {
+            size_t used = (size_t)(zs.next_in - (const Bytef *)data);
+            if (used >= len) {
+                break;
+            }
+            in_chunk = len - used > (1u << 30) ? (1u << 30) : len - used;
+            zs.avail_in = (uInt)in_chunk;
+        }
+        if (n == cap) {
+            char *nb;
+            if (cap > max) {
+                rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1,
+                         "input larger than max_file_size once decompressed");
+                st = RH_ERR_LIMIT;
+                break;
+            }
+            nb = rh_realloc(src->ctx, buf, cap * 2 + 1);
+            if (!nb) {
+                st = RH_ERR_NOMEM;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        zs.next_out = (Bytef *)buf + n;
+        zs.avail_out = (uInt)(cap - n > (1u << 30) ? (1u << 30) : cap - n);
+        before_in = zs.avail_in;
+        before_out = zs.avail_out;
+        zr = inflate(&zs, Z_NO_FLUSH);
+        n += before_out - zs.avail_out;
+        if (zr == Z_STREAM_END) {
+            /* Concatenated gzip members (as gzread reads them); trailing zeros end it. */
+            if (zs.avail_in == 0 || zs.next_in[0] != 0x1f) {
+                break;
+            }
+            if (inflateReset(&zs) != Z_OK) {
+                st = RH_ERR_NOMEM;
+                break;
+            }
+            continue;
+        }
+        if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, (int64_t)n, "bad gzip data: %s",
+                     zs.msg ? zs.msg : "inflate failed");
+            st = RH_ERR_CORRUPT;
+            break;
+        }
+        if (zr == Z_BUF_ERROR && before_in == zs.avail_in && before_out == zs.avail_out) {
+            /* No progress possible: the stream is truncated. Keep what was inflated. */
+            rh_diagf(src->ctx, RH_DIAG_ANOMALY, COMPONENT, src->path, (int64_t)n,
+                     "gzip data truncated");
+            break;
+        }
+        if (n > max) {
+            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1,
+                     "input larger than max_file_size once decompressed");
+            st = RH_ERR_LIMIT;
+            break;
+        }
+    }
+    inflateEnd(&zs);
+    if (st != RH_OK) {
+        rh_free(src->ctx, buf);
+        return st;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *olen = n;
+    return RH_OK;
+}
+
+/* NDJSON from memory, line by line, with the same fallbacks as read_ndjson(). */
+static rh_status read_ndjson_mem(struct events_src *src, const char *buf, size_t len)
+{
+    size_t pos = 0;
+    uint64_t lineno = 0, objects = 0;
+    rh_status st = RH_OK;
+    while (pos < len && st == RH_OK) {
+        const char *p = buf + pos;
+        const char *nl = memchr(p, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - p) : len - pos, s;
+        json_error_t err;
+        json_t *v;
+        pos += n + (nl ? 1 : 0); /* forward progress: n + 1 bytes, or the rest */
+        lineno++;
+        if (n > MAX_LINE) {
+            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1, "line longer than %u bytes",
+                     MAX_LINE);
+            return RH_ERR_LIMIT;
+        }
+        s = skip_ws(p, n);
+        if (s == n) {
+            continue;
+        }
+        if (p[s] == '[' && objects == 0) {
+            return events_json_document(src, buf, len);
+        }
+        v = json_loadb(p + s, n - s, JSON_ALLOW_NUL, &err);
+        if (!v) {
+            if (objects == 0) {
+                return events_json_document(src, buf, len);
+            }
+            st = rh_diag_at(src->ctx, RH_DIAG_ANOMALY, COMPONENT, src->path, (int)lineno,
+                            err.column, "invalid JSON line skipped: %s", err.text);
+            continue;
+        }
+        objects++;
+        st = events_json_object(src, v, lineno);
+        json_decref(v);
+    }
+    return st;
+}
+
+static rh_status read_evtx_mem(struct events_src *src, const void *data, size_t len,
+                               const rh_events_opts *opts)
+{
+    rh_evtx *e = NULL;
+    rh_status st = rh_evtx_open_mem(src->ctx, src->path, data, len, &e);
+    if (st == RH_OK) {
+        st = read_evtx(src, e, opts);
+    }
+    rh_evtx_close(e);
+    return st;
+}
+
+rh_status rh_events_read_mem(rh_ctx *ctx, const char *name, const void *data, size_t len,
+                             const rh_events_opts *opts, rh_event_fn fn, void *user)
+{
+    struct events_src src;
+    const uint8_t *d = data;
+    char *plain = NULL;
+    size_t s;
+    rh_status st;
+    int gz = 0;
+    if (!ctx || !name || (!data && len) || !fn) {
+        return RH_ERR_ARG;
+    }
+    memset(&src, 0, sizeof(src));
+    src.ctx = ctx;
+    src.path = name;
+    src.fn = fn;
+    src.user = user;
+    if (len >= 2 && d[0] == 0x1f && d[1] == 0x8b) {
+        st = gunzip_mem(&src, d, len, rh_ctx_limits(ctx)->max_file_size, &plain, &len);
+        if (st != RH_OK) {
+            return st;
+        }
+        d = (const uint8_t *)plain;
+        gz = 1;
+    }
+    if (len >= EVTX_FILE_SIG_LEN && memcmp(d, EVTX_FILE_SIG, EVTX_FILE_SIG_LEN) == 0) {
+        st = read_evtx_mem(&src, d, len, opts);
+    } else if ((s = skip_ws((const char *)d, len)) >= len || (d[s] != '{' && d[s] != '[')) {
+        if (!gz && len) {
+            /* Maybe an EVTX image whose header is damaged but whose chunks are intact. */
+            st = read_evtx_mem(&src, d, len, opts);
+        } else {
+            rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, name, 0,
+                     "unrecognised input (neither EVTX nor JSON/NDJSON)");
+            st = RH_ERR_FORMAT;
+        }
+    } else if (events_jev_create(&src) != RH_OK) {
+        st = RH_ERR_NOMEM;
+    } else {
+        st = read_ndjson_mem(&src, (const char *)d, len);
+        events_jev_free(&src);
+    }
+    rh_free(ctx, plain);
+    return st;
+}

@@ -908,6 +908,7 @@ rh_status rh_hunt_collection(rh_hunt *h, rh_collection *coll)
     h->stats.hosts += rh_collection_host_count(coll);
     h->stats.hives += n;
     h->stats.bytes += rh_collection_bytes(coll);
+    st = hunt_collection_events(h, coll);
     for (i = 0; i <= n && st == RH_OK; i++) {
         if (i == n || (i > first && rh_collection_hive_at(coll, i)->host !=
                                         rh_collection_hive_at(coll, first)->host)) {

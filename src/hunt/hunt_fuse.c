@@ -387,6 +387,65 @@ static rh_status on_event(const rh_event *e, void *user)
     return st;
 }
 
+/* Events of an input read from a host folder: those without a Computer get the host's name,
+ * so that a minimal export inside <host>/ joins that host's hives. */
+struct host_default {
+    rh_hunt *h;
+    const char *host;
+};
+
+static rh_status on_event_in_host(const rh_event *e, void *user)
+{
+    const struct host_default *d = user;
+    rh_event copy;
+    if (d->host && d->host[0] && (!e->computer || !e->computer[0])) {
+        copy = *e;
+        copy.computer = d->host;
+        return on_event(&copy, d->h);
+    }
+    return on_event(e, d->h);
+}
+
+rh_status rh_hunt_add_events_mem(rh_hunt *h, const char *name, const void *data, size_t len,
+                                 const char *host)
+{
+    struct host_default d;
+    rh_status st;
+    if (!h || !name || (!data && len) || h->finished) {
+        return RH_ERR_ARG;
+    }
+    if (!h->ev) {
+        st = rh_evidence_create(h->ctx, NULL, &h->ev);
+        if (st != RH_OK) {
+            return st;
+        }
+    }
+    d.h = h;
+    d.host = host;
+    st = rh_events_read_mem(h->ctx, name, data, len, NULL, on_event_in_host, &d);
+    if (st == RH_OK) {
+        h->stats.event_inputs++;
+    } else {
+        h->stats.event_inputs_failed++;
+    }
+    return st;
+}
+
+rh_status hunt_collection_events(rh_hunt *h, rh_collection *coll)
+{
+    size_t i, n = rh_collection_events_count(coll);
+    rh_status st = RH_OK;
+    for (i = 0; i < n && st == RH_OK; i++) {
+        const rh_coll_events *ce = rh_collection_events_at(coll, i);
+        const rh_coll_host *ho = rh_collection_host_at(coll, ce->host);
+        st = rh_hunt_add_events_mem(h, ce->source, ce->data, ce->len, ho ? ho->name : NULL);
+        if (st != RH_ERR_NOMEM && st != RH_ERR_STRICT) {
+            st = RH_OK; /* one unreadable log does not stop the hunt: diag raised, counted */
+        }
+    }
+    return st;
+}
+
 rh_status rh_hunt_add_events(rh_hunt *h, const char *path)
 {
     rh_status st;
