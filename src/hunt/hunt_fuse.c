@@ -266,13 +266,14 @@ static void hit_free(rh_ctx *ctx, struct hunt_hit *x)
     rh_free(ctx, x->user_name);
     rh_free(ctx, x->hive_kind);
     rh_free(ctx, x->extra);
+    rh_free(ctx, x->writer_sid);
 }
 
 static rh_status hit_push(rh_hunt *h, struct hunt_hit *x)
 {
     rh_ctx *ctx = h->ctx;
     if (!x->host || !x->target || !x->details || !x->source || !x->image || !x->guid || !x->user ||
-        !x->user_sid || !x->user_name || !x->hive_kind || !x->extra) {
+        !x->user_sid || !x->user_name || !x->hive_kind || !x->extra || !x->writer_sid) {
         hit_free(ctx, x);
         return RH_ERR_NOMEM;
     }
@@ -324,6 +325,10 @@ static void hit_from_event(rh_ctx *ctx, struct hunt_hit *x, const rh_event *e, i
     x->extra = dup_s(ctx, fld(e, "CommandLine")      ? fval(e, "CommandLine")
                           : fld(e, "TargetFilename") ? fval(e, "TargetFilename")
                                                      : "");
+    /* Sysmon's System UserID is the Sysmon service (SYSTEM), not the writer. */
+    x->writer_sid = dup_s(ctx, fld(e, "SubjectUserSid") ? fval(e, "SubjectUserSid")
+                               : sysmon || !e->user_sid ? ""
+                                                        : e->user_sid);
     x->pid = fnum(e, "ProcessId");
     x->event_id = e->event_id;
     x->time = sysmon ? ftime(e, "UtcTime") : e->timestamp;
@@ -511,6 +516,7 @@ static rh_status on_state_match(const rh_sigma_match *m, void *user)
     x.user_name = dup_s(ctx, s->ch->user);
     x.hive_kind = dup_s(ctx, rh_hive_kind_name(s->ch->kind));
     x.extra = dup_s(ctx, "");
+    x.writer_sid = dup_s(ctx, "");
     x.event_id = e->event_id;
     x.key_last_write = e->timestamp;
     x.record_id = e->record_id;
@@ -594,12 +600,17 @@ rh_status hunt_note_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t firs
         if ((unsigned)ch->kind < RH_HIVE_KIND_COUNT) {
             r->hives[ch->kind]++;
         }
-        if (ch->kind == RH_HIVE_KIND_NTUSER && ch->user_sid && ch->user) {
-            r->users[r->nusers].sid = dup_s(h->ctx, ch->user_sid);
-            r->users[r->nusers].user = dup_s(h->ctx, ch->user);
-            if (!r->users[r->nusers].sid || !r->users[r->nusers].user) {
+        if (ch->kind == RH_HIVE_KIND_NTUSER) {
+            /* hku as hunt_host() builds the prefix of the hive's findings */
+            r->users[r->nusers].sid = ch->user_sid ? dup_s(h->ctx, ch->user_sid) : NULL;
+            r->users[r->nusers].user = ch->user ? dup_s(h->ctx, ch->user) : NULL;
+            r->users[r->nusers].hku =
+                dup_s(h->ctx, ch->user_sid ? ch->user_sid : (ch->user ? ch->user : "UNKNOWN"));
+            if ((ch->user_sid && !r->users[r->nusers].sid) ||
+                (ch->user && !r->users[r->nusers].user) || !r->users[r->nusers].hku) {
                 rh_free(h->ctx, r->users[r->nusers].sid);
                 rh_free(h->ctx, r->users[r->nusers].user);
+                rh_free(h->ctx, r->users[r->nusers].hku);
                 return RH_ERR_NOMEM;
             }
             r->nusers++;
@@ -612,7 +623,7 @@ static const char *user_of_sid(const struct hunt_host_rec *r, const char *sid)
 {
     size_t i;
     for (i = 0; r && sid && sid[0] && i < r->nusers; i++) {
-        if (strcmp(r->users[i].sid, sid) == 0) {
+        if (r->users[i].sid && strcmp(r->users[i].sid, sid) == 0) {
             return r->users[i].user;
         }
     }
@@ -957,6 +968,22 @@ static const char *gap_reason(rh_hunt *h, const char *host, rh_evidence_fusion s
     return "registry logs do not cover the key's last-write time: uncorroborated";
 }
 
+/* Append s[0..n) as the evidence index stores it: NUL bytes become U+FFFD (correlation.md,
+ * "Memory"), so a value name holding NUL is queried whole instead of cut at the NUL. */
+static rh_status append_index_text(rh_buf *b, const char *s, size_t n)
+{
+    rh_status st = RH_OK;
+    size_t i, run = 0;
+    for (i = 0; i < n && st == RH_OK; i++) {
+        if (s[i] == '\0') {
+            st = rh_buf_append(b, s + run, i - run);
+            st = st == RH_OK ? rh_buf_lit(b, "\xEF\xBF\xBD") : st;
+            run = i + 1;
+        }
+    }
+    return st == RH_OK ? rh_buf_append(b, s + run, n - run) : st;
+}
+
 /* Ask the index about finding f; set fusion state, evidence, time, writer; add reasons. */
 static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
 {
@@ -967,7 +994,7 @@ static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
     rh_status st;
     const char *why;
     st = rh_buf_append(&key, f->pub.key_path, f->pub.key_path_len);
-    st = st == RH_OK ? rh_buf_append(&val, f->pub.value_name, f->pub.value_name_len) : st;
+    st = st == RH_OK ? append_index_text(&val, f->pub.value_name, f->pub.value_name_len) : st;
     st = st == RH_OK ? rh_buf_puts(&val, "") : st;
     st = st == RH_OK ? rh_buf_puts(&key, "") : st;
     if (st != RH_OK) {
@@ -1529,6 +1556,158 @@ const char *rh_hunt_gap_at(const rh_hunt *h, size_t i)
     return h && i < h->ngaps ? h->gaps[i] : NULL;
 }
 
+/* ---- HKCU writes -> the writer's user hive -------------------------------------------------- */
+
+/* Length of an HKCU root ("HKCU\", "HKEY_CURRENT_USER\") starting t, else 0. */
+static size_t hkcu_root_len(const char *t, size_t n)
+{
+    static const char *const roots[] = {"HKCU\\", "HKEY_CURRENT_USER\\"};
+    size_t i;
+    for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+        size_t l = strlen(roots[i]);
+        if (n > l && rh_ascii_casecmp(t, l, roots[i], l) == 0) {
+            return l;
+        }
+    }
+    return 0;
+}
+
+static int user_by_sid(const struct hunt_host_rec *r, const char *sid)
+{
+    size_t i;
+    for (i = 0; i < r->nusers; i++) {
+        if (r->users[i].sid &&
+            rh_ascii_casecmp(r->users[i].sid, strlen(r->users[i].sid), sid, strlen(sid)) == 0) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* The host's user hive (index in r->users) of the account that wrote x, or -1. *named says
+ * whether the event names a writer at all (SID, or Sysmon User / 4657 SubjectUserName as
+ * "DOMAIN\name"). The name matches a profile folder "name" or "name.DOMAIN". */
+static int writer_user(const struct hunt_host_rec *r, const struct hunt_hit *x, int *named)
+{
+    static const struct {
+        const char *name, *sid;
+    } wk[] = {{"SYSTEM", "S-1-5-18"},
+              {"LOCAL SERVICE", "S-1-5-19"},
+              {"LOCALSERVICE", "S-1-5-19"},
+              {"NETWORK SERVICE", "S-1-5-20"},
+              {"NETWORKSERVICE", "S-1-5-20"}};
+    const char *u = x->user, *bs, *name;
+    size_t i, nl, dl;
+    int k;
+    *named = 0;
+    if (x->writer_sid[0]) {
+        *named = 1;
+        if ((k = user_by_sid(r, x->writer_sid)) >= 0) {
+            return k;
+        }
+    }
+    if (!u[0] || strcmp(u, "-") == 0) {
+        return -1;
+    }
+    *named = 1;
+    if (strncmp(u, "S-1-", 4) == 0) {
+        return user_by_sid(r, u);
+    }
+    bs = strrchr(u, '\\');
+    name = bs ? bs + 1 : u;
+    nl = strlen(name);
+    dl = bs ? (size_t)(bs - u) : 0;
+    for (i = 0; i < sizeof(wk) / sizeof(wk[0]); i++) {
+        if (rh_ascii_casecmp(name, nl, wk[i].name, strlen(wk[i].name)) == 0 &&
+            (k = user_by_sid(r, wk[i].sid)) >= 0) {
+            return k;
+        }
+    }
+    for (i = 0; i < r->nusers; i++) {
+        const char *p = r->users[i].user;
+        size_t pl = p ? strlen(p) : 0;
+        if (!p || pl < nl || rh_ascii_casecmp(p, nl, name, nl) != 0) {
+            continue;
+        }
+        if (pl == nl || (dl && pl == nl + 1 + dl && p[nl] == '.' &&
+                         rh_ascii_casecmp(p + nl + 1, dl, u, dl) == 0)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+/* "HKU\<hku>\<rest>" for an HKCU target. Owned by out. */
+static rh_status hku_path(const char *hku, const char *rest, size_t n, rh_buf *out)
+{
+    rh_status st;
+    rh_buf_reset(out);
+    st = rh_buf_printf(out, "HKU\\%s\\", hku);
+    return st == RH_OK ? rh_buf_append(out, rest, n) : st;
+}
+
+/* Sysmon logs HKCU\... when it cannot name the SID (and SIEM exports may rewrite it). Point an
+ * HKCU target at the writer's user hive on its host so that it merges with that hive's
+ * finding; when the event names no writer, at the only user hive whose findings hold the
+ * value (x->user_inferred). Otherwise the target stays as logged. */
+static rh_status resolve_hkcu(rh_hunt *h, struct hunt_hit *x, const struct mindex *mi)
+{
+    size_t rl = hkcu_root_len(x->target, x->target_len), i, rn;
+    const struct hunt_host_rec *r;
+    rh_buf p = RH_BUF_INIT(h->ctx);
+    rh_status st = RH_OK;
+    int named, k, found = -1, hits = 0;
+    char *nt;
+    if (!rl || (x->kind != HIT_WRITE && x->kind != HIT_SIGMA_EVENT)) {
+        return RH_OK;
+    }
+    r = host_rec(h, x->host);
+    if (!r || !r->nusers) {
+        return RH_OK;
+    }
+    rn = x->target_len - rl;
+    k = writer_user(r, x, &named);
+    for (i = 0; k < 0 && !named && i < r->nusers && st == RH_OK; i++) {
+        char *mk;
+        size_t idx;
+        st = hku_path(r->users[i].hku, x->target + rl, rn, &p);
+        mk = st == RH_OK ? merge_key(h->ctx, r->name, p.data, p.len) : NULL;
+        if (st == RH_OK && !mk) {
+            st = RH_ERR_NOMEM;
+        }
+        if (mk && mindex_get(mi, mk, &idx)) {
+            hits++;
+            found = (int)i;
+        }
+        rh_free(h->ctx, mk);
+    }
+    if (st == RH_OK && k < 0 && hits == 1) {
+        k = found;
+        x->user_inferred = 1;
+    }
+    if (st == RH_OK && k >= 0) {
+        st = hku_path(r->users[k].hku, x->target + rl, rn, &p);
+        nt = st == RH_OK ? dup_n(h->ctx, p.data, p.len) : NULL;
+        if (st == RH_OK && !nt) {
+            st = RH_ERR_NOMEM;
+        }
+        if (nt) {
+            rh_free(h->ctx, x->target);
+            x->target = nt;
+            x->target_len = p.len;
+        }
+    }
+    rh_buf_free(&p);
+    return st;
+}
+
+static rh_status note_inferred(rh_hunt *h, struct hunt_finding *f)
+{
+    return add_reason(h, f,
+                      "HKCU write merged with this user's hive: user inferred (the event names "
+                      "no user and no other user hive on the host holds the value)");
+}
+
 /* ---- the fusion pass ------------------------------------------------------------------------ */
 
 struct hit_ord {
@@ -1572,13 +1751,19 @@ rh_status hunt_fuse(rh_hunt *h)
 {
     struct mindex mi;
     struct hit_ord *ord = NULL;
-    size_t i, j, nkb = h->n;
+    size_t i, j, k, nkb = h->n;
     rh_status st = RH_OK;
     memset(&mi, 0, sizeof(mi));
     if (h->nhits) {
         ord = rh_calloc(h->ctx, h->nhits, sizeof(*ord));
         if (!ord) {
             return RH_ERR_NOMEM;
+        }
+        for (i = 0; i < nkb && st == RH_OK; i++) {
+            st = push_map(h, &mi, i);
+        }
+        for (i = 0; i < h->nhits && st == RH_OK; i++) {
+            st = resolve_hkcu(h, &h->hits[i], &mi);
         }
         for (i = 0; i < h->nhits && st == RH_OK; i++) {
             ord[i].key = hit_key(h->ctx, h, &h->hits[i]);
@@ -1590,9 +1775,6 @@ rh_status hunt_fuse(rh_hunt *h)
         }
         if (st == RH_OK) {
             qsort(ord, h->nhits, sizeof(*ord), cmp_hit);
-        }
-        for (i = 0; i < nkb && st == RH_OK; i++) {
-            st = push_map(h, &mi, i);
         }
     }
     /* 1. Sigma over hive state: merge into kb findings, else a finding of its own. */
@@ -1625,6 +1807,11 @@ rh_status hunt_fuse(rh_hunt *h)
         }
         if (mindex_get(&mi, ord[i].key, &idx)) {
             h->stats.merged += nw;
+            for (k = i; k < j && st == RH_OK; k++) {
+                if (ord[k].x->kind == HIT_WRITE && ord[k].x->user_inferred) {
+                    st = note_inferred(h, h->f[idx]);
+                }
+            }
             continue;
         }
         st = finding_from_write(h, ord[last].x, nw, &mi);
@@ -1637,6 +1824,9 @@ rh_status hunt_fuse(rh_hunt *h)
         }
         if (mindex_get(&mi, ord[i].key, &idx)) {
             st = merge_sigma(h, h->f[idx], ord[i].x);
+            if (st == RH_OK && ord[i].x->user_inferred) {
+                st = note_inferred(h, h->f[idx]);
+            }
         } else {
             st = finding_from_sigma(h, ord[i].x, &mi);
         }
@@ -1690,6 +1880,7 @@ void hunt_fuse_free(rh_hunt *h)
         for (k = 0; k < h->hosts[i].nusers; k++) {
             rh_free(h->ctx, h->hosts[i].users[k].sid);
             rh_free(h->ctx, h->hosts[i].users[k].user);
+            rh_free(h->ctx, h->hosts[i].users[k].hku);
         }
         rh_free(h->ctx, h->hosts[i].users);
         rh_free(h->ctx, h->hosts[i].name);

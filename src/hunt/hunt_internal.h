@@ -41,6 +41,8 @@ struct hunt_hit {
     char *image, *guid, *user;
     char *user_sid, *user_name, *hive_kind; /* sigma-state: from the hive */
     char *extra;                            /* non-registry event: command line / file name */
+    char *writer_sid;  /* writer's SID from the event (4657 SubjectUserSid, ...) or "" */
+    int user_inferred; /* an HKCU target was given the only user hive holding the value */
     uint32_t pid, event_id;
     uint64_t time, record_id, key_last_write;
     const rh_sigma_rule_info *rule; /* Sigma hits */
@@ -53,8 +55,9 @@ struct hunt_host_rec {
     char *name;
     size_t hives[RH_HIVE_KIND_COUNT];
     struct {
-        char *sid, *user;
-    } * users;
+        char *sid, *user; /* either may be NULL */
+        char *hku;        /* HKU\<hku>\ of the hive's findings: SID, else profile name */
+    } * users;            /* one per NTUSER hive */
     size_t nusers;
 };
 
