@@ -5,8 +5,8 @@
 # file) in its evidence, that the RunOnce value written by an event but absent from the hive is
 # "gone", that findings of CLEAN-PC (no Sysmon logs) say uncorroborated, that the FQDN host of
 # the events joins the hive host, that Sigma hits merge into existing findings, that the plan
-# and coverage objects are present, --window-only, --rules-strict, and that output is
-# deterministic. Args: reghunt SRCDIR BUILDDIR.
+# and coverage objects are present, --window-only, --rules-strict, that HKCU writes merge with
+# the user hive's finding, and that output is deterministic. Args: reghunt SRCDIR BUILDDIR.
 set -u
 RH=$1 SRC=$2 BUILD=$3
 [ -d "$BUILD/demo/collection" ] || { echo "demo collection not built"; exit 77; }
@@ -83,5 +83,55 @@ check "window-only lists only findings inside the window" \
 check "--rules-strict exits 4" [ $? -eq 4 ]
 "$RH" hunt events.ndjson --format jsonl > only.jsonl 2>/dev/null
 check "events without hives: event-only" grep -q '"fusion_state":"event-only"' only.jsonl
+# HKCU\... writes (Sysmon logs no SID) merge with the writer's user hive: by the event's User
+# (CORP\bob -> bob's NTUSER.DAT, SID from ProfileList), or, when the event names no user, with
+# the only user hive of the host holding the value (reason says the user was inferred). A
+# named writer's HKCU value absent from the hive is "gone" under that user's HKU\<SID> key.
+python3 - <<'PY'
+import json
+base = {"SourceName": "Microsoft-Windows-Sysmon", "Channel": "Microsoft-Windows-Sysmon/Operational",
+        "Hostname": "WKSTN-042.corp.local", "EventID": 13, "UserID": "S-1-5-18",
+        "EventType": "SetValue", "ProcessGuid": "{6a1c0f1e-0003-0000-0000-000000000003}",
+        "ProcessId": "5200",
+        "Image": "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"}
+run = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\"
+with open('hkcu.ndjson', 'w', encoding='utf-8') as f:
+    for i, (value, user) in enumerate([("\u0000WindowsDefender", "CORP\\bob"),
+                                       ("WinUpdate", "CORP\\bob"), ("OneDrive", None),
+                                       ("Ghost", "CORP\\bob")]):
+        e = dict(base, TimeCreated="2026-11-19T06:05:%02d.000Z" % i,
+                 UtcTime="2026-11-19 06:05:%02d.000" % i, RecordNumber=300 + i,
+                 TargetObject=run + value, Details="C:\\Users\\Public\\x%d.exe" % i)
+        if user:
+            e["User"] = user
+        f.write(json.dumps(e) + "\n")
+PY
+"$RH" hunt collection events.ndjson hkcu.ndjson --min-risk info --format jsonl > hkcu.jsonl \
+    2>/dev/null
+python3 - hkcu.jsonl <<'PY'
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]
+bob = 'S-1-5-21-3623811015-3361044348-30300820-1013'
+bad = []
+for value, inferred in (('\x00WindowsDefender', False), ('WinUpdate', False), ('OneDrive', True)):
+    m = [x for x in f if x['host'] == 'WKSTN-042' and x['value_name'] == value]
+    if len(m) != 1:
+        bad.append('%r: %d findings (HKCU write not merged)' % (value, len(m)))
+        continue
+    x = m[0]
+    if x['source'] != 'kb' or x['user_sid'] != bob or x.get('fusion_state') != 'confirmed':
+        bad.append('%r: %s %s %s' % (value, x['source'], x['user_sid'], x.get('fusion_state')))
+    if ('user inferred' in x['reasons']) != inferred:
+        bad.append('%r: inferred reason %s' % (value, 'missing' if inferred else 'unexpected'))
+g = [x for x in f if x['value_name'] == 'Ghost']
+if len(g) != 1 or g[0]['key_path'] != 'HKU\\' + bob + '\\Software\\Microsoft\\Windows\\CurrentVersion\\Run' \
+        or g[0].get('fusion_state') != 'gone' or g[0]['user'] != 'bob':
+    bad.append('Ghost not attributed to bob: %r' % [(x['key_path'], x.get('fusion_state')) for x in g])
+if any(x['key_path'].upper().startswith('HKCU') for x in f):
+    bad.append('a finding kept an HKCU key')
+for b in bad: print('FAIL', b)
+sys.exit(1 if bad else 0)
+PY
+check "HKCU writes merge with the user hive (named and inferred user)" [ $? -eq 0 ]
 echo "hunt_fused: $fail failed"
 [ $fail -eq 0 ]
