@@ -235,7 +235,8 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
         goto out;
     }
     nhives = rh_collection_hive_count(coll);
-    if (nhives == 0 && evf.n == 0) {
+    /* Zip collections may hold event logs only: those count as input too. */
+    if (nhives == 0 && evf.n == 0 && rh_collection_events_count(coll) == 0) {
         cli_error("%s%s: no registry hives or event logs found", a->paths[0],
                   a->npaths > 1 ? " ..." : "");
         rc = RH_EXIT_INPUT;
@@ -268,7 +269,7 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
             cli_error("%s: events not read: %s", evf.v[k], rh_strerror(es));
         }
     }
-    if (st == RH_OK && nhives) {
+    if (st == RH_OK && (nhives || rh_collection_events_count(coll))) {
         st = rh_hunt_collection(*hunt, coll);
     }
     if (pr.tty) {

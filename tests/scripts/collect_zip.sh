@@ -115,6 +115,17 @@ print('collect_zip (event logs in the zip): %d failed' % len(bad))
 sys.exit(1 if bad else 0)
 PY
 [ $? -eq 0 ] || exit 1
+# A zip holding event logs only (no hive) is a valid input: event-sourced findings.
+python3 - "$TMP" "$SRC/tests/golden/fused/events.ndjson" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1] + '/events-only.zip', 'w') as z:
+    z.write(sys.argv[2], 'H/C/Windows/System32/winevt/Logs/sysmon.ndjson')
+PY
+"$RH" hunt "$TMP/events-only.zip" > /dev/null 2> "$TMP/eo.err"; rc=$?
+if [ $rc -ne 1 ] || ! grep -q '7 event(s) from 1 log(s)' "$TMP/eo.err"; then
+    echo "FAIL: events-only zip (rc=$rc)"; cat "$TMP/eo.err"; exit 1
+fi
+echo "collect_zip (events-only zip): ok"
 [ -f "$TMP/dirty.zip" ] || { echo "shared data absent: dirty-hive part skipped"; exit 0; }
 "$RH" hunt "$TMP/dirty.zip" --format jsonl --min-risk info -o "$TMP/dirty.jsonl" 2>/dev/null
 "$RH" hunt "$TMP/dirty.zip" --no-logs --format jsonl --min-risk info -o "$TMP/nologs.jsonl" 2>/dev/null
