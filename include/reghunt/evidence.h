@@ -337,6 +337,15 @@ RH_API const char *rh_evidence_fusion_name(rh_evidence_fusion f);
 /** One-sentence English description of a state. */
 RH_API const char *rh_evidence_fusion_text(rh_evidence_fusion f);
 
+/**
+ * False when `w` was logged through the HKCU view (no SID in the path) by a known account
+ * that is not the given user: such a write belongs to another user's hive. True otherwise,
+ * including when the writer or the user is unknown. user_name is a profile name ("bob",
+ * "bob.CORP"), user_sid a SID; either may be NULL.
+ */
+RH_API int rh_evidence_write_for_user(const rh_evidence_write *w, const char *user_name,
+                                      const char *user_sid);
+
 /** The question for rh_evidence_state(). */
 typedef struct rh_evidence_subject {
     const char *host;       /* NULL or "": every host */
@@ -344,6 +353,10 @@ typedef struct rh_evidence_subject {
     const char *value_name; /* NULL: the key itself */
     rh_evidence_presence presence;
     uint64_t last_write; /* the key's last-write FILETIME from the hive, 0 if unknown */
+    /* Whose user hive the subject comes from (NULL/"": machine hive or unknown). Writes logged
+     * through the HKCU view by another, known account are then not counted for it. */
+    const char *user_name; /* profile name ("bob", "bob.CORP") */
+    const char *user_sid;  /* "S-1-5-21-..." */
 } rh_evidence_subject;
 
 /** The answer. */

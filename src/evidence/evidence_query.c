@@ -576,6 +576,40 @@ static void note(uint64_t *first, uint64_t *last, uint64_t t)
     }
 }
 
+int rh_evidence_write_for_user(const rh_evidence_write *w, const char *user_name,
+                               const char *user_sid)
+{
+    const char *t = w ? w->target : NULL, *u = w ? w->writer.user : NULL, *bs, *name;
+    size_t nl, dl, pl;
+    int hkcu;
+    if (!t || !u || !u[0] || strcmp(u, "-") == 0) {
+        return 1;
+    }
+    hkcu = (strlen(t) >= 5 && rh_ascii_casecmp(t, 5, "HKCU\\", 5) == 0) ||
+           (strlen(t) >= 18 && rh_ascii_casecmp(t, 18, "HKEY_CURRENT_USER\\", 18) == 0);
+    if (!hkcu) {
+        return 1; /* the path itself names the hive */
+    }
+    if (strncmp(u, "S-1-", 4) == 0) {
+        return !user_sid || !user_sid[0] ||
+               rh_ascii_casecmp(u, strlen(u), user_sid, strlen(user_sid)) == 0;
+    }
+    if (!user_name || !user_name[0]) {
+        return 1;
+    }
+    bs = strrchr(u, '\\');
+    name = bs ? bs + 1 : u;
+    nl = strlen(name);
+    dl = bs ? (size_t)(bs - u) : 0;
+    pl = strlen(user_name);
+    if (pl < nl || rh_ascii_casecmp(user_name, nl, name, nl) != 0) {
+        return 0;
+    }
+    /* "bob" or the profile folder form "bob.DOMAIN" */
+    return pl == nl || (dl && pl == nl + 1 + dl && user_name[nl] == '.' &&
+                        rh_ascii_casecmp(user_name + nl + 1, dl, u, dl) == 0);
+}
+
 rh_status rh_evidence_state(rh_evidence *ev, const rh_evidence_subject *subj,
                             rh_evidence_verdict *out)
 {
@@ -604,9 +638,13 @@ rh_status rh_evidence_state(rh_evidence *ev, const rh_evidence_subject *subj,
     kn = ev_lookup(ev, k.data ? k.data : "", k.len);
     for (i = 0; i < l.count; i++) {
         const rh_evidence_write *w = l.items[i];
-        int del = w->op == RH_EVIDENCE_OP_DELETE_KEY || w->op == RH_EVIDENCE_OP_DELETE_VALUE ||
-                  (w->op == RH_EVIDENCE_OP_RENAME_KEY && !subj->value_name && w->key == kn &&
-                   w->new_name != kn);
+        int del;
+        if (!rh_evidence_write_for_user(w, subj->user_name, subj->user_sid)) {
+            continue; /* another user's HKCU write */
+        }
+        del = w->op == RH_EVIDENCE_OP_DELETE_KEY || w->op == RH_EVIDENCE_OP_DELETE_VALUE ||
+              (w->op == RH_EVIDENCE_OP_RENAME_KEY && !subj->value_name && w->key == kn &&
+               w->new_name != kn);
         if (del) {
             out->deletes++;
             note(NULL, &out->last_delete, w->time);
@@ -617,6 +655,9 @@ rh_status rh_evidence_state(rh_evidence *ev, const rh_evidence_subject *subj,
     }
     for (i = 0; i < kl.count; i++) {
         const rh_evidence_write *w = kl.items[i];
+        if (!rh_evidence_write_for_user(w, subj->user_name, subj->user_sid)) {
+            continue;
+        }
         if (w->op == RH_EVIDENCE_OP_DELETE_KEY ||
             (w->op == RH_EVIDENCE_OP_RENAME_KEY && w->key == kn)) {
             out->deletes++;

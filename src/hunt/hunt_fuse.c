@@ -1008,6 +1008,8 @@ static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
                     : f->pub.from_log_replay ? RH_PRESENCE_REPLAYED
                                              : RH_PRESENCE_LIVE;
     subj.last_write = f->pub.key_last_write;
+    subj.user_name = f->pub.user;
+    subj.user_sid = f->pub.user_sid;
     st = rh_evidence_state(h->ev, &subj, &v);
     if (st != RH_OK) {
         goto out;
@@ -1022,7 +1024,8 @@ static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
         st = rh_evidence_writes(h->ev, f->pub.host, key.data, val.data, 0, &wl);
         for (i = wl.count; st == RH_OK && i > 0; i--) {
             const rh_evidence_write *c = wl.items[i - 1];
-            if (c->op == RH_EVIDENCE_OP_SET_VALUE || c->op == RH_EVIDENCE_OP_CREATE_KEY) {
+            if ((c->op == RH_EVIDENCE_OP_SET_VALUE || c->op == RH_EVIDENCE_OP_CREATE_KEY) &&
+                rh_evidence_write_for_user(c, f->pub.user, f->pub.user_sid)) {
                 w = c;
                 break;
             }

@@ -661,6 +661,31 @@ static void test_oom(void)
     rh_ctx_destroy(c);
 }
 
+/* An HKCU write belongs to the hive of the account that made it. */
+static void test_write_for_user(void)
+{
+    rh_evidence_write w;
+    memset(&w, 0, sizeof(w));
+    w.target = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\x";
+    w.writer.user = "CORP\\alice";
+    RH_CHECK(!rh_evidence_write_for_user(&w, "bob", "S-1-5-21-1-2-3-1001"));
+    RH_CHECK(rh_evidence_write_for_user(&w, "alice", NULL));
+    RH_CHECK(rh_evidence_write_for_user(&w, "alice.CORP", NULL));
+    RH_CHECK(!rh_evidence_write_for_user(&w, "alice.OTHER", NULL));
+    RH_CHECK(!rh_evidence_write_for_user(&w, "alicia", NULL));
+    RH_CHECK(rh_evidence_write_for_user(&w, NULL, NULL)); /* machine/unknown subject */
+    w.writer.user = "S-1-5-21-1-2-3-1001";
+    RH_CHECK(rh_evidence_write_for_user(&w, "bob", "S-1-5-21-1-2-3-1001"));
+    RH_CHECK(!rh_evidence_write_for_user(&w, "bob", "S-1-5-21-1-2-3-1002"));
+    w.writer.user = NULL; /* writer unknown: cannot tell, keep it */
+    RH_CHECK(rh_evidence_write_for_user(&w, "bob", NULL));
+    w.writer.user = "CORP\\alice";
+    w.target = "HKU\\S-1-5-21-1-2-3-1001\\Software\\x"; /* the path names the hive */
+    RH_CHECK(rh_evidence_write_for_user(&w, "bob", "S-1-5-21-1-2-3-1001"));
+    w.target = "HKEY_CURRENT_USER\\Software\\x";
+    RH_CHECK(!rh_evidence_write_for_user(&w, "bob", NULL));
+}
+
 int main(void)
 {
     RH_CHECK(rh_ctx_create(NULL, &ctx) == RH_OK);
@@ -676,5 +701,6 @@ int main(void)
     test_caps();
     test_oom();
     rh_ctx_destroy(ctx);
+    test_write_for_user();
     return rh_test_summary("test_evidence_index");
 }
