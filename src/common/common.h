@@ -198,6 +198,15 @@ rh_status rh_array_reserve(rh_ctx *ctx, void **items, size_t *cap, size_t need, 
         }                                                                                          \
     } while (0)
 
+/* ---- calendar (proleptic Gregorian, H. Hinnant's algorithms) --------------------------- */
+
+/* Days since 1970-01-01 of a civil date (m 1-12, d 1-31; not validated). */
+int64_t rh_days_from_civil(int64_t y, unsigned m, unsigned d);
+/* Civil date of a day count since 1970-01-01. */
+void rh_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+/* Days between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
+#define RH_FILETIME_EPOCH_DAYS 134774
+
 /* ---- directories ------------------------------------------------------------------- */
 
 /*
@@ -223,6 +232,9 @@ int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn);
  */
 rh_status rh_utf16le_escape(rh_buf *out, const uint8_t *p, size_t n, int stop_at_nul,
                             rh_escape mode);
+
+/* True if `needle` occurs in NUL-terminated `s` (ASCII case-insensitive); NULL s is false. */
+bool rh_ascii_contains(const char *s, const char *needle);
 
 /* Append one code point as UTF-8. */
 rh_status rh_buf_put_cp(rh_buf *b, uint32_t cp);

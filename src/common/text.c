@@ -377,25 +377,52 @@ int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn)
     return an < bn ? -1 : (an > bn ? 1 : 0);
 }
 
+int64_t rh_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era;
+    unsigned yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void rh_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
+bool rh_ascii_contains(const char *s, const char *needle)
+{
+    size_t n, k = strlen(needle), i;
+    if (!s) {
+        return false;
+    }
+    n = strlen(s);
+    for (i = 0; i + k <= n; i++) {
+        if (rh_ascii_casecmp(s + i, k, needle, k) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 rh_status rh_filetime_to_iso(rh_buf *out, uint64_t ft)
 {
-    /* Days from 1601-01-01 to 1970-01-01 is 134774; civil_from_days (H. Hinnant). */
     uint64_t secs = ft / 10000000u, frac = ft % 10000000u;
-    int64_t days = (int64_t)(secs / 86400u) - 134774;
     uint64_t sod = secs % 86400u;
-    int64_t z = days + 719468, era, y;
-    unsigned doe, yoe, doy, mp, d, m;
-    era = (z >= 0 ? z : z - 146096) / 146097;
-    doe = (unsigned)(z - era * 146097);
-    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    y = (int64_t)yoe + era * 400;
-    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) {
-        y++;
-    }
+    int64_t y;
+    unsigned d, m;
+    rh_civil_from_days((int64_t)(secs / 86400u) - RH_FILETIME_EPOCH_DAYS, &y, &m, &d);
     if (y < 0 || y > 9999) {
         return rh_buf_printf(out, "%04lld-%02u-%02uT%02u:%02u:%02u.%07uZ", (long long)y, m, d,
                              (unsigned)(sod / 3600), (unsigned)(sod / 60 % 60),

@@ -179,8 +179,7 @@ rh_status rh_time_parse_iso(const char *s, size_t len, uint64_t *filetime)
 {
     size_t pos = 0;
     unsigned y, m, d, hh = 0, mm = 0, ss = 0, frac = 0, fd = 0, i;
-    int64_t yy, era, days, secs;
-    unsigned yoe, doy, doe;
+    int64_t days, secs;
     int64_t offset = 0;
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\n' || s[len - 1] == '\r')) {
         len--;
@@ -237,12 +236,7 @@ rh_status rh_time_parse_iso(const char *s, size_t len, uint64_t *filetime)
         ss > 60) {
         return RH_ERR_FORMAT;
     }
-    yy = (int64_t)y - (m <= 2);
-    era = (yy >= 0 ? yy : yy - 399) / 400;
-    yoe = (unsigned)(yy - era * 400);
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    days = era * 146097 + (int64_t)doe - 719468 + 134774;
+    days = rh_days_from_civil(y, m, d) + RH_FILETIME_EPOCH_DAYS;
     secs = days * 86400 + hh * 3600 + mm * 60 + ss - offset;
     if (secs < 0) {
         return RH_ERR_FORMAT;

@@ -868,21 +868,6 @@ static rh_status add_file(struct ctx_in *c)
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
-static int contains_ci(const char *s, const char *needle)
-{
-    size_t n, k = strlen(needle), i;
-    if (!s) {
-        return 0;
-    }
-    n = strlen(s);
-    for (i = 0; i + k <= n; i++) {
-        if (rh_ascii_casecmp(s + i, k, needle, k) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int eq_ci(const char *s, const char *t)
 {
     return s && rh_ascii_casecmp(s, strlen(s), t, strlen(t)) == 0;
@@ -891,7 +876,8 @@ static int eq_ci(const char *s, const char *t)
 static enum op_kind classify(const rh_event *e, int *sysmon)
 {
     int anon = !e->provider && !e->channel;
-    int is_sysmon = contains_ci(e->provider, "sysmon") || contains_ci(e->channel, "sysmon");
+    int is_sysmon =
+        rh_ascii_contains(e->provider, "sysmon") || rh_ascii_contains(e->channel, "sysmon");
     int is_security =
         eq_ci(e->provider, "Microsoft-Windows-Security-Auditing") || eq_ci(e->channel, "Security");
     int is_eventlog = eq_ci(e->provider, "Microsoft-Windows-Eventlog");

@@ -476,24 +476,10 @@ static int eq_ci(const char *s, const char *t)
     return s && t && rh_ascii_casecmp(s, strlen(s), t, strlen(t)) == 0;
 }
 
-static int has_ci(const char *s, const char *needle)
-{
-    size_t n, k = strlen(needle), i;
-    if (!s) {
-        return 0;
-    }
-    n = strlen(s);
-    for (i = 0; i + k <= n; i++) {
-        if (rh_ascii_casecmp(s + i, k, needle, k) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int span_is(const rh_evidence *ev, const struct ev_span *sp, const char *what)
 {
-    int sysmon = has_ci(sp->channel, "sysmon") || has_ci(sp->provider, "sysmon");
+    int sysmon =
+        rh_ascii_contains(sp->channel, "sysmon") || rh_ascii_contains(sp->provider, "sysmon");
     int security = eq_ci(sp->channel, "Security") ||
                    eq_ci(sp->provider, "Microsoft-Windows-Security-Auditing");
     if (!what) {

@@ -94,19 +94,12 @@ static uint64_t systime_to_filetime(const uint8_t *p)
 {
     unsigned y = rh_le16(p), m = rh_le16(p + 2), d = rh_le16(p + 6);
     unsigned hh = rh_le16(p + 8), mm = rh_le16(p + 10), ss = rh_le16(p + 12), ms = rh_le16(p + 14);
-    int64_t yy, era, days;
-    unsigned yoe, doy, doe;
+    int64_t days;
     if (y < 1601 || y > 30827 || m < 1 || m > 12 || d < 1 || d > 31 || hh > 23 || mm > 59 ||
         ss > 59 || ms > 999) {
         return 0;
     }
-    /* days_from_civil (H. Hinnant), then shift the epoch from 1970 to 1601. */
-    yy = (int64_t)y - (m <= 2);
-    era = (yy >= 0 ? yy : yy - 399) / 400;
-    yoe = (unsigned)(yy - era * 400);
-    doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    days = era * 146097 + (int64_t)doe - 719468 + 134774;
+    days = rh_days_from_civil(y, m, d) + RH_FILETIME_EPOCH_DAYS;
     return ((uint64_t)days * 86400u + hh * 3600u + mm * 60u + ss) * 10000000u +
            (uint64_t)ms * 10000u;
 }

@@ -838,14 +838,10 @@ static int parse_date(const char *s, char out[9])
 /* FILETIME -> "YYYYMMDD" (civil-from-days, Howard Hinnant's algorithm). */
 static void filetime_date(uint64_t ft, char out[9])
 {
-    int64_t days = (int64_t)(ft / 10000000ull / 86400ull) - 134774; /* 1601 -> 1970 */
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153, dd = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    int64_t y;
+    unsigned m, dd;
+    rh_civil_from_days((int64_t)(ft / 10000000ull / 86400ull) - RH_FILETIME_EPOCH_DAYS, &y, &m,
+                       &dd);
     if (y < 1601 || y > 9999) {
         memcpy(out, "16010101", 9);
         return;

@@ -966,30 +966,18 @@ static int mod_num_finish(struct mod_state *st, struct mval *v)
     return 0;
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    {
-        const int64_t era = (y >= 0 ? y : y - 399) / 400;
-        const unsigned yoe = (unsigned)(y - era * 400);
-        const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-        const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return era * 146097 + (int64_t)doe - 719468;
-    }
-}
-
 static int iso_week(int64_t y, unsigned m, unsigned d)
 {
-    int64_t days = days_from_civil(y, m, d);
+    int64_t days = rh_days_from_civil(y, m, d);
     int wd = (int)(((days % 7) + 7 + 3) % 7); /* 0 = Monday (1970-01-01 was a Thursday) */
     int64_t thursday = days - wd + 3;
     int64_t ty = y;
-    if (thursday < days_from_civil(y, 1, 1)) {
+    if (thursday < rh_days_from_civil(y, 1, 1)) {
         ty = y - 1;
-    } else if (thursday >= days_from_civil(y + 1, 1, 1)) {
+    } else if (thursday >= rh_days_from_civil(y + 1, 1, 1)) {
         ty = y + 1;
     }
-    return (int)((thursday - days_from_civil(ty, 1, 1)) / 7 + 1);
+    return (int)((thursday - rh_days_from_civil(ty, 1, 1)) / 7 + 1);
 }
 
 /* Time parts from "YYYY-MM-DD[T ]HH:MM[:SS...]" or a FILETIME. */
@@ -1000,16 +988,8 @@ static bool time_part(const rh_event_field *f, int tp, double *out)
     const char *s = f->value;
     if (f->type == RH_FIELD_TIME && f->num) {
         uint64_t secs = f->num / 10000000ull;
-        int64_t days = (int64_t)(secs / 86400) - 134774; /* 1601 -> 1970 */
         uint64_t rem = secs % 86400;
-        int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-        unsigned doe = (unsigned)(z - era * 146097);
-        unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-        unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        unsigned mp = (5 * doy + 2) / 153;
-        d = doy - (153 * mp + 2) / 5 + 1;
-        mo = mp < 10 ? mp + 3 : mp - 9;
-        y = (int64_t)yoe + era * 400 + (mo <= 2);
+        rh_civil_from_days((int64_t)(secs / 86400) - RH_FILETIME_EPOCH_DAYS, &y, &mo, &d);
         h = (unsigned)(rem / 3600);
         mi = (unsigned)(rem / 60 % 60);
     } else {
