@@ -34,6 +34,34 @@ static int ci_has(const char *hay, size_t n, const char *needle)
     return interp_ci_find(hay, n, needle) != (size_t)-1;
 }
 
+/* A word character of a command token: part of a name, a path or a file name. */
+static int is_word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == '\\' || c == '/' || c == ':';
+}
+
+/* True when `needle` occurs in hay as a whole word: "| iex" and "iex(" but not "msiexec" or
+ * "iscsiexe.dll". */
+static int ci_has_word(const char *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    size_t off = 0;
+    while (off + m <= n) {
+        size_t at = interp_ci_find(hay + off, n - off, needle);
+        if (at == (size_t)-1) {
+            return 0;
+        }
+        at += off;
+        if ((at == 0 || !is_word_char(hay[at - 1])) &&
+            (at + m == n || !is_word_char(hay[at + m]))) {
+            return 1;
+        }
+        off = at + 1;
+    }
+    return 0;
+}
+
 static int ci_eq(const char *a, size_t an, const char *b)
 {
     return rh_ascii_casecmp(a, an, b, strlen(b)) == 0;
@@ -675,7 +703,7 @@ static void scan_text(const char *s, size_t n, rh_interp *out, rh_ctx *ctx, int 
     if (ci_has(s, n, "frombase64string")) {
         out->features |= RH_FEAT_BASE64;
     }
-    if (ci_has(s, n, "iex") || ci_has(s, n, "invoke-expression")) {
+    if (ci_has_word(s, n, "iex") || ci_has(s, n, "invoke-expression")) {
         out->features |= RH_FEAT_INLINE_SCRIPT;
     }
     if (ci_has(s, n, "-w hidden") || ci_has(s, n, "-windowstyle hidden") ||
