@@ -2,8 +2,9 @@
  * reghunt: the registry persistence knowledge base.
  *
  * A knowledge base (rh_kb) is an immutable table of persistence locations: the built-in table
- * compiled from src/kb/kb_locations.def plus, optionally, rows loaded from user TSV files
- * (same columns; a user row with the id of a built-in row replaces it). Once built, a kb is
+ * compiled from src/kb/kb_locations.def with the Windows defaults of src/kb/kb_defaults.def,
+ * plus, optionally, rows loaded from user TSV files (same columns; a user row with the id of a
+ * built-in row replaces it, defaults included). Once built, a kb is
  * read-only and may be shared by several threads.
  *
  * Patterns are relative to the hive root (SOFTWARE paths have no "Software\" prefix, SYSTEM
@@ -98,6 +99,53 @@ typedef enum rh_risk {
 #define RH_KB_F_NAME_IS_DATA   0x80u /* the value name carries the payload (names, CLSIDs) */
 
 /**
+ * Windows build families. Defaults differ between them (XP's Startup folder, Windows 7's
+ * Sidebar Run value, livessp on 8+ ...); a host's family comes from its hives
+ * (rh_coll_host.build). RH_WIN_UNKNOWN means "not detected": every family's defaults apply.
+ */
+typedef enum rh_win_family {
+    RH_WIN_UNKNOWN = 0,
+    RH_WIN_XP = 1,     /* XP, Server 2003 (NT 5.x, builds below 6000) */
+    RH_WIN_VISTA7 = 2, /* Vista, 7, Server 2008 and 2008 R2 (builds 6000-7601) */
+    RH_WIN_8 = 3,      /* 8, 8.1, Server 2012 and 2012 R2 (builds 9200-9600) */
+    RH_WIN_10 = 4,     /* 10, Server 2016, 2019 and 2022 (builds 10240-21999) */
+    RH_WIN_11 = 5,     /* 11, Server 2025 (builds 22000 and later) */
+    RH_WIN_FAMILY_COUNT = 6
+} rh_win_family;
+
+/** Bit of a family in rh_kb_default.families. */
+#define RH_WIN_BIT(f) (1u << (unsigned)(f))
+
+/** "unknown", "xp", "vista7", "win8", "win10", "win11" ("?" out of range). */
+RH_API const char *rh_win_family_name(rh_win_family f);
+
+/** Parse a family name above (case-insensitive). Returns RH_OK or RH_NOT_FOUND. */
+RH_API rh_status rh_win_family_parse(const char *s, rh_win_family *out);
+
+/** Family of a Windows build number (CurrentBuildNumber); 0 gives RH_WIN_UNKNOWN. */
+RH_API rh_win_family rh_win_family_from_build(uint32_t build);
+
+/**
+ * One Windows default of a location (built-in rows: src/kb/kb_defaults.def; a user TSV row's
+ * `defaults` column gives one row for every family). Borrowed: valid until rh_kb_destroy().
+ */
+typedef struct rh_kb_default {
+    const char *location_id;
+    unsigned families;      /* RH_WIN_BIT() of each family it holds for, never 0 */
+    const char *key_glob;   /* "" = every key of the location, else a glob over the key path */
+    const char *value_glob; /* "*" = every value, "(default)" = the unnamed value, or a glob */
+    const char *data;       /* '|'-separated alternatives, '~' prefix = glob, "~" = empty */
+    const char *source;     /* where it was observed or documented ("file:line" for users) */
+} rh_kb_default;
+
+/**
+ * 1 when default `d` holds for a value `value_name` of key `key_path` (relative to the hive
+ * root) on a host of family `fam` (RH_WIN_UNKNOWN: any family).
+ */
+RH_API int rh_kb_default_applies(const rh_kb_default *d, rh_win_family fam, const char *key_path,
+                                 size_t key_len, const char *value_name, size_t name_len);
+
+/**
  * One persistence location. Every string is NUL-terminated UTF-8. Borrowed: valid until
  * rh_kb_destroy().
  */
@@ -110,7 +158,8 @@ typedef struct rh_kb_location {
     const char *value_pattern; /* "*", "(default)" or a glob over value names */
     rh_kb_interp interp;
     rh_kb_check check;
-    const char *defaults; /* Windows defaults, '|'-separated alternatives; "" = none */
+    const rh_kb_default *defaults; /* its Windows defaults, all families (ndefaults rows) */
+    size_t ndefaults;
     rh_risk base_risk;
     unsigned flags;   /* RH_KB_F_* */
     const char *why;  /* why the location matters, one or two sentences */
@@ -142,6 +191,10 @@ RH_API rh_status rh_kb_load_mem(rh_kb *kb, const char *name, const char *text, s
 /** Number of locations, and the i-th one (NULL if out of range). Order: table order. */
 RH_API size_t rh_kb_count(const rh_kb *kb);
 RH_API const rh_kb_location *rh_kb_at(const rh_kb *kb, size_t i);
+
+/** Number of default rows (all locations), and the i-th one (NULL if out of range). */
+RH_API size_t rh_kb_default_count(const rh_kb *kb);
+RH_API const rh_kb_default *rh_kb_default_at(const rh_kb *kb, size_t i);
 
 /** The location with this id, or NULL. */
 RH_API const rh_kb_location *rh_kb_find(const rh_kb *kb, const char *id);

@@ -95,6 +95,7 @@ typedef rh_status (*rh_score_lookup_fn)(void *user, rh_kb_hive hive, const char 
 typedef struct rh_score_input {
     const rh_kb_location *loc; /* required: the matched location */
     rh_kb_hive hive;           /* hive kind the value was read from */
+    rh_win_family build;       /* the host's Windows family; RH_WIN_UNKNOWN = every family */
     const char *key_path;      /* required: relative to the hive root */
     size_t key_len;
     const char *value_name; /* "" = default value; may contain NUL */

@@ -33,7 +33,7 @@ static const struct kb_tech kb_techs[] = {
 #define F_NAME   RH_KB_F_NAME_IS_DATA
 
 static const rh_kb_location kb_builtin[] = {
-#define RH_KB_LOC(id, tech, hive, key, value, interp, check, defaults, risk, flags, why)           \
+#define RH_KB_LOC(id, tech, hive, key, value, interp, check, risk, flags, why)                     \
     {#id,                                                                                          \
      tech,                                                                                         \
      NULL,                                                                                         \
@@ -42,7 +42,8 @@ static const rh_kb_location kb_builtin[] = {
      value,                                                                                        \
      RH_KB_INTERP_##interp,                                                                        \
      RH_KB_CHECK_##check,                                                                          \
-     defaults,                                                                                     \
+     NULL,                                                                                         \
+     0,                                                                                            \
      RH_RISK_##risk,                                                                               \
      (flags),                                                                                      \
      why,                                                                                          \
@@ -281,6 +282,7 @@ struct rh_kb {
     size_t nlocref, caplocref;
     struct kb_entry *entries[RH_KB_HIVE_COUNT];
     size_t nentries[RH_KB_HIVE_COUNT];
+    struct kb_defaults defs; /* kb_defaults.c */
 };
 
 static rh_status grow(rh_ctx *ctx, void **p, size_t *cap, size_t need, size_t elem)
@@ -456,7 +458,7 @@ static rh_status kb_index(rh_kb *kb)
             return st;
         }
     }
-    return RH_OK;
+    return kb_defaults_index(kb->ctx, &kb->defs, kb->locs, kb->nlocs);
 }
 
 rh_status rh_kb_create(rh_ctx *ctx, rh_kb **out)
@@ -500,12 +502,23 @@ void rh_kb_destroy(rh_kb *kb)
         rh_free(kb->ctx, kb->owned[i]);
     }
     free_entries(kb);
+    kb_defaults_free(kb->ctx, &kb->defs);
     rh_free(kb->ctx, kb->owned);
     rh_free(kb->ctx, kb->locs);
     rh_free(kb->ctx, kb->spec);
     rh_free(kb->ctx, kb->nodes);
     rh_free(kb->ctx, kb->locref);
     rh_free(kb->ctx, kb);
+}
+
+size_t rh_kb_default_count(const rh_kb *kb)
+{
+    return kb ? kb->defs.n : 0;
+}
+
+const rh_kb_default *rh_kb_default_at(const rh_kb *kb, size_t i)
+{
+    return kb && i < kb->defs.n ? &kb->defs.rows[i] : NULL;
 }
 
 size_t rh_kb_count(const rh_kb *kb)
@@ -936,7 +949,6 @@ static rh_status load_row(rh_kb *kb, const char *name, int line, const char **co
     loc.id = own(kb, col[0], len[0]);
     loc.key_pattern = own(kb, col[4], len[4]);
     loc.value_pattern = own(kb, col[5], len[5]);
-    loc.defaults = own(kb, col[8], len[8]);
     loc.why = own(kb, col[11], len[11]);
     if (len[2]) {
         loc.technique_name = own(kb, col[2], len[2]);
@@ -944,8 +956,7 @@ static rh_status load_row(rh_kb *kb, const char *name, int line, const char **co
         const char *tn = rh_technique_name(loc.technique);
         loc.technique_name = tn ? tn : "";
     }
-    if (!loc.id || !loc.key_pattern || !loc.value_pattern || !loc.defaults || !loc.why ||
-        !loc.technique_name) {
+    if (!loc.id || !loc.key_pattern || !loc.value_pattern || !loc.why || !loc.technique_name) {
         return RH_ERR_NOMEM;
     }
     if (rh_kb_pattern_check(loc.key_pattern) != RH_OK) {
@@ -969,7 +980,14 @@ static rh_status load_row(rh_kb *kb, const char *name, int line, const char **co
         slot = &kb->locs[kb->nlocs++];
     }
     *slot = loc;
-    return RH_OK;
+    if (len[8]) {
+        char where[512];
+        const char *data = own(kb, col[8], len[8]), *src;
+        snprintf(where, sizeof(where), "%s:%d", name ? name : "user kb", line);
+        src = own(kb, where, strlen(where));
+        return data && src ? kb_defaults_user(kb->ctx, &kb->defs, loc.id, data, src) : RH_ERR_NOMEM;
+    }
+    return kb_defaults_user(kb->ctx, &kb->defs, loc.id, NULL, NULL);
 }
 
 rh_status rh_kb_load_mem(rh_kb *kb, const char *name, const char *text, size_t len)

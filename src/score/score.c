@@ -182,6 +182,8 @@ struct sc {
     int worst_class_pts;
     int have_class;
     char *target;
+    const rh_kb_default *defs[16]; /* applicable defaults (select_defaults) */
+    size_t ndefs;
     rh_status st;
 };
 
@@ -328,14 +330,10 @@ static int default_alt_matches(struct sc *s, const char *alt, size_t an, const c
     return interp_path_equal(s->ctx, s->in->env, alt, an, v, vn);
 }
 
-/* 1 when v equals one of the '|'-separated defaults of the location. */
-static int is_default_value(struct sc *s, const char *v, size_t vn)
+/* 1 when v equals one of the '|'-separated alternatives of `d`. */
+static int alt_list_matches(struct sc *s, const char *d, const char *v, size_t vn)
 {
-    const char *d = s->in->loc->defaults;
-    size_t dn = d ? strlen(d) : 0, i, start = 0;
-    if (!dn) {
-        return 0;
-    }
+    size_t dn = strlen(d), i, start = 0;
     for (i = 0; i <= dn; i++) {
         if (i == dn || d[i] == '|') {
             if (default_alt_matches(s, d + start, i - start, v, vn)) {
@@ -347,9 +345,41 @@ static int is_default_value(struct sc *s, const char *v, size_t vn)
     return 0;
 }
 
+/* The location's defaults that hold for this host's build, key and value (kb_defaults.def). */
+static void select_defaults(struct sc *s)
+{
+    const rh_kb_location *loc = s->in->loc;
+    size_t i;
+    for (i = 0; i < loc->ndefaults && s->ndefs < sizeof(s->defs) / sizeof(s->defs[0]); i++) {
+        const rh_kb_default *d = &loc->defaults[i];
+        if (rh_kb_default_applies(d, s->in->build, s->in->key_path, s->in->key_len,
+                                  s->in->value_name, s->in->name_len)) {
+            s->defs[s->ndefs++] = d;
+        }
+    }
+}
+
+/* 1 when v equals one of the applicable defaults. */
+static int is_default_value(struct sc *s, const char *v, size_t vn)
+{
+    size_t i;
+    for (i = 0; i < s->ndefs; i++) {
+        if (alt_list_matches(s, s->defs[i]->data, v, vn)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int has_defaults(const struct sc *s)
 {
-    return s->in->loc->defaults && s->in->loc->defaults[0];
+    return s->ndefs > 0;
+}
+
+/* The default shown in "differs from the Windows default ..." reasons. */
+static const char *default_shown(const struct sc *s)
+{
+    return s->ndefs ? s->defs[0]->data : "";
 }
 
 /* ---- list items ---------------------------------------------------------------------------- */
@@ -1218,6 +1248,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
     s.reasons.cap_limit = 4096;
     out->technique = loc->technique;
     memset(&lc, 0, sizeof(lc));
+    select_defaults(&s);
 
     s.points = base_points[loc->base_risk <= RH_RISK_CRITICAL ? loc->base_risk : 0];
     text = data_text(in, &tn);
@@ -1259,7 +1290,8 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
                 if (is_default_value(&s, num, strlen(num))) {
                     out->is_default = 1;
                 } else {
-                    reason(&s, "value %s differs from the Windows default %s", num, loc->defaults);
+                    reason(&s, "value %s differs from the Windows default %s", num,
+                           default_shown(&s));
                     s.points += 10;
                     s.specific = 1;
                 }
@@ -1290,7 +1322,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
                 if (has_defaults(&s) && loc->check == RH_KB_CHECK_NONE) {
                     char ex[120];
                     reason(&s, "differs from the Windows default %s",
-                           excerpt(ex, sizeof(ex), loc->defaults, strlen(loc->defaults)));
+                           excerpt(ex, sizeof(ex), default_shown(&s), strlen(default_shown(&s))));
                     s.points += 10;
                 }
             }

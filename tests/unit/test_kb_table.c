@@ -206,7 +206,7 @@ static void markdown(rh_kb *kb)
         printf("| `%s` | %s | %s | `%s` | `%s` | %s | %s | %s | %s |\n", l->id, l->technique,
                rh_kb_hive_name(l->hive), l->key_pattern, l->value_pattern,
                rh_kb_interp_name(l->interp), rh_kb_check_name(l->check), rh_risk_name(l->base_risk),
-               l->defaults[0] ? "yes" : "");
+               l->ndefaults ? "yes" : "");
     }
 }
 
