@@ -1,0 +1,309 @@
+/*
+ * Scorer data interpretation: Windows defaults of the host's build, list items, key-path
+ * helpers, related-value lookups, binary data and known vendor components.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "score_internal.h"
+
+int sc_ci_eq(const char *a, size_t an, const char *b)
+{
+    return rh_ascii_casecmp(a, an, b, strlen(b)) == 0;
+}
+
+/* True when the key path ends with "\Depend" (RunOnceEx dependency list). */
+int sc_key_is_depend(const char *key, size_t kn)
+{
+    return kn >= 7 && rh_ascii_casecmp(key + kn - 7, 7, "\\Depend", 7) == 0;
+}
+
+/* Third-party components that install into admin-only Windows folders at privileged
+ * locations (verified on the real sample hives, docs/real-hive-findings.md): visible at
+ * Medium for review, never High on their own. Matched by file name AND a System32/Windows
+ * target without malicious features, so a copy in a user-writable folder is judged normally. */
+static const struct {
+    const char *file, *label;
+} vendor_components[] = {
+    {"vmhgfs.dll", "VMware Tools shared-folders network provider"},
+    {"vboxmrxnp.dll", "VirtualBox Guest Additions shared-folders network provider"},
+    {"NvContainerRecovery.bat", "NVIDIA container service recovery script"},
+};
+
+/* ---- defaults ---------------------------------------------------------------------------- */
+
+static int default_alt_matches(struct sc *s, const char *alt, size_t an, const char *v, size_t vn)
+{
+    if (an && alt[0] == '~') {
+        rh_buf ea, ev;
+        int m = 0;
+        const char *pv;
+        size_t pvn;
+        rh_buf_init(&ea, s->ctx);
+        rh_buf_init(&ev, s->ctx);
+        if (rh_env_expand(s->in->env, alt + 1, an - 1, &ea, NULL) == RH_OK &&
+            rh_env_expand(s->in->env, v, vn, &ev, NULL) == RH_OK &&
+            rh_buf_reserve(&ea, 0) == RH_OK && rh_buf_reserve(&ev, 0) == RH_OK) {
+            pv = ev.data;
+            pvn = ev.len;
+            while (pvn && (pv[0] == ' ' || pv[0] == '"') && !(an > 1 && alt[1] == '"')) {
+                pv++;
+                pvn--;
+            }
+            while (pvn && (pv[pvn - 1] == ' ' || pv[pvn - 1] == '\0')) {
+                pvn--;
+            }
+            m = rh_kb_glob(ea.data, ea.len, pv, pvn);
+        }
+        rh_buf_free(&ea);
+        rh_buf_free(&ev);
+        return m;
+    }
+    return interp_path_equal(s->ctx, s->in->env, alt, an, v, vn);
+}
+
+/* 1 when v equals one of the '|'-separated alternatives of `d`. */
+static int alt_list_matches(struct sc *s, const char *d, const char *v, size_t vn)
+{
+    size_t dn = strlen(d), i, start = 0;
+    for (i = 0; i <= dn; i++) {
+        if (i == dn || d[i] == '|') {
+            if (default_alt_matches(s, d + start, i - start, v, vn)) {
+                return 1;
+            }
+            start = i + 1;
+        }
+    }
+    return 0;
+}
+
+/* The location's defaults that hold for this host's build, key and value (kb_defaults.def). */
+void sc_select_defaults(struct sc *s)
+{
+    const rh_kb_location *loc = s->in->loc;
+    size_t i;
+    for (i = 0; i < loc->ndefaults && s->ndefs < sizeof(s->defs) / sizeof(s->defs[0]); i++) {
+        const rh_kb_default *d = &loc->defaults[i];
+        if (rh_kb_default_applies(d, s->in->build, s->in->key_path, s->in->key_len,
+                                  s->in->value_name, s->in->name_len)) {
+            s->defs[s->ndefs++] = d;
+        }
+    }
+}
+
+/* 1 when v equals one of the applicable defaults. */
+int sc_is_default(struct sc *s, const char *v, size_t vn)
+{
+    size_t i;
+    for (i = 0; i < s->ndefs; i++) {
+        if (alt_list_matches(s, s->defs[i]->data, v, vn)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int sc_has_defaults(const struct sc *s)
+{
+    return s->ndefs > 0;
+}
+
+/* The default shown in "differs from the Windows default ..." reasons. */
+const char *sc_default_shown(const struct sc *s)
+{
+    return s->ndefs ? s->defs[0]->data : "";
+}
+
+/* ---- list items ---------------------------------------------------------------------------- */
+
+static rh_status list_item(const char *item, size_t len, void *user)
+{
+    struct list_ctx *lc = user;
+    struct sc *s = lc->s;
+    lc->items++;
+    if (sc_has_defaults(s) && sc_is_default(s, item, len)) {
+        lc->default_seen++;
+        return RH_OK;
+    }
+    lc->nondefault++;
+    if (lc->nondefault == 1) {
+        sc_excerpt(lc->first_bad, sizeof(lc->first_bad), item, len);
+    }
+    sc_analyze(s,
+               memchr(item, ' ', len) && lc->mode == RH_INTERP_MODE_COMMAND ? RH_INTERP_MODE_COMMAND
+                                                                            : lc->mode,
+               item, len);
+    return s->st;
+}
+
+void sc_analyze_list(struct sc *s, const char *t, size_t n, rh_interp_mode mode, const char *seps,
+                     struct list_ctx *lc)
+{
+    memset(lc, 0, sizeof(*lc));
+    lc->s = s;
+    lc->mode = mode;
+    if (s->st == RH_OK) {
+        rh_status st =
+            rh_interp_split(t, n, s->in->data.type == RH_REGTYPE_MULTI_SZ, seps, list_item, lc);
+        if (RH_FAILED(st) && s->st == RH_OK) {
+            s->st = st;
+        }
+    }
+}
+
+/* ---- helpers on the key path ---------------------------------------------------------------- */
+
+/* Component after `marker` (case-insensitive, marker ends with '\'); writes into buf. */
+int sc_component_after(const char *key, size_t kn, const char *marker, char *buf, size_t cap)
+{
+    size_t p = interp_ci_find(key, kn, marker), e, ml = strlen(marker);
+    if (p == (size_t)-1) {
+        return 0;
+    }
+    p += ml;
+    e = p;
+    while (e < kn && key[e] != '\\') {
+        e++;
+    }
+    if (e == p || e - p >= cap) {
+        return 0;
+    }
+    memcpy(buf, key + p, e - p);
+    buf[e - p] = '\0';
+    return 1;
+}
+
+void sc_last_component(const char *key, size_t kn, char *buf, size_t cap)
+{
+    size_t i = kn;
+    while (i > 0 && key[i - 1] != '\\') {
+        i--;
+    }
+    if (kn - i >= cap) {
+        buf[0] = '\0';
+        return;
+    }
+    memcpy(buf, key + i, kn - i);
+    buf[kn - i] = '\0';
+}
+
+rh_status sc_lookup_value(struct sc *s, rh_kb_hive hive, const char *key, const char *name,
+                          uint32_t *type)
+{
+    rh_buf_reset(&s->tmp);
+    if (!s->in->lookup) {
+        return RH_NOT_FOUND;
+    }
+    return s->in->lookup(s->in->lookup_user, hive, key, name, type, &s->tmp);
+}
+
+int sc_lookup_number(struct sc *s, rh_kb_hive hive, const char *key, const char *name, uint64_t *v)
+{
+    uint32_t type = 0;
+    rh_regdata d;
+    if (sc_lookup_value(s, hive, key, name, &type) != RH_OK) {
+        return 0;
+    }
+    d.type = type;
+    d.data = (const uint8_t *)s->tmp.data;
+    d.len = s->tmp.len;
+    return d.data ? rh_regdata_number(&d, v) : 0;
+}
+
+/* The data as text (string types), else NULL. */
+const char *sc_data_text(const rh_score_input *in, size_t *n)
+{
+    uint32_t t = in->data.type;
+    if (t == RH_REGTYPE_SZ || t == RH_REGTYPE_EXPAND_SZ || t == RH_REGTYPE_MULTI_SZ ||
+        t == RH_REGTYPE_LINK) {
+        *n = in->data.len;
+        return in->data.data ? (const char *)in->data.data : "";
+    }
+    *n = 0;
+    return NULL;
+}
+
+/* Extract path-like strings from binary data (ASCII and UTF-16LE runs). */
+void sc_analyze_binary(struct sc *s)
+{
+    const uint8_t *d = s->in->data.data;
+    size_t n = s->in->data.len, i = 0, found = 0;
+    rh_buf str;
+    rh_buf_init(&str, s->ctx);
+    while (i < n && found < 4 && s->st == RH_OK) {
+        size_t j = i, wide = 0;
+        rh_buf_reset(&str);
+        if (i + 1 < n && d[i] >= 0x20 && d[i] < 0x7F && d[i + 1] == 0) {
+            while (j + 1 < n && d[j] >= 0x20 && d[j] < 0x7F && d[j + 1] == 0) {
+                s->st = rh_buf_putc(&str, (char)d[j]);
+                j += 2;
+            }
+            wide = 1;
+        } else {
+            while (j < n && d[j] >= 0x20 && d[j] < 0x7F) {
+                s->st = rh_buf_putc(&str, (char)d[j]);
+                j++;
+            }
+        }
+        if (str.len >= 6 && (interp_ci_find(str.data, str.len, ":\\") != (size_t)-1 ||
+                             interp_ci_find(str.data, str.len, "%") != (size_t)-1 ||
+                             interp_ci_find(str.data, str.len, "\\\\") != (size_t)-1 ||
+                             interp_ci_find(str.data, str.len, "://") != (size_t)-1)) {
+            sc_analyze(s, RH_INTERP_MODE_COMMAND, str.data, str.len);
+            found++;
+        }
+        i = j > i ? j : i + 1;
+        (void)wide;
+    }
+    rh_buf_free(&str);
+}
+
+/* ---- empty data and known vendor components -------------------------------------------------- */
+
+/* 1 when the data is empty: zero bytes, or a string (SZ, EXPAND_SZ, MULTI_SZ) of only
+ * blanks/NULs (it launches nothing). Only for rows whose data is the payload: not numbers,
+ * not text rows whose CLSID key is the payload, not StartupApproved, not rows where the value
+ * name is the payload. A DWORD 0 or zeroed binary at a command location is not "empty": it
+ * is judged by the normal rules (a type Windows would not run, but worth a look). */
+int sc_empty_payload(const rh_score_input *in, const char *text, size_t tn)
+{
+    const rh_kb_location *loc = in->loc;
+    size_t i;
+    if ((loc->flags & RH_KB_F_NAME_IS_DATA) || loc->interp == RH_KB_INTERP_NUMBER ||
+        loc->interp == RH_KB_INTERP_TEXT || loc->interp == RH_KB_INTERP_STARTUPAPPROVED) {
+        return 0;
+    }
+    if (!text) {
+        return in->data.len == 0;
+    }
+    for (i = 0; i < tn; i++) {
+        char c = text[i];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\0') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Cap a known third-party component in an admin-only folder at Medium (see vendor_components). */
+void sc_check_vendor(struct sc *s)
+{
+    const char *b;
+    size_t bl, i;
+    if (!s->target || !s->have_class ||
+        (s->worst_class != RH_PATH_SYSTEM32 && s->worst_class != RH_PATH_WINDOWS) ||
+        (s->feats & MALICIOUS_FEATS)) {
+        return;
+    }
+    interp_basename(s->target, strlen(s->target), &b, &bl);
+    for (i = 0; i < sizeof(vendor_components) / sizeof(vendor_components[0]); i++) {
+        if (sc_ci_eq(b, bl, vendor_components[i].file)) {
+            sc_reason(s,
+                      "known third-party component (%s) in an admin-only Windows folder; verify "
+                      "its signer",
+                      vendor_components[i].label);
+            sc_cap(s, PTS_MEDIUM);
+            return;
+        }
+    }
+}
