@@ -447,6 +447,18 @@ rh_path_class rh_path_classify(const char *path, size_t n)
         }
         return RH_PATH_USERS;
     }
+    if (ci_prefix(p, n, "documents and settings\\")) { /* XP / Server 2003 profiles */
+        if (ci_prefix(p + 23, n - 23, "all users\\")) {
+            return RH_PATH_PROGRAMDATA;
+        }
+        if (ci_has(p, n, "\\local settings\\application data\\")) {
+            return RH_PATH_LOCALAPPDATA;
+        }
+        if (ci_has(p, n, "\\application data\\")) {
+            return RH_PATH_APPDATA;
+        }
+        return RH_PATH_USERS;
+    }
     if (ci_prefix(p, n, "perflogs\\") || ci_prefix(p, n, "$recycle.bin\\") ||
         ci_prefix(p, n, "recycler\\")) {
         return RH_PATH_TEMP;
