@@ -94,6 +94,11 @@ typedef struct rh_coll_host {
     uint32_t current_control_set; /* Select\Current (0 = unknown) */
     uint32_t control_sets;        /* bit N set when ControlSet00N exists (N = 1..31) */
     const char *system_root;      /* SOFTWARE ...\CurrentVersion\SystemRoot or NULL */
+    /* Windows build: SOFTWARE CurrentBuildNumber (or CurrentBuild / CurrentVersion), else a
+     * representative build of the family that SYSTEM or NTUSER markers show (2600 XP, 7601
+     * Vista/7, 9600 8.x, 10240 10 or later); 0 = unknown. build_source says which. */
+    uint32_t build;
+    const char *build_source; /* "SOFTWARE CurrentBuildNumber", "SYSTEM services", ... or NULL */
 } rh_coll_host;
 
 /**

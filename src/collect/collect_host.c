@@ -155,6 +155,128 @@ static rh_status read_system(rh_collection *c, struct coll_host *host, const rh_
     return st;
 }
 
+/* ---- Windows build ------------------------------------------------------------------------- */
+
+static uint32_t parse_uint(const char *s, size_t n)
+{
+    uint32_t v = 0;
+    size_t i;
+    for (i = 0; i < n && s[i] >= '0' && s[i] <= '9' && v < 100000000u; i++) {
+        v = v * 10u + (uint32_t)(s[i] - '0');
+    }
+    return i ? v : 0;
+}
+
+/* SOFTWARE: CurrentBuildNumber, CurrentBuild, else the NT version ("5.1", "6.1" ...). */
+static uint32_t build_from_software(const rh_hive *h, rh_buf *b, const char **src)
+{
+    static const char cv[] = "Microsoft\\Windows NT\\CurrentVersion";
+    static const struct {
+        const char *version;
+        uint32_t build;
+    } versions[] = {{"5.", 2600}, {"6.0", 6002}, {"6.1", 7601}, {"6.2", 9200}, {"6.3", 9600}};
+    uint32_t v;
+    size_t i;
+    if (get_string(h, cv, "CurrentBuildNumber", b) == RH_OK &&
+        (v = parse_uint(b->data, b->len)) != 0) {
+        *src = "SOFTWARE CurrentBuildNumber";
+        return v;
+    }
+    if (get_string(h, cv, "CurrentBuild", b) == RH_OK && (v = parse_uint(b->data, b->len)) != 0) {
+        *src = "SOFTWARE CurrentBuild";
+        return v;
+    }
+    if (get_string(h, cv, "CurrentVersion", b) == RH_OK) {
+        for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+            size_t vl = strlen(versions[i].version);
+            if (b->len >= vl && memcmp(b->data, versions[i].version, vl) == 0) {
+                *src = "SOFTWARE CurrentVersion";
+                return versions[i].build;
+            }
+        }
+    }
+    return 0;
+}
+
+/* SYSTEM: services that each family introduced (Delivery Optimization in 10, the broker
+ * infrastructure in 8, the Base Filtering Engine in Vista). */
+static uint32_t build_from_system(const rh_hive *h, uint32_t ccs)
+{
+    static const struct {
+        const char *service;
+        uint32_t build;
+    } markers[] = {{"DoSvc", 10240}, {"BrokerInfrastructure", 9600}, {"BFE", 7601}};
+    char path[128];
+    rh_key k;
+    size_t i;
+    if (!ccs) {
+        return 0;
+    }
+    for (i = 0; i < sizeof(markers) / sizeof(markers[0]); i++) {
+        snprintf(path, sizeof(path), "ControlSet%03u\\Services\\%s", ccs, markers[i].service);
+        if (rh_key_find(h, RH_KEY_NONE, path, &k) == RH_OK) {
+            return markers[i].build;
+        }
+    }
+    snprintf(path, sizeof(path), "ControlSet%03u\\Services\\Tcpip", ccs);
+    return rh_key_find(h, RH_KEY_NONE, path, &k) == RH_OK ? 2600 : 0;
+}
+
+/* NTUSER: keys each family's shell writes, else the profile layout of the AppData folder. */
+static uint32_t build_from_ntuser(const rh_hive *h, rh_buf *b)
+{
+    static const char cv[] = "Software\\Microsoft\\Windows\\CurrentVersion\\";
+    char path[160];
+    rh_key k;
+    snprintf(path, sizeof(path), "%sCloudStore", cv);
+    if (rh_key_find(h, RH_KEY_NONE, path, &k) == RH_OK) {
+        return 10240;
+    }
+    snprintf(path, sizeof(path), "%sImmersiveShell", cv);
+    if (rh_key_find(h, RH_KEY_NONE, path, &k) == RH_OK) {
+        return 9600;
+    }
+    snprintf(path, sizeof(path), "%sExplorer\\Shell Folders", cv);
+    if (get_string(h, path, "AppData", b) == RH_OK) {
+        if (rh_ascii_contains(b->data, "\\Application Data")) {
+            return 2600;
+        }
+        if (rh_ascii_contains(b->data, "\\AppData\\Roaming")) {
+            return 7601;
+        }
+    }
+    return 0;
+}
+
+static rh_status detect_build(rh_collection *c, struct coll_host *host, size_t first, size_t end)
+{
+    rh_buf b = RH_BUF_INIT(c->ctx);
+    size_t i;
+    if (host->pub.software != RH_COLL_NONE && c->e[host->pub.software].hive) {
+        host->pub.build =
+            build_from_software(c->e[host->pub.software].hive, &b, &host->pub.build_source);
+    }
+    if (!host->pub.build && host->pub.system != RH_COLL_NONE && c->e[host->pub.system].hive) {
+        host->pub.build =
+            build_from_system(c->e[host->pub.system].hive, host->pub.current_control_set);
+        host->pub.build_source = host->pub.build ? "SYSTEM services" : NULL;
+    }
+    for (i = first; i < end && !host->pub.build; i++) {
+        rh_hive *hv = NULL;
+        int was_open = c->e[i].hive != NULL;
+        if (c->e[i].pub.kind != RH_HIVE_KIND_NTUSER || rh_collection_open(c, i, &hv) != RH_OK) {
+            continue;
+        }
+        host->pub.build = build_from_ntuser(hv, &b);
+        host->pub.build_source = host->pub.build ? "NTUSER layout" : NULL;
+        if (!was_open) {
+            rh_collection_release(c, i);
+        }
+    }
+    rh_buf_free(&b);
+    return RH_OK;
+}
+
 /* ---- SOFTWARE ProfileList ------------------------------------------------------------------ */
 
 /* Expand %SystemDrive% / %SystemRoot% in a ProfileImagePath. */
@@ -561,6 +683,9 @@ rh_status collect_resolve(rh_collection *c)
         }
         if (st == RH_OK && host->pub.software != RH_COLL_NONE) {
             st = read_profiles(c, host, c->e[host->pub.software].hive, i, j);
+        }
+        if (st == RH_OK) {
+            st = detect_build(c, host, i, j);
         }
         for (size_t k = i; k < j && st == RH_OK; k++) {
             struct coll_entry *e = &c->e[k];

@@ -464,6 +464,7 @@ static rh_status process_value(struct walk *w, rh_key key, const rh_key_info *ki
                              in.name_len, w->text.data, w->text.len, loc->id);
     in.env = w->env;
     in.machine_com = w->com;
+    in.build = rh_win_family_from_build(w->host->build);
     in.lookup = lookup_cb;
     in.lookup_user = w;
     st = rh_score_value(h->ctx, &in, &res);
@@ -724,6 +725,15 @@ static rh_status hunt_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t fi
         rh_collection_open(coll, host->system, &sys);
     }
     st = hunt_note_host(h, coll, hi, first, end);
+    if (st == RH_OK) {
+        rh_win_family fam = rh_win_family_from_build(host->build);
+        st = fam == RH_WIN_UNKNOWN
+                 ? rh_diagf(h->ctx, RH_DIAG_INFO, "hunt", host->name, -1,
+                            "Windows build unknown: every family's defaults apply")
+                 : rh_diagf(h->ctx, RH_DIAG_INFO, "hunt", host->name, -1,
+                            "Windows family %s (build %u) from %s: judged against its defaults",
+                            rh_win_family_name(fam), (unsigned)host->build, host->build_source);
+    }
     walk_init(&w, h, coll);
     if (sw && st == RH_OK) {
         st = build_comdb(h->ctx, sw, &w, &com);
