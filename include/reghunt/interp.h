@@ -50,7 +50,8 @@ typedef struct rh_regdata {
 /**
  * Convert raw hive bytes (UTF-16LE strings) to the decoded form, appending to `out` (the
  * caller then points an rh_regdata at out->data/out->len). String data stops at the first NUL;
- * MULTI_SZ stops at the empty item. Returns RH_OK, RH_ERR_NOMEM or RH_ERR_LIMIT.
+ * MULTI_SZ keeps empty items inside the data and stops at the terminating one (only NULs
+ * follow). Returns RH_OK, RH_ERR_NOMEM or RH_ERR_LIMIT.
  */
 RH_API rh_status rh_regdata_decode(uint32_t type, const uint8_t *raw, size_t len, rh_buf *out);
 
@@ -155,6 +156,7 @@ RH_API const char *rh_path_class_name(rh_path_class c);
 #define RH_FEAT_CONTROL_CHARS     (1ull << 28) /* control characters or bidi overrides in the data */
 #define RH_FEAT_RUNDLL_ORDINAL    (1ull << 29) /* rundll32 dll,#n */
 #define RH_FEAT_WRAPPED           (1ull << 30) /* the payload was found inside a host command */
+#define RH_FEAT_CLEANUP_ONLY      (1ull << 31) /* cmd /c of del/rd/echo built-ins only: no program */
 
 /** Analysis of one string. Owned strings: free with rh_interp_free(). */
 typedef struct rh_interp {

@@ -75,8 +75,9 @@ typedef enum rh_kb_check {
     RH_KB_CHECK_COM_TREATAS = 12,    /* TreatAs redirection */
     RH_KB_CHECK_COM_SCRIPTLET = 13,  /* ScriptletURL / script: moniker */
     RH_KB_CHECK_COM_PROGID = 14,     /* ProgID -> CLSID remap */
-    RH_KB_CHECK_SERVICE = 15,        /* service ImagePath / ServiceDll */
-    RH_KB_CHECK_COUNT = 16
+    RH_KB_CHECK_SERVICE = 15,        /* service ImagePath / ServiceDll / FailureCommand */
+    RH_KB_CHECK_PENDING_RENAME = 16, /* PendingFileRenameOperations (source, target) pairs */
+    RH_KB_CHECK_COUNT = 17
 } rh_kb_check;
 
 /** Risk levels, ordered. */
@@ -89,14 +90,15 @@ typedef enum rh_risk {
 } rh_risk;
 
 /* Location flags (rh_kb_location.flags). */
-#define RH_KB_F_ABSENT_DEFAULT 0x1u  /* absent on a clean Windows: any value is anomalous */
-#define RH_KB_F_MODIFIER       0x2u  /* modifies another entry, launches nothing by itself */
-#define RH_KB_F_PRIVILEGED     0x4u  /* loaded as SYSTEM / into LSASS / before logon */
-#define RH_KB_F_LEGACY         0x8u  /* ignored by current Windows: presence is still a tell */
-#define RH_KB_F_ADJACENT       0x10u /* adjacent technique (account, proxy, weakening) */
-#define RH_KB_F_NOISY          0x20u /* many legitimate entries: location prior alone is weak */
-#define RH_KB_F_PER_USER       0x40u /* user-writable without admin rights */
-#define RH_KB_F_NAME_IS_DATA   0x80u /* the value name carries the payload (names, CLSIDs) */
+#define RH_KB_F_ABSENT_DEFAULT 0x1u   /* absent on a clean Windows: any value is anomalous */
+#define RH_KB_F_MODIFIER       0x2u   /* modifies another entry, launches nothing by itself */
+#define RH_KB_F_PRIVILEGED     0x4u   /* loaded as SYSTEM / into LSASS / before logon */
+#define RH_KB_F_LEGACY         0x8u   /* ignored by current Windows: presence is still a tell */
+#define RH_KB_F_ADJACENT       0x10u  /* adjacent technique (account, proxy, weakening) */
+#define RH_KB_F_NOISY          0x20u  /* many legitimate entries: location prior alone is weak */
+#define RH_KB_F_PER_USER       0x40u  /* user-writable without admin rights */
+#define RH_KB_F_NAME_IS_DATA   0x80u  /* the value name carries the payload (names, CLSIDs) */
+#define RH_KB_F_SYSDIR         0x100u /* a bare file name loads from an admin-only system folder */
 
 /**
  * Windows build families. Defaults differ between them (XP's Startup folder, Windows 7's

@@ -105,8 +105,11 @@ static void trim(const char **s, size_t *n)
 static void unquote(const char **s, size_t *n)
 {
     trim(s, n);
+    /* strip one pair only when it encloses everything: "a b.exe" -d "c" keeps its quotes */
     while (*n >= 2 &&
-           (((*s)[0] == '"' && (*s)[*n - 1] == '"') || ((*s)[0] == '\'' && (*s)[*n - 1] == '\''))) {
+           (((*s)[0] == '"' && (*s)[*n - 1] == '"') || ((*s)[0] == '\'' && (*s)[*n - 1] == '\'')) &&
+           (!memchr(*s + 1, (*s)[0], *n - 2) ||
+            (*n >= 4 && (*s)[1] == (*s)[0] && (*s)[*n - 2] == (*s)[0]))) {
         (*s)++;
         *n -= 2;
         trim(s, n);
@@ -356,6 +359,8 @@ static const char *const vendor_dirs[] = {
     "\\appdata\\local\\1password\\",
     "\\appdata\\local\\webex\\",
     "\\onedrive\\",
+    "\\anaconda3\\condabin\\",
+    "\\miniconda3\\condabin\\",
 };
 
 /* ---- classification -------------------------------------------------------------------- */
@@ -850,6 +855,45 @@ static void add_host(struct an *a, const char *name)
 
 static void analyze_cmd(struct an *a, const char *s, size_t n, unsigned depth);
 
+/* True when a cmd /c command line chains only built-ins that start no program (del, erase,
+ * rd, rmdir, echo, cd): the OneDrive and installer "delete cached binary" RunOnce lines. */
+static int cmd_builtins_only(const char *s, size_t n)
+{
+    static const char *const builtins[] = {"del", "erase", "rd", "rmdir", "echo", "cd"};
+    size_t i = 0, pieces = 0;
+    while (i < n && pieces < 32) {
+        size_t start, e, k;
+        const char *tok;
+        size_t len, pos = 0;
+        int ok = 0;
+        while (i < n && (s[i] == '&' || s[i] == '|' || is_blank(s[i]))) {
+            i++;
+        }
+        start = i;
+        while (i < n && s[i] != '&' && s[i] != '|') {
+            if (s[i] == '^' || s[i] == '(' || s[i] == '`') {
+                return 0; /* escapes and blocks: judge normally */
+            }
+            i++;
+        }
+        e = i;
+        if (e == start) {
+            continue;
+        }
+        if (!next_tok(s + start, e - start, &pos, &tok, &len)) {
+            continue;
+        }
+        for (k = 0; k < sizeof(builtins) / sizeof(builtins[0]); k++) {
+            ok |= ci_eq(tok, len, builtins[k]);
+        }
+        if (!ok) {
+            return 0;
+        }
+        pieces++;
+    }
+    return pieces > 0 && i >= n;
+}
+
 /* First argument that looks like a path or URL (for LOLBins we do not unwrap). */
 static int find_path_arg(const char *s, size_t n, size_t pos, const char **t, size_t *tl)
 {
@@ -971,6 +1015,10 @@ static void analyze_host(struct an *a, const struct host_def *h, const char *pro
                 const char *in = s + pos;
                 size_t il = n - pos;
                 unquote(&in, &il);
+                if (cmd_builtins_only(in, il)) {
+                    a->out->features |= RH_FEAT_CLEANUP_ONLY;
+                    return;
+                }
                 analyze_cmd(a, in, il, depth + 1);
                 return;
             }
@@ -1424,7 +1472,8 @@ static const char *const feature_names[] = {"lolbin",
                                             "non_ascii",
                                             "control_chars",
                                             "rundll_ordinal",
-                                            "wrapped"};
+                                            "wrapped",
+                                            "cleanup_only"};
 
 const char *rh_interp_feature_name(uint64_t bit)
 {

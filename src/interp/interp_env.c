@@ -240,12 +240,17 @@ rh_status rh_regdata_decode(uint32_t type, const uint8_t *raw, size_t len, rh_bu
         return rh_utf16le_to_utf8(out, raw, len & ~(size_t)1, 1);
     }
     if (type == RH_REGTYPE_MULTI_SZ) {
-        size_t i = 0, start = 0, items = 0;
+        size_t i = 0, start = 0, items = 0, used = len;
         rh_status st = RH_OK;
+        /* An empty item inside the data is an item (PendingFileRenameOperations "delete"
+         * pairs); one followed only by NULs ends the list. `used` = end of the last non-NUL. */
+        while (used > 0 && raw[used - 1] == 0) {
+            used--;
+        }
         for (i = 0; i + 1 < len && st == RH_OK; i += 2) {
             if (raw[i] == 0 && raw[i + 1] == 0) {
-                if (i == start) {
-                    break; /* empty item terminates */
+                if (i == start && i >= used) {
+                    break; /* the terminating empty item: only NULs follow */
                 }
                 st = rh_utf16le_to_utf8(out, raw + start, i - start, 0);
                 if (st == RH_OK) {

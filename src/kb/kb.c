@@ -31,6 +31,7 @@ static const struct kb_tech kb_techs[] = {
 #define F_NOISY  RH_KB_F_NOISY
 #define F_USER   RH_KB_F_PER_USER
 #define F_NAME   RH_KB_F_NAME_IS_DATA
+#define F_SYSDIR RH_KB_F_SYSDIR
 
 static const rh_kb_location kb_builtin[] = {
 #define RH_KB_LOC(id, tech, hive, key, value, interp, check, risk, flags, why)                     \
@@ -75,14 +76,14 @@ static const char *const interp_names[] = {"cmdline", "dllpath", "clsid",  "list
                                            "cmdlist", "number",  "folder", "startupapproved",
                                            "text",    "binary"};
 static const char *const check_names[] = {
-    "none",          "run",           "runonceex",     "startupapproved",
-    "shellfolder",   "winlogon_list", "ifeo_debugger", "ifeo_globalflag",
-    "ifeo_verifier", "spe_monitor",   "spe_reporting", "com_server",
-    "com_treatas",   "com_scriptlet", "com_progid",    "service"};
+    "none",          "run",           "runonceex",       "startupapproved", "shellfolder",
+    "winlogon_list", "ifeo_debugger", "ifeo_globalflag", "ifeo_verifier",   "spe_monitor",
+    "spe_reporting", "com_server",    "com_treatas",     "com_scriptlet",   "com_progid",
+    "service",       "pending_rename"};
 static const char *const risk_names[] = {"Info", "Low", "Medium", "High", "Critical"};
-static const char *const flag_names[] = {"absent_default", "modifier",    "privileged",
-                                         "legacy",         "adjacent",    "noisy",
-                                         "per_user",       "name_is_data"};
+static const char *const flag_names[] = {"absent_default", "modifier",     "privileged",
+                                         "legacy",         "adjacent",     "noisy",
+                                         "per_user",       "name_is_data", "sysdir"};
 
 _Static_assert(sizeof(hive_names) / sizeof(hive_names[0]) == RH_KB_HIVE_COUNT, "hive names");
 _Static_assert(sizeof(interp_names) / sizeof(interp_names[0]) == RH_KB_INTERP_COUNT, "interp");

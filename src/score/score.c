@@ -166,11 +166,36 @@ const char *sc_excerpt(char *buf, size_t cap, const char *s, size_t n)
     return buf;
 }
 
+/* A target where software is installed (Windows, Program Files, a known per-user software
+ * folder) with no suspicious feature: recency alone does not make it worth a look. */
+static int clean_target(const struct sc *s)
+{
+    uint64_t bad = MALICIOUS_FEATS | RH_FEAT_LOLBIN | RH_FEAT_SCRIPT_HOST | RH_FEAT_SCRIPT_FILE;
+    if (s->out->is_default || !s->have_class) {
+        return 0;
+    }
+    if (s->feats & RH_FEAT_VENDOR_USERDIR) {
+        return !(s->feats & bad & ~RH_FEAT_USER_WRITABLE);
+    }
+    return (s->worst_class == RH_PATH_SYSTEM32 || s->worst_class == RH_PATH_WINDOWS ||
+            s->worst_class == RH_PATH_PROGRAM_FILES) &&
+           !(s->feats & bad);
+}
+
 /* ---- item analysis -------------------------------------------------------------------------- */
 
 static void take_interp(struct sc *s, const rh_interp *r)
 {
-    int cp = class_points(r->path_class);
+    rh_path_class pc = r->path_class;
+    int cp;
+    if (pc == RH_PATH_RELATIVE && (s->in->loc->flags & RH_KB_F_SYSDIR)) {
+        pc = RH_PATH_SYSTEM32; /* a bare name here loads from the system folder */
+        s->sysdir_bare = 1;
+    }
+    cp = class_points(pc);
+    if (r->lolbin && !s->lolbin[0]) {
+        snprintf(s->lolbin, sizeof(s->lolbin), "%s", r->lolbin);
+    }
     s->feats |= r->features;
     if (r->target && (!s->have_class || cp > s->worst_class_pts)) {
         rh_free(s->ctx, s->target);
@@ -178,7 +203,7 @@ static void take_interp(struct sc *s, const rh_interp *r)
         if (!s->target) {
             s->st = RH_ERR_NOMEM;
         }
-        s->worst_class = r->path_class;
+        s->worst_class = pc;
         s->worst_class_pts = cp;
         s->have_class = 1;
     }
@@ -347,7 +372,9 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
     switch (loc->interp) {
     case RH_KB_INTERP_LIST:
     case RH_KB_INTERP_CMDLIST:
-        if (text) {
+        if (text && loc->check == RH_KB_CHECK_PENDING_RENAME) {
+            sc_check_pending_rename(&s, text, tn);
+        } else if (text) {
             const char *seps = loc->interp == RH_KB_INTERP_CMDLIST ? ","
                                : memchr(text, '=', tn)             ? " "
                                                                    : " ,";
@@ -355,7 +382,11 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
                             loc->interp == RH_KB_INTERP_CMDLIST ? RH_INTERP_MODE_COMMAND
                                                                 : RH_INTERP_MODE_PATH,
                             seps, &lc);
-            if (sc_has_defaults(&s) && lc.nondefault == 0) {
+            if (lc.nondefault == 0 && lc.vendor_seen) {
+                sc_reason(&s, "known third-party component (%s) besides the Windows defaults",
+                          lc.vendor_label);
+                sc_cap(&s, PTS_LOW);
+            } else if (sc_has_defaults(&s) && lc.nondefault == 0) {
                 out->is_default = 1;
             } else if (sc_has_defaults(&s) && loc->check != RH_KB_CHECK_WINLOGON_LIST) {
                 sc_reason(&s, "item not in the Windows default: %s", lc.first_bad);
@@ -394,10 +425,13 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
         }
         break;
     default:
-        if (text) {
-            if (sc_has_defaults(&s) && sc_is_default(&s, text, tn)) {
-                out->is_default = 1;
-            } else if (loc->check == RH_KB_CHECK_RUNONCEEX) {
+        /* name_is_data rows (URLSearchHooks, ...) hold their default in the value name */
+        if (sc_has_defaults(&s) &&
+            ((loc->flags & RH_KB_F_NAME_IS_DATA) ? sc_is_default(&s, in->value_name, in->name_len)
+                                                 : text && sc_is_default(&s, text, tn))) {
+            out->is_default = 1;
+        } else if (text) {
+            if (loc->check == RH_KB_CHECK_RUNONCEEX) {
                 sc_check_runonceex(&s, text, tn);
             } else {
                 sc_analyze(&s, mode, text, tn);
@@ -439,7 +473,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
             e = b ? b - 1 : 0;
         }
     }
-    if ((loc->flags & RH_KB_F_NAME_IS_DATA) && in->name_len && !hidden) {
+    if ((loc->flags & RH_KB_F_NAME_IS_DATA) && in->name_len && !hidden && !out->is_default) {
         if (loc->interp == RH_KB_INTERP_CLSID) {
             sc_check_clsid_ref(&s, in->value_name, in->name_len);
         } else {
@@ -469,7 +503,9 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
             }
         }
         if (s.have_class) {
-            const char *cr = class_reason(s.worst_class);
+            const char *cr = s.sysdir_bare && s.worst_class == RH_PATH_SYSTEM32
+                                 ? "bare file name: loaded from the Windows system folder"
+                                 : class_reason(s.worst_class);
             s.points += s.worst_class_pts;
             if (cr) {
                 sc_reason(&s, "%s", cr);
@@ -478,6 +514,13 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
         if (f & RH_FEAT_VENDOR_USERDIR) {
             s.points -= 20;
             sc_reason(&s, "known per-user software folder");
+            if (!(f & MALICIOUS_FEATS & ~RH_FEAT_USER_WRITABLE)) {
+                sc_cap(&s, PTS_MEDIUM); /* user-writable: visible, never High on its own */
+            }
+        }
+        if ((f & RH_FEAT_CLEANUP_ONLY) && !(f & MALICIOUS_FEATS)) {
+            sc_reason(&s, "cmd only deletes files or folders: runs no program");
+            sc_cap(&s, PTS_LOW);
         }
         s.strong +=
             !!(f & RH_FEAT_INLINE_SCRIPT) + !!(f & RH_FEAT_ENCODED) + !!(f & RH_FEAT_DOWNLOAD) +
@@ -522,10 +565,10 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
             sc_reason(&s, "key written after the reference time");
         } else if (in->reference_time - in->key_last_write <= 7 * FT_DAY) {
             sc_reason(&s, "key written within 7 days of the reference time");
-            s.points += 10;
+            s.points += clean_target(&s) ? 0 : 10;
         } else if (in->reference_time - in->key_last_write <= 30 * FT_DAY) {
             sc_reason(&s, "key written within 30 days of the reference time");
-            s.points += 5;
+            s.points += clean_target(&s) ? 0 : 5;
         }
     }
 

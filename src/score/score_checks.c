@@ -105,30 +105,15 @@ void sc_check_startupapproved(struct sc *s)
     sc_analyze(s, RH_INTERP_MODE_PATH, s->in->value_name, s->in->name_len);
 }
 
+/* Not one of the build's Startup folders (the defaults table holds both profile layouts). */
 static void check_shellfolder(struct sc *s, const char *t, size_t n, const struct list_ctx *lc)
 {
+    char ex[160];
     (void)lc;
-    rh_buf e;
-    static const char tail[] =
-        "\\appdata\\roaming\\microsoft\\windows\\start menu\\programs\\startup";
-    rh_buf_init(&e, s->ctx);
-    if (rh_env_expand(s->in->env, t, n, &e, NULL) == RH_OK && rh_buf_reserve(&e, 0) == RH_OK) {
-        /* Shell Folders caches the literal profile path: C:\Users\<any>\AppData\...\Startup */
-        size_t tl = sizeof(tail) - 1;
-        if (e.len > tl + 9 && rh_ascii_casecmp(e.data, 9, "c:\\users\\", 9) == 0 &&
-            rh_ascii_casecmp(e.data + e.len - tl, tl, tail, tl) == 0 &&
-            !memchr(e.data + 9, '\\', e.len - tl - 9)) {
-            s->out->is_default = 1;
-        }
-    }
-    rh_buf_free(&e);
-    if (!s->out->is_default) {
-        char ex[160];
-        sc_reason(s, "Startup folder redirected to %s", sc_excerpt(ex, sizeof(ex), t, n));
-        sc_floor(s, PTS_HIGH);
-        s->strong++;
-        s->specific = 1;
-    }
+    sc_reason(s, "Startup folder redirected to %s", sc_excerpt(ex, sizeof(ex), t, n));
+    sc_floor(s, PTS_HIGH);
+    s->strong++;
+    s->specific = 1;
 }
 
 static void check_winlogon(struct sc *s, const char *t, size_t n, const struct list_ctx *lc)
@@ -609,6 +594,233 @@ static void check_com_scriptlet(struct sc *s, const char *t, size_t n, const str
     }
 }
 
+/* ---- services ----------------------------------------------------------------------------------
+ */
+
+/* The service key (the value's key without a trailing "\Parameters") into buf. */
+static int service_key(const struct sc *s, char *buf, size_t cap)
+{
+    size_t kn = s->in->key_len;
+    if (kn >= 11 && rh_ascii_casecmp(s->in->key_path + kn - 11, 11, "\\Parameters", 11) == 0) {
+        kn -= 11;
+    }
+    if (kn == 0 || kn >= cap) {
+        return 0;
+    }
+    memcpy(buf, s->in->key_path, kn);
+    buf[kn] = '\0';
+    return 1;
+}
+
+/* An unquoted image path with a space before the program's extension: Windows tries each
+ * space-cut prefix first (C:\Program.exe for C:\Program Files\A B\c.exe). */
+static int unquoted_with_spaces(const char *t, size_t n)
+{
+    size_t e = interp_ci_find(t, n, ".exe");
+    if (!n || t[0] == '"' || e == (size_t)-1) {
+        return 0;
+    }
+    return memchr(t, ' ', e) != NULL && memchr(t, '\\', e) != NULL;
+}
+
+/* SERVICE_FAILURE_ACTIONS as stored in FailureActions: reset period, two reserved pointers,
+ * action count at offset 12, then (type, delay) pairs from offset 20; type 3 runs the
+ * FailureCommand. -1 = value absent or unreadable, else 1 when a run-command action exists. */
+static int failure_runs_command(struct sc *s, const char *svc)
+{
+    uint32_t type = 0, count, i;
+    const uint8_t *d;
+    if (sc_lookup_value(s, RH_KB_HIVE_SYSTEM, svc, "FailureActions", &type) != RH_OK ||
+        s->tmp.len < 20) {
+        return -1;
+    }
+    d = (const uint8_t *)s->tmp.data;
+    count = rh_le32(d + 12);
+    for (i = 0; i < count && i < 64 && 20 + 8 * (size_t)i + 8 <= s->tmp.len; i++) {
+        if (rh_le32(d + 20 + 8 * (size_t)i) == 3) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static void service_image(struct sc *s, const char *t, size_t n, const char *svc)
+{
+    uint64_t start = 0;
+    char ex[120];
+    if (sc_has_defaults(s)) {
+        sc_reason(s, "built-in service changed from its Windows default %s",
+                  sc_excerpt(ex, sizeof(ex), sc_default_shown(s), strlen(sc_default_shown(s))));
+        sc_floor(s, PTS_HIGH);
+        s->strong++;
+        s->specific = 1;
+    }
+    if (s->feats & (RH_FEAT_LOLBIN | RH_FEAT_SCRIPT_HOST)) {
+        sc_reason(s, "service runs %s", s->lolbin[0] ? s->lolbin : "a LOLBin or script host");
+        sc_floor(s, PTS_HIGH);
+        s->strong++;
+        s->specific = 1;
+    } else if (s->have_class && rh_path_class_user_writable(s->worst_class) &&
+               s->worst_class != RH_PATH_PROGRAMDATA) {
+        sc_reason(s, "service binary in a user-writable folder");
+        sc_floor(s, PTS_HIGH);
+        s->strong++;
+        s->specific = 1;
+    } else if (s->have_class &&
+               (s->worst_class == RH_PATH_OTHER || s->worst_class == RH_PATH_PROGRAMDATA ||
+                s->worst_class == RH_PATH_UNC || s->worst_class == RH_PATH_URL)) {
+        sc_reason(s, "service binary outside the Windows and Program Files folders");
+        sc_floor(s, PTS_MEDIUM);
+        s->specific = 1;
+    }
+    if (unquoted_with_spaces(t, n)) {
+        sc_reason(s, "unquoted service path with spaces: Windows tries each prefix first");
+        s->out->technique = "T1574.009";
+        sc_floor(s, PTS_MEDIUM);
+        s->specific = 1;
+    }
+    if (sc_lookup_number(s, RH_KB_HIVE_SYSTEM, svc, "Start", &start) && start == 4) {
+        sc_reason(s, "service is disabled (Start=4)");
+        s->points -= 10;
+    }
+}
+
+static void service_dll(struct sc *s)
+{
+    if (sc_has_defaults(s)) {
+        sc_reason(s, "built-in service DLL changed from its Windows default %s",
+                  sc_default_shown(s));
+        sc_floor(s, PTS_HIGH);
+        s->strong++;
+        s->specific = 1;
+    }
+    if (!s->have_class || s->worst_class == RH_PATH_SYSTEM32) {
+        return;
+    }
+    if (s->worst_class == RH_PATH_WINDOWS) {
+        sc_reason(s, "svchost service DLL in the Windows folder, not System32");
+        s->points += 5;
+        return;
+    }
+    if (s->worst_class == RH_PATH_PROGRAM_FILES) {
+        sc_reason(s, "svchost service DLL outside System32");
+        sc_floor(s, PTS_MEDIUM);
+    } else {
+        sc_reason(s, "svchost service DLL outside the Windows and Program Files folders");
+        sc_floor(s, PTS_HIGH);
+        s->strong++;
+    }
+    s->specific = 1;
+}
+
+/* FailureCommand runs only through a run-command failure action: dormant otherwise (still
+ * judged on its own features, since the action is one `sc failure` away). */
+static void service_failure(struct sc *s, const char *svc)
+{
+    int runs = s->in->lookup ? failure_runs_command(s, svc) : 2;
+    if (runs == 1) {
+        sc_reason(s, "runs when the service fails (FailureActions has a run-command action)");
+        s->points += 5;
+        s->specific = 1;
+    } else if (runs != 2) {
+        sc_reason(s, "dormant: %s",
+                  runs == 0 ? "no run-command action in FailureActions"
+                            : "the service has no FailureActions");
+        if (!(s->feats & MALICIOUS_FEATS)) {
+            sc_cap(s, PTS_LOW);
+        }
+    }
+}
+
+/* SERVICE: ImagePath, ServiceDll and FailureCommand of one service (docs/scoring.md). */
+static void check_service(struct sc *s, const char *t, size_t n, const struct list_ctx *lc)
+{
+    char svc[512];
+    const char *nm = s->in->value_name;
+    size_t nl = s->in->name_len;
+    (void)lc;
+    if (!service_key(s, svc, sizeof(svc))) {
+        return;
+    }
+    if (sc_ci_eq(nm, nl, "ImagePath")) {
+        service_image(s, t, n, svc);
+    } else if (sc_ci_eq(nm, nl, "ServiceDll")) {
+        service_dll(s);
+    } else if (sc_ci_eq(nm, nl, "FailureCommand")) {
+        service_failure(s, svc);
+    }
+}
+
+/* ---- PendingFileRenameOperations ------------------------------------------------------------- */
+
+static size_t item_len(const char *p, size_t n)
+{
+    const char *z = memchr(p, '\0', n);
+    return z ? (size_t)(z - p) : n;
+}
+
+/* Skip the "\??\" NT prefix and the "!" replace-existing marker of a rename path. */
+static void rename_path(const char **p, size_t *n)
+{
+    if (*n && (*p)[0] == '!') {
+        (*p)++;
+        (*n)--;
+    }
+    if (*n >= 4 && memcmp(*p, "\\??\\", 4) == 0) {
+        *p += 4;
+        *n -= 4;
+    }
+}
+
+/* MULTI_SZ (source, target) pairs smss applies at the next boot, before security software
+ * starts; an empty target deletes the source. A file renamed over a Windows or System32 file
+ * from outside the Windows servicing folders replaces a system binary. */
+void sc_check_pending_rename(struct sc *s, const char *t, size_t n)
+{
+    size_t i = 0, pairs = 0, deletes = 0;
+    char ex[160], ex2[160];
+    int replaced = 0;
+    while (i < n && pairs < 4096 && s->st == RH_OK) {
+        const char *src = t + i, *dst;
+        size_t sl = item_len(src, n - i), dl;
+        i += sl + 1;
+        dst = i < n ? t + i : "";
+        dl = i < n ? item_len(dst, n - i) : 0;
+        i += dl + 1;
+        pairs++;
+        rename_path(&src, &sl);
+        rename_path(&dst, &dl);
+        if (!sl) {
+            continue;
+        }
+        if (!dl) {
+            deletes++;
+            continue;
+        }
+        sc_analyze(s, RH_INTERP_MODE_PATH, src, sl);
+        {
+            rh_path_class dc = rh_path_classify(dst, dl), sc_ = rh_path_classify(src, sl);
+            if ((dc == RH_PATH_SYSTEM32 || dc == RH_PATH_WINDOWS) && sc_ != RH_PATH_SYSTEM32 &&
+                sc_ != RH_PATH_WINDOWS && !replaced) {
+                replaced = 1;
+                sc_reason(s, "replaces %s at the next boot with %s",
+                          sc_excerpt(ex, sizeof(ex), dst, dl),
+                          sc_excerpt(ex2, sizeof(ex2), src, sl));
+                sc_floor(s, rh_path_class_user_writable(sc_) ? PTS_HIGH : PTS_MEDIUM);
+                s->strong++;
+                s->specific = 1;
+            }
+        }
+    }
+    if (pairs && deletes == pairs) {
+        sc_reason(s, "only deletes files at the next boot (%zu pending delete%s): runs nothing",
+                  deletes, deletes == 1 ? "" : "s");
+        if (!(s->feats & MALICIOUS_FEATS)) {
+            sc_cap(s, PTS_LOW);
+        }
+    }
+}
+
 /* ---- the check table ------------------------------------------------------------------------ */
 
 typedef void (*check_fn)(struct sc *s, const char *t, size_t n, const struct list_ctx *lc);
@@ -631,6 +843,7 @@ static const struct {
     [RH_KB_CHECK_COM_TREATAS] = {check_com_treatas, 1},
     [RH_KB_CHECK_COM_SCRIPTLET] = {check_com_scriptlet, 1},
     [RH_KB_CHECK_COM_PROGID] = {check_com_progid, 1},
+    [RH_KB_CHECK_SERVICE] = {check_service, 1},
 };
 
 void sc_run_check(struct sc *s, const char *text, size_t tn, const struct list_ctx *lc)

@@ -45,6 +45,8 @@ struct sc {
     int worst_class_pts;
     int have_class;
     char *target;
+    char lolbin[32];               /* first LOLBin / script host seen ("" = none) */
+    int sysdir_bare;               /* a bare name resolved to the system folder */
     const rh_kb_default *defs[16]; /* applicable defaults (select_defaults) */
     size_t ndefs;
     rh_status st;
@@ -53,7 +55,8 @@ struct sc {
 struct list_ctx {
     struct sc *s;
     rh_interp_mode mode;
-    int items, nondefault, default_seen;
+    int items, nondefault, default_seen, vendor_seen;
+    const char *vendor_label; /* last known vendor item (static) */
     char first_bad[160];
 };
 
@@ -93,6 +96,7 @@ int sc_key_is_depend(const char *key, size_t kn);
 void sc_check_clsid_ref(struct sc *s, const char *t, size_t n);
 void sc_check_runonceex(struct sc *s, const char *t, size_t n);
 void sc_check_startupapproved(struct sc *s);
+void sc_check_pending_rename(struct sc *s, const char *t, size_t n);
 void sc_run_check(struct sc *s, const char *text, size_t tn, const struct list_ctx *lc);
 
 #endif

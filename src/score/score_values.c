@@ -18,17 +18,43 @@ int sc_key_is_depend(const char *key, size_t kn)
     return kn >= 7 && rh_ascii_casecmp(key + kn - 7, 7, "\\Depend", 7) == 0;
 }
 
-/* Third-party components that install into admin-only Windows folders at privileged
- * locations (verified on the real sample hives, docs/real-hive-findings.md): visible at
- * Medium for review, never High on their own. Matched by file name AND a System32/Windows
- * target without malicious features, so a copy in a user-writable folder is judged normally. */
-static const struct {
-    const char *file, *label;
+/* Well-known third-party components of privileged locations (docs/real-hive-findings.md):
+ * in their usual install folder, without malicious features or an unexpected host, they are
+ * at most Low; the same name anywhere else is judged normally and says so (no blind spot by
+ * name). `name` is a glob over the target's base name (or a list item), `folder` a glob over
+ * the whole target path; `host` is the only LOLBin allowed to launch it (NULL = none). */
+static const struct vendor {
+    const char *name, *folder, *label, *host;
 } vendor_components[] = {
-    {"vmhgfs.dll", "VMware Tools shared-folders network provider"},
-    {"vboxmrxnp.dll", "VirtualBox Guest Additions shared-folders network provider"},
-    {"NvContainerRecovery.bat", "NVIDIA container service recovery script"},
+    {"vmhgfs.dll", NULL, "VMware Tools shared-folders network provider", NULL},
+    {"vmhgfs", NULL, "VMware Tools shared-folders network provider", NULL},
+    {"vsocklib.dll", NULL, "VMware vSockets Winsock provider", NULL},
+    {"TPWinPrn.dll", NULL, "ThinPrint print processor of VMware Tools", NULL},
+    {"TPVMMon.dll", NULL, "ThinPrint port monitor of VMware Tools", NULL},
+    {"vboxmrxnp.dll", NULL, "VirtualBox Guest Additions shared-folders network provider", NULL},
+    {"VBoxSF", NULL, "VirtualBox Guest Additions shared-folders network provider", NULL},
+    {"hpzpp*.dll", NULL, "HP print processor", NULL},
+    {"cnbjmon*.dll", NULL, "Canon BJ language monitor", NULL},
+    {"NvContainerRecovery.bat", NULL, "NVIDIA container service recovery script", "cmd"},
+    {NULL, "?:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\*",
+     "Microsoft Defender platform folder", NULL},
+    {NULL, "?:\\ProgramData\\Microsoft\\Windows Defender\\Definition Updates\\*",
+     "Microsoft Defender definition-update folder", NULL},
 };
+
+#define NVENDOR (sizeof(vendor_components) / sizeof(vendor_components[0]))
+
+static const struct vendor *vendor_by_name(const char *b, size_t bl)
+{
+    size_t i;
+    for (i = 0; i < NVENDOR; i++) {
+        const char *g = vendor_components[i].name;
+        if (g && rh_kb_glob(g, strlen(g), b, bl)) {
+            return &vendor_components[i];
+        }
+    }
+    return NULL;
+}
 
 /* ---- defaults ---------------------------------------------------------------------------- */
 
@@ -124,6 +150,18 @@ static rh_status list_item(const char *item, size_t len, void *user)
     if (sc_has_defaults(s) && sc_is_default(s, item, len)) {
         lc->default_seen++;
         return RH_OK;
+    }
+    {
+        const char *b;
+        size_t bl;
+        const struct vendor *v;
+        interp_basename(item, len, &b, &bl);
+        v = memchr(item, ' ', len) ? NULL : vendor_by_name(b, bl);
+        if (v) {
+            lc->vendor_seen++;
+            lc->vendor_label = v->label;
+            return RH_OK;
+        }
     }
     lc->nondefault++;
     if (lc->nondefault == 1) {
@@ -223,41 +261,6 @@ const char *sc_data_text(const rh_score_input *in, size_t *n)
     return NULL;
 }
 
-/* Extract path-like strings from binary data (ASCII and UTF-16LE runs). */
-void sc_analyze_binary(struct sc *s)
-{
-    const uint8_t *d = s->in->data.data;
-    size_t n = s->in->data.len, i = 0, found = 0;
-    rh_buf str;
-    rh_buf_init(&str, s->ctx);
-    while (i < n && found < 4 && s->st == RH_OK) {
-        size_t j = i, wide = 0;
-        rh_buf_reset(&str);
-        if (i + 1 < n && d[i] >= 0x20 && d[i] < 0x7F && d[i + 1] == 0) {
-            while (j + 1 < n && d[j] >= 0x20 && d[j] < 0x7F && d[j + 1] == 0) {
-                s->st = rh_buf_putc(&str, (char)d[j]);
-                j += 2;
-            }
-            wide = 1;
-        } else {
-            while (j < n && d[j] >= 0x20 && d[j] < 0x7F) {
-                s->st = rh_buf_putc(&str, (char)d[j]);
-                j++;
-            }
-        }
-        if (str.len >= 6 && (interp_ci_find(str.data, str.len, ":\\") != (size_t)-1 ||
-                             interp_ci_find(str.data, str.len, "%") != (size_t)-1 ||
-                             interp_ci_find(str.data, str.len, "\\\\") != (size_t)-1 ||
-                             interp_ci_find(str.data, str.len, "://") != (size_t)-1)) {
-            sc_analyze(s, RH_INTERP_MODE_COMMAND, str.data, str.len);
-            found++;
-        }
-        i = j > i ? j : i + 1;
-        (void)wide;
-    }
-    rh_buf_free(&str);
-}
-
 /* ---- empty data and known vendor components -------------------------------------------------- */
 
 /* 1 when the data is empty: zero bytes, or a string (SZ, EXPAND_SZ, MULTI_SZ) of only
@@ -285,25 +288,50 @@ int sc_empty_payload(const rh_score_input *in, const char *text, size_t tn)
     return 1;
 }
 
-/* Cap a known third-party component in an admin-only folder at Medium (see vendor_components). */
+/* The usual folders of a vendor component: admin-only Windows and Program Files folders (a
+ * bare name at a system-folder location resolves to System32, see take_interp). */
+static int usual_folder(const struct sc *s)
+{
+    return s->have_class &&
+           (s->worst_class == RH_PATH_SYSTEM32 || s->worst_class == RH_PATH_WINDOWS ||
+            s->worst_class == RH_PATH_PROGRAM_FILES);
+}
+
+/* Known third-party components (vendor_components): at most Low where they belong. */
 void sc_check_vendor(struct sc *s)
 {
     const char *b;
-    size_t bl, i;
-    if (!s->target || !s->have_class ||
-        (s->worst_class != RH_PATH_SYSTEM32 && s->worst_class != RH_PATH_WINDOWS) ||
-        (s->feats & MALICIOUS_FEATS)) {
+    size_t bl, i, tl;
+    const struct vendor *v = NULL;
+    if (!s->target) {
         return;
     }
-    interp_basename(s->target, strlen(s->target), &b, &bl);
-    for (i = 0; i < sizeof(vendor_components) / sizeof(vendor_components[0]); i++) {
-        if (sc_ci_eq(b, bl, vendor_components[i].file)) {
-            sc_reason(s,
-                      "known third-party component (%s) in an admin-only Windows folder; verify "
-                      "its signer",
-                      vendor_components[i].label);
-            sc_cap(s, PTS_MEDIUM);
+    tl = strlen(s->target);
+    interp_basename(s->target, tl, &b, &bl);
+    for (i = 0; i < NVENDOR && !v; i++) {
+        const char *f = vendor_components[i].folder;
+        if (f && rh_kb_glob(f, strlen(f), s->target, tl)) {
+            v = &vendor_components[i];
+        }
+    }
+    if (!v) {
+        v = vendor_by_name(b, bl);
+        if (v && !usual_folder(s)) {
+            sc_reason(s, "name of a known component (%s) outside its usual folder", v->label);
+            s->points += 10;
             return;
         }
     }
+    if (!v || (s->feats & MALICIOUS_FEATS & ~RH_FEAT_USER_WRITABLE)) {
+        return;
+    }
+    if ((s->feats & (RH_FEAT_LOLBIN | RH_FEAT_SCRIPT_HOST)) &&
+        !(v->host && sc_ci_eq(s->lolbin, strlen(s->lolbin), v->host))) {
+        sc_reason(s, "known component (%s) launched through %s", v->label,
+                  s->lolbin[0] ? s->lolbin : "a LOLBin");
+        return;
+    }
+    sc_reason(s, "known third-party component (%s) in its usual folder; verify its signer",
+              v->label);
+    sc_cap(s, PTS_LOW);
 }

@@ -66,6 +66,7 @@ MULTI = {'bootexecute', 'bootexecutenopnpsync', 'setupexecute', 'setupexecutenop
 
 OVR = {
  'winlogon_shell': ('REG_SZ', 'explorer.exe, C:\\ProgramData\\Microsoft\\shell.exe', 'High', ''),
+ 'pendingfilerenameoperations': ('REG_MULTI_SZ', '\\??\\C:\\Users\\Public\\Libraries\\evil.dll|!\\??\\C:\\Windows\\System32\\wbem\\wbemcomn.dll', 'High', ''),
  'winlogon_shell_wow': ('REG_SZ', 'explorer.exe,C:\\Users\\Public\\svchost.exe', 'High', ''),
  'winlogon_shell_hkcu': ('REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\shell.exe', 'High', ''),
  'winlogon_userinit': ('REG_SZ', 'C:\\Windows\\system32\\userinit.exe,C:\\Users\\Public\\svch0st.exe,', 'High', ''),
