@@ -196,17 +196,129 @@ static void test_docs(rh_kb *kb)
     }
 }
 
+/* Every default row (kb_defaults.def) names a known location, a family and a source; the
+ * family and applicability rules hold. */
+static void test_defaults(rh_ctx *ctx, rh_kb *kb)
+{
+    size_t i, n = rh_kb_default_count(kb), total = 0;
+    const rh_kb_location *l;
+    rh_kb *ukb = NULL;
+    const unsigned all = (1u << RH_WIN_FAMILY_COUNT) - 2u;
+    const char tsv[] = "run_hklm\tT1547.001\t\tSOFTWARE\tMicrosoft\\Windows\\CurrentVersion\\Run"
+                       "\t*\tcmdline\trun\tC:\\acme.exe\tMedium\t\tOverride.\n";
+    RH_CHECK(n > 80);
+    for (i = 0; i < n; i++) {
+        const rh_kb_default *d = rh_kb_default_at(kb, i);
+        RH_CHECK(rh_kb_find(kb, d->location_id) != NULL);
+        RH_CHECK(d->families != 0 && (d->families & ~all) == 0);
+        RH_CHECK(d->source && strlen(d->source) >= 8);
+        RH_CHECK(d->data && d->key_glob && d->value_glob && d->value_glob[0]);
+        if (!d->source || strlen(d->source) < 8) {
+            fprintf(stderr, "default of %s names no source\n", d->location_id);
+        }
+    }
+    for (i = 0; i < rh_kb_count(kb); i++) {
+        total += rh_kb_at(kb, i)->ndefaults;
+    }
+    RH_CHECK_EQ(total, n);
+    RH_CHECK(rh_kb_default_at(kb, n) == NULL);
+    /* families */
+    RH_CHECK_EQ(rh_win_family_from_build(0), RH_WIN_UNKNOWN);
+    RH_CHECK_EQ(rh_win_family_from_build(2600), RH_WIN_XP);
+    RH_CHECK_EQ(rh_win_family_from_build(3790), RH_WIN_XP);
+    RH_CHECK_EQ(rh_win_family_from_build(6002), RH_WIN_VISTA7);
+    RH_CHECK_EQ(rh_win_family_from_build(7601), RH_WIN_VISTA7);
+    RH_CHECK_EQ(rh_win_family_from_build(9200), RH_WIN_8);
+    RH_CHECK_EQ(rh_win_family_from_build(9600), RH_WIN_8);
+    RH_CHECK_EQ(rh_win_family_from_build(10240), RH_WIN_10);
+    RH_CHECK_EQ(rh_win_family_from_build(20348), RH_WIN_10); /* Server 2022 */
+    RH_CHECK_EQ(rh_win_family_from_build(22000), RH_WIN_11);
+    RH_CHECK_EQ(rh_win_family_from_build(26100), RH_WIN_11);
+    RH_CHECK_STR(rh_win_family_name(RH_WIN_VISTA7), "vista7");
+    RH_CHECK_STR(rh_win_family_name(RH_WIN_FAMILY_COUNT), "?");
+    {
+        rh_win_family f;
+        RH_CHECK_EQ(rh_win_family_parse("WIN8", &f), RH_OK);
+        RH_CHECK_EQ(f, RH_WIN_8);
+        RH_CHECK_EQ(rh_win_family_parse("win12", &f), RH_NOT_FOUND);
+    }
+    /* applicability: the Windows 7 Sidebar Run value holds on Windows 7 only, for its name */
+    l = rh_kb_find(kb, "run_hkcu");
+    {
+        const rh_kb_default *side = NULL;
+        for (i = 0; i < l->ndefaults; i++) {
+            if (strcmp(l->defaults[i].value_glob, "Sidebar") == 0) {
+                side = &l->defaults[i];
+            }
+        }
+        RH_CHECK(side != NULL);
+        if (side) {
+            const char *k = "Software\\Microsoft\\Windows\\CurrentVersion\\Run";
+            RH_CHECK(rh_kb_default_applies(side, RH_WIN_VISTA7, k, strlen(k), "Sidebar", 7));
+            RH_CHECK(rh_kb_default_applies(side, RH_WIN_UNKNOWN, k, strlen(k), "sidebar", 7));
+            RH_CHECK(!rh_kb_default_applies(side, RH_WIN_10, k, strlen(k), "Sidebar", 7));
+            RH_CHECK(!rh_kb_default_applies(side, RH_WIN_VISTA7, k, strlen(k), "Updater", 7));
+        }
+    }
+    /* key-specific: msiserver's ImagePath default does not hold for another service */
+    l = rh_kb_find(kb, "svc_imagepath");
+    RH_CHECK(l->ndefaults >= 1);
+    if (l->ndefaults) {
+        const char *k1 = "ControlSet001\\Services\\msiserver",
+                   *k2 = "ControlSet001\\Services\\evil";
+        RH_CHECK(rh_kb_default_applies(&l->defaults[0], RH_WIN_10, k1, strlen(k1), "ImagePath", 9));
+        RH_CHECK(
+            !rh_kb_default_applies(&l->defaults[0], RH_WIN_10, k2, strlen(k2), "ImagePath", 9));
+    }
+    /* a user row replacing a built-in location replaces its defaults too */
+    RH_CHECK_EQ(rh_kb_create(ctx, &ukb), RH_OK);
+    RH_CHECK_EQ(rh_kb_load_mem(ukb, "user.tsv", tsv, sizeof(tsv) - 1), RH_OK);
+    l = rh_kb_find(ukb, "run_hklm");
+    RH_CHECK_EQ(l->ndefaults, 1);
+    if (l->ndefaults == 1) {
+        RH_CHECK_STR(l->defaults[0].data, "C:\\acme.exe");
+        RH_CHECK_STR(l->defaults[0].source, "user.tsv:1");
+        RH_CHECK_EQ(l->defaults[0].families, all);
+    }
+    RH_CHECK_EQ(rh_kb_default_count(ukb), n - rh_kb_find(kb, "run_hklm")->ndefaults + 1);
+    rh_kb_destroy(ukb);
+}
+
+/* Families that have a default at this location, for the table ("all" = every family). */
+static void families_of(const rh_kb_location *l, char *buf, size_t cap)
+{
+    unsigned fam = 0, f;
+    size_t i, o = 0;
+    for (i = 0; i < l->ndefaults; i++) {
+        fam |= l->defaults[i].families;
+    }
+    buf[0] = '\0';
+    if (fam == (1u << RH_WIN_FAMILY_COUNT) - 2u) {
+        snprintf(buf, cap, "all");
+        return;
+    }
+    for (f = 1; f < RH_WIN_FAMILY_COUNT && o + 1 < cap; f++) {
+        if (fam & RH_WIN_BIT(f)) {
+            int w = snprintf(buf + o, cap - o, "%s%s", o ? ", " : "",
+                             rh_win_family_name((rh_win_family)f));
+            o += w > 0 ? (size_t)w : 0;
+        }
+    }
+}
+
 static void markdown(rh_kb *kb)
 {
     size_t i;
+    char fams[64];
     printf("| id | technique | hive | key pattern | value | interp | check | base risk | "
-           "Windows default |\n|---|---|---|---|---|---|---|---|---|\n");
+           "Windows defaults (families) |\n|---|---|---|---|---|---|---|---|---|\n");
     for (i = 0; i < rh_kb_count(kb); i++) {
         const rh_kb_location *l = rh_kb_at(kb, i);
+        families_of(l, fams, sizeof(fams));
         printf("| `%s` | %s | %s | `%s` | `%s` | %s | %s | %s | %s |\n", l->id, l->technique,
                rh_kb_hive_name(l->hive), l->key_pattern, l->value_pattern,
                rh_kb_interp_name(l->interp), rh_kb_check_name(l->check), rh_risk_name(l->base_risk),
-               l->ndefaults ? "yes" : "");
+               fams);
     }
 }
 
@@ -227,6 +339,7 @@ int main(int argc, char **argv)
     test_prune(kb);
     test_tsv(ctx);
     test_docs(kb);
+    test_defaults(ctx, kb);
     rh_kb_destroy(kb);
     rh_ctx_destroy(ctx);
     return rh_test_summary("test_kb_table");

@@ -8,7 +8,7 @@ root; review the diff. Columns are documented in tests/data/planted/README.md.
 import base64, re
 
 DEF = 'src/kb/kb_locations.def'
-rows = re.findall(r'RH_KB_LOC\((\w+), "([^"]*)", (\w+),\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)", (\w+), (\w+),\s*"((?:[^"\\]|\\.)*)",\s*(\w+), ([\w|]+),', open(DEF).read())
+rows = re.findall(r'RH_KB_LOC\((\w+), "([^"]*)", (\w+),\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)", (\w+), (\w+),\s*(\w+), ([\w|]+),', open(DEF).read())
 
 def unc(s): return s.replace('\\\\', '\\').replace('\\"', '"')
 
@@ -142,7 +142,8 @@ OVR = {
 NUMBER_DEFAULTS = {'accessibility_configuration_hkcu': ('REG_SZ', 'osk,evilat', 'Medium', '')}
 
 def plant(r, i):
-    loc_id, tech, hive, key, val, interp, check, defaults, risk, flags = r
+    loc_id, tech, hive, key, val, interp, check, risk, flags = r
+    defaults = ''  # Windows defaults live in src/kb/kb_defaults.def
     key = unc(key); val = unc(val)
     k = inst_key(key, loc_id)
     v = inst_value(val, loc_id)
