@@ -77,7 +77,8 @@ typedef enum rh_kb_check {
     RH_KB_CHECK_COM_PROGID = 14,     /* ProgID -> CLSID remap */
     RH_KB_CHECK_SERVICE = 15,        /* service ImagePath / ServiceDll / FailureCommand */
     RH_KB_CHECK_PENDING_RENAME = 16, /* PendingFileRenameOperations (source, target) pairs */
-    RH_KB_CHECK_COUNT = 17
+    RH_KB_CHECK_ACTIVE_SETUP = 17,   /* Active Setup component name (GUID) and StubPath */
+    RH_KB_CHECK_COUNT = 18
 } rh_kb_check;
 
 /** Risk levels, ordered. */

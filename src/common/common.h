@@ -226,6 +226,9 @@ char *rh_strndup(rh_ctx *ctx, const char *s, size_t n);
 /* ASCII case-insensitive compare of counted strings (like strncasecmp, locale-free). */
 int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn);
 
+/* 1 when s[0..n) is a braced GUID: {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, hex digits any case. */
+int rh_is_braced_guid(const char *s, size_t n);
+
 /*
  * Decode UTF-16LE and append it escaped for `mode` in one pass (no intermediate buffer).
  * Unpaired surrogates and an odd trailing byte become U+FFFD. CSV quoting is not added.

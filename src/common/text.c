@@ -359,6 +359,23 @@ int rh_utf8_casecmp(const char *a, size_t an, const char *b, size_t bn)
     return 0;
 }
 
+int rh_is_braced_guid(const char *s, size_t n)
+{
+    size_t i;
+    if (!s || n != 38 || s[0] != '{' || s[37] != '}') {
+        return 0;
+    }
+    for (i = 1; i < 37; i++) {
+        char c = s[i];
+        int dash = i == 9 || i == 14 || i == 19 || i == 24;
+        if (dash ? c != '-'
+                 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn)
 {
     size_t i, n = an < bn ? an : bn;

@@ -182,7 +182,7 @@ static rh_status com_view(rh_comdb *db, const rh_hive *h, const char *root, stru
         rh_key_info ki;
         size_t i;
         if (rh_key_get_info(h, k, &ki) != RH_OK || (ki.flags & RH_KEY_DELETED) ||
-            ki.name_len != 38 || ki.name[0] != '{') {
+            !rh_is_braced_guid(ki.name, ki.name_len)) {
             continue;
         }
         rh_buf_reset(&w->name);

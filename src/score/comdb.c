@@ -151,29 +151,12 @@ static rh_status get_or_add(rh_comdb *db, const char *key, int progid, struct co
     return RH_OK;
 }
 
-static int is_guid(const char *s)
-{
-    size_t n = s ? strlen(s) : 0, i;
-    if (n != 38 || s[0] != '{' || s[37] != '}') {
-        return 0;
-    }
-    for (i = 1; i < 37; i++) {
-        char c = s[i];
-        int dash = i == 9 || i == 14 || i == 19 || i == 24;
-        if (dash ? c != '-'
-                 : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 rh_status rh_comdb_add(rh_comdb *db, const char *clsid, rh_com_server kind, const char *server)
 {
     struct com_entry *e;
     char *v;
     rh_status st;
-    if (!db || !is_guid(clsid) || (unsigned)kind >= RH_COM_SERVER_COUNT || !server) {
+    if (!db || !clsid || !rh_is_braced_guid(clsid, strlen(clsid)) || (unsigned)kind >= RH_COM_SERVER_COUNT || !server) {
         return RH_ERR_ARG;
     }
     st = get_or_add(db, clsid, 0, &e);

@@ -466,7 +466,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
             while (b > 0 && in->key_path[b - 1] != '\\') {
                 b--;
             }
-            if (e - b == 38 && in->key_path[b] == '{') {
+            if (rh_is_braced_guid(in->key_path + b, e - b)) {
                 sc_check_clsid_ref(&s, in->key_path + b, 38);
                 break;
             }

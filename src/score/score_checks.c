@@ -493,7 +493,7 @@ static void check_com_treatas(struct sc *s, const char *t, size_t n, const struc
         sc_analyze(s, RH_INTERP_MODE_PATH, srv, strlen(srv));
         have_server = 1;
     }
-    if (per_user && !have_server && n == 38 && target[0] == '{' &&
+    if (per_user && !have_server && rh_is_braced_guid(target, n) &&
         user_clsid_server(s, target, &local)) {
         char *copy = rh_strndup(s->ctx, s->tmp.data, s->tmp.len);
         if (!copy) {
@@ -562,7 +562,7 @@ void sc_check_clsid_ref(struct sc *s, const char *t, size_t n)
 {
     char clsid[64];
     const char *srv = NULL;
-    if (n != 38 || t[0] != '{') {
+    if (!rh_is_braced_guid(t, n)) {
         return;
     }
     memcpy(clsid, t, 38);
@@ -821,6 +821,41 @@ void sc_check_pending_rename(struct sc *s, const char *t, size_t n)
     }
 }
 
+/* ---- Active Setup ----------------------------------------------------------------------------- */
+
+/* A component key name: Windows and installers name components by a CLSID-style GUID, which
+ * Microsoft's ordering prefixes "<" and ">" may precede. */
+static int component_is_guid(const char *name, size_t n)
+{
+    while (n && (*name == '<' || *name == '>')) {
+        name++;
+        n--;
+    }
+    return rh_is_braced_guid(name, n);
+}
+
+/* ACTIVE_SETUP: StubPath of a component not named by a GUID (Atomic T1547.014 "atomic_test",
+ * hand-made persistence) is at least Medium whatever it runs. */
+static void check_active_setup(struct sc *s, const char *t, size_t n, const struct list_ctx *lc)
+{
+    const char *k = s->in->key_path, *leaf;
+    size_t kn = s->in->key_len;
+    (void)t;
+    (void)n;
+    (void)lc;
+    leaf = k + kn;
+    while (leaf > k && leaf[-1] != '\\') {
+        leaf--;
+    }
+    if (leaf < k + kn && !component_is_guid(leaf, (size_t)(k + kn - leaf))) {
+        char ex[80];
+        sc_reason(s, "Active Setup component \"%s\" is not named by a GUID",
+                  sc_excerpt(ex, sizeof(ex), leaf, (size_t)(k + kn - leaf)));
+        sc_floor(s, PTS_MEDIUM);
+        s->specific = 1;
+    }
+}
+
 /* ---- the check table ------------------------------------------------------------------------ */
 
 typedef void (*check_fn)(struct sc *s, const char *t, size_t n, const struct list_ctx *lc);
@@ -844,6 +879,7 @@ static const struct {
     [RH_KB_CHECK_COM_SCRIPTLET] = {check_com_scriptlet, 1},
     [RH_KB_CHECK_COM_PROGID] = {check_com_progid, 1},
     [RH_KB_CHECK_SERVICE] = {check_service, 1},
+    [RH_KB_CHECK_ACTIVE_SETUP] = {check_active_setup, 0},
 };
 
 void sc_run_check(struct sc *s, const char *text, size_t tn, const struct list_ctx *lc)

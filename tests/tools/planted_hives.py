@@ -69,6 +69,9 @@ def main():
             elif p[0] == 'progid':
                 hives['SOFTWARE'].append(value_line('Classes\\%s\\CLSID' % p[1], '', 'REG_SZ',
                                                     p[2]))
+            elif p[0] == 'build':
+                hives['SOFTWARE'].append(value_line('Microsoft\\Windows NT\\CurrentVersion',
+                                                    'CurrentBuildNumber', 'REG_SZ', p[1]))
             elif p[0] == 'val':
                 hives[p[1]].append(value_line(p[2], p[3], p[4], p[5]))
             else:

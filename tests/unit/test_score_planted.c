@@ -21,6 +21,7 @@ struct fake_val {
 struct fake {
     struct fake_val v[MAX_VALS];
     size_t n;
+    rh_win_family build; /* context item build|N: the host's CurrentBuildNumber */
 };
 
 static int verbose;
@@ -107,6 +108,7 @@ static void parse_context(const char *ctxs, rh_comdb *db, struct fake *f)
     char *item, *next;
     snprintf(buf, sizeof(buf), "%s", ctxs);
     f->n = 0;
+    f->build = RH_WIN_UNKNOWN;
     for (item = buf; item; item = next) {
         next = strchr(item, ';');
         if (next) {
@@ -141,6 +143,8 @@ static void parse_context(const char *ctxs, rh_comdb *db, struct fake *f)
             RH_CHECK_EQ(rh_comdb_add(db, field[1], k, field[3]), RH_OK);
         } else if (strcmp(field[0], "progid") == 0 && nf == 3) {
             RH_CHECK_EQ(rh_comdb_add_progid(db, field[1], field[2]), RH_OK);
+        } else if (strcmp(field[0], "build") == 0 && nf == 2) {
+            f->build = rh_win_family_from_build((uint32_t)strtoul(field[1], NULL, 10));
         } else if (strcmp(field[0], "val") == 0 && nf == 6 && f->n < MAX_VALS) {
             struct fake_val *v = &f->v[f->n++];
             RH_CHECK_EQ(rh_kb_hive_parse(field[1], &v->hive), RH_OK);
@@ -247,6 +251,7 @@ int main(int argc, char **argv)
             in.machine_com = db;
             in.lookup = fake_lookup;
             in.lookup_user = &f;
+            in.build = f.build;
             if (strstr(col[11], "deleted")) {
                 in.value_flags |= RH_SCORE_DELETED;
             }

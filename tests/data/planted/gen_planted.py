@@ -280,5 +280,91 @@ B = [
 for (lid, hive, k, v, t, d, mx, ctx, note) in B:
     tech = '' if lid == '-' else next(r[1] for r in rows if r[0] == lid)
     out.append('\t'.join(['benign', lid, hive, k, v, t, d, tech, '', mx, ctx, '', note]))
+# Per-class rows of issue 9 (docs/scoring.md): for each class one malicious entry and one benign
+# look-alike. `build|N` in the context sets the host's CurrentBuildNumber.
+def packed_item(path):
+    """Winsock PackedCatalogItem: ANSI provider path in a MAX_PATH field, then WSAPROTOCOL_INFOW."""
+    return ((path.encode('ascii') + b'\0').ljust(260, b'\0') + bytes(372)).hex()
+
+def bstr(t):
+    b = t.encode('utf-16-le')
+    return len(b).to_bytes(4, 'little') + b
+
+def task_actions(cmd, args):
+    """TaskCache Actions, version 3: principal, then one exec action (0x6666)."""
+    return (b'\x03\x00' + bstr('Author') + b'\x66\x66' + bstr('') + bstr(cmd) + bstr(args) +
+            bstr('') + b'\x00\x00').hex()
+
+FA_RUN = '805101000000000000000000030000001400000003000000' + '60ea0000' + '00' * 16
+FA_RESTART = '805101000000000000000000030000001400000001000000' + '60ea0000' + '01000000' + '60ea0000' + '00000000' + '00000000'
+WS = 'ControlSet001\\Services\\WinSock2\\Parameters\\Protocol_Catalog9\\Catalog_Entries64\\000000000001'
+TASK = 'Microsoft\\Windows NT\\CurrentVersion\\Schedule\\TaskCache\\Tasks\\' + GUID
+SVC = 'ControlSet001\\Services\\'
+AS = 'Microsoft\\Active Setup\\Installed Components\\'
+ATS = 'Microsoft\\Windows NT\\CurrentVersion\\Accessibility\\ATs\\'
+DESK = 'Control Panel\\Desktop'
+RUNK = 'Software\\Microsoft\\Windows\\CurrentVersion\\Run'
+LSA = 'ControlSet001\\Control\\Lsa'
+M2 = [
+ ('winsock_protocol_catalog', 'SYSTEM', WS, 'PackedCatalogItem', 'REG_BINARY', packed_item('C:\\Users\\Public\\lsp.dll'), 'T1546', 'High', '', 'decoded LSP provider in Public'),
+ ('taskcache_tasks_actions', 'SOFTWARE', TASK, 'Actions', 'REG_BINARY', task_actions('C:\\Users\\Public\\upd.exe', ''), 'T1053.005', 'Medium', '', 'decoded task action in Public'),
+ ('taskcache_tasks_actions', 'SOFTWARE', TASK, 'Actions', 'REG_BINARY', task_actions('powershell.exe', '-nop -w hidden -enc ' + ENC), 'T1053.005', 'High', '', 'decoded task action: encoded PowerShell'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'UpdaterSvc', 'ImagePath', 'REG_EXPAND_SZ', 'C:\\ProgramData\\upd\\svc.exe', 'T1543.003', 'Medium', '', 'new service outside the Windows and Program Files folders'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'UpdaterSvc', 'ImagePath', 'REG_EXPAND_SZ', 'C:\\Users\\Public\\svc.exe', 'T1543.003', 'High', '', 'new service in a user-writable folder'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'Fax', 'ImagePath', 'REG_EXPAND_SZ', 'C:\\Windows\\System32\\notepad.exe', 'T1543.003', 'High', '', 'built-in service re-pointed to an editor'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'msiserver', 'ImagePath', 'REG_EXPAND_SZ', '%COMSPEC% /c C:\\ProgramData\\x.bat', 'T1543.003', 'High', '', 'built-in service re-pointed to a shell'),
+ ('svc_servicedll', 'SYSTEM', SVC + 'W32Time\\Parameters', 'ServiceDll', 'REG_EXPAND_SZ', '%SystemRoot%\\System32\\w32tm32.dll', 'T1543.003', 'High', '', 'built-in svchost service DLL swapped inside System32'),
+ ('svc_servicedll', 'SYSTEM', SVC + 'UpdaterSvc\\Parameters', 'ServiceDll', 'REG_EXPAND_SZ', 'C:\\ProgramData\\svc.dll', 'T1543.003', 'High', '', 'svchost DLL outside the Windows and Program Files folders'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'VendorUpd', 'ImagePath', 'REG_EXPAND_SZ', 'C:\\Program Files\\Vendor Tools\\upd.exe -service', 'T1574.009', 'Medium', '', 'unquoted image path with spaces'),
+ ('svc_failurecommand', 'SYSTEM', SVC + 'VendorUpd', 'FailureCommand', 'REG_SZ', 'C:\\Users\\Public\\r.exe', 'T1574.011', 'High', 'val|SYSTEM|%sVendorUpd|FailureActions|REG_BINARY|%s' % (SVC, FA_RUN), 'FailureCommand armed by a run-command action'),
+ ('active_setup', 'SOFTWARE', AS + 'atomic_test', 'StubPath', 'REG_SZ', 'C:\\Windows\\System32\\calc.exe', 'T1547.014', 'Medium', '', 'Active Setup component with a non-GUID name'),
+ ('active_setup', 'SOFTWARE', AS + GUID, 'StubPath', 'REG_SZ', 'C:\\Users\\Public\\stub.exe', 'T1547.014', 'Medium', '', 'Active Setup stub in Public'),
+ ('accessibility_ats', 'SOFTWARE', ATS + 'malware_at', 'StartExe', 'REG_SZ', 'C:\\Users\\Public\\at.exe', 'T1546.008', 'Medium', '', 'assistive technology registered from Public'),
+ ('screensaver', 'NTUSER', DESK, 'SCRNSAVE.EXE', 'REG_SZ', 'C:\\Windows\\System32\\evilscreensaver.scr', 'T1546.002', 'Medium', '', 'unknown .scr dropped into System32'),
+ ('screensaver', 'NTUSER', DESK, 'SCRNSAVE.EXE', 'REG_SZ', 'C:\\Windows\\system32\\Bubbles.scr', 'T1546.002', 'Medium', 'build|2600', 'a Windows 7 screensaver name on Windows XP'),
+ ('screensaver', 'NTUSER', DESK, 'SCRNSAVE.EXE', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Local\\Temp\\s.scr', 'T1546.002', 'High', '', 'screensaver in Temp'),
+ ('progid_shell_open_command_hklm', 'SOFTWARE', 'Classes\\txtfile\\shell\\open\\command', '', 'REG_EXPAND_SZ', 'C:\\Users\\Public\\note.exe %1', 'T1546.001', 'Medium', '', 'file association redirected to Public'),
+ ('uacbypass_ms_settings', 'USRCLASS', 'ms-settings\\shell\\open\\command', '', 'REG_SZ', 'cmd.exe /c start C:\\Users\\Public\\x.exe', 'T1548.002', 'High', '', 'ms-settings handler override (fodhelper UAC bypass)'),
+ ('app_paths', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\App Paths\\chrome.exe', '', 'REG_SZ', 'C:\\Users\\Public\\chrome.exe', 'T1546', 'Medium', '', 'App Paths entry re-pointed to Public'),
+ ('app_paths_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\App Paths\\powershell.exe', '', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\ps.exe', 'T1546', 'Medium', '', 'per-user App Paths hijack of powershell.exe'),
+ ('office_addins_path_hkcu', 'NTUSER', 'Software\\Microsoft\\Office\\Excel\\Addins\\Evil.Addin', 'Path', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Local\\Temp\\evil.xll', 'T1137.006', 'Medium', '', 'XLL add-in from the user Temp folder'),
+ ('hkcu_directory_background_command', 'USRCLASS', 'Directory\\Background\\shell\\Refresh2\\command', '', 'REG_SZ', 'powershell.exe -w hidden -enc ' + ENC, 'T1546', 'High', '', 'folder-background verb running encoded PowerShell'),
+ ('rdp_client_clxdllpath', 'SOFTWARE', 'Microsoft\\Terminal Server Client', 'ClxDllPath', 'REG_SZ', 'C:\\Users\\Public\\clx.dll', 'T1547.001', 'High', '', 'mstsc client extension DLL in Public'),
+ ('run_hkcu', 'NTUSER', RUNK, 'Sidebar', 'REG_EXPAND_SZ', 'C:\\Users\\bob\\AppData\\Roaming\\Sidebar.exe', 'T1547.001', 'Medium', 'build|7601', 'Windows 7 default name with a user-writable binary'),
+ ('lsa_security_packages', 'SYSTEM', LSA, 'Security Packages', 'REG_MULTI_SZ', 'kerberos|msv1_0|schannel|wdigest|tspkg|pku2u|livessp|mimilib', 'T1547.005', 'Medium', 'build|9600', 'Windows 8.1 list plus an SSP'),
+ ('pendingfilerenameoperations', 'SYSTEM', 'ControlSet001\\Control\\Session Manager', 'PendingFileRenameOperations', 'REG_MULTI_SZ', '\\??\\C:\\Users\\Public\\x.dll|!\\??\\C:\\Windows\\System32\\drivers\\etc\\hosts', 'T1574', 'Medium', '', 'a system file replaced at reboot from Public'),
+]
+for (lid, hive, k, v, t, d, tech, mn, ctx, note) in M2:
+    out.append('\t'.join(['malicious', lid, hive, k, v, t, d, tech, mn, '', ctx, '', note]))
+B2 = [
+ ('winsock_protocol_catalog', 'SYSTEM', WS, 'PackedCatalogItem', 'REG_BINARY', packed_item('%SystemRoot%\\system32\\mswsock.dll'), 'Low', '', 'default MSAFD provider'),
+ ('taskcache_tasks_actions', 'SOFTWARE', TASK, 'Actions', 'REG_BINARY', task_actions('%windir%\\system32\\sc.exe', 'start wuauserv'), 'Low', '', 'Windows task action'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'VendorUpd', 'ImagePath', 'REG_EXPAND_SZ', '"C:\\Program Files\\Vendor Tools\\upd.exe" -service', 'Low', '', 'quoted vendor service'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'Fax', 'ImagePath', 'REG_EXPAND_SZ', '%systemroot%\\system32\\fxssvc.exe', 'Info', '', 'built-in default'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'msiserver', 'ImagePath', 'REG_EXPAND_SZ', '%systemroot%\\system32\\msiexec.exe /V', 'Info', '', 'no "inline script" for /V'),
+ ('svc_imagepath', 'SYSTEM', SVC + 'acpiex', 'ImagePath', 'REG_EXPAND_SZ', 'System32\\Drivers\\acpiex.sys', 'Low', '', 'driver path without a drive'),
+ ('svc_servicedll', 'SYSTEM', SVC + 'MSiSCSI\\Parameters', 'ServiceDll', 'REG_EXPAND_SZ', '%systemroot%\\system32\\iscsiexe.dll', 'Low', '', 'no "inline script" for iscsiexe.dll'),
+ ('svc_servicedll', 'SYSTEM', SVC + 'W32Time\\Parameters', 'ServiceDll', 'REG_EXPAND_SZ', '%systemroot%\\system32\\w32time.dll', 'Info', '', 'built-in default'),
+ ('svc_failurecommand', 'SYSTEM', SVC + 'VendorUpd', 'FailureCommand', 'REG_SZ', '"C:\\Program Files\\Vendor Tools\\recover.exe"', 'Low', 'val|SYSTEM|%sVendorUpd|FailureActions|REG_BINARY|%s' % (SVC, FA_RESTART), 'dormant: FailureActions only restarts'),
+ ('active_setup', 'SOFTWARE', AS + '{89820200-ECBD-11cf-8B85-00AA005B4383}', 'StubPath', 'REG_EXPAND_SZ', '%SystemRoot%\\system32\\ie4uinit.exe -UserConfig', 'Low', '', 'Internet Explorer per-user setup'),
+ ('accessibility_ats', 'SOFTWARE', ATS + 'osk', 'StartExe', 'REG_EXPAND_SZ', '%SystemRoot%\\System32\\osk.exe', 'Low', '', 'On-Screen Keyboard'),
+ ('screensaver', 'NTUSER', DESK, 'SCRNSAVE.EXE', 'REG_SZ', 'C:\\WINDOWS\\System32\\logon.scr', 'Info', 'build|2600', 'Windows XP logon screensaver'),
+ ('screensaver', 'NTUSER', DESK, 'SCRNSAVE.EXE', 'REG_SZ', '%SystemRoot%\\system32\\PhotoScreensaver.scr', 'Info', 'build|19045', 'Windows 10 Photos screensaver'),
+ ('progid_shell_open_command_hklm', 'SOFTWARE', 'Classes\\txtfile\\shell\\open\\command', '', 'REG_EXPAND_SZ', '%SystemRoot%\\system32\\NOTEPAD.EXE %1', 'Low', '', 'default text handler'),
+ ('hkcu_shell_open_command', 'USRCLASS', 'VSCode.txt\\shell\\open\\command', '', 'REG_SZ', '"C:\\Users\\bob\\AppData\\Local\\Programs\\Microsoft VS Code\\Code.exe" "%1"', 'Medium', '', 'per-user editor association'),
+ ('app_paths', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\App Paths\\chrome.exe', '', 'REG_SZ', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe', 'Low', '', 'Chrome App Paths'),
+ ('office_addins_path_hkcu', 'NTUSER', 'Software\\Microsoft\\Office\\Excel\\Addins\\Vendor.Addin', 'Path', 'REG_SZ', 'C:\\Program Files\\Vendor\\addin.xll', 'Low', '', 'vendor XLL in Program Files'),
+ ('directory_background_command_hklm', 'SOFTWARE', 'Classes\\Directory\\Background\\shell\\VSCode\\command', '', 'REG_EXPAND_SZ', '"C:\\Program Files\\Microsoft VS Code\\Code.exe" "%V"', 'Low', '', 'Open with Code'),
+ ('hkcu_directory_background_command', 'USRCLASS', 'Directory\\Background\\shell\\VSCode\\command', '', 'REG_SZ', '"C:\\Users\\bob\\AppData\\Local\\Programs\\Microsoft VS Code\\Code.exe" "%V"', 'Medium', '', 'per-user Open with Code'),
+ ('run_hkcu', 'NTUSER', RUNK, 'Sidebar', 'REG_EXPAND_SZ', '%ProgramFiles%\\Windows Sidebar\\Sidebar.exe /autoRun', 'Info', 'build|7601', 'Windows 7 default'),
+ ('run_hkcu', 'NTUSER', RUNK, 'ctfmon.exe', 'REG_SZ', 'C:\\WINDOWS\\system32\\ctfmon.exe', 'Info', 'build|2600', 'Windows XP default'),
+ ('lsa_security_packages', 'SYSTEM', LSA, 'Security Packages', 'REG_MULTI_SZ', 'kerberos|msv1_0|schannel|wdigest|tspkg|pku2u|livessp', 'Info', 'build|9600', 'Windows 8.1 default'),
+ ('user_shell_folders_startup', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\User Shell Folders', 'Startup', 'REG_EXPAND_SZ', '%USERPROFILE%\\Start Menu\\Programs\\Startup', 'Info', 'build|2600', 'Windows XP default'),
+ ('pendingfilerenameoperations', 'SYSTEM', 'ControlSet001\\Control\\Session Manager', 'PendingFileRenameOperations', 'REG_MULTI_SZ', '\\??\\C:\\Windows\\Temp\\x.tmp|', 'Low', '', 'delete at reboot'),
+ ('print_processors', 'SYSTEM', 'ControlSet001\\Control\\Print\\Environments\\Windows x64\\Print Processors\\hpzpp', 'Driver', 'REG_SZ', 'hpzppwn7.dll', 'Low', '', 'HP print processor in the spooler folder'),
+]
+for (lid, hive, k, v, t, d, mx, ctx, note) in B2:
+    tech = next(r[1] for r in rows if r[0] == lid)
+    out.append('\t'.join(['benign', lid, hive, k, v, t, d, tech, '', mx, ctx, '', note]))
 open('tests/data/planted/planted.tsv', 'w').write('\n'.join(out) + '\n')
 print(len(rows), 'locations,', len(out) - 4, 'rows')
