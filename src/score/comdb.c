@@ -156,7 +156,8 @@ rh_status rh_comdb_add(rh_comdb *db, const char *clsid, rh_com_server kind, cons
     struct com_entry *e;
     char *v;
     rh_status st;
-    if (!db || !clsid || !rh_is_braced_guid(clsid, strlen(clsid)) || (unsigned)kind >= RH_COM_SERVER_COUNT || !server) {
+    if (!db || !clsid || !rh_is_braced_guid(clsid, strlen(clsid)) ||
+        (unsigned)kind >= RH_COM_SERVER_COUNT || !server) {
         return RH_ERR_ARG;
     }
     st = get_or_add(db, clsid, 0, &e);

@@ -27,7 +27,7 @@ static const int base_points[] = {PTS_INFO, PTS_LOW, PTS_MEDIUM, PTS_HIGH, PTS_C
 struct feat_rule {
     uint64_t bit;
     int points;
-    const char *reason; /* %s = lolbin / masquerade name where relevant */
+    const char *reason; /* NULL: the analysis gives a more specific reason (names the host) */
 };
 
 static const struct feat_rule feat_rules[] = {
@@ -37,8 +37,8 @@ static const struct feat_rule feat_rules[] = {
     {RH_FEAT_RAW_IP, 10, "contacts a raw IP address"},
     {RH_FEAT_URL, 15, "remote URL in the data"},
     {RH_FEAT_UNC, 15, "UNC path in the data"},
-    {RH_FEAT_LOLBIN, 10, "runs through a LOLBin"},
-    {RH_FEAT_SCRIPT_HOST, 5, "script host"},
+    {RH_FEAT_LOLBIN, 10, NULL},
+    {RH_FEAT_SCRIPT_HOST, 5, NULL},
     {RH_FEAT_OBFUSCATED, 15, "obfuscated command"},
     {RH_FEAT_BASE64, 10, "long base64 blob"},
     {RH_FEAT_HIDDEN_WINDOW, 5, "hidden window"},
@@ -48,7 +48,7 @@ static const struct feat_rule feat_rules[] = {
     {RH_FEAT_DOUBLE_EXT, 20, "double file extension"},
     {RH_FEAT_ODD_EXT, 10, "DLL with a non-DLL extension"},
     {RH_FEAT_SCROBJ, 20, "regsvr32 scriptlet (Squiblydoo)"},
-    {RH_FEAT_MASQUERADE, 25, "name imitates a system binary"},
+    {RH_FEAT_MASQUERADE, 25, NULL},
     {RH_FEAT_SYSNAME_MISPLACED, 20, "system binary name outside System32"},
     {RH_FEAT_EXPAND_SZ, 5, "REG_EXPAND_SZ indirection"},
     {RH_FEAT_ENV_UNRESOLVED, 5, "unresolved environment variable"},
@@ -81,8 +81,11 @@ static int class_points(rh_path_class c)
     }
 }
 
-static const char *class_reason(rh_path_class c)
+static const char *class_reason(rh_path_class c, int sysdir_bare)
 {
+    if (sysdir_bare && c == RH_PATH_SYSTEM32) {
+        return "bare file name: loaded from the Windows system folder";
+    }
     switch (c) {
     case RH_PATH_TEMP:
         return "target in a Temp folder";
@@ -208,8 +211,11 @@ static void take_interp(struct sc *s, const rh_interp *r)
         s->have_class = 1;
     }
     if (r->lolbin && (r->features & RH_FEAT_LOLBIN)) {
-        sc_reason(s, "%s %s", (r->features & RH_FEAT_SCRIPT_HOST) ? "script host" : "LOLBin",
-                  r->lolbin);
+        if (r->features & RH_FEAT_SCRIPT_HOST) {
+            sc_reason(s, "script host %s", r->lolbin);
+        } else {
+            sc_reason(s, "LOLBin %s", r->lolbin);
+        }
     }
     if (r->masquerade_of) {
         sc_reason(s, "name imitates %s.exe", r->masquerade_of);
@@ -495,17 +501,13 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
         for (i = 0; i < sizeof(feat_rules) / sizeof(feat_rules[0]); i++) {
             if (f & feat_rules[i].bit) {
                 s.points += feat_rules[i].points;
-                if (feat_rules[i].bit != RH_FEAT_LOLBIN &&
-                    feat_rules[i].bit != RH_FEAT_SCRIPT_HOST &&
-                    feat_rules[i].bit != RH_FEAT_MASQUERADE) {
+                if (feat_rules[i].reason) {
                     sc_reason(&s, "%s", feat_rules[i].reason);
                 }
             }
         }
         if (s.have_class) {
-            const char *cr = s.sysdir_bare && s.worst_class == RH_PATH_SYSTEM32
-                                 ? "bare file name: loaded from the Windows system folder"
-                                 : class_reason(s.worst_class);
+            const char *cr = class_reason(s.worst_class, s.sysdir_bare);
             s.points += s.worst_class_pts;
             if (cr) {
                 sc_reason(&s, "%s", cr);

@@ -143,9 +143,6 @@ static void check_winlogon(struct sc *s, const char *t, size_t n, const struct l
         sc_floor(s, PTS_HIGH);
         s->strong++;
         s->specific = 1;
-    } else if (lc->default_seen > 1) {
-        sc_reason(s, "Winlogon %s repeats the default entry", vname);
-        s->points += 10;
     }
 }
 
@@ -821,7 +818,8 @@ void sc_check_pending_rename(struct sc *s, const char *t, size_t n)
     }
 }
 
-/* ---- Active Setup ----------------------------------------------------------------------------- */
+/* ---- Active Setup -----------------------------------------------------------------------------
+ */
 
 /* A component key name: Windows and installers name components by a CLSID-style GUID, which
  * Microsoft's ordering prefixes "<" and ">" may precede. */
