@@ -137,8 +137,11 @@ RH_API rh_status rh_event_to_json(const rh_event *ev, rh_buf *out);
 
 /**
  * The registry path an event refers to, as the source wrote it: Sysmon's TargetObject, or
- * for Security 4657/4663 ObjectName (plus `\` ObjectValueName when present). Appends it to
- * `raw` and its rh_regpath_normalize() form to `norm` (either may be NULL).
+ * for Security 4657/4663 ObjectName (plus `\` ObjectValueName when present). The default
+ * value always ends in `\(Default)`: an ObjectValueName that is empty or `-`, and a
+ * TargetObject of a value event (13, SetValue, DeleteValue) ending in one backslash (an empty
+ * value name), get it appended. Appends the
+ * path to `raw` and its rh_regpath_normalize() form to `norm` (either may be NULL).
  * Returns RH_OK, RH_NOT_FOUND (the event has no registry path) or RH_ERR_NOMEM.
  */
 RH_API rh_status rh_event_registry_path(const rh_event *ev, rh_buf *raw, rh_buf *norm);

@@ -29,10 +29,21 @@ extern "C" {
  *    trailing backslashes are dropped. A value name that itself contains a backslash (Sysmon
  *    writes `...\UserSettings\<SID>\\Device\...`) keeps its empty component: only trailing
  *    and leading separators are trimmed, `\\` inside the path is kept.
+ *  - a last component that spells the default value (rh_regpath_is_default_value) becomes
+ *    `(DEFAULT)`, so `...\InprocServer32\{Default}` joins `...\InprocServer32\(Default)`.
  * Paths without a known root are upper-cased and otherwise left alone.
  * Returns RH_OK or RH_ERR_NOMEM.
  */
 RH_API rh_status rh_regpath_normalize(const char *path, size_t len, rh_buf *out);
+
+/**
+ * 1 when a value name as an event source writes it means the key's unnamed default value:
+ * `(Default)` (Sysmon, Security 4657, SIEM exports) or `{Default}` (brace-spelled by some
+ * exporters), ASCII case-insensitive. An empty name is the default value too; callers that
+ * read "" as "no value" check that themselves. A value really named "(Default)" cannot be told
+ * apart in these sources (Sysmon shows both the same way).
+ */
+RH_API int rh_regpath_is_default_value(const char *name, size_t len);
 
 #ifdef __cplusplus
 }

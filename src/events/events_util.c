@@ -50,7 +50,28 @@ static rh_status append_upper(rh_buf *out, const char *p, size_t n)
     return st;
 }
 
-rh_status rh_regpath_normalize(const char *path, size_t len, rh_buf *out)
+int rh_regpath_is_default_value(const char *name, size_t len)
+{
+    return len == 0 ||
+           (len == 9 &&
+            ((name[0] == '(' && name[8] == ')') || (name[0] == '{' && name[8] == '}')) &&
+            rh_ascii_casecmp(name + 1, 7, "default", 7) == 0);
+}
+
+/* The last component of a normalized path spells the default value: make it "(DEFAULT)". */
+static void canon_default_value(rh_buf *out, size_t start)
+{
+    size_t b = out->len;
+    while (b > start && out->data[b - 1] != '\\') {
+        b--;
+    }
+    if (b > start && out->len - b == 9 && rh_regpath_is_default_value(out->data + b, 9)) {
+        out->data[b] = '(';
+        out->data[b + 8] = ')';
+    }
+}
+
+static rh_status normalize(const char *path, size_t len, rh_buf *out)
 {
     const char *rest = path;
     size_t n = len, i, start = out->len;
@@ -126,10 +147,33 @@ rh_status rh_regpath_normalize(const char *path, size_t len, rh_buf *out)
     return RH_OK;
 }
 
+rh_status rh_regpath_normalize(const char *path, size_t len, rh_buf *out)
+{
+    size_t start = out->len;
+    rh_status st = normalize(path, len, out);
+    if (st == RH_OK) {
+        canon_default_value(out, start);
+    }
+    return st;
+}
+
+/* A Sysmon-shaped event about a value (event 13, EventType SetValue/DeleteValue), not a key. */
+static bool is_value_event(const rh_event *ev)
+{
+    const rh_event_field *et = rh_event_field_get(ev, "EventType");
+    if (ev->event_id == 13) {
+        return true;
+    }
+    return et && et->value &&
+           ((et->value_len == 8 && memcmp(et->value, "SetValue", 8) == 0) ||
+            (et->value_len == 11 && memcmp(et->value, "DeleteValue", 11) == 0));
+}
+
 rh_status rh_event_registry_path(const rh_event *ev, rh_buf *raw, rh_buf *norm)
 {
     const rh_event_field *t = rh_event_field_get(ev, "TargetObject");
     const rh_event_field *v = NULL;
+    const char *dflt = NULL; /* appended for the default value */
     rh_buf tmp;
     rh_status st;
     if (!t || !t->value_len) {
@@ -138,9 +182,13 @@ rh_status rh_event_registry_path(const rh_event *ev, rh_buf *raw, rh_buf *norm)
             return RH_NOT_FOUND;
         }
         v = rh_event_field_get(ev, "ObjectValueName");
-        if (v && (v->value_len == 0 || strcmp(v->value, "-") == 0)) {
+        if (v && (!v->value || v->value_len == 0 || (v->value_len == 1 && v->value[0] == '-'))) {
             v = NULL;
+            dflt = "\\(Default)";
         }
+    } else if (t->value_len >= 2 && t->value[t->value_len - 1] == '\\' &&
+               t->value[t->value_len - 2] != '\\' && is_value_event(ev)) {
+        dflt = "(Default)";
     }
     rh_buf_init(&tmp, raw ? raw->ctx : norm->ctx);
     st = rh_buf_append(&tmp, t->value, t->value_len);
@@ -149,6 +197,8 @@ rh_status rh_event_registry_path(const rh_event *ev, rh_buf *raw, rh_buf *norm)
         if (st == RH_OK) {
             st = rh_buf_append(&tmp, v->value, v->value_len);
         }
+    } else if (st == RH_OK && dflt) {
+        st = rh_buf_puts(&tmp, dflt);
     }
     if (st == RH_OK && raw) {
         st = rh_buf_append(raw, tmp.data, tmp.len);

@@ -466,8 +466,11 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
         } else {
             pub.op = RH_EVIDENCE_OP_CREATE_KEY;
         }
-        if (st == RH_OK) {
+        if (st == RH_OK && pub.op != RH_EVIDENCE_OP_SET_VALUE &&
+            pub.op != RH_EVIDENCE_OP_DELETE_VALUE) {
             st = rh_regpath_normalize(t->value, capn(ev, t->value_len), norm);
+        } else if (st == RH_OK) {
+            st = rh_event_registry_path(e, NULL, norm); /* spells the default value once */
         }
         pub.details = istr(ev, e, "Details", &st);
         pub.time = time_of(e, "UtcTime");
@@ -508,7 +511,8 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
             st = rh_buf_putc(norm, '\\');
         }
         if (st == RH_OK) {
-            if (vn && vn->value && vn->value_len && !(vn->value_len == 1 && vn->value[0] == '-')) {
+            if (vn && vn->value && !rh_regpath_is_default_value(vn->value, vn->value_len) &&
+                !(vn->value_len == 1 && vn->value[0] == '-')) {
                 st = ev_fold_append(norm, vn->value, capn(ev, vn->value_len));
             } else {
                 st = rh_buf_lit(norm, "(DEFAULT)");

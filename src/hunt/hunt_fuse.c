@@ -210,7 +210,7 @@ static rh_status map_target(const char *t, size_t n, struct target_map *m)
     }
     if (st == RH_OK) {
         size_t vn = n - last;
-        if (!(vn == 9 && rh_ascii_casecmp(t + last, 9, "(Default)", 9) == 0)) {
+        if (!rh_regpath_is_default_value(t + last, vn)) {
             st = rh_buf_append(&m->value, t + last, vn);
         }
         st = st == RH_OK ? rh_buf_puts(&m->value, "") : st;

@@ -133,5 +133,52 @@ for b in bad: print('FAIL', b)
 sys.exit(1 if bad else 0)
 PY
 check "HKCU writes merge with the user hive (named and inferred user)" [ $? -eq 0 ]
+# A per-user COM hijack written as the default InprocServer32 value, from events alone, in
+# every spelling of the default value: Sysmon "(Default)", a brace-spelled "{Default}", a
+# trailing backslash (empty value name), and Security 4657 with ObjectValueName "(Default)".
+python3 - <<'PY'
+import json
+sid = "S-1-5-21-1-2-3-1001"
+sysmon = {"SourceName": "Microsoft-Windows-Sysmon", "Channel": "Microsoft-Windows-Sysmon/Operational",
+          "Hostname": "WKSTN-9", "EventID": 13, "EventType": "SetValue", "User": "CORP\\eve",
+          "ProcessGuid": "{6a1c0f1e-0009-0000-0000-000000000009}", "ProcessId": "6100",
+          "Image": "C:\\Windows\\System32\\reg.exe"}
+clsids = ["{b5f8350b-0548-48b1-a6ee-88bd00b4a5e7}", "{BCDE0395-E52F-467C-8E3D-C4579291692E}",
+          "{42aedc87-2188-41fd-b9a3-0c966feabec1}", "{4590F811-1D3A-11D0-891F-00AA004B2E24}"]
+with open('com.ndjson', 'w', encoding='utf-8') as f:
+    for i, (c, tail) in enumerate(zip(clsids[:3], ["\\(Default)", "\\{Default}", "\\"])):
+        e = dict(sysmon, TimeCreated="2026-11-19T07:00:%02d.000Z" % i, RecordNumber=900 + i,
+                 UtcTime="2026-11-19 07:00:%02d.000" % i,
+                 TargetObject="HKU\\%s_Classes\\CLSID\\%s\\InprocServer32%s" % (sid, c, tail),
+                 Details="C:\\Users\\eve\\AppData\\Roaming\\c%d.dll" % i)
+        f.write(json.dumps(e) + "\n")
+    f.write(json.dumps({"SourceName": "Microsoft-Windows-Security-Auditing", "Channel": "Security",
+                        "Hostname": "WKSTN-9", "EventID": 4657, "RecordNumber": 950,
+                        "TimeCreated": "2026-11-19T07:01:00.000Z", "SubjectUserSid": sid,
+                        "SubjectUserName": "eve", "OperationType": "%%1905",
+                        "ObjectName": "\\REGISTRY\\USER\\%s_Classes\\CLSID\\%s\\InprocServer32" % (sid, clsids[3]),
+                        "ObjectValueName": "(Default)", "NewValue": "C:\\Users\\eve\\AppData\\Roaming\\c3.dll",
+                        "ProcessName": "C:\\Windows\\System32\\reg.exe"}) + "\n")
+PY
+"$RH" hunt com.ndjson --min-risk info --format jsonl > com.jsonl 2>/dev/null
+python3 - com.jsonl <<'PY'
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8')]
+bad = []
+for c in ("{b5f8350b-0548-48b1-a6ee-88bd00b4a5e7}", "{BCDE0395-E52F-467C-8E3D-C4579291692E}",
+          "{42aedc87-2188-41fd-b9a3-0c966feabec1}", "{4590F811-1D3A-11D0-891F-00AA004B2E24}"):
+    m = [x for x in f if c.upper() in x['key_path'].upper()]
+    if len(m) != 1:
+        bad.append('%s: %d findings' % (c, len(m)))
+        continue
+    x = m[0]
+    if x['location_id'] != 'com_hkcu_inprocserver32' or x['value_name'] != '' \
+            or x['risk'] not in ('Medium', 'High', 'Critical') or x.get('fusion_state') != 'event-only':
+        bad.append('%s: %s %r %s %s' % (c, x['location_id'], x['value_name'], x['risk'],
+                                        x.get('fusion_state')))
+for b in bad: print('FAIL', b)
+sys.exit(1 if bad else 0)
+PY
+check "default-value COM hijack from events alone, every spelling" [ $? -eq 0 ]
 echo "hunt_fused: $fail failed"
 [ $fail -eq 0 ]

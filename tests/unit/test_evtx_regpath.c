@@ -46,6 +46,22 @@ int main(void)
          "HKLM\\SYSTEM\\CURRENTCONTROLSET\\HARDWARE PROFILES\\CURRENT\\X");
     norm("HKLM\\SOFTWARE\\caf\xc3\xa9", "HKLM\\SOFTWARE\\CAF\xc3\x89");
     norm("", "");
+    /* every spelling of the default value joins as (DEFAULT); other names are left alone */
+    norm("HKCU\\Software\\Classes\\CLSID\\{a}\\InprocServer32\\(Default)",
+         "HKCU\\SOFTWARE\\CLASSES\\CLSID\\{A}\\INPROCSERVER32\\(DEFAULT)");
+    norm("HKCU\\Software\\Classes\\CLSID\\{a}\\InprocServer32\\{Default}",
+         "HKCU\\SOFTWARE\\CLASSES\\CLSID\\{A}\\INPROCSERVER32\\(DEFAULT)");
+    norm("HKLM\\SOFTWARE\\x\\{default}", "HKLM\\SOFTWARE\\X\\(DEFAULT)");
+    norm("HKLM\\SOFTWARE\\x\\{Defaults}", "HKLM\\SOFTWARE\\X\\{DEFAULTS}");
+    norm("HKLM\\SOFTWARE\\x\\(Default]", "HKLM\\SOFTWARE\\X\\(DEFAULT]");
+    norm("HKLM\\SOFTWARE\\{Default}\\x", "HKLM\\SOFTWARE\\{DEFAULT}\\X");
+    RH_CHECK(rh_regpath_is_default_value("(Default)", 9));
+    RH_CHECK(rh_regpath_is_default_value("(DEFAULT)", 9));
+    RH_CHECK(rh_regpath_is_default_value("{Default}", 9));
+    RH_CHECK(rh_regpath_is_default_value("", 0));
+    RH_CHECK(!rh_regpath_is_default_value("Default", 7));
+    RH_CHECK(!rh_regpath_is_default_value("(Default}", 9));
+    RH_CHECK(!rh_regpath_is_default_value("(Default) ", 10));
 
     RH_CHECK_EQ(rh_time_parse_iso("2020-10-23T21:57:36.3372705Z", 28, &ft), RH_OK);
     RH_CHECK_EQ(ft, 132479638563372705ull);
@@ -76,6 +92,44 @@ int main(void)
     RH_CHECK_EQ(rh_event_registry_path(&ev, &raw, &nb), RH_OK);
     RH_CHECK_STR(raw.data, "\\REGISTRY\\MACHINE\\SOFTWARE\\Run\\evil");
     RH_CHECK_STR(nb.data, "HKLM\\SOFTWARE\\RUN\\EVIL");
+    f[1].value = "{Default}";
+    f[1].value_len = 9;
+    rh_buf_reset(&nb);
+    RH_CHECK_EQ(rh_event_registry_path(&ev, NULL, &nb), RH_OK);
+    RH_CHECK_STR(nb.data, "HKLM\\SOFTWARE\\RUN\\(DEFAULT)");
+    f[1].value = "-";
+    f[1].value_len = 1;
+    rh_buf_reset(&raw);
+    rh_buf_reset(&nb);
+    RH_CHECK_EQ(rh_event_registry_path(&ev, &raw, &nb), RH_OK);
+    RH_CHECK_STR(raw.data, "\\REGISTRY\\MACHINE\\SOFTWARE\\Run\\(Default)");
+    f[1].value = "";
+    f[1].value_len = 0;
+    rh_buf_reset(&nb);
+    RH_CHECK_EQ(rh_event_registry_path(&ev, NULL, &nb), RH_OK);
+    RH_CHECK_STR(nb.data, "HKLM\\SOFTWARE\\RUN\\(DEFAULT)");
+    ev.nfields = 1; /* no ObjectValueName: the key itself */
+    rh_buf_reset(&nb);
+    RH_CHECK_EQ(rh_event_registry_path(&ev, NULL, &nb), RH_OK);
+    RH_CHECK_STR(nb.data, "HKLM\\SOFTWARE\\RUN");
+    f[0].name = "TargetObject"; /* Sysmon 12 (a key): the trailing backslash is dropped */
+    f[0].value = "HKLM\\SOFTWARE\\Run\\";
+    f[0].value_len = strlen(f[0].value);
+    ev.event_id = 12;
+    rh_buf_reset(&nb);
+    RH_CHECK_EQ(rh_event_registry_path(&ev, NULL, &nb), RH_OK);
+    RH_CHECK_STR(nb.data, "HKLM\\SOFTWARE\\RUN");
+    ev.event_id = 13; /* Sysmon 13, empty value name after the key's backslash */
+    rh_buf_reset(&nb);
+    RH_CHECK_EQ(rh_event_registry_path(&ev, NULL, &nb), RH_OK);
+    RH_CHECK_STR(nb.data, "HKLM\\SOFTWARE\\RUN\\(DEFAULT)");
+    f[0].value = "HKLM\\SOFTWARE\\Run\\x";
+    f[0].value_len = strlen(f[0].value);
+    rh_buf_reset(&nb);
+    RH_CHECK_EQ(rh_event_registry_path(&ev, NULL, &nb), RH_OK);
+    RH_CHECK_STR(nb.data, "HKLM\\SOFTWARE\\RUN\\X");
+    f[0].name = "ObjectName";
+    ev.nfields = 2;
     f[0].value = "C:\\file.txt";
     f[0].value_len = strlen(f[0].value);
     RH_CHECK_EQ(rh_event_registry_path(&ev, NULL, &nb), RH_NOT_FOUND);
