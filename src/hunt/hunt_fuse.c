@@ -590,6 +590,7 @@ rh_status hunt_note_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t firs
     if (!r->name) {
         return RH_ERR_NOMEM;
     }
+    r->build = host->build;
     h->nhosts++;
     r->users = rh_calloc(h->ctx, end - first + 1, sizeof(*r->users));
     if (!r->users) {
@@ -1157,6 +1158,7 @@ static rh_status finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t
     in.data.len = data.len;
     in.key_last_write = x->time;
     in.reference_time = h->stats.reference_time ? h->stats.reference_time : x->time;
+    in.build = rh_win_family_from_build(hr ? hr->build : 0); /* the hive-side rule of hunt.c */
     st = rh_score_value(h->ctx, &in, &res);
     if (st != RH_OK) {
         goto out;

@@ -53,6 +53,7 @@ enum { HIT_WRITE = 0, HIT_SIGMA_EVENT = 1, HIT_SIGMA_STATE = 2 };
 /* What the collection held for one host (kept after the collection is gone). */
 struct hunt_host_rec {
     char *name;
+    uint32_t build; /* rh_coll_host.build: the host's Windows build (0 = unknown) */
     size_t hives[RH_HIVE_KIND_COUNT];
     struct {
         char *sid, *user; /* either may be NULL */

@@ -180,5 +180,26 @@ for b in bad: print('FAIL', b)
 sys.exit(1 if bad else 0)
 PY
 check "default-value COM hijack from events alone, every spelling" [ $? -eq 0 ]
+# Findings made from events are judged against the host's build like hive findings: the
+# Windows 7 Sidebar Run value is a default only on Vista/7, and WKSTN-042 is Windows 10.
+python3 - <<'PY'
+import json
+e = {"SourceName": "Microsoft-Windows-Sysmon", "Channel": "Microsoft-Windows-Sysmon/Operational",
+     "Hostname": "WKSTN-042", "EventID": 13, "EventType": "SetValue", "User": "CORP\\bob",
+     "ProcessGuid": "{6a1c0f1e-0009-0000-0000-00000000000a}", "ProcessId": "6100",
+     "Image": "C:\\Windows\\System32\\reg.exe", "TimeCreated": "2026-11-19T07:00:00.000Z",
+     "RecordNumber": 990, "UtcTime": "2026-11-19 07:00:00.000",
+     "TargetObject": "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\Sidebar",
+     "Details": "%ProgramFiles%\\Windows Sidebar\\Sidebar.exe /autoRun"}
+open('sidebar.ndjson', 'w', encoding='utf-8').write(json.dumps(e) + "\n")
+PY
+"$RH" hunt collection sidebar.ndjson --min-risk info --format jsonl 2>/dev/null |
+    grep '"value_name":"Sidebar"' > sidebar.jsonl
+check "event finding judged by the host's build (Win7 default on Win10 is not a default)" \
+    sh -c '[ "$(wc -l < sidebar.jsonl)" -eq 1 ] && ! grep -q "matches the Windows default" sidebar.jsonl'
+"$RH" hunt sidebar.ndjson --min-risk info --format jsonl 2>/dev/null |
+    grep '"value_name":"Sidebar"' > sidebar2.jsonl
+check "event-only finding of an unknown build accepts every family's defaults" \
+    grep -q "matches the Windows default" sidebar2.jsonl
 echo "hunt_fused: $fail failed"
 [ $fail -eq 0 ]
