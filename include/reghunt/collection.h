@@ -32,6 +32,7 @@
 
 #include "ctx.h"
 #include "hive.h"
+#include "regpath.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -40,24 +41,7 @@ extern "C" {
 
 typedef struct rh_collection rh_collection;
 
-/** What a hive file is. */
-typedef enum rh_hive_kind {
-    RH_HIVE_KIND_UNKNOWN = 0,
-    RH_HIVE_KIND_SOFTWARE = 1,
-    RH_HIVE_KIND_SYSTEM = 2,
-    RH_HIVE_KIND_SAM = 3,
-    RH_HIVE_KIND_SECURITY = 4,
-    RH_HIVE_KIND_NTUSER = 5,   /* NTUSER.DAT of a profile (incl. service profiles) */
-    RH_HIVE_KIND_USRCLASS = 6, /* UsrClass.dat */
-    RH_HIVE_KIND_DEFAULT = 7,  /* config\DEFAULT (HKU\.DEFAULT) */
-    RH_HIVE_KIND_AMCACHE = 8,
-    RH_HIVE_KIND_BCD = 9,
-    RH_HIVE_KIND_OTHER = 10, /* COMPONENTS, DRIVERS, ELAM, ... */
-    RH_HIVE_KIND_COUNT = 11
-} rh_hive_kind;
-
-/** "SOFTWARE", "NTUSER", "USRCLASS", ... */
-RH_API const char *rh_hive_kind_name(rh_hive_kind k);
+/* rh_hive_kind / rh_kb_hive and their names: regpath.h (the registry view) */
 
 #define RH_COLL_NONE ((size_t)-1)
 

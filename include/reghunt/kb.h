@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "ctx.h"
+#include "regpath.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -34,14 +35,7 @@ extern "C" {
 
 typedef struct rh_kb rh_kb;
 
-/** Which hive a location lives in. */
-typedef enum rh_kb_hive {
-    RH_KB_HIVE_SOFTWARE = 0,
-    RH_KB_HIVE_SYSTEM = 1,
-    RH_KB_HIVE_NTUSER = 2,   /* NTUSER.DAT, also DEFAULT and the service-profile hives */
-    RH_KB_HIVE_USRCLASS = 3, /* UsrClass.dat (= HKCU\Software\Classes) */
-    RH_KB_HIVE_COUNT = 4
-} rh_kb_hive;
+/* rh_kb_hive (the knowledge base's hive views): regpath.h */
 
 /** How to interpret a location's data. */
 typedef enum rh_kb_interp {

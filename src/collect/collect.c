@@ -24,49 +24,9 @@
 #define HDR_READ         (HDR_NAME + HDR_NAME_LEN)
 #define ZIP_MAX_MEMBER   (4ull << 30) /* one archive member read into memory */
 
-static const char *const kind_names[RH_HIVE_KIND_COUNT] = {
-    "UNKNOWN",  "SOFTWARE", "SYSTEM",  "SAM", "SECURITY", "NTUSER",
-    "USRCLASS", "DEFAULT",  "AMCACHE", "BCD", "OTHER"};
-
-const char *rh_hive_kind_name(rh_hive_kind k)
-{
-    return (unsigned)k < RH_HIVE_KIND_COUNT ? kind_names[k] : "UNKNOWN";
-}
-
 static int name_is(const char *s, size_t n, const char *lit)
 {
     return rh_ascii_casecmp(s, n, lit, strlen(lit)) == 0;
-}
-
-rh_hive_kind collect_kind_from_name(const char *base, size_t n)
-{
-    static const struct {
-        const char *name;
-        rh_hive_kind kind;
-    } names[] = {
-        {"SOFTWARE", RH_HIVE_KIND_SOFTWARE},
-        {"SYSTEM", RH_HIVE_KIND_SYSTEM},
-        {"SAM", RH_HIVE_KIND_SAM},
-        {"SECURITY", RH_HIVE_KIND_SECURITY},
-        {"DEFAULT", RH_HIVE_KIND_DEFAULT},
-        {"NTUSER.DAT", RH_HIVE_KIND_NTUSER},
-        {"UsrClass.dat", RH_HIVE_KIND_USRCLASS},
-        {"Amcache.hve", RH_HIVE_KIND_AMCACHE},
-        {"BCD", RH_HIVE_KIND_BCD},
-        {"BCD-Template", RH_HIVE_KIND_BCD},
-        {"COMPONENTS", RH_HIVE_KIND_OTHER},
-        {"DRIVERS", RH_HIVE_KIND_OTHER},
-        {"ELAM", RH_HIVE_KIND_OTHER},
-        {"BBI", RH_HIVE_KIND_OTHER},
-        {"Syscache.hve", RH_HIVE_KIND_OTHER},
-    };
-    size_t i;
-    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (name_is(base, n, names[i].name)) {
-            return names[i].kind;
-        }
-    }
-    return RH_HIVE_KIND_UNKNOWN;
 }
 
 /* True for "<x>.LOG", ".LOG1", ".LOG2" (transaction logs, never hunted on their own). */
@@ -150,7 +110,7 @@ static rh_status from_embedded(rh_collection *c, struct coll_entry *e, const uin
     s = b.data;
     bs = strrchr(s, '\\');
     bs = bs ? bs + 1 : s;
-    *kind = collect_kind_from_name(bs, strlen(bs));
+    *kind = rh_hive_kind_from_file(bs, strlen(bs));
     for (i = 0; s[i]; i++) {
         if (rh_ascii_casecmp(s + i, strlen(s + i) < 7 ? strlen(s + i) : 7, "\\Users\\", 7) == 0) {
             const char *end;
@@ -381,7 +341,7 @@ static rh_status add_entry(rh_collection *c, const char *source, const char *inn
         return st;
     }
     b = base_name(e->norm, &bn);
-    e->pub.kind = collect_kind_from_name(b, bn);
+    e->pub.kind = rh_hive_kind_from_file(b, bn);
     if (e->pub.kind == RH_HIVE_KIND_UNKNOWN) {
         e->pub.kind = ek;
     }

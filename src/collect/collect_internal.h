@@ -57,7 +57,6 @@ struct rh_collection {
 };
 
 /* Kind from a file base name (case-insensitive), UNKNOWN if the name says nothing. */
-rh_hive_kind collect_kind_from_name(const char *base, size_t n);
 
 /* Fill layout, host key, host folder, user and kind hints of e from e->norm. */
 rh_status collect_analyse_path(rh_collection *c, struct coll_entry *e, const char *container);

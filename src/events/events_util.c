@@ -1,6 +1,7 @@
 /*
- * Normalized-event helpers: registry path normalization, ISO 8601 parsing, the normalized
- * JSON line (docs/events.md) and the registry path an event refers to.
+ * Normalized-event helpers: ISO 8601 parsing, the normalized JSON line (docs/events.md) and
+ * the registry path an event refers to (its normalization is the registry view's,
+ * src/common/regpath.c).
  */
 #include <stdio.h>
 
@@ -9,152 +10,10 @@
 
 /* ---- registry paths --------------------------------------------------------------------- */
 
-struct root_alias {
-    const char *alias;
-    const char *canon;
-};
-
-/* Longest aliases first where one is a prefix of another. */
-static const struct root_alias roots[] = {
-    {"\\REGISTRY\\MACHINE", "HKLM"},
-    {"\\REGISTRY\\USER", "HKU"},
-    {"HKEY_LOCAL_MACHINE", "HKLM"},
-    {"HKEY_USERS", "HKU"},
-    {"HKEY_CURRENT_USER", "HKCU"},
-    {"HKEY_CLASSES_ROOT", "HKCR"},
-    {"HKEY_CURRENT_CONFIG", "HKLM\\SYSTEM\\CURRENTCONTROLSET\\HARDWARE PROFILES\\CURRENT"},
-    {"HKLM", "HKLM"},
-    {"HKU", "HKU"},
-    {"HKCU", "HKCU"},
-    {"HKCR", "HKCR"},
-    {"HKCC", "HKLM\\SYSTEM\\CURRENTCONTROLSET\\HARDWARE PROFILES\\CURRENT"},
-};
-
 static bool prefix_ci(const char *s, size_t n, const char *pre)
 {
     size_t k = strlen(pre);
     return n >= k && rh_ascii_casecmp(s, k, pre, k) == 0;
-}
-
-static rh_status append_upper(rh_buf *out, const char *p, size_t n)
-{
-    size_t i = 0;
-    rh_status st = RH_OK;
-    while (i < n && st == RH_OK) {
-        uint32_t cp;
-        size_t l = rh_utf8_decode(p + i, n - i, &cp);
-        st = cp < 0x80 ? rh_buf_putc(out, (char)(cp >= 'a' && cp <= 'z' ? cp - 32 : cp))
-                       : rh_buf_put_cp(out, rh_cp_upper(cp));
-        i += l;
-    }
-    return st;
-}
-
-int rh_regpath_is_default_value(const char *name, size_t len)
-{
-    return len == 0 ||
-           (len == 9 &&
-            ((name[0] == '(' && name[8] == ')') || (name[0] == '{' && name[8] == '}')) &&
-            rh_ascii_casecmp(name + 1, 7, "default", 7) == 0);
-}
-
-/* The last component of a normalized path spells the default value: make it "(DEFAULT)". */
-static void canon_default_value(rh_buf *out, size_t start)
-{
-    size_t b = out->len;
-    while (b > start && out->data[b - 1] != '\\') {
-        b--;
-    }
-    if (b > start && out->len - b == 9 && rh_regpath_is_default_value(out->data + b, 9)) {
-        out->data[b] = '(';
-        out->data[b + 8] = ')';
-    }
-}
-
-static rh_status normalize(const char *path, size_t len, rh_buf *out)
-{
-    const char *rest = path;
-    size_t n = len, i, start = out->len;
-    const char *canon = NULL;
-    rh_status st;
-    while (n && (rest[n - 1] == '\\' || rest[n - 1] == ' ')) {
-        n--;
-    }
-    while (n && rest[0] == ' ') {
-        rest++;
-        n--;
-    }
-    for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-        size_t k = strlen(roots[i].alias);
-        if (prefix_ci(rest, n, roots[i].alias) && (n == k || rest[k] == '\\')) {
-            canon = roots[i].canon;
-            rest += k;
-            n -= k;
-            break;
-        }
-    }
-    if (!canon) {
-        return append_upper(out, rest, n);
-    }
-    st = rh_buf_puts(out, canon);
-    if (st != RH_OK) {
-        return st;
-    }
-    if (strcmp(canon, "HKU") == 0 && n > 1) {
-        /* HKU\<SID>_Classes\X -> HKU\<SID>\SOFTWARE\CLASSES\X */
-        size_t e = 1;
-        while (e < n && rest[e] != '\\') {
-            e++;
-        }
-        if (e > 9 && rh_ascii_casecmp(rest + e - 8, 8, "_Classes", 8) == 0) {
-            st = append_upper(out, rest, e - 8);
-            if (st == RH_OK) {
-                st = rh_buf_puts(out, "\\SOFTWARE\\CLASSES");
-            }
-            rest += e;
-            n -= e;
-            if (st != RH_OK) {
-                return st;
-            }
-        }
-    }
-    st = append_upper(out, rest, n);
-    if (st != RH_OK) {
-        return st;
-    }
-    /* HKLM\SYSTEM\CONTROLSET00N -> HKLM\SYSTEM\CURRENTCONTROLSET */
-    if (out->len - start >= 25 && memcmp(out->data + start, "HKLM\\SYSTEM\\CONTROLSET", 22) == 0) {
-        size_t p = start + 22, d = p;
-        while (d < out->len && out->data[d] >= '0' && out->data[d] <= '9') {
-            d++;
-        }
-        if (d - p == 3 && (d == out->len || out->data[d] == '\\')) {
-            size_t tail = out->len - d;
-            char *t = rh_malloc(out->ctx, tail + 1);
-            if (!t) {
-                return RH_ERR_NOMEM;
-            }
-            memcpy(t, out->data + d, tail);
-            out->len = start + 12;
-            st = rh_buf_puts(out, "CURRENTCONTROLSET");
-            if (st == RH_OK) {
-                st = rh_buf_append(out, t, tail);
-            }
-            rh_free(out->ctx, t);
-            return st;
-        }
-    }
-    return RH_OK;
-}
-
-rh_status rh_regpath_normalize(const char *path, size_t len, rh_buf *out)
-{
-    size_t start = out->len;
-    rh_status st = normalize(path, len, out);
-    if (st == RH_OK) {
-        canon_default_value(out, start);
-    }
-    return st;
 }
 
 /* A Sysmon-shaped event about a value (event 13, EventType SetValue/DeleteValue), not a key. */

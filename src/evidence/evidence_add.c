@@ -208,43 +208,6 @@ size_t ev_split_value(const char *full, size_t n)
     return n;
 }
 
-static int has_prefix(const char *s, size_t n, const char *pre)
-{
-    size_t k = strlen(pre);
-    return n >= k && memcmp(s, pre, k) == 0;
-}
-
-rh_status ev_key_aliases(const char *key, size_t n, rh_buf *a1, rh_buf *a2)
-{
-    rh_status st = RH_OK;
-    rh_buf_reset(a1);
-    rh_buf_reset(a2);
-    if (has_prefix(key, n, "HKU\\")) {
-        const char *sid = key + 4, *rest = memchr(sid, '\\', n - 4);
-        size_t rn;
-        if (!rest) {
-            return RH_OK;
-        }
-        rn = n - (size_t)(rest - key); /* includes the leading backslash */
-        st = rh_buf_lit(a1, "HKCU");
-        if (st == RH_OK) {
-            st = rh_buf_append(a1, rest, rn);
-        }
-        if (st == RH_OK && has_prefix(rest, rn, "\\SOFTWARE\\CLASSES\\")) {
-            st = rh_buf_lit(a2, "HKCR");
-            if (st == RH_OK) {
-                st = rh_buf_append(a2, rest + 17, rn - 17);
-            }
-        }
-    } else if (has_prefix(key, n, "HKLM\\SOFTWARE\\CLASSES\\")) {
-        st = rh_buf_lit(a1, "HKCR");
-        if (st == RH_OK) {
-            st = rh_buf_append(a1, key + 21, n - 21);
-        }
-    }
-    return st;
-}
-
 /* ---- statistics, spans, duplicates ------------------------------------------------------ */
 
 static int stat_cmp(const rh_evidence_stat *s, const char *channel, uint32_t eid)
@@ -557,7 +520,7 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
         pub.key = istr_raw(ev, norm->data ? norm->data : "", klen, &st);
     }
     if (st == RH_OK) {
-        st = ev_key_aliases(pub.key, strlen(pub.key), &a1, &a2);
+        st = rh_regpath_aliases(pub.key, strlen(pub.key), &a1, &a2);
     }
     if (st != RH_OK) {
         goto out;

@@ -198,10 +198,6 @@ rh_status ev_guid_norm(rh_buf *out, const char *s, size_t n);
  * first `\\` (a value name starting with a backslash), else after the last `\`.
  * Returns the key length (the separator is at that offset), or n when there is none. */
 size_t ev_split_value(const char *full, size_t n);
-/* View aliases of a normalized key: HKU\<X>\R -> HKCU\R (a1) and, when R starts with
- * SOFTWARE\CLASSES\, HKCR\... (a2); HKLM\SOFTWARE\CLASSES\R -> HKCR\R (a1). Empty
- * buffers when the key has no alias. */
-rh_status ev_key_aliases(const char *key, size_t n, rh_buf *a1, rh_buf *a2);
 
 /* evidence_proc.c */
 /* The process alive as (host, guid, pid) at time t: its index or EV_NONE. */

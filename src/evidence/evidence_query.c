@@ -257,7 +257,7 @@ static rh_status scan_subtree(rh_evidence *ev, uint32_t h0, uint32_t h1, const c
         hit = key_has_prefix(w->pub.key, pre, pn) ||
               (w->pub.new_name && key_has_prefix(w->pub.new_name, pre, pn));
         if (!hit && views) {
-            st = ev_key_aliases(w->pub.key, strlen(w->pub.key), &a1, &a2);
+            st = rh_regpath_aliases(w->pub.key, strlen(w->pub.key), &a1, &a2);
             hit = (a1.len && key_has_prefix(a1.data, pre, pn)) ||
                   (a2.len && key_has_prefix(a2.data, pre, pn));
         }
@@ -330,7 +330,7 @@ rh_status rh_evidence_writes(rh_evidence *ev, const char *host, const char *key_
         }
     }
     if (k.len) {
-        st = ev_key_aliases(k.data, k.len, &a1, &a2);
+        st = rh_regpath_aliases(k.data, k.len, &a1, &a2);
         if (st != RH_OK) {
             goto out;
         }

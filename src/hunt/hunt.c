@@ -633,27 +633,6 @@ static rh_status walk_hive(struct walk *w)
 
 /* ---- per host -------------------------------------------------------------------------- */
 
-static int kb_hive_of(rh_hive_kind k, rh_kb_hive *out)
-{
-    switch (k) {
-    case RH_HIVE_KIND_SOFTWARE:
-        *out = RH_KB_HIVE_SOFTWARE;
-        return 1;
-    case RH_HIVE_KIND_SYSTEM:
-        *out = RH_KB_HIVE_SYSTEM;
-        return 1;
-    case RH_HIVE_KIND_NTUSER:
-    case RH_HIVE_KIND_DEFAULT:
-        *out = RH_KB_HIVE_NTUSER;
-        return 1;
-    case RH_HIVE_KIND_USRCLASS:
-        *out = RH_KB_HIVE_USRCLASS;
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 static int same_user(const rh_coll_hive *a, const rh_coll_hive *b)
 {
     if (a->host != b->host) {
@@ -749,7 +728,7 @@ static rh_status hunt_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t fi
                              ch->source);
         }
         (*done)++;
-        if (!kb_hive_of(ch->kind, &kbh)) {
+        if (!rh_hive_kind_kb(ch->kind, &kbh)) {
             continue;
         }
         if (rh_collection_open(coll, i, &hv) != RH_OK) {
@@ -790,22 +769,8 @@ static rh_status hunt_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t fi
         if (hv == sw) {
             w.sw = hv;
         }
-        switch (ch->kind) {
-        case RH_HIVE_KIND_SOFTWARE:
-            st = rh_buf_lit(&w.prefix, "HKLM\\SOFTWARE\\");
-            break;
-        case RH_HIVE_KIND_SYSTEM:
-            st = rh_buf_lit(&w.prefix, "HKLM\\SYSTEM\\");
-            break;
-        case RH_HIVE_KIND_DEFAULT:
-            st = rh_buf_lit(&w.prefix, "HKU\\.DEFAULT\\");
-            break;
-        default:
-            st = rh_buf_printf(&w.prefix, "HKU\\%s%s\\",
-                               ch->user_sid ? ch->user_sid : (ch->user ? ch->user : "UNKNOWN"),
-                               ch->kind == RH_HIVE_KIND_USRCLASS ? "_Classes" : "");
-            break;
-        }
+        st = rh_hive_kind_root(ch->kind, ch->user_sid ? ch->user_sid : ch->user, 0, &w.prefix);
+        st = st == RH_OK ? rh_buf_putc(&w.prefix, '\\') : st;
         if (st == RH_OK) {
             st = build_env(&w);
         }

@@ -127,86 +127,58 @@ static int strip(const char **p, size_t *n, const char *prefix)
     return 0;
 }
 
-/* Map a logged registry path (Sysmon TargetObject form) to a kb hive, a relative key and a
- * value name. Returns RH_OK, RH_NOT_FOUND (root not understood) or RH_ERR_NOMEM. */
+/* Map a logged registry path (any root of the registry view) to a kb hive, a relative key and
+ * a value name. Returns RH_OK, RH_NOT_FOUND (root not understood) or RH_ERR_NOMEM. */
 static rh_status map_target(const char *t, size_t n, struct target_map *m)
 {
-    const char *root = NULL;
-    size_t last;
-    rh_status st = RH_OK;
+    rh_regpath_parts pp;
+    rh_kb_hive kbh;
+    size_t last, pl;
+    rh_status st;
     rh_buf_reset(&m->canon_key);
     rh_buf_reset(&m->rel_key);
     rh_buf_reset(&m->value);
     rh_buf_reset(&m->sid);
-    if (strip(&t, &n, "\\REGISTRY\\MACHINE\\") || strip(&t, &n, "HKEY_LOCAL_MACHINE\\") ||
-        strip(&t, &n, "HKLM\\")) {
-        if (strip(&t, &n, "SOFTWARE\\")) {
-            m->kbh = RH_KB_HIVE_SOFTWARE;
-            root = "HKLM\\SOFTWARE\\";
-        } else if (strip(&t, &n, "SYSTEM\\")) {
-            m->kbh = RH_KB_HIVE_SYSTEM;
-            root = "HKLM\\SYSTEM\\";
-        } else {
-            return RH_NOT_FOUND;
-        }
-    } else if (strip(&t, &n, "\\REGISTRY\\USER\\") || strip(&t, &n, "HKEY_USERS\\") ||
-               strip(&t, &n, "HKU\\")) {
-        const char *bs = memchr(t, '\\', n);
-        size_t sl;
-        if (!bs) {
-            return RH_NOT_FOUND;
-        }
-        sl = (size_t)(bs - t);
-        m->kbh = RH_KB_HIVE_NTUSER;
-        if (sl > 8 && rh_ascii_casecmp(t + sl - 8, 8, "_Classes", 8) == 0) {
-            m->kbh = RH_KB_HIVE_USRCLASS;
-            st = rh_buf_append(&m->sid, t, sl - 8);
-        } else {
-            st = rh_buf_append(&m->sid, t, sl);
-        }
-        st = st == RH_OK ? rh_buf_lit(&m->canon_key, "HKU\\") : st;
-        st = st == RH_OK ? rh_buf_append(&m->canon_key, t, sl + 1) : st;
-        t += sl + 1;
-        n -= sl + 1;
-    } else if (strip(&t, &n, "HKEY_CURRENT_USER\\") || strip(&t, &n, "HKCU\\")) {
-        m->kbh = RH_KB_HIVE_NTUSER;
-        root = "HKCU\\";
-    } else if (strip(&t, &n, "HKEY_CLASSES_ROOT\\") || strip(&t, &n, "HKCR\\")) {
-        m->kbh = RH_KB_HIVE_SOFTWARE;
-        root = "HKLM\\SOFTWARE\\";
-        st = rh_buf_lit(&m->rel_key, "Classes\\");
-        st = st == RH_OK ? rh_buf_lit(&m->canon_key, "Classes\\") : st;
-    } else {
+    rh_regpath_split(t, n, &pp);
+    if (!rh_hive_kind_kb(pp.kind, &kbh)) {
         return RH_NOT_FOUND;
     }
-    if (st != RH_OK) {
-        return st;
-    }
+    m->kbh = kbh;
+    t = pp.rest;
+    n = pp.rest_len;
     for (last = n; last > 0 && t[last - 1] != '\\'; last--) {
     }
     if (last == 0) {
         return RH_NOT_FOUND; /* a value directly under the hive root: no kb location */
     }
-    if (root) {
-        rh_buf tmp = RH_BUF_INIT(m->canon_key.ctx);
-        st = rh_buf_puts(&tmp, root);
-        st = st == RH_OK ? rh_buf_append(&tmp, m->canon_key.data, m->canon_key.len) : st;
-        rh_buf_reset(&m->canon_key);
-        st = st == RH_OK ? rh_buf_append(&m->canon_key, tmp.data, tmp.len) : st;
-        rh_buf_free(&tmp);
+    /* display key: the root as findings show it, then the key as logged */
+    if (pp.current_user) {
+        st = rh_buf_lit(&m->canon_key, "HKCU\\");
+    } else if (pp.sid) {
+        st = rh_buf_lit(&m->canon_key, "HKU\\");
+        st = st == RH_OK ? rh_buf_append(&m->canon_key, pp.sid, (size_t)(pp.rest - pp.sid)) : st;
+    } else {
+        st = rh_hive_kind_root(pp.kind, NULL, 0, &m->canon_key);
+        st = st == RH_OK ? rh_buf_putc(&m->canon_key, '\\') : st;
     }
+    st = st == RH_OK ? rh_buf_puts(&m->canon_key, pp.prefix) : st;
     st = st == RH_OK ? rh_buf_append(&m->canon_key, t, last - 1) : st;
-    if (st == RH_OK && m->kbh == RH_KB_HIVE_SYSTEM) {
-        const char *p = t;
-        size_t pn = last - 1;
-        if (strip(&p, &pn, "CurrentControlSet")) {
+    /* relative key: CurrentControlSet is ControlSet001 in an offline SYSTEM hive */
+    pl = strlen(pp.prefix);
+    if (st == RH_OK) {
+        const char *p = pl ? pp.prefix : t;
+        size_t pn = pl ? pl : last - 1;
+        if (m->kbh == RH_KB_HIVE_SYSTEM && strip(&p, &pn, "CurrentControlSet")) {
             st = rh_buf_lit(&m->rel_key, "ControlSet001");
             st = st == RH_OK ? rh_buf_append(&m->rel_key, p, pn) : st;
+            st = st == RH_OK && pl ? rh_buf_append(&m->rel_key, t, last - 1) : st;
         } else {
-            st = rh_buf_append(&m->rel_key, t, last - 1);
+            st = rh_buf_puts(&m->rel_key, pp.prefix);
+            st = st == RH_OK ? rh_buf_append(&m->rel_key, t, last - 1) : st;
         }
-    } else if (st == RH_OK) {
-        st = rh_buf_append(&m->rel_key, t, last - 1);
+    }
+    if (st == RH_OK && pp.sid) {
+        st = rh_buf_append(&m->sid, pp.sid, pp.sid_len);
     }
     if (st == RH_OK) {
         size_t vn = n - last;
@@ -1563,18 +1535,12 @@ const char *rh_hunt_gap_at(const rh_hunt *h, size_t i)
 
 /* ---- HKCU writes -> the writer's user hive -------------------------------------------------- */
 
-/* Length of an HKCU root ("HKCU\", "HKEY_CURRENT_USER\") starting t, else 0. */
+/* Length of an HKCU root (any spelling, with its backslash) starting t, else 0. */
 static size_t hkcu_root_len(const char *t, size_t n)
 {
-    static const char *const roots[] = {"HKCU\\", "HKEY_CURRENT_USER\\"};
-    size_t i;
-    for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-        size_t l = strlen(roots[i]);
-        if (n > l && rh_ascii_casecmp(t, l, roots[i], l) == 0) {
-            return l;
-        }
-    }
-    return 0;
+    rh_regpath_parts pp;
+    rh_regpath_split(t, n, &pp);
+    return pp.current_user ? (size_t)(pp.rest - t) : 0;
 }
 
 static int user_by_sid(const struct hunt_host_rec *r, const char *sid)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <strings.h>
 
+#include "reghunt/regpath.h"
 #include "sigma_internal.h"
 
 #define SYSMON_PROVIDER "Microsoft-Windows-Sysmon"
@@ -31,39 +32,18 @@ static const char *base_name(const char *p)
 
 rh_status rh_sigma_hive_guess_root(const rh_hive *hive, const char *sid, rh_buf *out)
 {
-    static const struct {
-        const char *file, *root;
-        int user; /* 1 = HKU\<sid>, 2 = HKU\<sid>_Classes */
-    } map[] = {{"SOFTWARE", "HKLM\\SOFTWARE", 0},
-               {"SYSTEM", "HKLM\\System", 0},
-               {"SAM", "HKLM\\SAM", 0},
-               {"SECURITY", "HKLM\\SECURITY", 0},
-               {"DEFAULT", "HKU\\.DEFAULT", 0},
-               {"NTUSER.DAT", NULL, 1},
-               {"UsrClass.dat", NULL, 2},
-               {"Amcache.hve", "HKLM\\Amcache", 0},
-               {"COMPONENTS", "HKLM\\COMPONENTS", 0},
-               {"BCD", "HKLM\\BCD00000000", 0}};
     const rh_hive_info *info = rh_hive_get_info(hive);
     const char *cands[2];
-    size_t c, i;
+    size_t c;
     cands[0] = info->embedded_name ? base_name(info->embedded_name) : "";
     cands[1] = info->path ? base_name(info->path) : "";
     if (!sid) {
         sid = DEFAULT_SID;
     }
     for (c = 0; c < 2; c++) {
-        for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-            if (strcasecmp(cands[c], map[i].file) != 0) {
-                continue;
-            }
-            if (map[i].user == 1) {
-                return rh_buf_printf(out, "HKU\\%s", sid);
-            }
-            if (map[i].user == 2) {
-                return rh_buf_printf(out, "HKU\\%s_Classes", sid);
-            }
-            return rh_buf_puts(out, map[i].root);
+        rh_hive_kind k = rh_hive_kind_from_file(cands[c], strlen(cands[c]));
+        if (k != RH_HIVE_KIND_UNKNOWN) {
+            return rh_hive_kind_root(k, k == RH_HIVE_KIND_OTHER ? cands[c] : sid, 1, out);
         }
     }
     {
