@@ -98,6 +98,28 @@ typedef enum rh_evidence_op {
 /** "create-key", "delete-key", "set-value", "delete-value", "rename-key". */
 RH_API const char *rh_evidence_op_name(rh_evidence_op op);
 
+/** What an event means to the evidence index (and to every other consumer: the hunt asks
+ * here instead of re-deriving it). */
+typedef enum rh_evidence_kind {
+    RH_EVIDENCE_KIND_NONE = 0,  /* not evidence (other providers or event ids) */
+    RH_EVIDENCE_KIND_WRITE,     /* registry write: Sysmon 12/13/14, Security 4657 */
+    RH_EVIDENCE_KIND_PROCESS,   /* process creation: Sysmon 1, Security 4688 */
+    RH_EVIDENCE_KIND_EXIT,      /* process exit: Sysmon 5, Security 4689 */
+    RH_EVIDENCE_KIND_NETWORK,   /* Sysmon 3 */
+    RH_EVIDENCE_KIND_FILE,      /* Sysmon 11 / 29 */
+    RH_EVIDENCE_KIND_LOG_CLEAR, /* Security 1102, System/Eventlog 104 */
+} rh_evidence_kind;
+
+typedef struct rh_evidence_class {
+    rh_evidence_kind kind;
+    int sysmon;        /* Sysmon's field layout (provider or channel names Sysmon, any case, */
+                       /* or neither is named and the id is below 256) */
+    rh_evidence_op op; /* for RH_EVIDENCE_KIND_WRITE */
+} rh_evidence_class;
+
+/** Classify one event (docs/evidence.md "What counts as evidence"). Never fails. */
+RH_API void rh_evidence_classify(const rh_event *e, rh_evidence_class *out);
+
 /** One registry write event. */
 typedef struct rh_evidence_write {
     const char *host; /* the event's Computer as first seen for this host ("" unknown) */

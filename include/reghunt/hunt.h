@@ -12,8 +12,9 @@
  *
  * Findings are ordered deterministically (risk, then host, user, key path, value name,
  * source) and numbered TH-HUNTIN-YYYYMMDD-NNN, where the date is opts.date or, by default,
- * the newest hive header timestamp of the collection (never the wall clock): the same input
- * always yields the same ids.
+ * the newest hive header timestamp of the collection or, when no hive was hunted, the newest
+ * event time behind a finding (never the wall clock): the same input always yields the same
+ * ids.
  *
  * Other finding sources (Sigma rules on hive state, event logs) add records through
  * rh_hunt_add() before rh_hunt_finish().
@@ -137,7 +138,7 @@ typedef struct rh_hunt_stats {
 typedef void (*rh_hunt_progress_fn)(void *user, size_t done, size_t total, const char *source);
 
 typedef struct rh_hunt_opts {
-    const char *date;              /* "YYYYMMDD" for the ids, NULL = newest hive time */
+    const char *date;              /* "YYYYMMDD" for the ids, NULL = newest hive/event time */
     const rh_baseline *baseline;   /* may be NULL */
     const rh_allowlist *allowlist; /* may be NULL */
     rh_hunt_progress_fn progress;  /* may be NULL */

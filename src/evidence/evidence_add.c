@@ -380,7 +380,35 @@ static rh_status chain(rh_evidence *ev, enum ev_kind k, uint32_t host, uint64_t 
     return ev_map_put(ev, ev_mkey(k, host), b, idx);
 }
 
-enum op_kind { KIND_NONE, KIND_WRITE, KIND_PROC, KIND_EXIT, KIND_CONN, KIND_FILE, KIND_CLEAR };
+/* The operation of a registry write: Sysmon 12 by EventType, 13 set, 14 rename; Security
+ * 4657 by OperationType ("%%1906" / "Registry value deleted" delete, else set). */
+static rh_evidence_op write_op(const rh_event *e, int sysmon)
+{
+    const rh_event_field *f;
+    if (!sysmon) {
+        f = field(e, "OperationType");
+        if (f && ((f->value_len == 6 && memcmp(f->value, "%%1906", 6) == 0) ||
+                  rh_ascii_casecmp(f->value, f->value_len < 22 ? f->value_len : 22,
+                                   "Registry value deleted", 22) == 0)) {
+            return RH_EVIDENCE_OP_DELETE_VALUE;
+        }
+        return RH_EVIDENCE_OP_SET_VALUE;
+    }
+    if (e->event_id == 13) {
+        return RH_EVIDENCE_OP_SET_VALUE;
+    }
+    if (e->event_id == 14) {
+        return RH_EVIDENCE_OP_RENAME_KEY;
+    }
+    f = field(e, "EventType");
+    if (f && f->value_len == 9 && memcmp(f->value, "DeleteKey", 9) == 0) {
+        return RH_EVIDENCE_OP_DELETE_KEY;
+    }
+    if (f && f->value_len == 11 && memcmp(f->value, "DeleteValue", 11) == 0) {
+        return RH_EVIDENCE_OP_DELETE_VALUE;
+    }
+    return RH_EVIDENCE_OP_CREATE_KEY;
+}
 
 struct ctx_in {
     rh_evidence *ev;
@@ -412,23 +440,13 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
     pub.flags = e->flags & RH_EVENT_RECOVERED;
     rh_buf_reset(norm);
     if (sysmon) {
-        const rh_event_field *t = field(e, "TargetObject"), *et = field(e, "EventType");
+        const rh_event_field *t = field(e, "TargetObject");
         if (!t) {
             ev->counts.ignored++;
             return RH_OK;
         }
         pub.target = istr_raw(ev, t->value, t->value_len, &st);
-        if (e->event_id == 13) {
-            pub.op = RH_EVIDENCE_OP_SET_VALUE;
-        } else if (e->event_id == 14) {
-            pub.op = RH_EVIDENCE_OP_RENAME_KEY;
-        } else if (et && et->value_len == 9 && memcmp(et->value, "DeleteKey", 9) == 0) {
-            pub.op = RH_EVIDENCE_OP_DELETE_KEY;
-        } else if (et && et->value_len == 11 && memcmp(et->value, "DeleteValue", 11) == 0) {
-            pub.op = RH_EVIDENCE_OP_DELETE_VALUE;
-        } else {
-            pub.op = RH_EVIDENCE_OP_CREATE_KEY;
-        }
+        pub.op = write_op(e, 1);
         if (st == RH_OK && pub.op != RH_EVIDENCE_OP_SET_VALUE &&
             pub.op != RH_EVIDENCE_OP_DELETE_VALUE) {
             st = rh_regpath_normalize(t->value, capn(ev, t->value_len), norm);
@@ -454,20 +472,13 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
         }
     } else {
         /* Security 4657: ObjectName is the key, ObjectValueName the value. */
-        const rh_event_field *on = field(e, "ObjectName"), *vn, *ot;
+        const rh_event_field *on = field(e, "ObjectName"), *vn;
         if (!on) {
             ev->counts.ignored++;
             return RH_OK;
         }
         vn = rh_event_field_get(e, "ObjectValueName");
-        ot = field(e, "OperationType");
-        pub.op = RH_EVIDENCE_OP_SET_VALUE;
-        if (ot && ((ot->value_len == 6 && memcmp(ot->value, "%%1906", 6) == 0) ||
-                   rh_ascii_casecmp(ot->value, ot->value_len < 8 ? ot->value_len : 8, "Registry",
-                                    8) == 0)) {
-            /* "%%1906" / "Registry value deleted" */
-            pub.op = RH_EVIDENCE_OP_DELETE_VALUE;
-        }
+        pub.op = write_op(e, 0);
         st = rh_regpath_normalize(on->value, capn(ev, on->value_len), norm);
         klen = norm->len;
         if (st == RH_OK) {
@@ -840,7 +851,7 @@ static int eq_ci(const char *s, const char *t)
     return s && rh_ascii_casecmp(s, strlen(s), t, strlen(t)) == 0;
 }
 
-static enum op_kind classify(const rh_event *e, int *sysmon)
+static rh_evidence_kind classify(const rh_event *e, int *sysmon)
 {
     int anon = !e->provider && !e->channel;
     int is_sysmon =
@@ -853,50 +864,62 @@ static enum op_kind classify(const rh_event *e, int *sysmon)
         *sysmon = 1;
         switch (e->event_id) {
         case 1:
-            return KIND_PROC;
+            return RH_EVIDENCE_KIND_PROCESS;
         case 3:
-            return KIND_CONN;
+            return RH_EVIDENCE_KIND_NETWORK;
         case 5:
-            return KIND_EXIT;
+            return RH_EVIDENCE_KIND_EXIT;
         case 11:
         case 29:
-            return KIND_FILE;
+            return RH_EVIDENCE_KIND_FILE;
         case 12:
         case 13:
         case 14:
-            return KIND_WRITE;
+            return RH_EVIDENCE_KIND_WRITE;
         default:
-            return KIND_NONE;
+            return RH_EVIDENCE_KIND_NONE;
         }
     }
     if (is_security || anon) {
         switch (e->event_id) {
         case 4657:
-            return KIND_WRITE;
+            return RH_EVIDENCE_KIND_WRITE;
         case 4688:
-            return KIND_PROC;
+            return RH_EVIDENCE_KIND_PROCESS;
         case 4689:
-            return KIND_EXIT;
+            return RH_EVIDENCE_KIND_EXIT;
         case 1102:
-            return KIND_CLEAR;
+            return RH_EVIDENCE_KIND_LOG_CLEAR;
         default:
             break;
         }
     }
     if ((is_eventlog || eq_ci(e->channel, "System")) && e->event_id == 104) {
-        return KIND_CLEAR;
+        return RH_EVIDENCE_KIND_LOG_CLEAR;
     }
     if (is_eventlog && e->event_id == 1102) {
-        return KIND_CLEAR;
+        return RH_EVIDENCE_KIND_LOG_CLEAR;
     }
-    return KIND_NONE;
+    return RH_EVIDENCE_KIND_NONE;
+}
+
+void rh_evidence_classify(const rh_event *e, rh_evidence_class *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!e) {
+        return;
+    }
+    out->kind = classify(e, &out->sysmon);
+    if (out->kind == RH_EVIDENCE_KIND_WRITE) {
+        out->op = write_op(e, out->sysmon);
+    }
 }
 
 rh_status rh_evidence_add_event(rh_evidence *ev, const rh_event *e)
 {
     struct ctx_in c;
     struct ev_host *h;
-    enum op_kind kind;
+    rh_evidence_kind kind;
     int sysmon, dup = 0;
     rh_status st = RH_OK;
     if (!ev || !e) {
@@ -928,7 +951,7 @@ rh_status rh_evidence_add_event(rh_evidence *ev, const rh_event *e)
         return st;
     }
     kind = classify(e, &sysmon);
-    if (kind != KIND_NONE) {
+    if (kind != RH_EVIDENCE_KIND_NONE) {
         st = seen_before(ev, c.host, e, c.channel, &dup);
         if (st == RH_ERR_LIMIT) {
             st = RH_OK; /* dedup memory is full: index without the check */
@@ -951,32 +974,32 @@ rh_status rh_evidence_add_event(rh_evidence *ev, const rh_event *e)
         return st;
     }
     switch (kind) {
-    case KIND_WRITE:
+    case RH_EVIDENCE_KIND_WRITE:
         st = add_write(&c, sysmon);
         break;
-    case KIND_PROC:
+    case RH_EVIDENCE_KIND_PROCESS:
         st = add_proc(&c, sysmon);
         break;
-    case KIND_EXIT:
+    case RH_EVIDENCE_KIND_EXIT:
         st = add_exit(&c, sysmon);
         break;
-    case KIND_CONN:
+    case RH_EVIDENCE_KIND_NETWORK:
         st = add_conn(&c);
         break;
-    case KIND_FILE:
+    case RH_EVIDENCE_KIND_FILE:
         st = add_file(&c);
         break;
-    case KIND_CLEAR:
+    case RH_EVIDENCE_KIND_LOG_CLEAR:
         h = &ev->hosts[c.host];
         h->clears++;
         if (e->timestamp > h->last_clear) {
             h->last_clear = e->timestamp;
         }
         break;
-    case KIND_NONE:
+    case RH_EVIDENCE_KIND_NONE:
         break;
     }
-    if (st == RH_OK && kind != KIND_NONE) {
+    if (st == RH_OK && kind != RH_EVIDENCE_KIND_NONE) {
         ev->counts.indexed++;
     }
     return st;

@@ -892,6 +892,49 @@ rh_status rh_hunt_collection(rh_hunt *h, rh_collection *coll)
     return st;
 }
 
+rh_status rh_hunt_finish(rh_hunt *h)
+{
+    rh_status st;
+    if (!h || h->finished) {
+        return RH_ERR_ARG;
+    }
+    st = hunt_fuse(h);
+    if (st != RH_OK) {
+        return st;
+    }
+    h->finished = 1;
+    if (!h->date_fixed && !h->stats.reference_time) {
+        /* No hive header: the ids carry the date of the newest event behind a finding, so
+         * an events-only hunt is still numbered by its data, never by the wall clock. */
+        uint64_t newest = 0;
+        size_t i;
+        for (i = 0; i < h->n; i++) {
+            if (h->f[i]->pub.event_time > newest && h->f[i]->pub.event_time < (1ull << 62)) {
+                newest = h->f[i]->pub.event_time;
+            }
+        }
+        if (newest) {
+            filetime_date(newest, h->stats.date);
+        }
+    }
+    hunt_findings_order(h);
+    return RH_OK;
+}
+
+void rh_hunt_destroy(rh_hunt *h)
+{
+    size_t i;
+    if (!h) {
+        return;
+    }
+    for (i = 0; i < h->n; i++) {
+        hunt_finding_free(h->ctx, h->f[i]);
+    }
+    rh_free(h->ctx, h->f);
+    hunt_fuse_free(h);
+    rh_free(h->ctx, h);
+}
+
 const rh_hunt_stats *rh_hunt_get_stats(const rh_hunt *h)
 {
     return h ? &h->stats : NULL;

@@ -247,18 +247,9 @@ static int cmp_finding(const void *pa, const void *pb)
     return cmp_counted(a->value_data, a->value_data_len, b->value_data, b->value_data_len);
 }
 
-rh_status rh_hunt_finish(rh_hunt *h)
+void hunt_findings_order(rh_hunt *h)
 {
     size_t i;
-    rh_status st;
-    if (!h || h->finished) {
-        return RH_ERR_ARG;
-    }
-    st = hunt_fuse(h);
-    if (st != RH_OK) {
-        return st;
-    }
-    h->finished = 1;
     if (h->n > 1) {
         qsort(h->f, h->n, sizeof(h->f[0]), cmp_finding);
     }
@@ -266,7 +257,6 @@ rh_status rh_hunt_finish(rh_hunt *h)
         snprintf(h->f[i]->pub.hunt_id, sizeof(h->f[i]->pub.hunt_id), "TH-HUNTIN-%s-%03zu",
                  h->stats.date, i + 1);
     }
-    return RH_OK;
 }
 
 size_t rh_hunt_count(const rh_hunt *h)
@@ -277,18 +267,4 @@ size_t rh_hunt_count(const rh_hunt *h)
 const rh_finding *rh_hunt_at(const rh_hunt *h, size_t i)
 {
     return h && i < h->n ? &h->f[i]->pub : NULL;
-}
-
-void rh_hunt_destroy(rh_hunt *h)
-{
-    size_t i;
-    if (!h) {
-        return;
-    }
-    for (i = 0; i < h->n; i++) {
-        hunt_finding_free(h->ctx, h->f[i]);
-    }
-    rh_free(h->ctx, h->f);
-    hunt_fuse_free(h);
-    rh_free(h->ctx, h);
 }

@@ -271,7 +271,10 @@ static rh_status hit_push(rh_hunt *h, struct hunt_hit *x)
 static void hit_from_event(rh_ctx *ctx, struct hunt_hit *x, const rh_event *e, int kind)
 {
     rh_buf raw = RH_BUF_INIT(ctx);
-    int sysmon = e->provider && strstr(e->provider, "Sysmon") != NULL;
+    rh_evidence_class cls;
+    int sysmon;
+    rh_evidence_classify(e, &cls);
+    sysmon = cls.sysmon;
     memset(x, 0, sizeof(*x));
     x->kind = kind;
     x->host = dup_s(ctx, e->computer);
@@ -320,19 +323,12 @@ static rh_status on_event_match(const rh_sigma_match *m, void *user)
     return hit_push(h, &x);
 }
 
+/* A registry value set (the evidence index's classification: Sysmon 13, 4657 not deleting). */
 static int is_set_write(const rh_event *e)
 {
-    int sysmon = e->provider && strstr(e->provider, "Sysmon") != NULL;
-    if (sysmon && e->event_id == 13) {
-        return 1;
-    }
-    if (e->event_id == 4657) {
-        const rh_event_field *ot = fld(e, "OperationType");
-        return !(ot && ((ot->value_len == 6 && memcmp(ot->value, "%%1906", 6) == 0) ||
-                        rh_ascii_casecmp(ot->value, ot->value_len < 16 ? ot->value_len : 16,
-                                         "Registry value d", 16) == 0));
-    }
-    return 0;
+    rh_evidence_class cls;
+    rh_evidence_classify(e, &cls);
+    return cls.kind == RH_EVIDENCE_KIND_WRITE && cls.op == RH_EVIDENCE_OP_SET_VALUE;
 }
 
 static rh_status on_event(const rh_event *e, void *user)

@@ -121,6 +121,9 @@ void hunt_finding_free(rh_ctx *ctx, struct hunt_finding *f);
  * f->pub. Returns RH_OK, RH_ERR_NOMEM or RH_ERR_LIMIT (too many strings). */
 rh_status hunt_finding_set(rh_ctx *ctx, struct hunt_finding *f, const char **field, const char *s,
                            size_t n);
+/* Sort the findings into report order (risk, window, host, user, key, value, source...) and
+ * number them TH-HUNTIN-<stats.date>-NNN. */
+void hunt_findings_order(rh_hunt *h);
 
 /* hunt_fuse.c */
 rh_status hunt_sigma_hive(rh_hunt *h, const rh_coll_host *host, const rh_coll_hive *ch,

@@ -76,10 +76,11 @@ static const char *const interp_names[] = {"cmdline", "dllpath", "clsid",  "list
                                            "cmdlist", "number",  "folder", "startupapproved",
                                            "text",    "binary"};
 static const char *const check_names[] = {
-    "none",          "run",           "runonceex",       "startupapproved", "shellfolder",
-    "winlogon_list", "ifeo_debugger", "ifeo_globalflag", "ifeo_verifier",   "spe_monitor",
-    "spe_reporting", "com_server",    "com_treatas",     "com_scriptlet",   "com_progid",
-    "service",       "pending_rename", "active_setup"};
+    "none",           "run",           "runonceex",     "startupapproved",
+    "shellfolder",    "winlogon_list", "ifeo_debugger", "ifeo_globalflag",
+    "ifeo_verifier",  "spe_monitor",   "spe_reporting", "com_server",
+    "com_treatas",    "com_scriptlet", "com_progid",    "service",
+    "pending_rename", "active_setup"};
 static const char *const risk_names[] = {"Info", "Low", "Medium", "High", "Critical"};
 static const char *const flag_names[] = {"absent_default", "modifier",     "privileged",
                                          "legacy",         "adjacent",     "noisy",

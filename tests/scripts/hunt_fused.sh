@@ -201,5 +201,25 @@ check "event finding judged by the host's build (Win7 default on Win10 is not a 
     grep '"value_name":"Sidebar"' > sidebar2.jsonl
 check "event-only finding of an unknown build accepts every family's defaults" \
     grep -q "matches the Windows default" sidebar2.jsonl
+# A Sysmon NDJSON export that names the channel but no provider (SourceName/Provider absent)
+# is Sysmon to the hunt exactly as to the evidence index: the write makes an event-only
+# finding backed by one write event, and with no hive the hunt ids carry the event's date.
+python3 - <<'PY'
+import json
+e = {"Channel": "Microsoft-Windows-Sysmon/Operational", "Hostname": "WKSTN-7", "EventID": 13,
+     "EventType": "SetValue", "User": "CORP\\bob",
+     "ProcessGuid": "{6a1c0f1e-0009-0000-0000-00000000000a}", "ProcessId": "6100",
+     "Image": "C:\\Users\\Public\\dropper.exe", "TimeCreated": "2026-11-19T07:00:00.000Z",
+     "RecordNumber": 5, "UtcTime": "2026-11-19 07:00:00.000",
+     "TargetObject": "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\Updater",
+     "Details": "C:\\Users\\Public\\upd.exe"}
+open('chan.ndjson', 'w', encoding='utf-8').write(json.dumps(e) + "\n")
+PY
+"$RH" hunt chan.ndjson --min-risk info --format jsonl > chan.jsonl 2>/dev/null
+check "Sysmon by channel alone: event-only finding with its write event" \
+    sh -c 'grep "\"value_name\":\"Updater\"" chan.jsonl | grep "\"fusion_state\":\"event-only\"" |
+           grep -q "1 write event"'
+check "events-only hunt ids are dated by the newest event" \
+    grep -q '"hunt_id":"TH-HUNTIN-20261119-001"' chan.jsonl
 echo "hunt_fused: $fail failed"
 [ $fail -eq 0 ]
