@@ -94,6 +94,8 @@ typedef enum rh_risk {
 #define RH_KB_F_PER_USER       0x40u  /* user-writable without admin rights */
 #define RH_KB_F_NAME_IS_DATA   0x80u  /* the value name carries the payload (names, CLSIDs) */
 #define RH_KB_F_SYSDIR         0x100u /* a bare file name loads from an admin-only system folder */
+#define RH_KB_F_KNOWN_NAMES    0x200u /* every Windows entry has a default row: one without is new */
+#define RH_KB_F_STRICT_DEFAULT 0x400u /* any change from the Windows default is at least Medium */
 
 /**
  * Windows build families. Defaults differ between them (XP's Startup folder, Windows 7's
@@ -130,7 +132,7 @@ typedef struct rh_kb_default {
     const char *location_id;
     unsigned families;      /* RH_WIN_BIT() of each family it holds for, never 0 */
     const char *key_glob;   /* "" = every key of the location, else a glob over the key path */
-    const char *value_glob; /* "*" = every value, "(default)" = the unnamed value, or a glob */
+    const char *value_glob; /* "*" = every value, "(default)" = the unnamed value, or globs (|) */
     const char *data;       /* '|'-separated alternatives, '~' prefix = glob, "~" = empty */
     const char *source;     /* where it was observed or documented ("file:line" for users) */
 } rh_kb_default;

@@ -32,6 +32,8 @@ static const struct kb_tech kb_techs[] = {
 #define F_USER   RH_KB_F_PER_USER
 #define F_NAME   RH_KB_F_NAME_IS_DATA
 #define F_SYSDIR RH_KB_F_SYSDIR
+#define F_KNOWN  RH_KB_F_KNOWN_NAMES
+#define F_STRICT RH_KB_F_STRICT_DEFAULT
 
 static const rh_kb_location kb_builtin[] = {
 #define RH_KB_LOC(id, tech, hive, key, value, interp, check, risk, flags, why)                     \
@@ -82,9 +84,9 @@ static const char *const check_names[] = {
     "com_treatas",    "com_scriptlet", "com_progid",    "service",
     "pending_rename", "active_setup"};
 static const char *const risk_names[] = {"Info", "Low", "Medium", "High", "Critical"};
-static const char *const flag_names[] = {"absent_default", "modifier",     "privileged",
-                                         "legacy",         "adjacent",     "noisy",
-                                         "per_user",       "name_is_data", "sysdir"};
+static const char *const flag_names[] = {
+    "absent_default", "modifier",     "privileged", "legacy",      "adjacent",      "noisy",
+    "per_user",       "name_is_data", "sysdir",     "known_names", "strict_default"};
 
 _Static_assert(sizeof(hive_names) / sizeof(hive_names[0]) == RH_KB_HIVE_COUNT, "hive names");
 _Static_assert(sizeof(interp_names) / sizeof(interp_names[0]) == RH_KB_INTERP_COUNT, "interp");

@@ -89,7 +89,26 @@ int rh_kb_default_applies(const rh_kb_default *d, rh_win_family fam, const char 
     if (rh_ascii_casecmp(vg, strlen(vg), "(default)", 9) == 0) {
         return name_len == 0;
     }
-    return value_name && rh_kb_glob(vg, strlen(vg), value_name, name_len);
+    if (!value_name) {
+        return 0;
+    }
+    for (;;) {
+        const char *bar = strchr(vg, '|');
+        size_t gl = bar ? (size_t)(bar - vg) : strlen(vg);
+        if (rh_kb_glob(vg, gl, value_name, name_len)) {
+            return 1;
+        }
+        if (!bar) {
+            return 0;
+        }
+        vg = bar + 1;
+    }
+}
+
+const rh_kb_default *kb_builtin_defaults(size_t *n)
+{
+    *n = NBUILTIN_DEFAULTS;
+    return builtin_defaults;
 }
 
 /* ---- index --------------------------------------------------------------------------------- */

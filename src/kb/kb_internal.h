@@ -37,6 +37,10 @@ rh_status kb_defaults_user(rh_ctx *ctx, struct kb_defaults *defs, const char *id
 
 void kb_defaults_free(rh_ctx *ctx, struct kb_defaults *defs);
 
+/* The built-in default rows (kb_defaults.def), for rules that consult another location's
+ * defaults (the scorer's svchost group check). */
+const rh_kb_default *kb_builtin_defaults(size_t *n);
+
 /* True for "T1234" or "T1234.001". */
 int kb_technique_valid(const char *s);
 

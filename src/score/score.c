@@ -397,6 +397,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
             } else if (sc_has_defaults(&s) && loc->check != RH_KB_CHECK_WINLOGON_LIST) {
                 sc_reason(&s, "item not in the Windows default: %s", lc.first_bad);
                 s.points += 10;
+                s.said_differs = 1;
             }
         }
         break;
@@ -412,6 +413,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
                     sc_reason(&s, "value %s differs from the Windows default %s", num,
                               sc_default_shown(&s));
                     s.points += 10;
+                    s.said_differs = 1;
                     s.specific = 1;
                 }
             }
@@ -447,6 +449,7 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
                               sc_excerpt(ex, sizeof(ex), sc_default_shown(&s),
                                          strlen(sc_default_shown(&s))));
                     s.points += 10;
+                    s.said_differs = 1;
                 }
             }
             if (loc->interp == RH_KB_INTERP_CLSID && !out->is_default) {
@@ -488,6 +491,9 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
     }
 
     /* 2. location-specific rules */
+    if (!out->is_default && present) {
+        sc_check_known_defaults(&s);
+    }
     if (!out->is_default) {
         sc_run_check(&s, text, tn, &lc);
     }

@@ -641,6 +641,46 @@ static int failure_runs_command(struct sc *s, const char *svc)
     return 0;
 }
 
+/* The `-k` group of a svchost command line ("%SystemRoot%\\system32\\svchost.exe -k netsvcs -p")
+ * into grp; 0 when the command is not svchost with a group. */
+static int svchost_group(const char *t, size_t n, char *grp, size_t cap)
+{
+    size_t i = interp_ci_find(t, n, "svchost"), g = 0;
+    if (i == (size_t)-1) {
+        return 0;
+    }
+    for (i += 7; i + 3 < n; i++) {
+        if ((t[i] == '-' || t[i] == '/') && (t[i + 1] == 'k' || t[i + 1] == 'K') &&
+            t[i + 2] == ' ' && (t[i - 1] == ' ' || t[i - 1] == '"')) {
+            i += 3;
+            while (i < n && t[i] == ' ') {
+                i++;
+            }
+            while (i < n && t[i] != ' ' && t[i] != '"' && t[i] != '\0' && g + 1 < cap) {
+                grp[g++] = t[i++];
+            }
+            grp[g] = '\0';
+            return g > 0;
+        }
+    }
+    return 0;
+}
+
+/* A svchost service in a group Windows does not define (TinyTurla's "-k TimeService"). */
+static void svchost_group_check(struct sc *s, const char *t, size_t n)
+{
+    char g[128];
+    if (svchost_group(t, n, g, sizeof(g)) &&
+        !sc_builtin_default_holds(s, "svchost_groups",
+                                  "Microsoft\\Windows NT\\CurrentVersion\\Svchost", g, strlen(g))) {
+        char ex[80];
+        sc_reason(s, "svchost group \"%s\" is not a Windows group",
+                  sc_excerpt(ex, sizeof(ex), g, strlen(g)));
+        sc_floor(s, PTS_MEDIUM);
+        s->specific = 1;
+    }
+}
+
 static void service_image(struct sc *s, const char *t, size_t n, const char *svc)
 {
     uint64_t start = 0;
@@ -670,6 +710,7 @@ static void service_image(struct sc *s, const char *t, size_t n, const char *svc
         sc_floor(s, PTS_MEDIUM);
         s->specific = 1;
     }
+    svchost_group_check(s, t, n);
     if (unquoted_with_spaces(t, n)) {
         sc_reason(s, "unquoted service path with spaces: Windows tries each prefix first");
         s->out->technique = "T1574.009";
@@ -682,8 +723,16 @@ static void service_image(struct sc *s, const char *t, size_t n, const char *svc
     }
 }
 
-static void service_dll(struct sc *s)
+static void service_dll(struct sc *s, const char *svc)
 {
+    uint32_t type = 0;
+    if (sc_lookup_value(s, RH_KB_HIVE_SYSTEM, svc, "ImagePath", &type) == RH_OK &&
+        (type == RH_REGTYPE_SZ || type == RH_REGTYPE_EXPAND_SZ) && s->tmp.len) {
+        char img[512];
+        size_t il = s->tmp.len < sizeof(img) ? s->tmp.len : sizeof(img) - 1;
+        memcpy(img, s->tmp.data, il);
+        svchost_group_check(s, img, il);
+    }
     if (sc_has_defaults(s)) {
         sc_reason(s, "built-in service DLL changed from its Windows default %s",
                   sc_default_shown(s));
@@ -742,7 +791,7 @@ static void check_service(struct sc *s, const char *t, size_t n, const struct li
     if (sc_ci_eq(nm, nl, "ImagePath")) {
         service_image(s, t, n, svc);
     } else if (sc_ci_eq(nm, nl, "ServiceDll")) {
-        service_dll(s);
+        service_dll(s, svc);
     } else if (sc_ci_eq(nm, nl, "FailureCommand")) {
         service_failure(s, svc);
     }

@@ -47,6 +47,7 @@ struct sc {
     char *target;
     char lolbin[32];               /* first LOLBin / script host seen ("" = none) */
     int sysdir_bare;               /* a bare name resolved to the system folder */
+    int said_differs;              /* a "differs from the Windows default" reason was given */
     const rh_kb_default *defs[16]; /* applicable defaults (select_defaults) */
     size_t ndefs;
     rh_status st;
@@ -78,6 +79,9 @@ void sc_select_defaults(struct sc *s);
 int sc_is_default(struct sc *s, const char *v, size_t vn);
 int sc_has_defaults(const struct sc *s);
 const char *sc_default_shown(const struct sc *s);
+void sc_check_known_defaults(struct sc *s);
+int sc_builtin_default_holds(const struct sc *s, const char *loc_id, const char *key,
+                             const char *name, size_t nl);
 void sc_analyze_list(struct sc *s, const char *t, size_t n, rh_interp_mode mode, const char *seps,
                      struct list_ctx *lc);
 int sc_component_after(const char *key, size_t kn, const char *marker, char *buf, size_t cap);

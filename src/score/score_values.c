@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "kb/kb_internal.h"
 #include "score_internal.h"
 
 int sc_ci_eq(const char *a, size_t an, const char *b)
@@ -132,6 +133,51 @@ int sc_is_default(struct sc *s, const char *v, size_t vn)
 int sc_has_defaults(const struct sc *s)
 {
     return s->ndefs > 0;
+}
+
+/* known_names: every Windows entry of the location has a default row, so an entry without one
+ * is new; strict_default: any change from the Windows default is at least Medium
+ * (docs/scoring.md, "Defaults"). */
+void sc_check_known_defaults(struct sc *s)
+{
+    const rh_kb_location *loc = s->in->loc;
+    char ex[120];
+    if ((loc->flags & RH_KB_F_KNOWN_NAMES) && !sc_has_defaults(s)) {
+        char name[160];
+        if (strcmp(loc->value_pattern, "*") == 0) {
+            sc_excerpt(name, sizeof(name), s->in->value_name, s->in->name_len);
+        } else {
+            sc_last_component(s->in->key_path, s->in->key_len, name, sizeof(name));
+        }
+        sc_reason(s, "\"%s\" is not an entry Windows registers here: added", name);
+        sc_floor(s, PTS_MEDIUM);
+        s->specific = 1;
+    } else if ((loc->flags & RH_KB_F_STRICT_DEFAULT) && sc_has_defaults(s)) {
+        if (!s->said_differs) {
+            const char *d = sc_default_shown(s);
+            sc_reason(s, "differs from the Windows default %s",
+                      strcmp(d, "~") == 0 ? "(not set)" : sc_excerpt(ex, sizeof(ex), d, strlen(d)));
+            s->said_differs = 1;
+        }
+        sc_floor(s, PTS_MEDIUM);
+        s->specific = 1;
+    }
+}
+
+/* 1 when a built-in default of location `loc_id` holds on this host's build for value `name`
+ * of `key` (another location's defaults, e.g. the svchost groups for a service ImagePath). */
+int sc_builtin_default_holds(const struct sc *s, const char *loc_id, const char *key,
+                             const char *name, size_t nl)
+{
+    size_t n = 0, i;
+    const rh_kb_default *d = kb_builtin_defaults(&n);
+    for (i = 0; i < n; i++) {
+        if (strcmp(d[i].location_id, loc_id) == 0 &&
+            rh_kb_default_applies(&d[i], s->in->build, key, strlen(key), name, nl)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The default shown in "differs from the Windows default ..." reasons. */

