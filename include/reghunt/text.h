@@ -20,6 +20,10 @@ extern "C" {
  * A growable byte buffer. Fields are public and read-only for callers; data is always
  * NUL-terminated after len bytes (when non-NULL). Initialise with RH_BUF_INIT(ctx).
  * Owned: free with rh_buf_free(). Growth is capped by `cap_limit` (0 = 1 GiB).
+ *
+ * Errors are sticky: the first failed write (RH_ERR_LIMIT, RH_ERR_NOMEM) is kept in `err`,
+ * every later write is a no-op returning it, so a writer can append freely and check
+ * rh_buf_status() once at the end. rh_buf_reset() and rh_buf_free() clear it.
  */
 typedef struct rh_buf {
     rh_ctx *ctx;
@@ -27,17 +31,24 @@ typedef struct rh_buf {
     size_t len;
     size_t cap;
     size_t cap_limit;
+    rh_status err;
 } rh_buf;
 
 #define RH_BUF_INIT(c)                                                                             \
     {                                                                                              \
-        (c), NULL, 0, 0, 0                                                                         \
+        (c), NULL, 0, 0, 0, RH_OK                                                                  \
     }
 
 RH_API void rh_buf_init(rh_buf *b, rh_ctx *ctx);
 RH_API void rh_buf_free(rh_buf *b);
-/** Drop the contents, keep the memory. */
+/** Drop the contents and the sticky error, keep the memory. */
 RH_API void rh_buf_reset(rh_buf *b);
+/** The first error of a write since init/reset (RH_OK when every write succeeded). */
+RH_API rh_status rh_buf_status(const rh_buf *b);
+/** Shorten to `len` bytes (no-op when len >= b->len); keeps the terminator. */
+RH_API void rh_buf_truncate(rh_buf *b, size_t len);
+/** Record `st` (unless RH_OK) as the error unless one is recorded; returns the error. */
+RH_API rh_status rh_buf_fail(rh_buf *b, rh_status st);
 /** Ensure room for `extra` more bytes plus the terminator. */
 RH_API rh_status rh_buf_reserve(rh_buf *b, size_t extra);
 RH_API rh_status rh_buf_append(rh_buf *b, const void *p, size_t n);

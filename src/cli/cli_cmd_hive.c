@@ -425,7 +425,7 @@ static int export_all(rh_hive *h, const struct hive_opts *o, FILE *out)
             if (!(ki.flags & (RH_KEY_DELETED | RH_KEY_PARTIAL_PATH)) && ki.depth > 0 &&
                 ki.depth < MAX_DEPTH_CACHE && cached_depth != MAX_DEPTH_CACHE &&
                 ki.depth <= cached_depth + 1) {
-                e.path_json.len = depth_len[ki.depth - 1];
+                rh_buf_truncate(&e.path_json, depth_len[ki.depth - 1]);
                 if (ki.depth > 1) {
                     rh_buf_lit(&e.path_json, "\\\\");
                 }

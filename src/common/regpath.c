@@ -335,7 +335,7 @@ static rh_status normalize(const char *path, size_t len, rh_buf *out)
                 return RH_ERR_NOMEM;
             }
             memcpy(t, out->data + d, tail);
-            out->len = start + 12;
+            rh_buf_truncate(out, start + 12);
             st = rh_buf_puts(out, "CURRENTCONTROLSET");
             if (st == RH_OK) {
                 st = rh_buf_append(out, t, tail);

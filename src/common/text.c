@@ -16,6 +16,7 @@ void rh_buf_init(rh_buf *b, rh_ctx *ctx)
     b->len = 0;
     b->cap = 0;
     b->cap_limit = 0;
+    b->err = RH_OK;
 }
 
 void rh_buf_free(rh_buf *b)
@@ -26,28 +27,54 @@ void rh_buf_free(rh_buf *b)
     rh_free(b->ctx, b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->err = RH_OK;
 }
 
 void rh_buf_reset(rh_buf *b)
 {
     b->len = 0;
+    b->err = RH_OK;
     if (b->data) {
         b->data[0] = '\0';
     }
+}
+
+rh_status rh_buf_status(const rh_buf *b)
+{
+    return b->err;
+}
+
+void rh_buf_truncate(rh_buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->data[len] = '\0';
+    }
+}
+
+rh_status rh_buf_fail(rh_buf *b, rh_status st)
+{
+    if (st != RH_OK && b->err == RH_OK) {
+        b->err = st;
+    }
+    return b->err;
 }
 
 rh_status rh_buf_reserve(rh_buf *b, size_t extra)
 {
     size_t need, ncap, limit = b->cap_limit ? b->cap_limit : RH_BUF_DEFAULT_LIMIT;
     char *p;
+    if (b->err != RH_OK) {
+        return b->err;
+    }
     if (!rh_add_sz(b->len, extra, &need) || !rh_add_sz(need, 1, &need)) {
-        return RH_ERR_LIMIT;
+        return rh_buf_fail(b, RH_ERR_LIMIT);
     }
     if (need <= b->cap) {
         return RH_OK;
     }
     if (need > limit) {
-        return RH_ERR_LIMIT;
+        return rh_buf_fail(b, RH_ERR_LIMIT);
     }
     ncap = b->cap ? b->cap : 64;
     while (ncap < need) {
@@ -55,7 +82,7 @@ rh_status rh_buf_reserve(rh_buf *b, size_t extra)
     }
     p = rh_realloc(b->ctx, b->data, ncap);
     if (!p) {
-        return RH_ERR_NOMEM;
+        return rh_buf_fail(b, RH_ERR_NOMEM);
     }
     b->data = p;
     b->cap = ncap;
@@ -66,7 +93,7 @@ rh_status rh_buf_reserve(rh_buf *b, size_t extra)
 rh_status rh_buf_append(rh_buf *b, const void *p, size_t n)
 {
     rh_status st;
-    if (n < b->cap - b->len) { /* fast path: room for n bytes and the terminator */
+    if (n < b->cap - b->len && b->err == RH_OK) { /* fast path: room for n and the NUL */
         if (n) {
             memcpy(b->data + b->len, p, n); /* p may be NULL when n == 0 */
         }
@@ -88,7 +115,7 @@ rh_status rh_buf_append(rh_buf *b, const void *p, size_t n)
 
 rh_status rh_buf_putc(rh_buf *b, char c)
 {
-    if (b->len + 1 < b->cap) {
+    if (b->len + 1 < b->cap && b->err == RH_OK) {
         b->data[b->len++] = c;
         b->data[b->len] = '\0';
         return RH_OK;
@@ -111,7 +138,7 @@ rh_status rh_buf_printf(rh_buf *b, const char *fmt, ...)
     n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
     if (n < 0) {
-        return RH_ERR_ARG;
+        return rh_buf_fail(b, RH_ERR_ARG);
     }
     if ((size_t)n < sizeof(small)) {
         return rh_buf_append(b, small, (size_t)n);

@@ -907,7 +907,7 @@ static rh_status write_evidence(rh_hunt *h, const char *host, const rh_evidence_
         rh_evidence_list_free(h->ev, &fl);
     }
     if (st == RH_OK && out->len > HUNT_MAX_EVIDENCE) {
-        out->len = HUNT_MAX_EVIDENCE;
+        rh_buf_truncate(out, HUNT_MAX_EVIDENCE);
         st = rh_buf_lit(out, "\n...\n");
     }
     return st;

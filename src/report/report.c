@@ -57,20 +57,19 @@ int report_has_coverage(const struct report *r)
 
 rh_status report_plan_text(const struct report *r, rh_buf *o)
 {
-    rh_status st = RH_OK;
     if (r->opts.hypothesis) {
-        st = rh_buf_printf(o, "Hypothesis: %s\n", r->opts.hypothesis);
+        rh_buf_printf(o, "Hypothesis: %s\n", r->opts.hypothesis);
     }
-    if (st == RH_OK && r->opts.plan_techniques) {
-        st = rh_buf_printf(o, "Techniques: %s\n", r->opts.plan_techniques);
+    if (r->opts.plan_techniques) {
+        rh_buf_printf(o, "Techniques: %s\n", r->opts.plan_techniques);
     }
-    if (st == RH_OK && r->opts.plan_data_sources) {
-        st = rh_buf_printf(o, "Planned data sources: %s\n", r->opts.plan_data_sources);
+    if (r->opts.plan_data_sources) {
+        rh_buf_printf(o, "Planned data sources: %s\n", r->opts.plan_data_sources);
     }
-    if (st == RH_OK && r->opts.hunt_plan) {
-        st = rh_buf_printf(o, "Plan: %s\n", r->opts.hunt_plan);
+    if (r->opts.hunt_plan) {
+        rh_buf_printf(o, "Plan: %s\n", r->opts.hunt_plan);
     }
-    return st;
+    return rh_buf_status(o);
 }
 
 rh_status report_coverage_text(const struct report *r, rh_buf *o)
@@ -78,51 +77,48 @@ rh_status report_coverage_text(const struct report *r, rh_buf *o)
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
     size_t i, n = rh_hunt_source_count(r->hunt);
     const char *host = NULL;
-    rh_status st = rh_buf_printf(o,
-                                 "Searched: %zu knowledge-base locations, %zu Sigma rules, %zu "
-                                 "hive(s), %llu event(s) from %zu event input(s)\n",
-                                 s->kb_locations, s->rules, s->hives, (unsigned long long)s->events,
-                                 s->event_inputs);
-    if (st == RH_OK) {
-        st = rh_buf_printf(o,
-                           "Correlation: %zu confirmed, %zu log-gap, %zu uncovered, %zu gone, "
-                           "%zu residue, %zu event-only; %zu Sigma hit(s) on hive state, %zu "
-                           "on events; %zu record(s) merged into existing findings\n",
-                           s->by_fusion[1], s->by_fusion[2], s->by_fusion[3], s->by_fusion[4],
-                           s->by_fusion[5], s->by_fusion[6], s->sigma_state_hits,
-                           s->sigma_event_hits, s->merged);
+    rh_buf_printf(o,
+                  "Searched: %zu knowledge-base locations, %zu Sigma rules, %zu "
+                  "hive(s), %llu event(s) from %zu event input(s)\n",
+                  s->kb_locations, s->rules, s->hives, (unsigned long long)s->events,
+                  s->event_inputs);
+    rh_buf_printf(o,
+                  "Correlation: %zu confirmed, %zu log-gap, %zu uncovered, %zu gone, "
+                  "%zu residue, %zu event-only; %zu Sigma hit(s) on hive state, %zu "
+                  "on events; %zu record(s) merged into existing findings\n",
+                  s->by_fusion[1], s->by_fusion[2], s->by_fusion[3], s->by_fusion[4],
+                  s->by_fusion[5], s->by_fusion[6], s->sigma_state_hits, s->sigma_event_hits,
+                  s->merged);
+    if (n) {
+        rh_buf_lit(o, "Data sources:\n");
     }
-    if (st == RH_OK && n) {
-        st = rh_buf_lit(o, "Data sources:\n");
-    }
-    for (i = 0; i < n && st == RH_OK; i++) {
+    for (i = 0; i < n && rh_buf_status(o) == RH_OK; i++) {
         const rh_hunt_source *src = rh_hunt_source_at(r->hunt, i);
         if (!host || strcmp(host, src->host) != 0) {
             host = src->host;
-            st = rh_buf_printf(o, "  %s\n", host);
+            rh_buf_printf(o, "  %s\n", host);
         }
-        if (st == RH_OK && strcmp(src->kind, "hive") == 0) {
-            st = rh_buf_printf(o, "    hive %s: %llu\n", src->name, (unsigned long long)src->count);
-        } else if (st == RH_OK) {
-            st = rh_buf_printf(o, "    events %s: %llu, ", src->name,
-                               (unsigned long long)src->count);
-            st = st == RH_OK ? rh_filetime_to_iso(o, src->first) : st;
-            st = st == RH_OK ? rh_buf_lit(o, " .. ") : st;
-            st = st == RH_OK ? rh_filetime_to_iso(o, src->last) : st;
-            st = st == RH_OK ? rh_buf_lit(o, "\n") : st;
+        if (strcmp(src->kind, "hive") == 0) {
+            rh_buf_printf(o, "    hive %s: %llu\n", src->name, (unsigned long long)src->count);
+        } else {
+            rh_buf_printf(o, "    events %s: %llu, ", src->name, (unsigned long long)src->count);
+            rh_filetime_to_iso(o, src->first);
+            rh_buf_lit(o, " .. ");
+            rh_filetime_to_iso(o, src->last);
+            rh_buf_lit(o, "\n");
         }
     }
-    if (st == RH_OK && rh_hunt_gap_count(r->hunt)) {
-        st = rh_buf_lit(o, "Coverage gaps:\n");
+    if (rh_hunt_gap_count(r->hunt)) {
+        rh_buf_lit(o, "Coverage gaps:\n");
     }
-    for (i = 0; i < rh_hunt_gap_count(r->hunt) && st == RH_OK; i++) {
-        st = rh_buf_printf(o, "  - %s\n", rh_hunt_gap_at(r->hunt, i));
+    for (i = 0; i < rh_hunt_gap_count(r->hunt) && rh_buf_status(o) == RH_OK; i++) {
+        rh_buf_printf(o, "  - %s\n", rh_hunt_gap_at(r->hunt, i));
     }
-    if (st == RH_OK && (r->opts.window_only || s->outside_window)) {
-        st = rh_buf_printf(o, "Hunt window: %zu finding(s) outside%s\n", s->outside_window,
-                           r->opts.window_only ? " (counted, not listed)" : "");
+    if ((r->opts.window_only || s->outside_window)) {
+        rh_buf_printf(o, "Hunt window: %zu finding(s) outside%s\n", s->outside_window,
+                      r->opts.window_only ? " (counted, not listed)" : "");
     }
-    return st;
+    return rh_buf_status(o);
 }
 
 void report_value_name(const rh_finding *f, const char **p, size_t *n)
@@ -136,10 +132,22 @@ void report_value_name(const rh_finding *f, const char **p, size_t *n)
     }
 }
 
+void report_scratch_reset(rh_buf *o, rh_buf *tmp)
+{
+    rh_buf_fail(o, rh_buf_status(tmp));
+    rh_buf_reset(tmp);
+}
+
+void report_scratch_free(rh_buf *o, rh_buf *tmp)
+{
+    rh_buf_fail(o, rh_buf_status(tmp));
+    rh_buf_free(tmp);
+}
+
 static rh_status flush(struct report *r, int force)
 {
-    rh_status st = RH_OK;
-    if (r->out.len && (force || r->out.len >= REPORT_FLUSH_AT)) {
+    rh_status st = rh_buf_status(&r->out);
+    if (st == RH_OK && r->out.len && (force || r->out.len >= REPORT_FLUSH_AT)) {
         st = r->fn(r->user, r->out.data, r->out.len);
         rh_buf_reset(&r->out);
     }

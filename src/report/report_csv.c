@@ -13,8 +13,10 @@ static rh_status esc(rh_buf *out, const char *s, size_t n)
 
 static rh_status col(rh_buf *o, const char *s, size_t n, int first)
 {
-    rh_status st = first ? RH_OK : rh_buf_putc(o, ',');
-    return st == RH_OK ? esc(o, s, n) : st;
+    if (!first) {
+        rh_buf_putc(o, ',');
+    }
+    return esc(o, s, n);
 }
 
 static rh_status col_s(rh_buf *o, const char *s)
@@ -42,48 +44,47 @@ static rh_status csv_emit(struct report *r, const rh_finding *f)
                      : f->known_good & RH_KNOWN_BASELINE  ? "baseline"
                      : f->known_good & RH_KNOWN_ALLOWLIST ? "allowlist"
                                                           : "";
-    rh_status st = col(o, f->hunt_id, strlen(f->hunt_id), 1);
-    st = st == RH_OK ? col_s(o, rh_finding_source_name(f->source)) : st;
-    st = st == RH_OK ? col_s(o, f->technique) : st;
-    st = st == RH_OK ? col_s(o, f->technique_name) : st;
-    st = st == RH_OK ? col_s(o, f->location_id) : st;
-    st = st == RH_OK ? col_s(o, f->host) : st;
-    st = st == RH_OK ? col_s(o, f->user) : st;
-    st = st == RH_OK ? col_s(o, f->user_sid) : st;
-    st = st == RH_OK ? col_s(o, f->source_file) : st;
-    st = st == RH_OK ? col_s(o, f->hive_kind) : st;
-    st = st == RH_OK ? col(o, f->key_path, f->key_path_len, 0) : st;
-    st = st == RH_OK ? col(o, f->value_name, f->value_name_len, 0) : st;
-    st = st == RH_OK ? col_s(o, f->value_type) : st;
-    st = st == RH_OK ? col(o, f->value_data, f->value_data_len, 0) : st;
-    if (st == RH_OK && f->key_last_write) {
-        st = rh_filetime_to_iso(&ts, f->key_last_write);
+    col(o, f->hunt_id, strlen(f->hunt_id), 1);
+    col_s(o, rh_finding_source_name(f->source));
+    col_s(o, f->technique);
+    col_s(o, f->technique_name);
+    col_s(o, f->location_id);
+    col_s(o, f->host);
+    col_s(o, f->user);
+    col_s(o, f->user_sid);
+    col_s(o, f->source_file);
+    col_s(o, f->hive_kind);
+    col(o, f->key_path, f->key_path_len, 0);
+    col(o, f->value_name, f->value_name_len, 0);
+    col_s(o, f->value_type);
+    col(o, f->value_data, f->value_data_len, 0);
+    if (f->key_last_write) {
+        rh_filetime_to_iso(&ts, f->key_last_write);
     }
-    st = st == RH_OK ? col(o, ts.data ? ts.data : "", ts.len, 0) : st;
-    st = st == RH_OK ? col_s(o, f->target_path) : st;
-    st = st == RH_OK ? col_s(o, f->path_class) : st;
-    st = st == RH_OK ? col_s(o, rh_risk_name(f->risk)) : st;
-    st = st == RH_OK ? col_s(o, rh_confidence_name(f->confidence)) : st;
-    st = st == RH_OK ? col_s(o, f->reasons) : st;
-    st = st == RH_OK ? col_s(o, rh_action_name(f->action)) : st;
-    st = st == RH_OK ? col_s(o, f->recommended_action) : st;
-    st = st == RH_OK ? col_s(o, f->deleted ? "true" : "false") : st;
-    st = st == RH_OK ? col_s(o, f->from_log_replay ? "true" : "false") : st;
-    st = st == RH_OK ? col_s(o, f->hidden_name ? "true" : "false") : st;
-    st = st == RH_OK ? col_s(o, f->is_default ? "true" : "false") : st;
-    st = st == RH_OK ? col_s(o, kg) : st;
-    st = st == RH_OK ? col_s(o, f->fusion_state ? f->fusion_state : "") : st;
-    rh_buf_reset(&ts);
-    if (st == RH_OK && f->event_time) {
-        st = rh_filetime_to_iso(&ts, f->event_time);
+    col(o, ts.data ? ts.data : "", ts.len, 0);
+    col_s(o, f->target_path);
+    col_s(o, f->path_class);
+    col_s(o, rh_risk_name(f->risk));
+    col_s(o, rh_confidence_name(f->confidence));
+    col_s(o, f->reasons);
+    col_s(o, rh_action_name(f->action));
+    col_s(o, f->recommended_action);
+    col_s(o, f->deleted ? "true" : "false");
+    col_s(o, f->from_log_replay ? "true" : "false");
+    col_s(o, f->hidden_name ? "true" : "false");
+    col_s(o, f->is_default ? "true" : "false");
+    col_s(o, kg);
+    col_s(o, f->fusion_state ? f->fusion_state : "");
+    report_scratch_reset(o, &ts);
+    if (f->event_time) {
+        rh_filetime_to_iso(&ts, f->event_time);
     }
-    st = st == RH_OK ? col(o, ts.data ? ts.data : "", ts.len, 0) : st;
-    st = st == RH_OK ? col_s(o, f->process_executable ? f->process_executable : "") : st;
-    st = st == RH_OK ? col(o, f->evidence ? f->evidence : "", f->evidence ? f->evidence_len : 0, 0)
-                     : st;
-    st = st == RH_OK ? rh_buf_lit(o, "\r\n") : st;
-    rh_buf_free(&ts);
-    return st;
+    col(o, ts.data ? ts.data : "", ts.len, 0);
+    col_s(o, f->process_executable ? f->process_executable : "");
+    col(o, f->evidence ? f->evidence : "", f->evidence ? f->evidence_len : 0, 0);
+    rh_buf_lit(o, "\r\n");
+    report_scratch_free(o, &ts);
+    return rh_buf_status(o);
 }
 
 static rh_status csv_end(struct report *r)

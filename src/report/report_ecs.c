@@ -24,17 +24,17 @@ static rh_status field_s(rh_buf *o, const char *name, const char *s, int first)
 
 static rh_status field_time(rh_buf *o, const char *name, uint64_t ft, int first)
 {
-    rh_status st = rh_buf_printf(o, "%s\"%s\":\"", first ? "" : ",", name);
-    st = st == RH_OK ? rh_filetime_to_iso(o, ft) : st;
-    return st == RH_OK ? rh_buf_putc(o, '"') : st;
+    rh_buf_printf(o, "%s\"%s\":\"", first ? "" : ",", name);
+    rh_filetime_to_iso(o, ft);
+    return rh_buf_putc(o, '"');
 }
 
 /* ["one"] */
 static rh_status field_arr1(rh_buf *o, const char *name, const char *s, size_t n, int first)
 {
-    rh_status st = rh_buf_printf(o, "%s\"%s\":[", first ? "" : ",", name);
-    st = st == RH_OK ? report_json_str(o, s, n) : st;
-    return st == RH_OK ? rh_buf_putc(o, ']') : st;
+    rh_buf_printf(o, "%s\"%s\":[", first ? "" : ",", name);
+    report_json_str(o, s, n);
+    return rh_buf_putc(o, ']');
 }
 
 /* The decimal of a number's display text "0x0000002a (42)", or NULL. */
@@ -63,7 +63,6 @@ static rh_status data_strings(rh_buf *o, const rh_finding *f)
 {
     const char *t = f->value_type, *s = f->value_data;
     size_t n = f->value_data_len;
-    rh_status st = RH_OK;
     if (!strcmp(t, "REG_SZ") || !strcmp(t, "REG_EXPAND_SZ") || !strcmp(t, "REG_LINK")) {
         return field_arr1(o, "strings", s, n, 0);
     }
@@ -75,8 +74,8 @@ static rh_status data_strings(rh_buf *o, const rh_finding *f)
     if (strcmp(t, "REG_MULTI_SZ") != 0) {
         return RH_OK;
     }
-    st = rh_buf_lit(o, ",\"strings\":[");
-    while (st == RH_OK) {
+    rh_buf_lit(o, ",\"strings\":[");
+    while (rh_buf_status(o) == RH_OK) {
         const char *e = NULL, *p;
         for (p = s; p + 3 <= s + n; p++) {
             if (p[0] == ' ' && p[1] == '|' && p[2] == ' ') {
@@ -84,15 +83,15 @@ static rh_status data_strings(rh_buf *o, const rh_finding *f)
                 break;
             }
         }
-        st = report_json_str(o, s, e ? (size_t)(e - s) : n);
-        if (!e || st != RH_OK) {
+        report_json_str(o, s, e ? (size_t)(e - s) : n);
+        if (!e) {
             break;
         }
         n -= (size_t)(e + 3 - s);
         s = e + 3;
-        st = rh_buf_putc(o, ',');
+        rh_buf_putc(o, ',');
     }
-    return st == RH_OK ? rh_buf_putc(o, ']') : st;
+    return rh_buf_putc(o, ']');
 }
 
 static rh_status registry(rh_buf *o, const rh_finding *f)
@@ -100,24 +99,21 @@ static rh_status registry(rh_buf *o, const rh_finding *f)
     const char *kp = f->key_path, *sep = memchr(kp, '\\', f->key_path_len), *vn;
     size_t hive_len = sep ? (size_t)(sep - kp) : f->key_path_len, vl;
     rh_buf path = RH_BUF_INIT(o->ctx);
-    rh_status st;
     report_value_name(f, &vn, &vl);
-    st = rh_buf_append(&path, kp, f->key_path_len);
-    st = st == RH_OK ? rh_buf_putc(&path, '\\') : st;
-    st = st == RH_OK ? rh_buf_append(&path, vn, vl) : st;
-    st = st == RH_OK ? rh_buf_lit(o, ",\"registry\":{") : st;
-    st = st == RH_OK ? report_json_field(o, "hive", kp, hive_len, 1) : st;
-    st = st == RH_OK ? report_json_field(o, "key", sep ? sep + 1 : "",
-                                         sep ? f->key_path_len - hive_len - 1 : 0, 0)
-                     : st;
-    st = st == RH_OK ? report_json_field(o, "value", vn, vl, 0) : st;
-    st = st == RH_OK ? report_json_field(o, "path", path.data, path.len, 0) : st;
-    st = st == RH_OK ? rh_buf_lit(o, ",\"data\":{") : st;
-    st = st == RH_OK ? field_s(o, "type", f->value_type, 1) : st;
-    st = st == RH_OK ? data_strings(o, f) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "}}") : st;
-    rh_buf_free(&path);
-    return st;
+    rh_buf_append(&path, kp, f->key_path_len);
+    rh_buf_putc(&path, '\\');
+    rh_buf_append(&path, vn, vl);
+    rh_buf_lit(o, ",\"registry\":{");
+    report_json_field(o, "hive", kp, hive_len, 1);
+    report_json_field(o, "key", sep ? sep + 1 : "", sep ? f->key_path_len - hive_len - 1 : 0, 0);
+    report_json_field(o, "value", vn, vl, 0);
+    report_json_field(o, "path", path.data, path.len, 0);
+    rh_buf_lit(o, ",\"data\":{");
+    field_s(o, "type", f->value_type, 1);
+    data_strings(o, f);
+    rh_buf_lit(o, "}}");
+    report_scratch_free(o, &path);
+    return rh_buf_status(o);
 }
 
 static rh_status message(rh_buf *o, const rh_finding *f)
@@ -125,66 +121,64 @@ static rh_status message(rh_buf *o, const rh_finding *f)
     rh_buf m = RH_BUF_INIT(o->ctx);
     const char *vn;
     size_t vl;
-    rh_status st;
     report_value_name(f, &vn, &vl);
-    st = rh_buf_printf(&m, "%s persistence (%s %s) on ", rh_risk_name(f->risk), f->technique,
-                       f->technique_name);
-    st = st == RH_OK ? rh_buf_puts(&m, f->host) : st;
-    st = st == RH_OK ? rh_buf_lit(&m, ": ") : st;
-    st = st == RH_OK ? rh_buf_append(&m, f->key_path, f->key_path_len) : st;
-    st = st == RH_OK ? rh_buf_putc(&m, '\\') : st;
-    st = st == RH_OK ? rh_buf_append(&m, vn, vl) : st;
-    st = st == RH_OK ? rh_buf_lit(&m, " = ") : st;
-    st = st == RH_OK ? rh_buf_append(&m, f->value_data, f->value_data_len) : st;
-    st = st == RH_OK ? report_json_field(o, "message", m.data, m.len, 0) : st;
-    rh_buf_free(&m);
-    return st;
+    rh_buf_printf(&m, "%s persistence (%s %s) on ", rh_risk_name(f->risk), f->technique,
+                  f->technique_name);
+    rh_buf_puts(&m, f->host);
+    rh_buf_lit(&m, ": ");
+    rh_buf_append(&m, f->key_path, f->key_path_len);
+    rh_buf_putc(&m, '\\');
+    rh_buf_append(&m, vn, vl);
+    rh_buf_lit(&m, " = ");
+    rh_buf_append(&m, f->value_data, f->value_data_len);
+    report_json_field(o, "message", m.data, m.len, 0);
+    report_scratch_free(o, &m);
+    return rh_buf_status(o);
 }
 
 static rh_status threat(rh_buf *o, const rh_finding *f)
 {
-    rh_status st = rh_buf_lit(o, ",\"threat\":{\"framework\":\"MITRE ATT&CK\",\"technique\":{");
-    st = st == RH_OK ? field_arr1(o, "id", f->technique, strlen(f->technique), 1) : st;
-    st = st == RH_OK ? field_arr1(o, "name", f->technique_name, strlen(f->technique_name), 0) : st;
-    if (st == RH_OK && strchr(f->technique, '.')) {
-        st = rh_buf_lit(o, ",\"subtechnique\":{");
-        st = st == RH_OK ? field_arr1(o, "id", f->technique, strlen(f->technique), 1) : st;
-        st = st == RH_OK ? field_arr1(o, "name", f->technique_name, strlen(f->technique_name), 0)
-                         : st;
-        st = st == RH_OK ? rh_buf_putc(o, '}') : st;
+    rh_buf_lit(o, ",\"threat\":{\"framework\":\"MITRE ATT&CK\",\"technique\":{");
+    field_arr1(o, "id", f->technique, strlen(f->technique), 1);
+    field_arr1(o, "name", f->technique_name, strlen(f->technique_name), 0);
+    if (strchr(f->technique, '.')) {
+        rh_buf_lit(o, ",\"subtechnique\":{");
+        field_arr1(o, "id", f->technique, strlen(f->technique), 1);
+        field_arr1(o, "name", f->technique_name, strlen(f->technique_name), 0);
+        rh_buf_putc(o, '}');
     }
-    return st == RH_OK ? rh_buf_lit(o, "}}") : st;
+    return rh_buf_lit(o, "}}");
 }
 
 static rh_status reghunt_fields(rh_buf *o, const rh_finding *f)
 {
-    rh_status st = rh_buf_lit(o, ",\"reghunt\":{");
-    st = st == RH_OK ? field_s(o, "hunt_id", f->hunt_id, 1) : st;
-    st = st == RH_OK ? field_s(o, "source", rh_finding_source_name(f->source), 0) : st;
-    st = st == RH_OK ? field_s(o, "location_id", f->location_id, 0) : st;
-    st = st == RH_OK ? field_s(o, "risk", rh_risk_name(f->risk), 0) : st;
-    st = st == RH_OK ? field_s(o, "confidence", rh_confidence_name(f->confidence), 0) : st;
-    st = st == RH_OK ? field_s(o, "reasons", f->reasons, 0) : st;
-    st = st == RH_OK ? field_s(o, "action", rh_action_name(f->action), 0) : st;
-    st = st == RH_OK ? field_s(o, "recommended_action", f->recommended_action, 0) : st;
-    st = st == RH_OK ? field_s(o, "source_file", f->source_file, 0) : st;
-    st = st == RH_OK ? field_s(o, "hive", f->hive_kind, 0) : st;
-    st = st == RH_OK ? report_json_field(o, "value_name", f->value_name, f->value_name_len, 0) : st;
-    st = st == RH_OK ? report_json_field(o, "value_data", f->value_data, f->value_data_len, 0) : st;
-    if (st == RH_OK && f->key_last_write) {
-        st = field_time(o, "key_last_write", f->key_last_write, 0);
+    rh_buf_lit(o, ",\"reghunt\":{");
+    field_s(o, "hunt_id", f->hunt_id, 1);
+    field_s(o, "source", rh_finding_source_name(f->source), 0);
+    field_s(o, "location_id", f->location_id, 0);
+    field_s(o, "risk", rh_risk_name(f->risk), 0);
+    field_s(o, "confidence", rh_confidence_name(f->confidence), 0);
+    field_s(o, "reasons", f->reasons, 0);
+    field_s(o, "action", rh_action_name(f->action), 0);
+    field_s(o, "recommended_action", f->recommended_action, 0);
+    field_s(o, "source_file", f->source_file, 0);
+    field_s(o, "hive", f->hive_kind, 0);
+    report_json_field(o, "value_name", f->value_name, f->value_name_len, 0);
+    report_json_field(o, "value_data", f->value_data, f->value_data_len, 0);
+    if (f->key_last_write) {
+        field_time(o, "key_last_write", f->key_last_write, 0);
     }
-    if (st == RH_OK && f->event_time) {
-        st = field_time(o, "event_time", f->event_time, 0);
+    if (f->event_time) {
+        field_time(o, "event_time", f->event_time, 0);
     }
-    st = st == RH_OK ? field_s(o, "path_class", f->path_class, 0) : st;
-    if (st == RH_OK && f->evidence && f->evidence_len) {
-        st = report_json_field(o, "evidence", f->evidence, f->evidence_len, 0);
+    field_s(o, "path_class", f->path_class, 0);
+    if (f->evidence && f->evidence_len) {
+        report_json_field(o, "evidence", f->evidence, f->evidence_len, 0);
     }
-    if (st == RH_OK && f->fusion_state) {
-        st = field_s(o, "fusion_state", f->fusion_state, 0);
+    if (f->fusion_state) {
+        field_s(o, "fusion_state", f->fusion_state, 0);
     }
-    return st == RH_OK ? report_json_flags_close(o, f) : st;
+    return report_json_flags_close(o, f);
 }
 
 static rh_status ecs_begin(struct report *r)
@@ -202,48 +196,46 @@ static rh_status ecs_emit(struct report *r, const rh_finding *f)
     uint64_t ts = f->event_time       ? f->event_time
                   : f->key_last_write ? f->key_last_write
                                       : s->reference_time;
-    rh_status st = rh_buf_putc(o, '{');
-    st = st == RH_OK ? field_time(o, "@timestamp", ts, 1) : st;
-    st = st == RH_OK ? rh_buf_printf(o,
-                                     ",\"ecs\":{\"version\":\"" ECS_VERSION "\"}"
-                                     ",\"event\":{\"kind\":\"alert\",\"category\":[\"registry\"],"
-                                     "\"module\":\"reghunt\","
-                                     "\"dataset\":\"reghunt.hunt\",\"risk_score\":%d,"
-                                     "\"risk_score_norm\":%d,\"severity\":%u}",
-                                     ecs_risk_score[risk], ecs_risk_score[risk], risk + 1)
-                     : st;
-    st = st == RH_OK ? rh_buf_lit(o, ",\"host\":{") : st;
-    st = st == RH_OK ? field_s(o, "name", f->host, 1) : st;
-    st = st == RH_OK ? rh_buf_putc(o, '}') : st;
-    if (st == RH_OK && (f->user[0] || f->user_sid[0])) {
-        st = rh_buf_lit(o, ",\"user\":{");
-        st = st == RH_OK ? field_s(o, "name", f->user, 1) : st;
-        if (st == RH_OK && f->user_sid[0]) {
-            st = field_s(o, "id", f->user_sid, 0);
+    rh_buf_putc(o, '{');
+    field_time(o, "@timestamp", ts, 1);
+    rh_buf_printf(o,
+                  ",\"ecs\":{\"version\":\"" ECS_VERSION "\"}"
+                  ",\"event\":{\"kind\":\"alert\",\"category\":[\"registry\"],"
+                  "\"module\":\"reghunt\","
+                  "\"dataset\":\"reghunt.hunt\",\"risk_score\":%d,"
+                  "\"risk_score_norm\":%d,\"severity\":%u}",
+                  ecs_risk_score[risk], ecs_risk_score[risk], risk + 1);
+    rh_buf_lit(o, ",\"host\":{");
+    field_s(o, "name", f->host, 1);
+    rh_buf_putc(o, '}');
+    if (f->user[0] || f->user_sid[0]) {
+        rh_buf_lit(o, ",\"user\":{");
+        field_s(o, "name", f->user, 1);
+        if (f->user_sid[0]) {
+            field_s(o, "id", f->user_sid, 0);
         }
-        st = st == RH_OK ? rh_buf_putc(o, '}') : st;
+        rh_buf_putc(o, '}');
     }
-    st = st == RH_OK ? registry(o, f) : st;
-    if (st == RH_OK && f->process_executable && f->process_executable[0]) {
-        st = rh_buf_lit(o, ",\"process\":{");
-        st = st == RH_OK ? field_s(o, "executable", f->process_executable, 1) : st;
-        st = st == RH_OK ? rh_buf_putc(o, '}') : st;
+    registry(o, f);
+    if (f->process_executable && f->process_executable[0]) {
+        rh_buf_lit(o, ",\"process\":{");
+        field_s(o, "executable", f->process_executable, 1);
+        rh_buf_putc(o, '}');
     }
-    if (st == RH_OK && f->target_path[0]) {
-        st = rh_buf_lit(o, ",\"file\":{");
-        st = st == RH_OK ? field_s(o, "path", f->target_path, 1) : st;
-        st = st == RH_OK ? rh_buf_putc(o, '}') : st;
+    if (f->target_path[0]) {
+        rh_buf_lit(o, ",\"file\":{");
+        field_s(o, "path", f->target_path, 1);
+        rh_buf_putc(o, '}');
     }
-    st = st == RH_OK ? threat(o, f) : st;
-    st = st == RH_OK ? rh_buf_lit(o, ",\"rule\":{") : st;
-    st = st == RH_OK ? field_s(o, "id", f->location_id, 1) : st;
-    st = st == RH_OK ? field_s(o, "name", f->location_id, 0) : st;
-    st = st == RH_OK ? field_s(o, "ruleset", rh_finding_source_name(f->source), 0) : st;
-    st = st == RH_OK ? rh_buf_putc(o, '}') : st;
-    st = st == RH_OK ? message(o, f) : st;
-    st = st == RH_OK ? reghunt_fields(o, f) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "}\n") : st;
-    return st;
+    threat(o, f);
+    rh_buf_lit(o, ",\"rule\":{");
+    field_s(o, "id", f->location_id, 1);
+    field_s(o, "name", f->location_id, 0);
+    field_s(o, "ruleset", rh_finding_source_name(f->source), 0);
+    rh_buf_putc(o, '}');
+    message(o, f);
+    reghunt_fields(o, f);
+    return rh_buf_lit(o, "}\n");
 }
 
 static rh_status ecs_end(struct report *r)

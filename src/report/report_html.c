@@ -226,16 +226,15 @@ static void sha256(const void *data, size_t n, uint8_t out[32])
 static rh_status base64_append(rh_buf *o, const uint8_t *p, size_t n)
 {
     static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    rh_status st = RH_OK;
     size_t i;
-    for (i = 0; i < n && st == RH_OK; i += 3) {
+    for (i = 0; i < n && rh_buf_status(o) == RH_OK; i += 3) {
         uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
                      (i + 2 < n ? p[i + 2] : 0);
         char q[4] = {tab[v >> 18 & 63], tab[v >> 12 & 63], i + 1 < n ? tab[v >> 6 & 63] : '=',
                      i + 2 < n ? tab[v & 63] : '='};
-        st = rh_buf_append(o, q, 4);
+        rh_buf_append(o, q, 4);
     }
-    return st;
+    return rh_buf_status(o);
 }
 
 /* ---- escaping ----------------------------------------------------------------------------- */
@@ -248,23 +247,22 @@ static rh_status base64_append(rh_buf *o, const uint8_t *p, size_t n)
 static rh_status esc_n(rh_buf *o, const char *s, size_t n, int keep_newlines)
 {
     size_t i, start = 0;
-    rh_status st = RH_OK;
     if (!s) {
         return RH_OK;
     }
     if (!keep_newlines) {
         return rh_escape_append(o, s, n, RH_ESC_HTML);
     }
-    for (i = 0; i <= n && st == RH_OK; i++) {
+    for (i = 0; i <= n && rh_buf_status(o) == RH_OK; i++) {
         if (i == n || s[i] == '\n') {
-            st = rh_escape_append(o, s + start, i - start, RH_ESC_HTML);
-            if (st == RH_OK && i < n) {
-                st = rh_buf_putc(o, '\n');
+            rh_escape_append(o, s + start, i - start, RH_ESC_HTML);
+            if (i < n) {
+                rh_buf_putc(o, '\n');
             }
             start = i + 1;
         }
     }
-    return st;
+    return rh_buf_status(o);
 }
 
 static rh_status esc(rh_buf *o, const char *s)
@@ -275,9 +273,9 @@ static rh_status esc(rh_buf *o, const char *s)
 /* open + escaped text + close; open/close are constant markup. */
 static rh_status wrap(rh_buf *o, const char *open, const char *s, size_t n, const char *close)
 {
-    rh_status st = rh_buf_puts(o, open);
-    st = st == RH_OK ? esc_n(o, s, n, 0) : st;
-    return st == RH_OK ? rh_buf_puts(o, close) : st;
+    rh_buf_puts(o, open);
+    esc_n(o, s, n, 0);
+    return rh_buf_puts(o, close);
 }
 
 static rh_status wrap_s(rh_buf *o, const char *open, const char *s, const char *close)
@@ -346,32 +344,31 @@ static rh_status risk_cells(rh_buf *o, const size_t c[5], size_t total)
 static rh_status group_table(rh_buf *o, const rh_finding **v, size_t n, int host)
 {
     size_t i = 0, j, c[5];
-    rh_status st;
     qsort((void *)v, n, sizeof(*v), host ? by_host : by_technique);
-    st = rh_buf_puts(o, host ? "<div><h3>By host</h3><table class=\"g\" id=\"by-host\"><thead><tr>"
-                               "<th>Host</th>" RISK_HEADS "</tr></thead><tbody>\n"
-                             : "<div><h3>By technique</h3><table class=\"g\" id=\"by-technique\">"
-                               "<thead><tr><th>Technique</th><th>Name</th>" RISK_HEADS
-                               "</tr></thead><tbody>\n");
-    while (st == RH_OK && i < n) {
+    rh_buf_puts(o, host ? "<div><h3>By host</h3><table class=\"g\" id=\"by-host\"><thead><tr>"
+                          "<th>Host</th>" RISK_HEADS "</tr></thead><tbody>\n"
+                        : "<div><h3>By technique</h3><table class=\"g\" id=\"by-technique\">"
+                          "<thead><tr><th>Technique</th><th>Name</th>" RISK_HEADS
+                          "</tr></thead><tbody>\n");
+    while (rh_buf_status(o) == RH_OK && i < n) {
         memset(c, 0, sizeof(c));
         for (j = i; j < n && (host ? by_host(&v[i], &v[j]) : by_technique(&v[i], &v[j])) == 0;
              j++) {
             c[(unsigned)v[j]->risk <= RH_RISK_CRITICAL ? v[j]->risk : 0]++;
         }
         if (host) {
-            st = wrap_s(o, "<tr><td>", v[i]->host, "</td>");
+            wrap_s(o, "<tr><td>", v[i]->host, "</td>");
         } else {
-            st = wrap_s(o, "<tr><td>", v[i]->technique, "</td>");
-            st = st == RH_OK ? wrap_s(o, "<td>", v[i]->technique_name, "</td>") : st;
+            wrap_s(o, "<tr><td>", v[i]->technique, "</td>");
+            wrap_s(o, "<td>", v[i]->technique_name, "</td>");
         }
-        st = st == RH_OK ? risk_cells(o, c, j - i) : st;
+        risk_cells(o, c, j - i);
         i = j;
     }
-    if (st == RH_OK && n == 0) {
-        st = rh_buf_printf(o, "<tr><td colspan=\"%d\">none</td></tr>\n", host ? 7 : 8);
+    if (n == 0) {
+        rh_buf_printf(o, "<tr><td colspan=\"%d\">none</td></tr>\n", host ? 7 : 8);
     }
-    return st == RH_OK ? rh_buf_puts(o, "</tbody></table></div>\n") : st;
+    return rh_buf_puts(o, "</tbody></table></div>\n");
 }
 
 static rh_status risk_table(struct report *r, const rh_finding **v, size_t n)
@@ -379,19 +376,18 @@ static rh_status risk_table(struct report *r, const rh_finding **v, size_t n)
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
     size_t listed[5] = {0, 0, 0, 0, 0}, i;
     int k;
-    rh_status st;
     for (i = 0; i < n; i++) {
         listed[(unsigned)v[i]->risk <= RH_RISK_CRITICAL ? v[i]->risk : 0]++;
     }
-    st = rh_buf_puts(&r->out, "<div><h3>By risk</h3><table class=\"g\" id=\"by-risk\"><thead><tr>"
-                              "<th>Risk</th><th>Listed</th><th>All</th></tr></thead><tbody>\n");
-    for (k = RH_RISK_CRITICAL; k >= RH_RISK_INFO && st == RH_OK; k--) {
-        st = rh_buf_printf(&r->out,
-                           "<tr><td><span class=\"r r%d\">%s</span></td><td class=\"n\">%zu</td>"
-                           "<td class=\"n\">%zu</td></tr>\n",
-                           k, rh_risk_name((rh_risk)k), listed[k], s->by_risk[k]);
+    rh_buf_puts(&r->out, "<div><h3>By risk</h3><table class=\"g\" id=\"by-risk\"><thead><tr>"
+                         "<th>Risk</th><th>Listed</th><th>All</th></tr></thead><tbody>\n");
+    for (k = RH_RISK_CRITICAL; k >= RH_RISK_INFO && rh_buf_status(&r->out) == RH_OK; k--) {
+        rh_buf_printf(&r->out,
+                      "<tr><td><span class=\"r r%d\">%s</span></td><td class=\"n\">%zu</td>"
+                      "<td class=\"n\">%zu</td></tr>\n",
+                      k, rh_risk_name((rh_risk)k), listed[k], s->by_risk[k]);
     }
-    return st == RH_OK ? rh_buf_puts(&r->out, "</tbody></table></div>\n") : st;
+    return rh_buf_puts(&r->out, "</tbody></table></div>\n");
 }
 
 /* ---- timeline ----------------------------------------------------------------------------- */
@@ -411,23 +407,22 @@ static rh_status tl_point(rh_buf *o, const rh_finding *f, uint64_t t, unsigned x
                           int event)
 {
     unsigned risk = (unsigned)f->risk <= RH_RISK_CRITICAL ? (unsigned)f->risk : 0;
-    rh_status st = wrap_s(o, "<a href=\"#f-", f->hunt_id, "\">");
-    if (st == RH_OK && event) {
-        st = rh_buf_printf(o, "<path class=\"ev p%u\" d=\"M%u.%u %um5 5l-5 5l-5 -5z\">", risk,
-                           x10 / 10, x10 % 10, y - 5);
-    } else if (st == RH_OK) {
-        st = rh_buf_printf(o, "<circle class=\"p%u\" cx=\"%u.%u\" cy=\"%u\" r=\"5\">", risk,
-                           x10 / 10, x10 % 10, y);
+    wrap_s(o, "<a href=\"#f-", f->hunt_id, "\">");
+    if (event) {
+        rh_buf_printf(o, "<path class=\"ev p%u\" d=\"M%u.%u %um5 5l-5 5l-5 -5z\">", risk, x10 / 10,
+                      x10 % 10, y - 5);
+    } else {
+        rh_buf_printf(o, "<circle class=\"p%u\" cx=\"%u.%u\" cy=\"%u\" r=\"5\">", risk, x10 / 10,
+                      x10 % 10, y);
     }
-    st = st == RH_OK ? wrap_s(o, "<title>", f->hunt_id, " ") : st;
-    st = st == RH_OK ? esc(o, rh_risk_name(f->risk)) : st;
-    st = st == RH_OK ? rh_buf_puts(o, event ? " event " : " key last write ") : st;
-    st = st == RH_OK ? iso(o, t) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "\n") : st;
-    st = st == RH_OK ? esc_n(o, f->key_path, f->key_path_len, 0) : st;
-    st = st == RH_OK ? rh_buf_puts(o, event ? "</title></path></a>\n" : "</title></circle></a>\n")
-                     : st;
-    return st;
+    wrap_s(o, "<title>", f->hunt_id, " ");
+    esc(o, rh_risk_name(f->risk));
+    rh_buf_puts(o, event ? " event " : " key last write ");
+    iso(o, t);
+    rh_buf_lit(o, "\n");
+    esc_n(o, f->key_path, f->key_path_len, 0);
+    rh_buf_puts(o, event ? "</title></path></a>\n" : "</title></circle></a>\n");
+    return rh_buf_status(o);
 }
 
 static rh_status timeline(rh_buf *o, const rh_finding **v, size_t n)
@@ -435,7 +430,6 @@ static rh_status timeline(rh_buf *o, const rh_finding **v, size_t n)
     uint64_t lo = UINT64_MAX, hi = 0;
     size_t i, lane_n[5] = {0, 0, 0, 0, 0}, points = 0;
     unsigned height = 5 * HTML_TL_LANE + 40, k;
-    rh_status st = RH_OK;
     for (i = 0; i < n; i++) {
         uint64_t t[2] = {v[i]->key_last_write, v[i]->event_time};
         for (k = 0; k < 2; k++) {
@@ -446,67 +440,63 @@ static rh_status timeline(rh_buf *o, const rh_finding **v, size_t n)
             }
         }
     }
-    st = rh_buf_puts(o, "<h2 id=\"timeline\">Timeline</h2>\n");
-    if (st == RH_OK && points == 0) {
+    rh_buf_puts(o, "<h2 id=\"timeline\">Timeline</h2>\n");
+    if (points == 0) {
         return rh_buf_puts(o, "<p>No key last-write or event times.</p>\n");
     }
-    st = st == RH_OK ? rh_buf_printf(o,
-                                     "<p>Key last-write times (circles) and event times "
-                                     "(diamonds) of the listed findings, one lane per risk; "
-                                     "%zu point(s).</p>\n<svg id=\"timeline-chart\" role=\"img\" "
-                                     "viewBox=\"0 0 1000 %u\" width=\"1000\" height=\"%u\" "
-                                     "xmlns=\"http://www.w3.org/2000/svg\">\n",
-                                     points, height, height)
-                     : st;
-    for (k = 0; k < 5 && st == RH_OK; k++) {
+    rh_buf_printf(o,
+                  "<p>Key last-write times (circles) and event times "
+                  "(diamonds) of the listed findings, one lane per risk; "
+                  "%zu point(s).</p>\n<svg id=\"timeline-chart\" role=\"img\" "
+                  "viewBox=\"0 0 1000 %u\" width=\"1000\" height=\"%u\" "
+                  "xmlns=\"http://www.w3.org/2000/svg\">\n",
+                  points, height, height);
+    for (k = 0; k < 5 && rh_buf_status(o) == RH_OK; k++) {
         unsigned y = 20 + k * HTML_TL_LANE;
-        st = rh_buf_printf(o,
-                           "<line x1=\"%d\" y1=\"%u\" x2=\"%d\" y2=\"%u\"/>"
-                           "<text x=\"4\" y=\"%u\">%s</text>\n",
-                           HTML_TL_LEFT, y, HTML_TL_LEFT + HTML_TL_WIDTH, y, y + 4,
-                           rh_risk_name((rh_risk)(RH_RISK_CRITICAL - (int)k)));
+        rh_buf_printf(o,
+                      "<line x1=\"%d\" y1=\"%u\" x2=\"%d\" y2=\"%u\"/>"
+                      "<text x=\"4\" y=\"%u\">%s</text>\n",
+                      HTML_TL_LEFT, y, HTML_TL_LEFT + HTML_TL_WIDTH, y, y + 4,
+                      rh_risk_name((rh_risk)(RH_RISK_CRITICAL - (int)k)));
     }
-    for (k = 0; k < HTML_TL_TICKS && st == RH_OK; k++) {
+    for (k = 0; k < HTML_TL_TICKS && rh_buf_status(o) == RH_OK; k++) {
         uint64_t t = lo + (hi - lo) / (HTML_TL_TICKS - 1) * k;
         unsigned x10 = tl_x10(t, lo, hi), ty = 20 + 5 * HTML_TL_LANE;
         rh_buf day = RH_BUF_INIT(o->ctx);
         if (lo == hi && k > 0) {
             break;
         }
-        st = rh_filetime_to_iso(&day, t);
-        if (st == RH_OK && day.len > 16) {
+        rh_filetime_to_iso(&day, t);
+        if (day.len > 16) {
             day.data[10] = ' ';
-            day.len = 16; /* "YYYY-MM-DD HH:MM" */
+            rh_buf_truncate(&day, 16); /* "YYYY-MM-DD HH:MM" */
         }
-        st = st == RH_OK ? rh_buf_printf(o,
-                                         "<line x1=\"%u.%u\" y1=\"10\" x2=\"%u.%u\" y2=\"%u\"/>"
-                                         "<text x=\"%u.%u\" y=\"%u\" text-anchor=\"%s\">",
-                                         x10 / 10, x10 % 10, x10 / 10, x10 % 10, ty - 10, x10 / 10,
-                                         x10 % 10, ty + 4,
-                                         lo == hi                 ? "middle"
-                                         : k == 0                 ? "start"
-                                         : k == HTML_TL_TICKS - 1 ? "end"
-                                                                  : "middle")
-                         : st;
-        st = st == RH_OK ? esc_n(o, day.data, day.len, 0) : st;
-        st = st == RH_OK ? rh_buf_lit(o, "Z</text>\n") : st;
-        rh_buf_free(&day);
+        rh_buf_printf(o,
+                      "<line x1=\"%u.%u\" y1=\"10\" x2=\"%u.%u\" y2=\"%u\"/>"
+                      "<text x=\"%u.%u\" y=\"%u\" text-anchor=\"%s\">",
+                      x10 / 10, x10 % 10, x10 / 10, x10 % 10, ty - 10, x10 / 10, x10 % 10, ty + 4,
+                      lo == hi                 ? "middle"
+                      : k == 0                 ? "start"
+                      : k == HTML_TL_TICKS - 1 ? "end"
+                                               : "middle");
+        esc_n(o, day.data, day.len, 0);
+        rh_buf_lit(o, "Z</text>\n");
+        report_scratch_free(o, &day);
     }
-    for (i = 0; i < n && st == RH_OK; i++) {
+    for (i = 0; i < n && rh_buf_status(o) == RH_OK; i++) {
         unsigned risk = (unsigned)v[i]->risk <= RH_RISK_CRITICAL ? (unsigned)v[i]->risk : 0;
         /* Spread findings of one lane over 5 rows so equal times stay distinguishable. */
         unsigned y =
             20 + (RH_RISK_CRITICAL - risk) * HTML_TL_LANE - 8 + (unsigned)(lane_n[risk] % 5) * 4;
         lane_n[risk]++;
         if (v[i]->key_last_write) {
-            st =
-                tl_point(o, v[i], v[i]->key_last_write, tl_x10(v[i]->key_last_write, lo, hi), y, 0);
+            tl_point(o, v[i], v[i]->key_last_write, tl_x10(v[i]->key_last_write, lo, hi), y, 0);
         }
-        if (st == RH_OK && v[i]->event_time) {
-            st = tl_point(o, v[i], v[i]->event_time, tl_x10(v[i]->event_time, lo, hi), y, 1);
+        if (v[i]->event_time) {
+            tl_point(o, v[i], v[i]->event_time, tl_x10(v[i]->event_time, lo, hi), y, 1);
         }
     }
-    return st == RH_OK ? rh_buf_puts(o, "</svg>\n") : st;
+    return rh_buf_puts(o, "</svg>\n");
 }
 
 /* ---- begin / emit / end ------------------------------------------------------------------- */
@@ -516,72 +506,63 @@ static rh_status head(struct report *r)
     uint8_t digest[32];
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
     rh_buf *o = &r->out;
-    rh_status st;
     sha256(html_script, sizeof(html_script) - 1, digest);
-    st = rh_buf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-                        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-                        "'none'; style-src 'unsafe-inline'; script-src 'sha256-");
-    st = st == RH_OK ? base64_append(o, digest, sizeof(digest)) : st;
-    st = st == RH_OK ? rh_buf_puts(o, "'; base-uri 'none'; form-action 'none'\">\n"
-                                      "<meta name=\"referrer\" content=\"no-referrer\">\n"
-                                      "<meta name=\"generator\" content=\"reghunt\">\n")
-                     : st;
-    st = st == RH_OK ? wrap_s(o, "<title>reghunt hunt report ", s->date, "</title>\n<style>") : st;
-    st = st == RH_OK ? rh_buf_puts(o, html_style) : st;
-    st = st == RH_OK ? rh_buf_puts(o, "</style>\n</head>\n<body>\n<header>\n") : st;
-    st = st == RH_OK ? wrap_s(o, "<h1>reghunt hunt report ", s->date, "</h1>\n") : st;
-    st = st == RH_OK
-             ? rh_buf_printf(o,
-                             "<dl class=\"stats\" id=\"stats\">"
-                             "<dt>Hosts</dt><dd>%zu</dd>"
-                             "<dt>Hives</dt><dd>%zu (hunted %zu, unreadable %zu)</dd>"
-                             "<dt>Keys visited</dt><dd>%llu</dd>"
-                             "<dt>Values scored</dt><dd>%llu</dd>"
-                             "<dt>Findings</dt><dd>%zu total, %zu listed (min risk %s), %zu "
-                             "known-good</dd>"
-                             "<dt>By risk</dt><dd>Critical %zu, High %zu, Medium %zu, Low %zu, "
-                             "Info %zu</dd>",
-                             s->hosts, s->hives, s->hives_hunted, s->hives_failed,
-                             (unsigned long long)s->keys, (unsigned long long)s->values,
-                             rh_hunt_count(r->hunt), r->listed, rh_risk_name(r->opts.min_risk),
-                             s->known_good, s->by_risk[4], s->by_risk[3], s->by_risk[2],
-                             s->by_risk[1], s->by_risk[0])
-             : st;
-    if (st == RH_OK && s->reference_time) {
-        st = rh_buf_puts(o, "<dt>Reference time</dt><dd>");
-        st = st == RH_OK ? iso(o, s->reference_time) : st;
-        st = st == RH_OK ? rh_buf_puts(o, " (newest hive header)</dd>") : st;
+    rh_buf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                   "'none'; style-src 'unsafe-inline'; script-src 'sha256-");
+    base64_append(o, digest, sizeof(digest));
+    rh_buf_puts(o, "'; base-uri 'none'; form-action 'none'\">\n"
+                   "<meta name=\"referrer\" content=\"no-referrer\">\n"
+                   "<meta name=\"generator\" content=\"reghunt\">\n");
+    wrap_s(o, "<title>reghunt hunt report ", s->date, "</title>\n<style>");
+    rh_buf_puts(o, html_style);
+    rh_buf_puts(o, "</style>\n</head>\n<body>\n<header>\n");
+    wrap_s(o, "<h1>reghunt hunt report ", s->date, "</h1>\n");
+    rh_buf_printf(o,
+                  "<dl class=\"stats\" id=\"stats\">"
+                  "<dt>Hosts</dt><dd>%zu</dd>"
+                  "<dt>Hives</dt><dd>%zu (hunted %zu, unreadable %zu)</dd>"
+                  "<dt>Keys visited</dt><dd>%llu</dd>"
+                  "<dt>Values scored</dt><dd>%llu</dd>"
+                  "<dt>Findings</dt><dd>%zu total, %zu listed (min risk %s), %zu "
+                  "known-good</dd>"
+                  "<dt>By risk</dt><dd>Critical %zu, High %zu, Medium %zu, Low %zu, "
+                  "Info %zu</dd>",
+                  s->hosts, s->hives, s->hives_hunted, s->hives_failed, (unsigned long long)s->keys,
+                  (unsigned long long)s->values, rh_hunt_count(r->hunt), r->listed,
+                  rh_risk_name(r->opts.min_risk), s->known_good, s->by_risk[4], s->by_risk[3],
+                  s->by_risk[2], s->by_risk[1], s->by_risk[0]);
+    if (s->reference_time) {
+        rh_buf_puts(o, "<dt>Reference time</dt><dd>");
+        iso(o, s->reference_time);
+        rh_buf_puts(o, " (newest hive header)</dd>");
     }
-    st = st == RH_OK ? rh_buf_puts(o, "</dl>\n") : st;
-    if (st == RH_OK && (report_has_plan(r) || report_has_coverage(r))) {
+    rh_buf_puts(o, "</dl>\n");
+    if (report_has_plan(r) || report_has_coverage(r)) {
         rh_buf t = RH_BUF_INIT(r->ctx);
-        st = rh_buf_puts(o, "<section class=\"plan\" id=\"plan\"><h2>Hunt plan</h2>\n");
-        if (st == RH_OK && r->opts.hypothesis) {
-            st = wrap_s(o, "<p><strong>Hypothesis:</strong> ", r->opts.hypothesis, "</p>\n");
+        rh_buf_puts(o, "<section class=\"plan\" id=\"plan\"><h2>Hunt plan</h2>\n");
+        if (r->opts.hypothesis) {
+            wrap_s(o, "<p><strong>Hypothesis:</strong> ", r->opts.hypothesis, "</p>\n");
         }
-        if (st == RH_OK &&
-            (r->opts.hunt_plan || r->opts.plan_techniques || r->opts.plan_data_sources)) {
-            const char *hyp = r->opts.hypothesis;
+        if (r->opts.hunt_plan || r->opts.plan_techniques || r->opts.plan_data_sources) {
             struct report tmp_r = *r;
             tmp_r.opts.hypothesis = NULL; /* shown above */
-            st = report_plan_text(&tmp_r, &t);
-            (void)hyp;
-            st = st == RH_OK ? rh_buf_puts(o, "<pre>") : st;
-            st = st == RH_OK ? esc_n(o, t.data ? t.data : "", t.len, 1) : st;
-            st = st == RH_OK ? rh_buf_puts(o, "</pre>\n") : st;
+            report_plan_text(&tmp_r, &t);
+            rh_buf_puts(o, "<pre>");
+            esc_n(o, t.data ? t.data : "", t.len, 1);
+            rh_buf_puts(o, "</pre>\n");
         }
-        if (st == RH_OK && report_has_coverage(r)) {
-            rh_buf_reset(&t);
-            st = report_coverage_text(r, &t);
-            st = st == RH_OK ? rh_buf_puts(o, "<h3>What was searched</h3><pre class=\"coverage\">")
-                             : st;
-            st = st == RH_OK ? esc_n(o, t.data ? t.data : "", t.len, 1) : st;
-            st = st == RH_OK ? rh_buf_puts(o, "</pre>\n") : st;
+        if (report_has_coverage(r)) {
+            report_scratch_reset(o, &t);
+            report_coverage_text(r, &t);
+            rh_buf_puts(o, "<h3>What was searched</h3><pre class=\"coverage\">");
+            esc_n(o, t.data ? t.data : "", t.len, 1);
+            rh_buf_puts(o, "</pre>\n");
         }
-        rh_buf_free(&t);
-        st = st == RH_OK ? rh_buf_puts(o, "</section>\n") : st;
+        report_scratch_free(o, &t);
+        rh_buf_puts(o, "</section>\n");
     }
-    return st == RH_OK ? rh_buf_puts(o, "</header>\n") : st;
+    return rh_buf_puts(o, "</header>\n");
 }
 
 static const char *const col_names[HTML_NCOLS] = {
@@ -592,68 +573,64 @@ static rh_status html_begin(struct report *r)
 {
     const rh_finding **v = NULL;
     size_t n = 0, i;
-    rh_status st = head(r);
-    st = st == RH_OK ? listed_findings(r, &v, &n) : st;
-    st = st == RH_OK ? rh_buf_puts(&r->out, "<main>\n<h2 id=\"summary\">Summary</h2>\n"
-                                            "<div class=\"sum\">\n")
-                     : st;
-    st = st == RH_OK ? risk_table(r, v, n) : st;
-    st = st == RH_OK ? group_table(&r->out, v, n, 0) : st;
-    st = st == RH_OK ? group_table(&r->out, v, n, 1) : st;
-    st = st == RH_OK ? rh_buf_puts(&r->out, "</div>\n") : st;
-    st = st == RH_OK ? timeline(&r->out, v, n) : st;
+    head(r);
+    rh_buf_fail(&r->out, listed_findings(r, &v, &n));
+    rh_buf_puts(&r->out, "<main>\n<h2 id=\"summary\">Summary</h2>\n"
+                         "<div class=\"sum\">\n");
+    risk_table(r, v, n);
+    group_table(&r->out, v, n, 0);
+    group_table(&r->out, v, n, 1);
+    rh_buf_puts(&r->out, "</div>\n");
+    timeline(&r->out, v, n);
     rh_free(r->ctx, (void *)v);
-    st = st == RH_OK
-             ? rh_buf_printf(&r->out,
-                             "<h2 id=\"list\">Findings</h2>\n"
-                             "<div id=\"controls\" hidden><label>Filter <input id=\"q\" "
-                             "type=\"search\" placeholder=\"any field\" autocomplete=\"off\">"
-                             "</label> <label>Minimum risk <select id=\"risk\">"
-                             "<option value=\"0\">Info</option><option value=\"1\">Low</option>"
-                             "<option value=\"2\">Medium</option><option value=\"3\">High</option>"
-                             "<option value=\"4\">Critical</option></select></label> "
-                             "<span id=\"shown\">%zu</span> of %zu shown; click a column header "
-                             "to sort.</div>\n<table id=\"findings\">\n<thead><tr>",
-                             r->listed, r->listed)
-             : st;
-    for (i = 0; i < HTML_NCOLS && st == RH_OK; i++) {
-        st = rh_buf_printf(&r->out,
-                           "<th aria-sort=\"none\"><button type=\"button\" data-col=\"%zu\">", i);
-        st = st == RH_OK ? esc(&r->out, col_names[i]) : st;
-        st = st == RH_OK ? rh_buf_puts(&r->out, "</button></th>") : st;
+    rh_buf_printf(&r->out,
+                  "<h2 id=\"list\">Findings</h2>\n"
+                  "<div id=\"controls\" hidden><label>Filter <input id=\"q\" "
+                  "type=\"search\" placeholder=\"any field\" autocomplete=\"off\">"
+                  "</label> <label>Minimum risk <select id=\"risk\">"
+                  "<option value=\"0\">Info</option><option value=\"1\">Low</option>"
+                  "<option value=\"2\">Medium</option><option value=\"3\">High</option>"
+                  "<option value=\"4\">Critical</option></select></label> "
+                  "<span id=\"shown\">%zu</span> of %zu shown; click a column header "
+                  "to sort.</div>\n<table id=\"findings\">\n<thead><tr>",
+                  r->listed, r->listed);
+    for (i = 0; i < HTML_NCOLS && rh_buf_status(&r->out) == RH_OK; i++) {
+        rh_buf_printf(&r->out, "<th aria-sort=\"none\"><button type=\"button\" data-col=\"%zu\">",
+                      i);
+        esc(&r->out, col_names[i]);
+        rh_buf_puts(&r->out, "</button></th>");
     }
-    return st == RH_OK ? rh_buf_puts(&r->out, "</tr></thead>\n") : st;
+    return rh_buf_puts(&r->out, "</tr></thead>\n");
 }
 
 static rh_status flags(rh_buf *o, const rh_finding *f)
 {
-    rh_status st = RH_OK;
     if (f->hidden_name) {
-        st = rh_buf_puts(o, "<span class=\"flag\">hidden-name</span>");
+        rh_buf_puts(o, "<span class=\"flag\">hidden-name</span>");
     }
-    if (st == RH_OK && f->deleted) {
-        st = rh_buf_puts(o, "<span class=\"flag\">deleted</span>");
+    if (f->deleted) {
+        rh_buf_puts(o, "<span class=\"flag\">deleted</span>");
     }
-    if (st == RH_OK && f->from_log_replay) {
-        st = rh_buf_puts(o, "<span class=\"flag\">from-log-replay</span>");
+    if (f->from_log_replay) {
+        rh_buf_puts(o, "<span class=\"flag\">from-log-replay</span>");
     }
-    if (st == RH_OK && f->is_default) {
-        st = rh_buf_puts(o, "<span class=\"flag\">default</span>");
+    if (f->is_default) {
+        rh_buf_puts(o, "<span class=\"flag\">default</span>");
     }
-    if (st == RH_OK && (f->known_good & RH_KNOWN_BASELINE)) {
-        st = rh_buf_puts(o, "<span class=\"flag\">known-good(baseline)</span>");
+    if ((f->known_good & RH_KNOWN_BASELINE)) {
+        rh_buf_puts(o, "<span class=\"flag\">known-good(baseline)</span>");
     }
-    if (st == RH_OK && (f->known_good & RH_KNOWN_ALLOWLIST)) {
-        st = rh_buf_puts(o, "<span class=\"flag\">known-good(allowlist)</span>");
+    if ((f->known_good & RH_KNOWN_ALLOWLIST)) {
+        rh_buf_puts(o, "<span class=\"flag\">known-good(allowlist)</span>");
     }
-    return st;
+    return rh_buf_status(o);
 }
 
 /* <dt>name</dt><dd>escaped value</dd> */
 static rh_status kv(rh_buf *o, const char *name, const char *s, size_t n)
 {
-    rh_status st = wrap_s(o, "<dt>", name, "</dt>");
-    return st == RH_OK ? wrap(o, "<dd>", s, n, "</dd>\n") : st;
+    wrap_s(o, "<dt>", name, "</dt>");
+    return wrap(o, "<dd>", s, n, "</dd>\n");
 }
 
 static rh_status kv_s(rh_buf *o, const char *name, const char *s)
@@ -663,69 +640,68 @@ static rh_status kv_s(rh_buf *o, const char *name, const char *s)
 
 static rh_status kv_time(rh_buf *o, const char *name, uint64_t t)
 {
-    rh_status st = wrap_s(o, "<dt>", name, "</dt><dd>");
-    st = st == RH_OK ? (t ? iso(o, t) : rh_buf_puts(o, "unknown")) : st;
-    return st == RH_OK ? rh_buf_puts(o, "</dd>\n") : st;
+    wrap_s(o, "<dt>", name, "</dt><dd>");
+    (t ? iso(o, t) : rh_buf_puts(o, "unknown"));
+    return rh_buf_puts(o, "</dd>\n");
 }
 
 /* Reasons as a list: the "; "-separated rules, each escaped. */
 static rh_status reasons(rh_buf *o, const char *s)
 {
-    rh_status st = rh_buf_puts(o, "<h3>Reasons</h3><ul class=\"reasons\">");
-    while (st == RH_OK && s && *s) {
+    rh_buf_puts(o, "<h3>Reasons</h3><ul class=\"reasons\">");
+    while (rh_buf_status(o) == RH_OK && s && *s) {
         const char *e = strstr(s, "; ");
         size_t n = e ? (size_t)(e - s) : strlen(s);
-        st = wrap(o, "<li>", s, n, "</li>");
+        wrap(o, "<li>", s, n, "</li>");
         s = e ? e + 2 : s + n;
     }
-    return st == RH_OK ? rh_buf_puts(o, "</ul>\n") : st;
+    return rh_buf_puts(o, "</ul>\n");
 }
 
 static rh_status detail(rh_buf *o, const rh_finding *f)
 {
     const char *vn;
     size_t vl;
-    rh_status st;
     char kg[32];
     report_value_name(f, &vn, &vl);
-    st = rh_buf_printf(o,
-                       "<tr class=\"detail\"><td colspan=\"%d\"><details><summary>Details"
-                       "</summary>\n<dl class=\"kv\">\n",
-                       HTML_NCOLS);
-    st = st == RH_OK ? kv_s(o, "Hunt ID", f->hunt_id) : st;
-    st = st == RH_OK ? kv_s(o, "Source", rh_finding_source_name(f->source)) : st;
-    st = st == RH_OK ? kv_s(o, "Technique", f->technique) : st;
-    st = st == RH_OK ? kv_s(o, "Technique name", f->technique_name) : st;
-    st = st == RH_OK ? kv_s(o, "Location", f->location_id) : st;
-    st = st == RH_OK ? kv_s(o, "Host", f->host) : st;
-    st = st == RH_OK ? kv_s(o, "User", f->user) : st;
-    st = st == RH_OK ? kv_s(o, "User SID", f->user_sid) : st;
-    st = st == RH_OK ? kv_s(o, "Hive", f->hive_kind) : st;
-    st = st == RH_OK ? kv_s(o, "Source file", f->source_file) : st;
-    st = st == RH_OK ? kv(o, "Key", f->key_path, f->key_path_len) : st;
-    st = st == RH_OK ? kv(o, "Value name", vn, vl) : st;
-    st = st == RH_OK ? kv_s(o, "Value type", f->value_type) : st;
-    st = st == RH_OK ? kv(o, "Value data", f->value_data, f->value_data_len) : st;
-    st = st == RH_OK ? kv_time(o, "Key last write", f->key_last_write) : st;
-    if (st == RH_OK && f->event_time) {
-        st = kv_time(o, "Event time", f->event_time);
+    rh_buf_printf(o,
+                  "<tr class=\"detail\"><td colspan=\"%d\"><details><summary>Details"
+                  "</summary>\n<dl class=\"kv\">\n",
+                  HTML_NCOLS);
+    kv_s(o, "Hunt ID", f->hunt_id);
+    kv_s(o, "Source", rh_finding_source_name(f->source));
+    kv_s(o, "Technique", f->technique);
+    kv_s(o, "Technique name", f->technique_name);
+    kv_s(o, "Location", f->location_id);
+    kv_s(o, "Host", f->host);
+    kv_s(o, "User", f->user);
+    kv_s(o, "User SID", f->user_sid);
+    kv_s(o, "Hive", f->hive_kind);
+    kv_s(o, "Source file", f->source_file);
+    kv(o, "Key", f->key_path, f->key_path_len);
+    kv(o, "Value name", vn, vl);
+    kv_s(o, "Value type", f->value_type);
+    kv(o, "Value data", f->value_data, f->value_data_len);
+    kv_time(o, "Key last write", f->key_last_write);
+    if (f->event_time) {
+        kv_time(o, "Event time", f->event_time);
     }
-    if (st == RH_OK && f->process_executable) {
-        st = kv_s(o, "Writer process", f->process_executable);
+    if (f->process_executable) {
+        kv_s(o, "Writer process", f->process_executable);
     }
-    if (st == RH_OK && f->fusion_state) {
-        st = kv_s(o, "Correlation", f->fusion_state);
+    if (f->fusion_state) {
+        kv_s(o, "Correlation", f->fusion_state);
     }
-    st = st == RH_OK ? kv_s(o, "Target", f->target_path) : st;
-    st = st == RH_OK ? kv_s(o, "Path class", f->path_class) : st;
-    st = st == RH_OK ? kv_s(o, "Risk", rh_risk_name(f->risk)) : st;
-    st = st == RH_OK ? kv_s(o, "Confidence", rh_confidence_name(f->confidence)) : st;
-    st = st == RH_OK ? kv_s(o, "Action", rh_action_name(f->action)) : st;
-    st = st == RH_OK ? kv_s(o, "Deleted", f->deleted ? "yes" : "no") : st;
-    st = st == RH_OK ? kv_s(o, "From log replay", f->from_log_replay ? "yes" : "no") : st;
-    st = st == RH_OK ? kv_s(o, "Hidden name", f->hidden_name ? "yes" : "no") : st;
-    st = st == RH_OK ? kv_s(o, "Windows default", f->is_default ? "yes" : "no") : st;
-    if (st == RH_OK) {
+    kv_s(o, "Target", f->target_path);
+    kv_s(o, "Path class", f->path_class);
+    kv_s(o, "Risk", rh_risk_name(f->risk));
+    kv_s(o, "Confidence", rh_confidence_name(f->confidence));
+    kv_s(o, "Action", rh_action_name(f->action));
+    kv_s(o, "Deleted", f->deleted ? "yes" : "no");
+    kv_s(o, "From log replay", f->from_log_replay ? "yes" : "no");
+    kv_s(o, "Hidden name", f->hidden_name ? "yes" : "no");
+    kv_s(o, "Windows default", f->is_default ? "yes" : "no");
+    if (rh_buf_status(o) == RH_OK) {
         size_t m = 0;
         kg[0] = '\0';
         if (f->known_good & RH_KNOWN_BASELINE) {
@@ -735,21 +711,19 @@ static rh_status detail(rh_buf *o, const rh_finding *f)
         if (f->known_good & RH_KNOWN_ALLOWLIST) {
             memcpy(kg + m, m ? ", allowlist" : "allowlist", m ? 12 : 10);
         }
-        st = kv_s(o, "Known good", kg[0] ? kg : "no");
+        kv_s(o, "Known good", kg[0] ? kg : "no");
     }
-    st = st == RH_OK ? rh_buf_puts(o, "</dl>\n") : st;
-    st = st == RH_OK ? reasons(o, f->reasons) : st;
-    st = st == RH_OK ? rh_buf_printf(o, "<h3>Recommended action</h3><p class=\"action a%d\">",
-                                     (int)f->action)
-                     : st;
-    st = st == RH_OK ? esc(o, f->recommended_action) : st;
-    st = st == RH_OK ? rh_buf_puts(o, "</p>\n<h3>Evidence</h3><pre class=\"evidence\">") : st;
-    if (st == RH_OK) {
-        st = f->evidence && f->evidence_len
-                 ? esc_n(o, f->evidence, f->evidence_len, 1)
-                 : rh_buf_puts(o, "No correlated events (process tree) for this finding.");
+    rh_buf_puts(o, "</dl>\n");
+    reasons(o, f->reasons);
+    rh_buf_printf(o, "<h3>Recommended action</h3><p class=\"action a%d\">", (int)f->action);
+    esc(o, f->recommended_action);
+    rh_buf_puts(o, "</p>\n<h3>Evidence</h3><pre class=\"evidence\">");
+    if (rh_buf_status(o) == RH_OK) {
+        f->evidence && f->evidence_len
+            ? esc_n(o, f->evidence, f->evidence_len, 1)
+            : rh_buf_puts(o, "No correlated events (process tree) for this finding.");
     }
-    return st == RH_OK ? rh_buf_puts(o, "</pre>\n</details></td></tr>\n") : st;
+    return rh_buf_puts(o, "</pre>\n</details></td></tr>\n");
 }
 
 static rh_status html_emit(struct report *r, const rh_finding *f)
@@ -758,57 +732,50 @@ static rh_status html_emit(struct report *r, const rh_finding *f)
     const char *vn;
     size_t vl;
     int risk = (unsigned)f->risk <= RH_RISK_CRITICAL ? (int)f->risk : 0;
-    rh_status st;
     report_value_name(f, &vn, &vl);
-    st = wrap_s(o, "<tbody class=\"f\" id=\"f-", f->hunt_id, "\"");
-    st = st == RH_OK ? rh_buf_printf(o, " data-risk=\"%d\">\n<tr class=\"row\">", risk) : st;
-    st = st == RH_OK ? wrap_s(o, "<td class=\"id\">", f->hunt_id, "</td>") : st;
-    st = st == RH_OK ? rh_buf_printf(o, "<td data-sort=\"%d\"><span class=\"r r%d\">%s</span></td>",
-                                     risk, risk, rh_risk_name(f->risk))
-                     : st;
-    st = st == RH_OK ? rh_buf_printf(o, "<td data-sort=\"%d\">%s</td>", (int)f->confidence,
-                                     rh_confidence_name(f->confidence))
-                     : st;
-    st = st == RH_OK ? wrap_s(o, "<td>", f->technique, "<br>") : st;
-    st = st == RH_OK ? esc(o, f->technique_name) : st;
-    st = st == RH_OK ? wrap_s(o, "</td><td>", f->host, "</td>") : st;
-    st = st == RH_OK ? wrap_s(o, "<td>", f->user, f->user_sid[0] ? "<br>" : "") : st;
-    st = st == RH_OK ? esc(o, f->user_sid) : st;
-    st = st == RH_OK ? wrap(o, "</td><td>", f->key_path, f->key_path_len, "\\<wbr><b>") : st;
-    st = st == RH_OK ? wrap(o, "", vn, vl, "</b></td>") : st;
-    st = st == RH_OK ? wrap(o, "<td class=\"d\"><div class=\"clip\">", f->value_data,
-                            f->value_data_len, "</div>")
-                     : st;
-    st = st == RH_OK ? wrap_s(o, "<small>", f->value_type, "</small></td><td class=\"t\">") : st;
-    st = st == RH_OK ? iso(o, f->key_last_write) : st;
-    st = st == RH_OK ? wrap_s(o, "</td><td>", f->target_path, "") : st;
-    if (st == RH_OK && f->path_class[0]) {
-        st = wrap_s(o, "<br><small>", f->path_class, "</small>");
+    wrap_s(o, "<tbody class=\"f\" id=\"f-", f->hunt_id, "\"");
+    rh_buf_printf(o, " data-risk=\"%d\">\n<tr class=\"row\">", risk);
+    wrap_s(o, "<td class=\"id\">", f->hunt_id, "</td>");
+    rh_buf_printf(o, "<td data-sort=\"%d\"><span class=\"r r%d\">%s</span></td>", risk, risk,
+                  rh_risk_name(f->risk));
+    rh_buf_printf(o, "<td data-sort=\"%d\">%s</td>", (int)f->confidence,
+                  rh_confidence_name(f->confidence));
+    wrap_s(o, "<td>", f->technique, "<br>");
+    esc(o, f->technique_name);
+    wrap_s(o, "</td><td>", f->host, "</td>");
+    wrap_s(o, "<td>", f->user, f->user_sid[0] ? "<br>" : "");
+    esc(o, f->user_sid);
+    wrap(o, "</td><td>", f->key_path, f->key_path_len, "\\<wbr><b>");
+    wrap(o, "", vn, vl, "</b></td>");
+    wrap(o, "<td class=\"d\"><div class=\"clip\">", f->value_data, f->value_data_len, "</div>");
+    wrap_s(o, "<small>", f->value_type, "</small></td><td class=\"t\">");
+    iso(o, f->key_last_write);
+    wrap_s(o, "</td><td>", f->target_path, "");
+    if (f->path_class[0]) {
+        wrap_s(o, "<br><small>", f->path_class, "</small>");
     }
-    st = st == RH_OK ? rh_buf_puts(o, "</td><td>") : st;
-    st = st == RH_OK ? flags(o, f) : st;
-    st = st == RH_OK ? rh_buf_puts(o, "</td></tr>\n") : st;
-    st = st == RH_OK ? detail(o, f) : st;
-    return st == RH_OK ? rh_buf_puts(o, "</tbody>\n") : st;
+    rh_buf_puts(o, "</td><td>");
+    flags(o, f);
+    rh_buf_puts(o, "</td></tr>\n");
+    detail(o, f);
+    return rh_buf_puts(o, "</tbody>\n");
 }
 
 static rh_status html_end(struct report *r)
 {
     rh_buf *o = &r->out;
-    rh_status st = RH_OK;
     if (r->index == 0) {
-        st = rh_buf_printf(o,
-                           "<tbody class=\"none\"><tr><td colspan=\"%d\">No findings at or above "
-                           "the minimum risk.</td></tr></tbody>\n",
-                           HTML_NCOLS);
+        rh_buf_printf(o,
+                      "<tbody class=\"none\"><tr><td colspan=\"%d\">No findings at or above "
+                      "the minimum risk.</td></tr></tbody>\n",
+                      HTML_NCOLS);
     }
-    st = st == RH_OK ? rh_buf_puts(o, "</table>\n</main>\n<footer>reghunt hunt report; fields "
-                                      "and formats: docs/hunt-output.md. Every string from the "
-                                      "evidence is shown escaped; control and bidi characters "
-                                      "appear as \\xNN / \\u{NNNN}.</footer>\n<script>")
-                     : st;
-    st = st == RH_OK ? rh_buf_puts(o, html_script) : st;
-    return st == RH_OK ? rh_buf_puts(o, "</script>\n</body>\n</html>\n") : st;
+    rh_buf_puts(o, "</table>\n</main>\n<footer>reghunt hunt report; fields "
+                   "and formats: docs/hunt-output.md. Every string from the "
+                   "evidence is shown escaped; control and bidi characters "
+                   "appear as \\xNN / \\u{NNNN}.</footer>\n<script>");
+    rh_buf_puts(o, html_script);
+    return rh_buf_puts(o, "</script>\n</body>\n</html>\n");
 }
 
 const struct report_format report_html = {"html", html_begin, html_emit, html_end};

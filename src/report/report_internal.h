@@ -30,7 +30,11 @@ struct report_format {
 extern const struct report_format report_text, report_json, report_jsonl, report_csv, report_md,
     report_html, report_ecs;
 
-/* Shared helpers (no escaping: callers escape with their format's function). */
+/* Shared helpers (no escaping: callers escape with their format's function). Writers append
+ * to sticky rh_bufs (text.h) and return the output buffer's status; scratch buffers hand their
+ * error to the output with report_scratch_reset() or report_scratch_free(). */
+void report_scratch_reset(rh_buf *o, rh_buf *tmp);
+void report_scratch_free(rh_buf *o, rh_buf *tmp);
 size_t report_count_listed(const struct report *r);
 /* "(default)" for the unnamed value. */
 void report_value_name(const rh_finding *f, const char **p, size_t *n);

@@ -13,17 +13,16 @@ static rh_status esc(rh_buf *out, const char *s, size_t n)
 /* Escape each line of a '\n'-separated text, keeping the line breaks. */
 static rh_status esc_lines(rh_buf *out, const char *s, size_t n, const char *indent)
 {
-    rh_status st = RH_OK;
-    while (n && st == RH_OK) {
+    while (n && rh_buf_status(out) == RH_OK) {
         const char *nl = memchr(s, '\n', n);
         size_t l = nl ? (size_t)(nl - s) : n;
-        st = rh_buf_puts(out, indent);
-        st = st == RH_OK ? esc(out, s, l) : st;
-        st = st == RH_OK ? rh_buf_putc(out, '\n') : st;
+        rh_buf_puts(out, indent);
+        esc(out, s, l);
+        rh_buf_putc(out, '\n');
         s += nl ? l + 1 : l;
         n -= nl ? l + 1 : l;
     }
-    return st;
+    return rh_buf_status(out);
 }
 
 static rh_status esc_s(rh_buf *out, const char *s)
@@ -34,19 +33,18 @@ static rh_status esc_s(rh_buf *out, const char *s)
 static rh_status text_begin(struct report *r)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
-    rh_status st =
-        rh_buf_printf(&r->out,
-                      "reghunt hunt report %s: %zu host(s), %zu hive(s), %zu finding(s) "
-                      "listed (min risk %s)\n\n",
-                      s->date, s->hosts, s->hives, r->listed, rh_risk_name(r->opts.min_risk));
-    if (st == RH_OK && report_has_plan(r)) {
+    rh_buf_printf(&r->out,
+                  "reghunt hunt report %s: %zu host(s), %zu hive(s), %zu finding(s) "
+                  "listed (min risk %s)\n\n",
+                  s->date, s->hosts, s->hives, r->listed, rh_risk_name(r->opts.min_risk));
+    if (report_has_plan(r)) {
         rh_buf t = RH_BUF_INIT(r->ctx);
-        st = report_plan_text(r, &t);
-        st = st == RH_OK ? esc_lines(&r->out, t.data ? t.data : "", t.len, "") : st;
-        st = st == RH_OK ? rh_buf_lit(&r->out, "\n") : st;
-        rh_buf_free(&t);
+        report_plan_text(r, &t);
+        esc_lines(&r->out, t.data ? t.data : "", t.len, "");
+        rh_buf_lit(&r->out, "\n");
+        report_scratch_free(&r->out, &t);
     }
-    return st;
+    return rh_buf_status(&r->out);
 }
 
 static rh_status text_emit(struct report *r, const rh_finding *f)
@@ -54,83 +52,80 @@ static rh_status text_emit(struct report *r, const rh_finding *f)
     rh_buf *o = &r->out;
     const char *vn;
     size_t vl;
-    rh_status st;
     report_value_name(f, &vn, &vl);
-    st = rh_buf_lit(o, "Hunt ID: ");
-    st = st == RH_OK ? esc_s(o, f->hunt_id) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "\nTechnique: ") : st;
-    st = st == RH_OK ? esc_s(o, f->technique) : st;
-    st = st == RH_OK ? rh_buf_lit(o, " (") : st;
-    st = st == RH_OK ? esc_s(o, f->technique_name) : st;
-    st = st == RH_OK ? rh_buf_lit(o, ")\nHost: ") : st;
-    st = st == RH_OK ? esc_s(o, f->host) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "\nUser: ") : st;
-    if (st == RH_OK && !f->user[0] && !f->user_sid[0]) {
-        st = rh_buf_lit(o, "- (machine)");
-    } else if (st == RH_OK) {
-        st = esc_s(o, f->user[0] ? f->user : "?");
-        if (st == RH_OK && f->user_sid[0]) {
-            st = rh_buf_lit(o, " (");
-            st = st == RH_OK ? esc_s(o, f->user_sid) : st;
-            st = st == RH_OK ? rh_buf_lit(o, ")") : st;
+    rh_buf_lit(o, "Hunt ID: ");
+    esc_s(o, f->hunt_id);
+    rh_buf_lit(o, "\nTechnique: ");
+    esc_s(o, f->technique);
+    rh_buf_lit(o, " (");
+    esc_s(o, f->technique_name);
+    rh_buf_lit(o, ")\nHost: ");
+    esc_s(o, f->host);
+    rh_buf_lit(o, "\nUser: ");
+    if (!f->user[0] && !f->user_sid[0]) {
+        rh_buf_lit(o, "- (machine)");
+    } else {
+        esc_s(o, f->user[0] ? f->user : "?");
+        if (f->user_sid[0]) {
+            rh_buf_lit(o, " (");
+            esc_s(o, f->user_sid);
+            rh_buf_lit(o, ")");
         }
     }
-    st = st == RH_OK ? rh_buf_lit(o, "\nEvidence: ") : st;
-    st = st == RH_OK ? esc(o, f->key_path, f->key_path_len) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "\\") : st;
-    st = st == RH_OK ? esc(o, vn, vl) : st;
-    st = st == RH_OK ? rh_buf_lit(o, " =\n          \"") : st;
-    st = st == RH_OK ? esc(o, f->value_data, f->value_data_len) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "\" (") : st;
-    st = st == RH_OK ? esc_s(o, f->value_type) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "), key last written ") : st;
-    if (st == RH_OK && !f->key_last_write && f->source != RH_FINDING_KB) {
-        st = rh_buf_lit(o, "unknown (not from a hive)");
-    } else if (st == RH_OK) {
-        st = rh_filetime_to_iso(o, f->key_last_write);
+    rh_buf_lit(o, "\nEvidence: ");
+    esc(o, f->key_path, f->key_path_len);
+    rh_buf_lit(o, "\\");
+    esc(o, vn, vl);
+    rh_buf_lit(o, " =\n          \"");
+    esc(o, f->value_data, f->value_data_len);
+    rh_buf_lit(o, "\" (");
+    esc_s(o, f->value_type);
+    rh_buf_lit(o, "), key last written ");
+    if (!f->key_last_write && f->source != RH_FINDING_KB) {
+        rh_buf_lit(o, "unknown (not from a hive)");
+    } else {
+        rh_filetime_to_iso(o, f->key_last_write);
     }
-    if (st == RH_OK && f->target_path[0]) {
-        st = rh_buf_lit(o, "\nTarget: ");
-        st = st == RH_OK ? esc_s(o, f->target_path) : st;
-        st = st == RH_OK ? rh_buf_lit(o, " (") : st;
-        st = st == RH_OK ? esc_s(o, f->path_class) : st;
-        st = st == RH_OK ? rh_buf_lit(o, ")") : st;
+    if (f->target_path[0]) {
+        rh_buf_lit(o, "\nTarget: ");
+        esc_s(o, f->target_path);
+        rh_buf_lit(o, " (");
+        esc_s(o, f->path_class);
+        rh_buf_lit(o, ")");
     }
-    st = st == RH_OK ? rh_buf_printf(o, "\nRisk Level: %-13sConfidence: %s\nReasons: ",
-                                     rh_risk_name(f->risk), rh_confidence_name(f->confidence))
-                     : st;
-    st = st == RH_OK ? esc_s(o, f->reasons) : st;
-    st = st == RH_OK ? rh_buf_lit(o, "\nRecommended Action: ") : st;
-    st = st == RH_OK ? esc_s(o, f->recommended_action) : st;
-    if (st == RH_OK && f->fusion_state) {
-        st = rh_buf_lit(o, "\nCorrelation: ");
-        st = st == RH_OK ? esc_s(o, f->fusion_state) : st;
-        if (st == RH_OK && f->event_time) {
-            st = rh_buf_lit(o, ", write event ");
-            st = st == RH_OK ? rh_filetime_to_iso(o, f->event_time) : st;
+    rh_buf_printf(o, "\nRisk Level: %-13sConfidence: %s\nReasons: ", rh_risk_name(f->risk),
+                  rh_confidence_name(f->confidence));
+    esc_s(o, f->reasons);
+    rh_buf_lit(o, "\nRecommended Action: ");
+    esc_s(o, f->recommended_action);
+    if (f->fusion_state) {
+        rh_buf_lit(o, "\nCorrelation: ");
+        esc_s(o, f->fusion_state);
+        if (f->event_time) {
+            rh_buf_lit(o, ", write event ");
+            rh_filetime_to_iso(o, f->event_time);
         }
-        if (st == RH_OK && f->process_executable) {
-            st = rh_buf_lit(o, " by ");
-            st = st == RH_OK ? esc_s(o, f->process_executable) : st;
-        }
-    }
-    if (st == RH_OK && f->evidence && f->evidence_len) {
-        st = rh_buf_lit(o, "\nEvents:\n");
-        st = st == RH_OK ? esc_lines(o, f->evidence, f->evidence_len, "  ") : st;
-        if (st == RH_OK && o->len && o->data[o->len - 1] == '\n') {
-            o->len--;
+        if (f->process_executable) {
+            rh_buf_lit(o, " by ");
+            esc_s(o, f->process_executable);
         }
     }
-    st = st == RH_OK ? rh_buf_lit(o, "\nSource: ") : st;
-    st = st == RH_OK ? esc_s(o, f->source_file) : st;
-    if (st == RH_OK && (f->deleted || f->from_log_replay || f->known_good || f->hidden_name)) {
-        st = rh_buf_printf(o, "\nFlags:%s%s%s%s%s", f->hidden_name ? " hidden-name" : "",
-                           f->deleted ? " deleted" : "",
-                           f->from_log_replay ? " from-log-replay" : "",
-                           f->known_good & RH_KNOWN_BASELINE ? " known-good(baseline)" : "",
-                           f->known_good & RH_KNOWN_ALLOWLIST ? " known-good(allowlist)" : "");
+    if (f->evidence && f->evidence_len) {
+        rh_buf_lit(o, "\nEvents:\n");
+        esc_lines(o, f->evidence, f->evidence_len, "  ");
+        if (o->len && o->data[o->len - 1] == '\n') {
+            rh_buf_truncate(o, o->len - 1);
+        }
     }
-    return st == RH_OK ? rh_buf_lit(o, "\n\n") : st;
+    rh_buf_lit(o, "\nSource: ");
+    esc_s(o, f->source_file);
+    if (f->deleted || f->from_log_replay || f->known_good || f->hidden_name) {
+        rh_buf_printf(o, "\nFlags:%s%s%s%s%s", f->hidden_name ? " hidden-name" : "",
+                      f->deleted ? " deleted" : "", f->from_log_replay ? " from-log-replay" : "",
+                      f->known_good & RH_KNOWN_BASELINE ? " known-good(baseline)" : "",
+                      f->known_good & RH_KNOWN_ALLOWLIST ? " known-good(allowlist)" : "");
+    }
+    return rh_buf_lit(o, "\n\n");
 }
 
 /* Up to this many hosts / techniques get their own summary row. */
@@ -163,19 +158,16 @@ static rh_status add_row(struct row *rows, size_t *nrows, const char *name, rh_r
 static rh_status print_rows(rh_buf *o, const char *title, const struct row *rows, size_t n)
 {
     size_t i;
-    rh_status st = rh_buf_printf(o, "  %-40s %8s %6s %6s %6s %6s\n", title, "Critical", "High",
-                                 "Medium", "Low", "Info");
-    for (i = 0; i < n && st == RH_OK; i++) {
+    rh_buf_printf(o, "  %-40s %8s %6s %6s %6s %6s\n", title, "Critical", "High", "Medium", "Low",
+                  "Info");
+    for (i = 0; i < n && rh_buf_status(o) == RH_OK; i++) {
         rh_buf name = RH_BUF_INIT(o->ctx);
-        st = esc_s(&name, rows[i].name);
-        if (st == RH_OK) {
-            st =
-                rh_buf_printf(o, "  %-40s %8zu %6zu %6zu %6zu %6zu\n", name.data ? name.data : "",
-                              rows[i].n[4], rows[i].n[3], rows[i].n[2], rows[i].n[1], rows[i].n[0]);
-        }
-        rh_buf_free(&name);
+        esc_s(&name, rows[i].name);
+        rh_buf_printf(o, "  %-40s %8zu %6zu %6zu %6zu %6zu\n", name.data ? name.data : "",
+                      rows[i].n[4], rows[i].n[3], rows[i].n[2], rows[i].n[1], rows[i].n[0]);
+        report_scratch_free(o, &name);
     }
-    return st;
+    return rh_buf_status(o);
 }
 
 static rh_status text_end(struct report *r)
@@ -185,7 +177,6 @@ static rh_status text_end(struct report *r)
     struct row *techs = rh_calloc(r->ctx, SUMMARY_ROWS, sizeof(*techs));
     size_t nh = 0, nt = 0, i, total = rh_hunt_count(r->hunt);
     rh_buf *o = &r->out;
-    rh_status st = RH_OK;
     if (!hosts || !techs) {
         rh_free(r->ctx, hosts);
         rh_free(r->ctx, techs);
@@ -197,34 +188,28 @@ static rh_status text_end(struct report *r)
         (void)add_row(hosts, &nh, f->host, f->risk);
         (void)add_row(techs, &nt, f->technique, f->risk);
     }
-    st = rh_buf_printf(o,
-                       "Summary\n  Hosts: %zu   Hives: %zu (hunted %zu, unreadable %zu)   "
-                       "Values scored: %llu\n"
-                       "  Findings: %zu total, %zu listed (min risk %s), %zu known-good\n"
-                       "  By risk: Critical %zu, High %zu, Medium %zu, Low %zu, Info %zu\n\n",
-                       s->hosts, s->hives, s->hives_hunted, s->hives_failed,
-                       (unsigned long long)s->values, total, r->listed,
-                       rh_risk_name(r->opts.min_risk), s->known_good, s->by_risk[4], s->by_risk[3],
-                       s->by_risk[2], s->by_risk[1], s->by_risk[0]);
-    if (st == RH_OK) {
-        st = print_rows(o, "Host", hosts, nh);
-    }
-    if (st == RH_OK) {
-        st = rh_buf_lit(o, "\n");
-    }
-    if (st == RH_OK) {
-        st = print_rows(o, "Technique", techs, nt);
-    }
-    if (st == RH_OK && report_has_coverage(r)) {
+    rh_buf_printf(o,
+                  "Summary\n  Hosts: %zu   Hives: %zu (hunted %zu, unreadable %zu)   "
+                  "Values scored: %llu\n"
+                  "  Findings: %zu total, %zu listed (min risk %s), %zu known-good\n"
+                  "  By risk: Critical %zu, High %zu, Medium %zu, Low %zu, Info %zu\n\n",
+                  s->hosts, s->hives, s->hives_hunted, s->hives_failed,
+                  (unsigned long long)s->values, total, r->listed, rh_risk_name(r->opts.min_risk),
+                  s->known_good, s->by_risk[4], s->by_risk[3], s->by_risk[2], s->by_risk[1],
+                  s->by_risk[0]);
+    print_rows(o, "Host", hosts, nh);
+    rh_buf_lit(o, "\n");
+    print_rows(o, "Technique", techs, nt);
+    if (report_has_coverage(r)) {
         rh_buf t = RH_BUF_INIT(r->ctx);
-        st = report_coverage_text(r, &t);
-        st = st == RH_OK ? rh_buf_lit(o, "\nCoverage\n") : st;
-        st = st == RH_OK ? esc_lines(o, t.data ? t.data : "", t.len, "  ") : st;
-        rh_buf_free(&t);
+        report_coverage_text(r, &t);
+        rh_buf_lit(o, "\nCoverage\n");
+        esc_lines(o, t.data ? t.data : "", t.len, "  ");
+        report_scratch_free(o, &t);
     }
     rh_free(r->ctx, hosts);
     rh_free(r->ctx, techs);
-    return st;
+    return rh_buf_status(o);
 }
 
 const struct report_format report_text = {"text", text_begin, text_emit, text_end};

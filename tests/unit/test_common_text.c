@@ -42,6 +42,32 @@ static void test_utf16(rh_ctx *ctx)
     rh_buf_free(&b);
 }
 
+/* Sticky errors: the first failure is kept, later writes are no-ops, reset clears it. */
+static void test_buf_sticky(rh_ctx *ctx)
+{
+    rh_buf b = RH_BUF_INIT(ctx);
+    char big[200];
+    memset(big, 'z', sizeof(big));
+    b.cap_limit = 100; /* growth cap: the first allocation (64 bytes) fits "abc" */
+    RH_CHECK_EQ(rh_buf_puts(&b, "abc"), RH_OK);
+    RH_CHECK_EQ(rh_buf_status(&b), RH_OK);
+    RH_CHECK_EQ(rh_buf_append(&b, big, sizeof(big)), RH_ERR_LIMIT);
+    RH_CHECK_EQ(rh_buf_putc(&b, 'x'), RH_ERR_LIMIT); /* would fit, but the error is sticky */
+    RH_CHECK_EQ(rh_buf_printf(&b, "%d", 1), RH_ERR_LIMIT);
+    RH_CHECK_EQ(rh_buf_status(&b), RH_ERR_LIMIT);
+    RH_CHECK_STR(b.data, "abc");
+    RH_CHECK_EQ(rh_buf_fail(&b, RH_ERR_NOMEM), RH_ERR_LIMIT); /* the first error wins */
+    rh_buf_truncate(&b, 1);
+    RH_CHECK_STR(b.data, "a");
+    rh_buf_truncate(&b, 5); /* longer than the contents: no-op */
+    RH_CHECK_EQ(b.len, 1);
+    rh_buf_reset(&b);
+    RH_CHECK_EQ(rh_buf_status(&b), RH_OK);
+    RH_CHECK_EQ(rh_buf_putc(&b, 'y'), RH_OK);
+    RH_CHECK_STR(b.data, "y");
+    rh_buf_free(&b);
+}
+
 static void test_filetime(rh_ctx *ctx)
 {
     rh_buf b = RH_BUF_INIT(ctx);
@@ -183,6 +209,7 @@ int main(void)
         return 1;
     }
     test_utf16(ctx);
+    test_buf_sticky(ctx);
     test_filetime(ctx);
     test_escape(ctx);
     test_casecmp();
