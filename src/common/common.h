@@ -219,7 +219,8 @@ void rh_dir_list_free(rh_ctx *ctx, char **names, size_t n);
 
 /* ---- misc ----------------------------------------------------------------------------- */
 
-/* Duplicate a string through the context allocator. */
+/* Owned copies through the context allocator (rh_free); rh_strdup(NULL) gives "". NULL on
+ * allocation failure. */
 char *rh_strdup(rh_ctx *ctx, const char *s);
 char *rh_strndup(rh_ctx *ctx, const char *s, size_t n);
 

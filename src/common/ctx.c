@@ -238,7 +238,9 @@ char *rh_strndup(rh_ctx *ctx, const char *s, size_t n)
 {
     char *p = rh_malloc(ctx, n + 1);
     if (p) {
-        memcpy(p, s, n);
+        if (n) {
+            memcpy(p, s, n);
+        }
         p[n] = '\0';
     }
     return p;
@@ -246,5 +248,5 @@ char *rh_strndup(rh_ctx *ctx, const char *s, size_t n)
 
 char *rh_strdup(rh_ctx *ctx, const char *s)
 {
-    return rh_strndup(ctx, s, strlen(s));
+    return s ? rh_strndup(ctx, s, strlen(s)) : rh_strndup(ctx, "", 0);
 }

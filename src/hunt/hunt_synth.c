@@ -1,0 +1,500 @@
+/*
+ * Finding synthesis: the text of fused findings (rule reasons, the writer's process tree as
+ * evidence) and the findings made from hits that have no hive finding (write events, Sigma
+ * matches on events and on hive state).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "hunt_fuse_internal.h"
+#include "reghunt/evtx.h"
+#include "reghunt/regpath.h"
+
+#define COMP "hunt"
+
+/* ---- finding text -------------------------------------------------------------------------- */
+
+static rh_risk level_risk(const char *level)
+{
+    if (!level) {
+        return RH_RISK_MEDIUM;
+    }
+    if (strcmp(level, "critical") == 0) {
+        return RH_RISK_CRITICAL;
+    }
+    if (strcmp(level, "high") == 0) {
+        return RH_RISK_HIGH;
+    }
+    if (strcmp(level, "low") == 0) {
+        return RH_RISK_LOW;
+    }
+    if (strcmp(level, "informational") == 0) {
+        return RH_RISK_INFO;
+    }
+    return RH_RISK_MEDIUM;
+}
+
+/* First `attack.tNNNN[.NNN]` tag as "TNNNN[.NNN]" into out[16], or "" . */
+static void rule_technique(const rh_sigma_rule_info *r, char out[16])
+{
+    size_t i, k;
+    out[0] = '\0';
+    for (i = 0; i < r->ntags; i++) {
+        const char *t = r->tags[i];
+        if (strncmp(t, "attack.t", 8) != 0 || t[8] < '0' || t[8] > '9') {
+            continue;
+        }
+        out[0] = 'T';
+        for (k = 0; t[8 + k] && k < 13; k++) {
+            char c = t[8 + k];
+            if (!((c >= '0' && c <= '9') || c == '.')) {
+                break;
+            }
+            out[1 + k] = c;
+        }
+        out[1 + k] = '\0';
+        return;
+    }
+}
+
+static const char *action_text(rh_risk r, rh_action *a)
+{
+    if (r >= RH_RISK_CRITICAL) {
+        *a = RH_ACTION_CONTAINMENT;
+        return "Containment \xE2\x80\x94 isolate the host, collect the referenced binary and the "
+               "writer's process tree, remove the value after imaging";
+    }
+    if (r >= RH_RISK_MEDIUM) {
+        *a = RH_ACTION_INVESTIGATION;
+        return "Investigation \xE2\x80\x94 review the value, the matched rule and the writing "
+               "process; compare with other hosts";
+    }
+    *a = RH_ACTION_MONITORING;
+    return "Monitoring \xE2\x80\x94 keep for context; no action unless corroborated";
+}
+
+static rh_status rule_reason(rh_buf *b, const rh_sigma_rule_info *r, int state)
+{
+    return rh_buf_printf(b, "%sSigma rule %s\"%s\" (%s, level %s)", b->len ? "; " : "",
+                         state ? "over hive state, not an event: " : "", r->title, r->id,
+                         r->level[0] ? r->level : "none");
+}
+
+/* Append a reason to a finding (replacing its reasons string). */
+rh_status hunt_add_reason(rh_hunt *h, struct hunt_finding *f, const char *text)
+{
+    rh_buf b = RH_BUF_INIT(h->ctx);
+    rh_status st = rh_buf_puts(&b, f->pub.reasons);
+    if (st == RH_OK && strstr(f->pub.reasons, text)) {
+        rh_buf_free(&b);
+        return RH_OK;
+    }
+    st = st == RH_OK ? rh_buf_printf(&b, "%s%s", b.len ? "; " : "", text) : st;
+    if (st == RH_OK) {
+        st = hunt_finding_set(h->ctx, f, &f->pub.reasons, b.data, b.len);
+    }
+    rh_buf_free(&b);
+    return st == RH_ERR_LIMIT ? RH_OK : st;
+}
+
+/* Append the process tree of a writer to ev_text. */
+static rh_status render_tree(rh_hunt *h, const char *host, const rh_evidence_proc_ref *ref,
+                             rh_buf *out)
+{
+    rh_evidence_tree *tree = NULL;
+    rh_status st;
+    if (!ref->guid && !ref->pid && !ref->image) {
+        return RH_OK;
+    }
+    st = rh_evidence_process_tree(h->ev, host, ref, &tree);
+    if (st == RH_NOT_FOUND) {
+        return RH_OK;
+    }
+    if (st == RH_OK) {
+        st = rh_buf_lit(out, "Process tree:\n");
+        st = st == RH_OK ? rh_evidence_tree_render(tree, RH_EVIDENCE_RENDER_TEXT, 2, out) : st;
+    }
+    rh_evidence_tree_free(h->ev, tree);
+    return st;
+}
+
+/* Evidence text for a write event: one line for the write, the writer's tree, and the
+ * creation of the target file. */
+rh_status hunt_write_evidence(rh_hunt *h, const char *host, const rh_evidence_write *w,
+                              const char *target_path, rh_buf *out)
+{
+    rh_status st = rh_buf_printf(out, "%s %u %s at ", w->channel ? w->channel : "event",
+                                 w->event_id, rh_evidence_op_name(w->op));
+    st = st == RH_OK ? rh_filetime_to_iso(out, w->time) : st;
+    st = st == RH_OK ? rh_buf_lit(out, " by ") : st;
+    st = st == RH_OK
+             ? rh_escape_append(out, w->writer.image ? w->writer.image : "?",
+                                w->writer.image ? strlen(w->writer.image) : 1, RH_ESC_TERMINAL)
+             : st;
+    st = st == RH_OK ? rh_buf_printf(out, " (pid %u)", w->writer.pid) : st;
+    if (st == RH_OK && w->writer.user) {
+        st = rh_buf_lit(out, " as ");
+        st = st == RH_OK
+                 ? rh_escape_append(out, w->writer.user, strlen(w->writer.user), RH_ESC_TERMINAL)
+                 : st;
+    }
+    st = st == RH_OK ? rh_buf_putc(out, '\n') : st;
+    if (st == RH_OK) {
+        st = render_tree(h, host, &w->writer, out);
+    }
+    if (st == RH_OK && target_path && target_path[0]) {
+        rh_evidence_list fl;
+        size_t i;
+        memset(&fl, 0, sizeof(fl));
+        if (rh_evidence_file_created(h->ev, host, target_path, &fl) == RH_OK) {
+            for (i = 0; i < fl.count && i < 4 && st == RH_OK; i++) {
+                const rh_evidence_file *fc = fl.items[i];
+                st = rh_buf_lit(out, "Target file created: ");
+                st = st == RH_OK
+                         ? rh_escape_append(out, fc->path, strlen(fc->path), RH_ESC_TERMINAL)
+                         : st;
+                st = st == RH_OK ? rh_buf_lit(out, " at ") : st;
+                st = st == RH_OK ? rh_filetime_to_iso(out, fc->time) : st;
+                st = st == RH_OK ? rh_buf_lit(out, " by ") : st;
+                st = st == RH_OK
+                         ? rh_escape_append(out, fc->image ? fc->image : "?",
+                                            fc->image ? strlen(fc->image) : 1, RH_ESC_TERMINAL)
+                         : st;
+                st = st == RH_OK ? rh_buf_printf(out, " (pid %u)\n", fc->pid) : st;
+            }
+        }
+        rh_evidence_list_free(h->ev, &fl);
+    }
+    if (st == RH_OK && out->len > HUNT_MAX_EVIDENCE) {
+        rh_buf_truncate(out, HUNT_MAX_EVIDENCE);
+        st = rh_buf_lit(out, "\n...\n");
+    }
+    return st;
+}
+
+/* ---- findings from hits ------------------------------------------------------------------- */
+
+/* Decode Sysmon Details into registry data (decoded form). */
+static void details_data(const char *d, rh_buf *out, uint32_t *type)
+{
+    size_t n = strlen(d);
+    rh_buf_reset(out);
+    if (n >= 7 && strncmp(d, "DWORD (", 7) == 0) {
+        uint32_t v = (uint32_t)strtoul(d + 7, NULL, 16);
+        uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+        *type = 4;
+        (void)rh_buf_append(out, (const char *)b, 4);
+        return;
+    }
+    if (n >= 7 && strncmp(d, "QWORD (", 7) == 0) {
+        char *end = NULL;
+        uint64_t hi = strtoull(d + 7, &end, 16), lo = 0, v;
+        uint8_t b[8];
+        size_t i;
+        if (end && *end == '-') {
+            lo = strtoull(end + 1, NULL, 16);
+        }
+        v = (hi << 32) | (lo & 0xFFFFFFFFu);
+        for (i = 0; i < 8; i++) {
+            b[i] = (uint8_t)(v >> (8 * i));
+        }
+        *type = 11;
+        (void)rh_buf_append(out, (const char *)b, 8);
+        return;
+    }
+    if (strcmp(d, "Binary Data") == 0) {
+        *type = 3;
+        return;
+    }
+    *type = 1;
+    if (strcmp(d, "(Empty)") != 0) {
+        (void)rh_buf_append(out, d, n);
+    }
+}
+
+rh_status hunt_push_map(rh_hunt *h, struct mindex *mi, size_t idx)
+{
+    char *k = hunt_finding_key(h->ctx, &h->f[idx]->pub);
+    if (!k) {
+        return RH_ERR_NOMEM;
+    }
+    return hunt_mindex_put(h->ctx, mi, k, idx);
+}
+
+/* Build a finding from the latest registry write of a group (kb match + scorer). */
+rh_status hunt_finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t nwrites,
+                                  struct mindex *mi)
+{
+    struct target_map m;
+    const rh_kb_location *loc;
+    struct hunt_host_rec *hr = hunt_host_rec(h, x->host);
+    const char *host = hr ? hr->name : x->host;
+    rh_score_input in;
+    rh_score_result res;
+    struct finding_in fi;
+    rh_buf data = RH_BUF_INIT(h->ctx), tname = RH_BUF_INIT(h->ctx), reasons = RH_BUF_INIT(h->ctx);
+    rh_buf text = RH_BUF_INIT(h->ctx), tmp = RH_BUF_INIT(h->ctx);
+    rh_evidence_subject subj;
+    rh_evidence_verdict v;
+    rh_evidence_list wl;
+    const rh_evidence_write *w = NULL;
+    rh_status st;
+    uint32_t type = 1;
+    size_t i;
+    const char *why, *user;
+    memset(&res, 0, sizeof(res));
+    memset(&wl, 0, sizeof(wl));
+    hunt_map_init(&m, h->ctx);
+    st = hunt_map_target(x->target, x->target_len, &m);
+    loc = st == RH_OK ? hunt_kb_loc(h, &m) : NULL;
+    if (!loc) {
+        st = st == RH_NOT_FOUND || st == RH_OK ? RH_OK : st;
+        goto out;
+    }
+    details_data(x->details, &data, &type);
+    memset(&in, 0, sizeof(in));
+    in.loc = loc;
+    in.hive = m.kbh;
+    in.key_path = m.rel_key.data ? m.rel_key.data : "";
+    in.key_len = m.rel_key.len;
+    in.value_name = m.value.data ? m.value.data : "";
+    in.name_len = m.value.len;
+    in.data.type = type;
+    in.data.data = (const uint8_t *)(data.data ? data.data : "");
+    in.data.len = data.len;
+    in.key_last_write = x->time;
+    in.reference_time = h->stats.reference_time ? h->stats.reference_time : x->time;
+    in.build = rh_win_family_from_build(hr ? hr->build : 0); /* the hive-side rule of hunt.c */
+    st = rh_score_value(h->ctx, &in, &res);
+    if (st != RH_OK) {
+        goto out;
+    }
+    /* Fusion state: the hive was examined when the host has a hive of that kind. */
+    memset(&subj, 0, sizeof(subj));
+    subj.host = host;
+    subj.key_path = m.canon_key.data;
+    subj.value_name = m.value.data ? m.value.data : "";
+    subj.presence = RH_PRESENCE_UNKNOWN;
+    if (hr) {
+        rh_hive_kind k = m.kbh == RH_KB_HIVE_SOFTWARE   ? RH_HIVE_KIND_SOFTWARE
+                         : m.kbh == RH_KB_HIVE_SYSTEM   ? RH_HIVE_KIND_SYSTEM
+                         : m.kbh == RH_KB_HIVE_USRCLASS ? RH_HIVE_KIND_USRCLASS
+                                                        : RH_HIVE_KIND_NTUSER;
+        if (hr->hives[k]) {
+            subj.presence = RH_PRESENCE_ABSENT;
+        }
+    }
+    st = rh_evidence_state(h->ev, &subj, &v);
+    if (st == RH_OK) {
+        st = rh_evidence_writes(h->ev, host, m.canon_key.data, subj.value_name, 0, &wl);
+    }
+    for (i = wl.count; st == RH_OK && i > 0; i--) {
+        const rh_evidence_write *c = wl.items[i - 1];
+        if (c->op == RH_EVIDENCE_OP_SET_VALUE) {
+            w = c;
+            break;
+        }
+    }
+    if (st == RH_OK && w) {
+        st = hunt_write_evidence(h, host, w, res.target, &text);
+    }
+    st = st == RH_OK ? rh_reg_type_append(type, &tname) : st;
+    st = st == RH_OK ? rh_buf_puts(&reasons, res.reasons ? res.reasons : "") : st;
+    if (st == RH_OK) {
+        st = rh_buf_printf(&reasons, "%s%s: %s (%zu write event(s))", reasons.len ? "; " : "",
+                           v.state == RH_FUSION_GONE ? "value written but absent from the hive"
+                                                     : "value seen only in event logs",
+                           rh_evidence_fusion_text(v.state), nwrites);
+    }
+    why = st == RH_OK ? hunt_gap_reason(h, host, v.state, &tmp) : NULL;
+    if (why) {
+        st = rh_buf_printf(&reasons, "; %s", why);
+    }
+    if (st != RH_OK) {
+        goto out;
+    }
+    user = hunt_user_of_sid(hr, m.sid.data);
+    memset(&fi, 0, sizeof(fi));
+    fi.source = RH_FINDING_EVENT;
+    fi.technique = res.technique ? res.technique : loc->technique;
+    fi.technique_name = res.technique_name ? res.technique_name : loc->technique_name;
+    fi.location_id = loc->id;
+    fi.host = host;
+    fi.user = user ? user : (m.sid.len || m.kbh >= RH_KB_HIVE_NTUSER ? x->user : "");
+    fi.user_sid = m.sid.data ? m.sid.data : "";
+    fi.source_file = x->source;
+    fi.hive_kind = rh_kb_hive_name(m.kbh);
+    fi.key_path = m.canon_key.data;
+    fi.key_path_len = m.canon_key.len;
+    fi.rel_key = m.rel_key.data;
+    fi.rel_key_len = m.rel_key.len;
+    fi.value_name = m.value.data ? m.value.data : "";
+    fi.value_name_len = m.value.len;
+    fi.value_type = tname.data ? tname.data : "";
+    fi.value_data = x->details;
+    fi.value_data_len = strlen(x->details);
+    fi.target_path = res.target ? res.target : "";
+    fi.path_class = res.target ? rh_path_class_name(res.path_class) : "";
+    fi.risk = res.risk;
+    fi.confidence = res.confidence;
+    fi.action = res.action;
+    fi.reasons = reasons.data;
+    fi.recommended_action = res.action_text ? res.action_text : "";
+    fi.evidence = text.data;
+    fi.evidence_len = text.len;
+    fi.event_time = w ? w->time : x->time;
+    fi.process_executable =
+        w && w->writer.image ? w->writer.image : (x->image[0] ? x->image : NULL);
+    fi.fusion_state = rh_evidence_fusion_name(v.state);
+    st = hunt_finding_add(h, &fi);
+    if (st == RH_OK) {
+        st = hunt_push_map(h, mi, h->n - 1);
+    }
+out:
+    rh_evidence_list_free(h->ev, &wl);
+    rh_score_result_free(h->ctx, &res);
+    hunt_map_free(&m);
+    rh_buf_free(&data);
+    rh_buf_free(&tname);
+    rh_buf_free(&reasons);
+    rh_buf_free(&text);
+    rh_buf_free(&tmp);
+    return st;
+}
+
+/* A finding from a Sigma hit that matched nothing the knowledge base found. */
+rh_status hunt_finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct mindex *mi)
+{
+    struct target_map m;
+    struct hunt_host_rec *hr = hunt_host_rec(h, x->host);
+    const char *host = hr ? hr->name : x->host;
+    char tech[16];
+    struct finding_in fi;
+    rh_buf reasons = RH_BUF_INIT(h->ctx), text = RH_BUF_INIT(h->ctx), key = RH_BUF_INIT(h->ctx);
+    rh_buf tmp = RH_BUF_INIT(h->ctx);
+    rh_status st = RH_OK;
+    rh_risk risk = level_risk(x->rule->level);
+    rh_action act;
+    const char *atext = action_text(risk, &act), *user = NULL;
+    int mapped = 0;
+    hunt_map_init(&m, h->ctx);
+    if (x->target_len) {
+        st = hunt_map_target(x->target, x->target_len, &m);
+        mapped = st == RH_OK;
+        st = st == RH_NOT_FOUND ? RH_OK : st;
+    }
+    rule_technique(x->rule, tech);
+    st = st == RH_OK ? rule_reason(&reasons, x->rule, x->kind == HIT_SIGMA_STATE) : st;
+    if (st == RH_OK && x->kind == HIT_SIGMA_EVENT && h->ev) {
+        rh_evidence_proc_ref ref;
+        memset(&ref, 0, sizeof(ref));
+        ref.guid = x->guid[0] ? x->guid : NULL;
+        ref.pid = x->pid;
+        ref.time = x->time;
+        ref.image = x->image[0] ? x->image : NULL;
+        ref.user = x->user[0] ? x->user : NULL;
+        st = rh_buf_printf(&text, "Event %u at ", x->event_id);
+        st = st == RH_OK ? rh_filetime_to_iso(&text, x->time) : st;
+        st = st == RH_OK
+                 ? rh_buf_printf(&text, " (record %llu)\n", (unsigned long long)x->record_id)
+                 : st;
+        st = st == RH_OK ? render_tree(h, host, &ref, &text) : st;
+    }
+    if (st == RH_OK && !mapped && x->target_len) {
+        st = rh_buf_append(&key, x->target, x->target_len); /* unknown root: as logged */
+    }
+    if (st != RH_OK) {
+        goto out;
+    }
+    if (mapped) {
+        user = hunt_user_of_sid(hr, m.sid.data);
+    }
+    memset(&fi, 0, sizeof(fi));
+    fi.source = x->kind == HIT_SIGMA_STATE ? RH_FINDING_SIGMA_STATE : RH_FINDING_EVENT;
+    fi.technique = tech[0] ? tech : "-";
+    fi.technique_name = tech[0] && rh_technique_name(tech) ? rh_technique_name(tech) : "";
+    fi.location_id = x->rule->id;
+    fi.host = host;
+    fi.user = x->user_name[0] ? x->user_name : user ? user : x->user;
+    fi.user_sid = x->user_sid[0] ? x->user_sid : (mapped && m.sid.data ? m.sid.data : "");
+    fi.source_file = x->source;
+    fi.hive_kind = x->hive_kind[0] ? x->hive_kind : mapped ? rh_kb_hive_name(m.kbh) : "";
+    if (mapped) {
+        fi.key_path = m.canon_key.data;
+        fi.key_path_len = m.canon_key.len;
+        fi.rel_key = m.rel_key.data;
+        fi.rel_key_len = m.rel_key.len;
+        fi.value_name = m.value.data ? m.value.data : "";
+        fi.value_name_len = m.value.len;
+    } else {
+        fi.key_path = key.data ? key.data : "";
+        fi.key_path_len = key.len;
+        fi.value_name = "";
+    }
+    if (x->target_len) {
+        rh_buf dd = RH_BUF_INIT(h->ctx);
+        uint32_t ty = 1;
+        details_data(x->details, &dd, &ty);
+        rh_buf_free(&dd);
+        st = rh_reg_type_append(ty, &tmp);
+        if (st != RH_OK) {
+            goto out;
+        }
+    }
+    fi.value_type = x->target_len ? (tmp.data ? tmp.data : "") : "event";
+    fi.value_data = x->target_len ? x->details : x->extra;
+    fi.value_data_len = strlen(fi.value_data);
+    fi.key_last_write = x->key_last_write;
+    fi.target_path = "";
+    fi.path_class = "";
+    fi.risk = risk;
+    fi.confidence = RH_CONF_MEDIUM;
+    fi.action = act;
+    fi.reasons = reasons.data;
+    fi.recommended_action = atext;
+    fi.evidence = text.data;
+    fi.evidence_len = text.len;
+    fi.event_time = x->kind == HIT_SIGMA_EVENT ? x->time : 0;
+    fi.process_executable = x->image[0] ? x->image : NULL;
+    if (x->kind == HIT_SIGMA_EVENT && h->ev) {
+        fi.fusion_state = rh_evidence_fusion_name(hr ? RH_FUSION_GONE : RH_FUSION_EVENT_ONLY);
+        if (!x->target_len) {
+            fi.fusion_state = "event-only";
+        }
+    }
+    st = hunt_finding_add(h, &fi);
+    if (st == RH_OK && x->target_len) {
+        st = hunt_push_map(h, mi, h->n - 1);
+    } else if (st == RH_OK) {
+        char *k = hunt_hit_key(h->ctx, h, x);
+        st = k ? hunt_mindex_put(h->ctx, mi, k, h->n - 1) : RH_ERR_NOMEM;
+    }
+    if (st == RH_OK) {
+        h->f[h->n - 1]->sigma_rules = 1;
+    }
+out:
+    hunt_map_free(&m);
+    rh_buf_free(&reasons);
+    rh_buf_free(&text);
+    rh_buf_free(&key);
+    rh_buf_free(&tmp);
+    return st;
+}
+
+/* Add a Sigma hit's rule to an existing finding (reasons, risk at least the rule's level). */
+rh_status hunt_merge_sigma(rh_hunt *h, struct hunt_finding *f, const struct hunt_hit *x)
+{
+    rh_buf b = RH_BUF_INIT(h->ctx);
+    rh_status st = RH_OK;
+    h->stats.merged++;
+    if (f->sigma_rules >= HUNT_MAX_RULE_REASONS) {
+        return RH_OK;
+    }
+    st = rule_reason(&b, x->rule, x->kind == HIT_SIGMA_STATE);
+    if (st == RH_OK && !strstr(f->pub.reasons, b.data)) {
+        st = hunt_add_reason(h, f, b.data);
+        f->sigma_rules++;
+    }
+    rh_buf_free(&b);
+    return st;
+}
