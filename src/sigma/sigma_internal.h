@@ -470,6 +470,45 @@ const struct sigma_modifier *sigma_modifier_find(const char *name, size_t len);
 extern const struct sigma_modifier sigma_mod_string;
 extern const struct sigma_modifier sigma_mod_null;
 
+/* Helpers the rows share (sigma_modifiers.c). */
+/* Append one byte and its wildcard marker (W_LIT...). 0, or -1 on OOM. */
+int sigma_mval_put(rh_ctx *ctx, struct mval *v, uint8_t byte, uint8_t w);
+/* Free the state's values and take nv (n values, owned) in their place. */
+void sigma_mod_replace_vals(struct mod_state *st, struct mval *nv, size_t n);
+/* Record "out of memory" on the build; returns -1. */
+int sigma_mod_nomem(struct mod_state *st);
+/* Make every value a typed value of `row`; an error after another type modifier. */
+int sigma_mod_set_type(struct mod_state *st, const struct sigma_modifier *row);
+/* The row named by a NUL-terminated name, or NULL. */
+const struct sigma_modifier *sigma_modifier_named(const char *name);
+
+/* Rows of modifiers.def defined outside sigma_modifiers.c. Byte rewrites
+ * (sigma_modifiers_enc.c): */
+int sigma_mod_windash_setup(struct mod_state *st);
+int sigma_mod_base64_setup(struct mod_state *st);
+int sigma_mod_base64offset_setup(struct mod_state *st);
+int sigma_mod_utf16le_setup(struct mod_state *st);
+int sigma_mod_utf16be_setup(struct mod_state *st);
+int sigma_mod_utf16_setup(struct mod_state *st);
+/* Numbers, time parts and networks (sigma_modifiers_num.c): */
+int sigma_mod_lt_setup(struct mod_state *st);
+int sigma_mod_lte_setup(struct mod_state *st);
+int sigma_mod_gt_setup(struct mod_state *st);
+int sigma_mod_gte_setup(struct mod_state *st);
+int sigma_mod_minute_setup(struct mod_state *st);
+int sigma_mod_hour_setup(struct mod_state *st);
+int sigma_mod_day_setup(struct mod_state *st);
+int sigma_mod_week_setup(struct mod_state *st);
+int sigma_mod_month_setup(struct mod_state *st);
+int sigma_mod_year_setup(struct mod_state *st);
+int sigma_mod_num_finish(struct mod_state *st, struct mval *v);
+bool sigma_mod_num_match(const struct sig_value *v, struct sigma_mctx *m,
+                         const struct sig_fieldval *fv);
+int sigma_mod_cidr_setup(struct mod_state *st);
+int sigma_mod_cidr_finish(struct mod_state *st, struct mval *v);
+bool sigma_mod_cidr_match(const struct sig_value *v, struct sigma_mctx *m,
+                          const struct sig_fieldval *fv);
+
 /* Parse a YAML scalar into an mval using the spec's escaping table. */
 int sigma_mval_from_text(struct mod_state *st, struct mval *v, const char *s, size_t n,
                          bool wildcards);

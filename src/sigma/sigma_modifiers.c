@@ -1,9 +1,9 @@
 /*
- * Sigma value modifiers: the rows of modifiers.def, the escaping table, pattern analysis,
- * case folding and the wildcard matcher.
+ * Sigma value modifiers: the table of modifiers.def and its generic, regex, expand and
+ * fieldref rows (encodings in sigma_modifiers_enc.c, numbers/time/cidr in
+ * sigma_modifiers_num.c), the escaping table, pattern analysis, case folding and the wildcard
+ * matcher.
  */
-#include <arpa/inet.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,7 +11,7 @@
 
 /* ---- mval helpers --------------------------------------------------------------------------- */
 
-static int mval_put(rh_ctx *ctx, struct mval *v, uint8_t byte, uint8_t w)
+int sigma_mval_put(rh_ctx *ctx, struct mval *v, uint8_t byte, uint8_t w)
 {
     if (v->n == v->cap) {
         size_t ncap = v->cap ? v->cap * 2 : 32;
@@ -34,17 +34,6 @@ static int mval_put(rh_ctx *ctx, struct mval *v, uint8_t byte, uint8_t w)
     return 0;
 }
 
-static int mval_put_bytes(rh_ctx *ctx, struct mval *v, const uint8_t *p, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (mval_put(ctx, v, p[i], W_LIT) < 0) {
-            return -1;
-        }
-    }
-    return 0;
-}
-
 void sigma_mval_free(rh_ctx *ctx, struct mval *v)
 {
     rh_free(ctx, v->b);
@@ -53,16 +42,7 @@ void sigma_mval_free(rh_ctx *ctx, struct mval *v)
     v->n = v->cap = 0;
 }
 
-static struct mval *st_new_vals(struct mod_state *st, size_t n)
-{
-    struct mval *nv = rh_calloc(st->b->c->ctx, n ? n : 1, sizeof(*nv));
-    if (!nv) {
-        sigma_fail(st->b, st->at, RH_ERR_NOMEM, "out of memory");
-    }
-    return nv;
-}
-
-static void st_replace_vals(struct mod_state *st, struct mval *nv, size_t n)
+void sigma_mod_replace_vals(struct mod_state *st, struct mval *nv, size_t n)
 {
     size_t i;
     for (i = 0; i < st->nvals; i++) {
@@ -73,7 +53,7 @@ static void st_replace_vals(struct mod_state *st, struct mval *nv, size_t n)
     st->nvals = st->cap = n;
 }
 
-static int nomem(struct mod_state *st)
+int sigma_mod_nomem(struct mod_state *st)
 {
     return sigma_fail(st->b, st->at, RH_ERR_NOMEM, "out of memory");
 }
@@ -90,24 +70,24 @@ int sigma_mval_from_text(struct mod_state *st, struct mval *v, const char *s, si
         int r;
         if (wildcards && c == '\\') {
             if (i + 1 < n && (s[i + 1] == '*' || s[i + 1] == '?' || s[i + 1] == '\\')) {
-                r = mval_put(ctx, v, (uint8_t)s[i + 1], W_LIT);
+                r = sigma_mval_put(ctx, v, (uint8_t)s[i + 1], W_LIT);
                 i += 2;
             } else {
-                r = mval_put(ctx, v, '\\', W_LIT);
+                r = sigma_mval_put(ctx, v, '\\', W_LIT);
                 i++;
             }
         } else if (wildcards && c == '*') {
-            r = (v->n && v->w[v->n - 1] == W_STAR) ? 0 : mval_put(ctx, v, '*', W_STAR);
+            r = (v->n && v->w[v->n - 1] == W_STAR) ? 0 : sigma_mval_put(ctx, v, '*', W_STAR);
             i++;
         } else if (wildcards && c == '?') {
-            r = mval_put(ctx, v, '?', W_QMARK);
+            r = sigma_mval_put(ctx, v, '?', W_QMARK);
             i++;
         } else {
-            r = mval_put(ctx, v, c, W_LIT);
+            r = sigma_mval_put(ctx, v, c, W_LIT);
             i++;
         }
         if (r < 0) {
-            return nomem(st);
+            return sigma_mod_nomem(st);
         }
     }
     return 0;
@@ -259,7 +239,7 @@ int sigma_mval_finish_string(struct mod_state *st, struct mval *v)
     pat = sigma_arena_alloc(a, v->n * 4 + 1);
     wild = sigma_arena_alloc(a, v->n * 4 + 1);
     if (!pat || !wild) {
-        return nomem(st);
+        return sigma_mod_nomem(st);
     }
     i = 0;
     while (i < v->n) {
@@ -290,11 +270,11 @@ int sigma_mval_finish_string(struct mod_state *st, struct mval *v)
             if (st->cased) {
                 if (rh_buf_append(&fb, v->b + i, j - i) != RH_OK) {
                     rh_buf_free(&fb);
-                    return nomem(st);
+                    return sigma_mod_nomem(st);
                 }
             } else if (sigma_fold(&fb, v->b + i, j - i) != RH_OK) {
                 rh_buf_free(&fb);
-                return nomem(st);
+                return sigma_mod_nomem(st);
             }
             if (fb.len > (j - i) * 4) {
                 rh_buf_free(&fb);
@@ -401,8 +381,8 @@ static int wrap(struct mod_state *st, bool head, bool tail, const char *name)
     for (i = 0; i < st->nvals; i++) {
         struct mval *v = &st->vals[i];
         if (head && !(v->n && v->w[0] == W_STAR)) {
-            if (mval_put(ctx, v, 0, 0) < 0) {
-                return nomem(st);
+            if (sigma_mval_put(ctx, v, 0, 0) < 0) {
+                return sigma_mod_nomem(st);
             }
             memmove(v->b + 1, v->b, v->n - 1);
             memmove(v->w + 1, v->w, v->n - 1);
@@ -410,8 +390,8 @@ static int wrap(struct mod_state *st, bool head, bool tail, const char *name)
             v->w[0] = W_STAR;
         }
         if (tail && !(v->n && v->w[v->n - 1] == W_STAR)) {
-            if (mval_put(ctx, v, '*', W_STAR) < 0) {
-                return nomem(st);
+            if (sigma_mval_put(ctx, v, '*', W_STAR) < 0) {
+                return sigma_mod_nomem(st);
             }
         }
     }
@@ -452,7 +432,7 @@ static int mod_neq_setup(struct mod_state *st)
     return 0;
 }
 
-static int set_type(struct mod_state *st, const struct sigma_modifier *row)
+int sigma_mod_set_type(struct mod_state *st, const struct sigma_modifier *row)
 {
     size_t i;
     if (st->has_type) {
@@ -469,7 +449,7 @@ static int set_type(struct mod_state *st, const struct sigma_modifier *row)
 }
 
 extern const struct sigma_modifier sigma_modifiers[];
-static const struct sigma_modifier *row_named(const char *name)
+const struct sigma_modifier *sigma_modifier_named(const char *name)
 {
     return sigma_modifier_find(name, strlen(name));
 }
@@ -477,7 +457,7 @@ static const struct sigma_modifier *row_named(const char *name)
 static int mod_exists_setup(struct mod_state *st)
 {
     size_t i;
-    if (set_type(st, row_named("exists")) < 0) {
+    if (sigma_mod_set_type(st, sigma_modifier_named("exists")) < 0) {
         return -1;
     }
     for (i = 0; i < st->nvals; i++) {
@@ -500,288 +480,6 @@ static bool mod_exists_match(const struct sig_value *v, struct sigma_mctx *m,
     return (fv->f != NULL) == (v->num != 0);
 }
 
-/* ---- windash -------------------------------------------------------------------------------- */
-
-static bool is_word(const struct mval *v, size_t i)
-{
-    uint8_t c;
-    if (v->w[i] != W_LIT) {
-        return false;
-    }
-    c = v->b[i];
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c >= 0x80;
-}
-
-#define WINDASH_MAX_POS 5
-
-static int mod_windash_setup(struct mod_state *st)
-{
-    static const char *const dashes[5] = {"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"};
-    struct mval *nv = NULL;
-    size_t i, nn = 0, total = 0;
-    rh_ctx *ctx = st->b->c->ctx;
-    if (st->has_type) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'windash' cannot follow a type modifier");
-    }
-    /* pySigma: every '-' or '/' matched by \B[-/]\b is replaced by each of the five dashes,
-     * all combinations (spec: "all possible permutations"). */
-    for (i = 0; i < st->nvals; i++) {
-        struct mval *v = &st->vals[i];
-        size_t j, k = 0, comb = 1;
-        for (j = 0; j < v->n; j++) {
-            if (v->w[j] == W_LIT && (v->b[j] == '-' || v->b[j] == '/') &&
-                (j == 0 || !is_word(v, j - 1)) && j + 1 < v->n && is_word(v, j + 1)) {
-                k++;
-            }
-        }
-        if (k > WINDASH_MAX_POS) {
-            return sigma_fail(st->b, st->at, RH_ERR_LIMIT,
-                              "'windash' value has more than %d dashes", WINDASH_MAX_POS);
-        }
-        for (j = 0; j < k; j++) {
-            comb *= 5;
-        }
-        total += comb;
-    }
-    nv = st_new_vals(st, total);
-    if (!nv) {
-        return -1;
-    }
-    for (i = 0; i < st->nvals; i++) {
-        struct mval *v = &st->vals[i];
-        size_t pos[WINDASH_MAX_POS], k = 0, j, comb = 1, c;
-        for (j = 0; j < v->n; j++) {
-            if (v->w[j] == W_LIT && (v->b[j] == '-' || v->b[j] == '/') &&
-                (j == 0 || !is_word(v, j - 1)) && j + 1 < v->n && is_word(v, j + 1)) {
-                pos[k++] = j;
-            }
-        }
-        for (j = 0; j < k; j++) {
-            comb *= 5;
-        }
-        for (c = 0; c < comb; c++) {
-            struct mval *o = &nv[nn++];
-            size_t sel = c, p = 0;
-            for (j = 0; j < v->n; j++) {
-                if (p < k && pos[p] == j) {
-                    const char *d = dashes[sel % 5];
-                    sel /= 5;
-                    p++;
-                    if (mval_put_bytes(ctx, o, (const uint8_t *)d, strlen(d)) < 0) {
-                        st_replace_vals(st, nv, nn);
-                        return nomem(st);
-                    }
-                } else if (mval_put(ctx, o, v->b[j], v->w[j]) < 0) {
-                    st_replace_vals(st, nv, nn);
-                    return nomem(st);
-                }
-            }
-        }
-    }
-    st_replace_vals(st, nv, nn);
-    return 0;
-}
-
-/* ---- encodings --------------------------------------------------------------------------------
- */
-
-static int no_wildcards(struct mod_state *st, const struct mval *v, const char *name)
-{
-    size_t i;
-    for (i = 0; i < v->n; i++) {
-        if (v->w[i] != W_LIT) {
-            return sigma_fail(st->b, st->at, RH_ERR_RULE,
-                              "'%s' cannot encode a value with wildcards", name);
-        }
-    }
-    return 0;
-}
-
-static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int b64_encode(rh_ctx *ctx, struct mval *out, const uint8_t *p, size_t n)
-{
-    size_t i;
-    for (i = 0; i + 2 < n; i += 3) {
-        uint32_t x = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8) | p[i + 2];
-        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63],
-                        (uint8_t)b64chars[(x >> 6) & 63], (uint8_t)b64chars[x & 63]};
-        if (mval_put_bytes(ctx, out, q, 4) < 0) {
-            return -1;
-        }
-    }
-    if (n - i == 1) {
-        uint32_t x = (uint32_t)p[i] << 16;
-        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63], '=',
-                        '='};
-        return mval_put_bytes(ctx, out, q, 4);
-    }
-    if (n - i == 2) {
-        uint32_t x = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8);
-        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63],
-                        (uint8_t)b64chars[(x >> 6) & 63], '='};
-        return mval_put_bytes(ctx, out, q, 4);
-    }
-    return 0;
-}
-
-static int mod_base64_setup(struct mod_state *st)
-{
-    size_t i;
-    struct mval *nv;
-    if (st->has_type || st->wrap_set) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE,
-                          "'base64' must come before contains/startswith/endswith");
-    }
-    for (i = 0; i < st->nvals; i++) {
-        if (no_wildcards(st, &st->vals[i], "base64") < 0) {
-            return -1;
-        }
-    }
-    nv = st_new_vals(st, st->nvals);
-    if (!nv) {
-        return -1;
-    }
-    for (i = 0; i < st->nvals; i++) {
-        if (b64_encode(st->b->c->ctx, &nv[i], st->vals[i].b, st->vals[i].n) < 0) {
-            st_replace_vals(st, nv, st->nvals);
-            return nomem(st);
-        }
-    }
-    st_replace_vals(st, nv, st->nvals);
-    return 0;
-}
-
-static int mod_base64offset_setup(struct mod_state *st)
-{
-    static const size_t start_off[3] = {0, 2, 3};
-    static const size_t end_cut[3] = {0, 3, 2}; /* pySigma end offsets (None, -3, -2) */
-    size_t i, k;
-    struct mval *nv;
-    rh_ctx *ctx = st->b->c->ctx;
-    if (st->has_type || st->wrap_set) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE,
-                          "'base64offset' must come before contains/startswith/endswith");
-    }
-    for (i = 0; i < st->nvals; i++) {
-        if (no_wildcards(st, &st->vals[i], "base64offset") < 0) {
-            return -1;
-        }
-    }
-    nv = st_new_vals(st, st->nvals * 3);
-    if (!nv) {
-        return -1;
-    }
-    for (i = 0; i < st->nvals; i++) {
-        struct mval *v = &st->vals[i];
-        for (k = 0; k < 3; k++) {
-            struct mval tmp = {0};
-            struct mval *o = &nv[i * 3 + k];
-            size_t s, e, cut;
-            uint8_t *in = rh_malloc(ctx, v->n + 3);
-            if (!in) {
-                st_replace_vals(st, nv, st->nvals * 3);
-                return nomem(st);
-            }
-            memset(in, ' ', k);
-            if (v->n) {
-                memcpy(in + k, v->b, v->n);
-            }
-            if (b64_encode(ctx, &tmp, in, v->n + k) < 0) {
-                rh_free(ctx, in);
-                sigma_mval_free(ctx, &tmp);
-                st_replace_vals(st, nv, st->nvals * 3);
-                return nomem(st);
-            }
-            rh_free(ctx, in);
-            cut = end_cut[(v->n + k) % 3];
-            s = start_off[k];
-            e = tmp.n > cut ? tmp.n - cut : 0;
-            if (s < e && mval_put_bytes(ctx, o, tmp.b + s, e - s) < 0) {
-                sigma_mval_free(ctx, &tmp);
-                st_replace_vals(st, nv, st->nvals * 3);
-                return nomem(st);
-            }
-            sigma_mval_free(ctx, &tmp);
-        }
-    }
-    st_replace_vals(st, nv, st->nvals * 3);
-    return 0;
-}
-
-/* mode: 0 LE, 1 BE, 2 LE with BOM */
-static int utf16_convert(struct mod_state *st, int mode, const char *name)
-{
-    size_t i;
-    struct mval *nv;
-    rh_ctx *ctx = st->b->c->ctx;
-    if (st->has_type) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' cannot follow a type modifier", name);
-    }
-    nv = st_new_vals(st, st->nvals);
-    if (!nv) {
-        return -1;
-    }
-    for (i = 0; i < st->nvals; i++) {
-        struct mval *v = &st->vals[i], *o = &nv[i];
-        size_t j = 0;
-        int r = 0;
-        if (mode == 2) {
-            r = mval_put(ctx, o, 0xFF, W_LIT) | mval_put(ctx, o, 0xFE, W_LIT);
-        }
-        while (r == 0 && j < v->n) {
-            uint32_t cp, units[2];
-            size_t l, u, nu;
-            if (v->w[j] != W_LIT) {
-                r = mval_put(ctx, o, v->b[j], v->w[j]);
-                j++;
-                continue;
-            }
-            l = rh_utf8_decode((const char *)v->b + j, v->n - j, &cp);
-            j += l;
-            if (cp >= 0x10000) {
-                cp -= 0x10000;
-                units[0] = 0xD800 | (cp >> 10);
-                units[1] = 0xDC00 | (cp & 0x3FF);
-                nu = 2;
-            } else {
-                units[0] = cp;
-                nu = 1;
-            }
-            for (u = 0; u < nu && r == 0; u++) {
-                uint8_t lo = (uint8_t)(units[u] & 0xFF), hi = (uint8_t)(units[u] >> 8);
-                if (mode == 1) {
-                    r = mval_put(ctx, o, hi, W_LIT) | mval_put(ctx, o, lo, W_LIT);
-                } else {
-                    r = mval_put(ctx, o, lo, W_LIT) | mval_put(ctx, o, hi, W_LIT);
-                }
-            }
-        }
-        if (r < 0) {
-            st_replace_vals(st, nv, st->nvals);
-            return nomem(st);
-        }
-    }
-    st_replace_vals(st, nv, st->nvals);
-    return 0;
-}
-
-static int mod_utf16le_setup(struct mod_state *st)
-{
-    return utf16_convert(st, 0, "utf16le");
-}
-
-static int mod_utf16be_setup(struct mod_state *st)
-{
-    return utf16_convert(st, 1, "utf16be");
-}
-
-static int mod_utf16_setup(struct mod_state *st)
-{
-    return utf16_convert(st, 2, "utf16");
-}
-
 /* ---- regular expressions -------------------------------------------------------------------- */
 
 static int mod_re_setup(struct mod_state *st)
@@ -792,7 +490,7 @@ static int mod_re_setup(struct mod_state *st)
     }
     st->after_re = true;
     /* The value is the raw pattern: undo wildcard parsing by re-reading the text. */
-    return set_type(st, row_named("re"));
+    return sigma_mod_set_type(st, sigma_modifier_named("re"));
 }
 
 static int re_flag(struct mod_state *st, uint32_t flag, const char *name)
@@ -856,318 +554,6 @@ static void mod_re_free(struct sig_value *v)
 {
     pcre2_code_free((pcre2_code *)v->data);
     v->data = NULL;
-}
-
-/* ---- numbers and time parts ----------------------------------------------------------------- */
-
-enum { NUM_EQ = 0, NUM_LT, NUM_LTE, NUM_GT, NUM_GTE };
-enum { TP_NONE = 0, TP_MINUTE, TP_HOUR, TP_DAY, TP_WEEK, TP_MONTH, TP_YEAR };
-
-static int num_setup(struct mod_state *st, int op, int tpart, const char *name)
-{
-    size_t i;
-    if (st->has_type && !(st->type && st->type->match == row_named("gt")->match)) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' cannot follow another type modifier",
-                          name);
-    }
-    if (st->wrap_set) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' cannot follow string modifiers", name);
-    }
-    st->has_type = true;
-    st->type = row_named(name);
-    for (i = 0; i < st->nvals; i++) {
-        st->vals[i].typed = true;
-        st->vals[i].v.mod = st->type;
-        if (op != NUM_EQ) {
-            st->vals[i].v.aux = (st->vals[i].v.aux & ~0xF) | op;
-        }
-        if (tpart) {
-            st->vals[i].v.aux = (st->vals[i].v.aux & 0xF) | (tpart << 4);
-        }
-    }
-    return 0;
-}
-
-static int mod_lt_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_LT, 0, "lt");
-}
-static int mod_lte_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_LTE, 0, "lte");
-}
-static int mod_gt_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_GT, 0, "gt");
-}
-static int mod_gte_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_GTE, 0, "gte");
-}
-static int mod_minute_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_EQ, TP_MINUTE, "minute");
-}
-static int mod_hour_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_EQ, TP_HOUR, "hour");
-}
-static int mod_day_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_EQ, TP_DAY, "day");
-}
-static int mod_week_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_EQ, TP_WEEK, "week");
-}
-static int mod_month_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_EQ, TP_MONTH, "month");
-}
-static int mod_year_setup(struct mod_state *st)
-{
-    return num_setup(st, NUM_EQ, TP_YEAR, "year");
-}
-
-/* Parse a whole decimal, hex (0x) or floating number; false if anything else. */
-static bool parse_number(const char *s, size_t n, double *out)
-{
-    char buf[64], *end;
-    size_t i = 0;
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) {
-        n--;
-    }
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) {
-        i++;
-    }
-    if (i >= n || n - i >= sizeof(buf)) {
-        return false;
-    }
-    memcpy(buf, s + i, n - i);
-    buf[n - i] = '\0';
-    if ((buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'))) {
-        unsigned long long u = strtoull(buf, &end, 16);
-        *out = (double)u;
-    } else {
-        *out = strtod(buf, &end);
-    }
-    return end != buf && *end == '\0' && !isnan(*out);
-}
-
-static int mod_num_finish(struct mod_state *st, struct mval *v)
-{
-    double d;
-    if (!parse_number((const char *)v->b, v->n, &d)) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'%s' needs a number, not '%.*s'",
-                          st->type->name, (int)(v->n > 40 ? 40 : v->n), (const char *)v->b);
-    }
-    v->v.fnum = d;
-    v->v.num = (int64_t)d;
-    return 0;
-}
-
-static int iso_week(int64_t y, unsigned m, unsigned d)
-{
-    int64_t days = rh_days_from_civil(y, m, d);
-    int wd = (int)(((days % 7) + 7 + 3) % 7); /* 0 = Monday (1970-01-01 was a Thursday) */
-    int64_t thursday = days - wd + 3;
-    int64_t ty = y;
-    if (thursday < rh_days_from_civil(y, 1, 1)) {
-        ty = y - 1;
-    } else if (thursday >= rh_days_from_civil(y + 1, 1, 1)) {
-        ty = y + 1;
-    }
-    return (int)((thursday - rh_days_from_civil(ty, 1, 1)) / 7 + 1);
-}
-
-/* Time parts from "YYYY-MM-DD[T ]HH:MM[:SS...]" or a FILETIME. */
-static bool time_part(const rh_event_field *f, int tp, double *out)
-{
-    int64_t y;
-    unsigned mo, d, h = 0, mi = 0;
-    const char *s = f->value;
-    if (f->type == RH_FIELD_TIME && f->num) {
-        uint64_t secs = f->num / 10000000ull;
-        uint64_t rem = secs % 86400;
-        rh_civil_from_days((int64_t)(secs / 86400) - RH_FILETIME_EPOCH_DAYS, &y, &mo, &d);
-        h = (unsigned)(rem / 3600);
-        mi = (unsigned)(rem / 60 % 60);
-    } else {
-        if (f->value_len < 10 || s[4] != '-' || s[7] != '-') {
-            return false;
-        }
-        y = strtol(s, NULL, 10);
-        mo = (unsigned)strtoul(s + 5, NULL, 10);
-        d = (unsigned)strtoul(s + 8, NULL, 10);
-        if (f->value_len >= 16 && (s[10] == 'T' || s[10] == ' ') && s[13] == ':') {
-            h = (unsigned)strtoul(s + 11, NULL, 10);
-            mi = (unsigned)strtoul(s + 14, NULL, 10);
-        } else if (tp == TP_HOUR || tp == TP_MINUTE) {
-            return false;
-        }
-        if (mo < 1 || mo > 12 || d < 1 || d > 31) {
-            return false;
-        }
-    }
-    switch (tp) {
-    case TP_MINUTE:
-        *out = mi;
-        break;
-    case TP_HOUR:
-        *out = h;
-        break;
-    case TP_DAY:
-        *out = d;
-        break;
-    case TP_WEEK:
-        *out = iso_week(y, mo, d);
-        break;
-    case TP_MONTH:
-        *out = mo;
-        break;
-    default:
-        *out = (double)y;
-        break;
-    }
-    return true;
-}
-
-static bool mod_num_match(const struct sig_value *v, struct sigma_mctx *m,
-                          const struct sig_fieldval *fv)
-{
-    double x;
-    int tp = v->aux >> 4;
-    (void)m;
-    if (!fv->f) {
-        return false;
-    }
-    if (tp) {
-        if (!time_part(fv->f, tp, &x)) {
-            return false;
-        }
-    } else if (fv->f->type == RH_FIELD_INT || fv->f->type == RH_FIELD_HEX ||
-               fv->f->type == RH_FIELD_BOOL) {
-        x = (double)fv->f->num;
-    } else if (!parse_number(fv->f->value, fv->f->value_len, &x)) {
-        return false;
-    }
-    switch (v->aux & 0xF) {
-    case NUM_LT:
-        return x < v->fnum;
-    case NUM_LTE:
-        return x <= v->fnum;
-    case NUM_GT:
-        return x > v->fnum;
-    case NUM_GTE:
-        return x >= v->fnum;
-    default:
-        return x == v->fnum;
-    }
-}
-
-/* ---- cidr -------------------------------------------------------------------------------------
- */
-
-struct cidr {
-    int family; /* 4 or 6 */
-    uint8_t addr[16];
-    unsigned bits;
-};
-
-static bool parse_ip(const char *s, size_t n, uint8_t out[16], int *family)
-{
-    char buf[64];
-    if (n == 0 || n >= sizeof(buf)) {
-        return false;
-    }
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (buf[0] == '[' && buf[n - 1] == ']') {
-        memmove(buf, buf + 1, n - 2);
-        buf[n - 2] = '\0';
-    }
-    {
-        char *pct = strchr(buf, '%'); /* IPv6 zone id */
-        if (pct) {
-            *pct = '\0';
-        }
-    }
-    if (inet_pton(AF_INET, buf, out) == 1) {
-        *family = 4;
-        return true;
-    }
-    if (inet_pton(AF_INET6, buf, out) == 1) {
-        *family = 6;
-        return true;
-    }
-    return false;
-}
-
-static int mod_cidr_setup(struct mod_state *st)
-{
-    if (st->wrap_set) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'cidr' cannot follow string modifiers");
-    }
-    return set_type(st, row_named("cidr"));
-}
-
-static int mod_cidr_finish(struct mod_state *st, struct mval *v)
-{
-    struct cidr *c = sigma_arena_alloc(st->b->a, sizeof(*c));
-    const char *s = (const char *)v->b;
-    size_t slash;
-    char *end;
-    unsigned long bits;
-    if (!c) {
-        return nomem(st);
-    }
-    for (slash = 0; slash < v->n && s[slash] != '/'; slash++) {
-    }
-    if (!parse_ip(s, slash, c->addr, &c->family)) {
-        return sigma_fail(st->b, st->at, RH_ERR_RULE, "'cidr' needs a network, not '%.*s'",
-                          (int)(v->n > 60 ? 60 : v->n), s);
-    }
-    if (slash < v->n) {
-        char nb[8];
-        size_t l = v->n - slash - 1;
-        if (l == 0 || l >= sizeof(nb)) {
-            return sigma_fail(st->b, st->at, RH_ERR_RULE, "'cidr' has a bad prefix length");
-        }
-        memcpy(nb, s + slash + 1, l);
-        nb[l] = '\0';
-        bits = strtoul(nb, &end, 10);
-        if (*end || bits > (c->family == 4 ? 32u : 128u)) {
-            return sigma_fail(st->b, st->at, RH_ERR_RULE, "'cidr' has a bad prefix length");
-        }
-    } else {
-        bits = c->family == 4 ? 32 : 128;
-    }
-    c->bits = (unsigned)bits;
-    v->v.data = c;
-    return 0;
-}
-
-static bool mod_cidr_match(const struct sig_value *v, struct sigma_mctx *m,
-                           const struct sig_fieldval *fv)
-{
-    const struct cidr *c = v->data;
-    uint8_t a[16];
-    int fam;
-    unsigned full, rest;
-    (void)m;
-    if (!fv->f || !parse_ip(fv->f->value, fv->f->value_len, a, &fam) || fam != c->family) {
-        return false;
-    }
-    full = c->bits / 8;
-    rest = c->bits % 8;
-    if (memcmp(a, c->addr, full) != 0) {
-        return false;
-    }
-    if (rest) {
-        uint8_t mask = (uint8_t)(0xFF << (8 - rest));
-        return (a[full] & mask) == (c->addr[full] & mask);
-    }
-    return true;
 }
 
 /* ---- expand ------------------------------------------------------------------------------------
@@ -1237,7 +623,7 @@ static int mod_expand_setup(struct mod_state *st)
                     sigma_mval_free(ctx, &nv[c]);
                 }
                 rh_free(ctx, nv);
-                return nomem(st);
+                return sigma_mod_nomem(st);
             }
             memset(t + nn, 0, (ncap - nn) * sizeof(*t));
             nv = t;
@@ -1251,19 +637,19 @@ static int mod_expand_setup(struct mod_state *st)
                     const char *val = ph[p]->values[sel % ph[p]->n];
                     sel /= ph[p]->n;
                     if (sigma_mval_from_text(st, o, val, strlen(val), true) < 0) {
-                        st_replace_vals(st, nv, nn);
+                        sigma_mod_replace_vals(st, nv, nn);
                         return -1;
                     }
                     j = phpos[p][1];
                     p++;
-                } else if (mval_put(ctx, o, v->b[j], v->w[j]) < 0) {
-                    st_replace_vals(st, nv, nn);
-                    return nomem(st);
+                } else if (sigma_mval_put(ctx, o, v->b[j], v->w[j]) < 0) {
+                    sigma_mod_replace_vals(st, nv, nn);
+                    return sigma_mod_nomem(st);
                 }
             }
         }
     }
-    st_replace_vals(st, nv, nn);
+    sigma_mod_replace_vals(st, nv, nn);
     return 0;
 }
 
@@ -1273,7 +659,7 @@ static int mod_expand_setup(struct mod_state *st)
 static int mod_fieldref_setup(struct mod_state *st)
 {
     size_t i;
-    if (set_type(st, row_named("fieldref")) < 0) {
+    if (sigma_mod_set_type(st, sigma_modifier_named("fieldref")) < 0) {
         return -1;
     }
     st->fieldref = true;
@@ -1281,7 +667,7 @@ static int mod_fieldref_setup(struct mod_state *st)
         struct mval *v = &st->vals[i];
         v->v.fid = sigma_strtab_intern(st->b->c->ctx, &st->b->rs->fields, (const char *)v->b, v->n);
         if (v->v.fid == UINT32_MAX) {
-            return nomem(st);
+            return sigma_mod_nomem(st);
         }
         if (st->wrap_set) {
             return sigma_fail(st->b, st->at, RH_ERR_RULE,

@@ -248,6 +248,62 @@ static int frame_push_child(rh_ctx *ctx, struct yframe *f, struct ynode *child)
     return 0;
 }
 
+/* A node for a scalar or a collection start event, allocated in `a`; NULL on OOM. */
+static struct ynode *node_from_event(struct sigma_arena *a, const yaml_event_t *ev)
+{
+    struct ynode *node = sigma_arena_alloc(a, sizeof(*node));
+    if (!node) {
+        return NULL;
+    }
+    node->line = (int)ev->start_mark.line + 1;
+    node->col = (int)ev->start_mark.column + 1;
+    if (ev->type == YAML_SCALAR_EVENT) {
+        node->kind = YN_SCALAR;
+        node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+        node->s =
+            sigma_arena_strndup(a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+        node->len = ev->data.scalar.length;
+        if (!node->s) {
+            return NULL;
+        }
+    } else {
+        node->kind = ev->type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP;
+    }
+    return node;
+}
+
+/* Close a collection: move its children from the frame into the node and check that a
+ * mapping has scalar keys, each with a value. */
+static rh_status frame_close(struct sigma_arena *a, struct yframe *f, int *err_line, int *err_col,
+                             char *err, size_t errsz)
+{
+    size_t i;
+    if (f->node->kind == YN_MAP && (f->n & 1)) {
+        snprintf(err, errsz, "YAML mapping with a key and no value");
+        return RH_ERR_RULE;
+    }
+    f->node->n = f->node->kind == YN_MAP ? f->n / 2 : f->n;
+    if (f->n) {
+        f->node->kids = sigma_arena_array(a, f->n, sizeof(struct ynode *));
+        if (!f->node->kids) {
+            return RH_ERR_NOMEM;
+        }
+        memcpy(f->node->kids, f->tmp, f->n * sizeof(struct ynode *));
+    }
+    f->n = 0;
+    if (f->node->kind == YN_MAP) {
+        for (i = 0; i < f->node->n; i++) {
+            if (f->node->kids[2 * i]->kind != YN_SCALAR) {
+                *err_line = f->node->kids[2 * i]->line;
+                *err_col = f->node->kids[2 * i]->col;
+                snprintf(err, errsz, "YAML mapping key is not a scalar");
+                return RH_ERR_RULE;
+            }
+        }
+    }
+    return RH_OK;
+}
+
 rh_status sigma_yaml_parse(rh_ctx *ctx, struct sigma_arena *a, const char *name, const char *text,
                            size_t len, uint32_t max_depth, struct ynode ***docs, size_t *ndocs,
                            int *err_line, int *err_col, char *err, size_t errsz)
@@ -296,25 +352,10 @@ rh_status sigma_yaml_parse(rh_ctx *ctx, struct sigma_arena *a, const char *name,
         case YAML_SCALAR_EVENT:
         case YAML_SEQUENCE_START_EVENT:
         case YAML_MAPPING_START_EVENT:
-            node = sigma_arena_alloc(a, sizeof(*node));
+            node = node_from_event(a, &ev);
             if (!node) {
                 st = RH_ERR_NOMEM;
                 break;
-            }
-            node->line = (int)ev.start_mark.line + 1;
-            node->col = (int)ev.start_mark.column + 1;
-            if (ev.type == YAML_SCALAR_EVENT) {
-                node->kind = YN_SCALAR;
-                node->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-                node->s = sigma_arena_strndup(a, (const char *)ev.data.scalar.value,
-                                              ev.data.scalar.length);
-                node->len = ev.data.scalar.length;
-                if (!node->s) {
-                    st = RH_ERR_NOMEM;
-                    break;
-                }
-            } else {
-                node->kind = ev.type == YAML_SEQUENCE_START_EVENT ? YN_SEQ : YN_MAP;
             }
             if (depth > 0 && frame_push_child(ctx, &stack[depth - 1], node) < 0) {
                 st = RH_ERR_NOMEM;
@@ -347,41 +388,13 @@ rh_status sigma_yaml_parse(rh_ctx *ctx, struct sigma_arena *a, const char *name,
             }
             break;
         case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT: {
-            struct yframe *f;
+        case YAML_MAPPING_END_EVENT:
             if (depth == 0) {
                 st = RH_ERR_RULE;
                 break;
             }
-            f = &stack[--depth];
-            if (f->node->kind == YN_MAP && (f->n & 1)) {
-                st = RH_ERR_RULE;
-                snprintf(err, errsz, "YAML mapping with a key and no value");
-                break;
-            }
-            f->node->n = f->node->kind == YN_MAP ? f->n / 2 : f->n;
-            if (f->n) {
-                f->node->kids = sigma_arena_array(a, f->n, sizeof(struct ynode *));
-                if (!f->node->kids) {
-                    st = RH_ERR_NOMEM;
-                    break;
-                }
-                memcpy(f->node->kids, f->tmp, f->n * sizeof(struct ynode *));
-            }
-            f->n = 0;
-            if (f->node->kind == YN_MAP) {
-                for (i = 0; i < f->node->n; i++) {
-                    if (f->node->kids[2 * i]->kind != YN_SCALAR) {
-                        *err_line = f->node->kids[2 * i]->line;
-                        *err_col = f->node->kids[2 * i]->col;
-                        snprintf(err, errsz, "YAML mapping key is not a scalar");
-                        st = RH_ERR_RULE;
-                        break;
-                    }
-                }
-            }
+            st = frame_close(a, &stack[--depth], err_line, err_col, err, errsz);
             break;
-        }
         case YAML_ALIAS_EVENT:
             *err_line = (int)ev.start_mark.line + 1;
             *err_col = (int)ev.start_mark.column + 1;
