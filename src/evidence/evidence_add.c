@@ -1,6 +1,7 @@
 /*
  * Evidence index ingestion: one normalized event -> host statistics, coverage spans and, for
- * the event kinds correlation needs, one compact record with interned strings.
+ * the event kinds correlation needs, one compact record with interned strings (event fields are
+ * read through evidence_field.c).
  *
  *   Sysmon 1 / Security 4688   process creation       Sysmon 5 / Security 4689  exit
  *   Sysmon 12 / 13 / 14        registry write         Security 4657             registry write
@@ -10,185 +11,6 @@
 #include "evidence_internal.h"
 #include "reghunt/evtx.h"
 #include "reghunt/regpath.h"
-
-/* ---- field access -------------------------------------------------------------------- */
-
-/* A field's text, or NULL when absent, empty or "-" (Windows' placeholder for "none"). */
-static const rh_event_field *field(const rh_event *e, const char *name)
-{
-    const rh_event_field *f = rh_event_field_get(e, name);
-    if (!f || !f->value || f->value_len == 0 || f->type == RH_FIELD_NULL ||
-        (f->value_len == 1 && f->value[0] == '-')) {
-        return NULL;
-    }
-    return f;
-}
-
-/* Intern a field's text; NULL when absent. Sets *st on OOM. */
-static const char *istr(rh_evidence *ev, const rh_event *e, const char *name, rh_status *st)
-{
-    const rh_event_field *f = field(e, name);
-    const char *s;
-    if (!f) {
-        return NULL;
-    }
-    s = ev_intern(ev, f->value, f->value_len);
-    if (!s) {
-        *st = RH_ERR_NOMEM;
-    }
-    return s;
-}
-
-static const char *istr_raw(rh_evidence *ev, const char *s, size_t n, rh_status *st)
-{
-    const char *r = ev_intern(ev, s, n);
-    if (!r) {
-        *st = RH_ERR_NOMEM;
-    }
-    return r;
-}
-
-/* Decimal or 0x-hex unsigned 32-bit number; 0 when absent or malformed (0 = unknown pid). */
-static uint32_t num32(const rh_event *e, const char *name)
-{
-    const rh_event_field *f = field(e, name);
-    const char *s;
-    size_t n, i = 0;
-    uint64_t v = 0;
-    unsigned base = 10;
-    if (!f) {
-        return 0;
-    }
-    s = f->value;
-    n = f->value_len;
-    while (i < n && s[i] == ' ') {
-        i++;
-    }
-    if (n - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-        base = 16;
-        i += 2;
-    }
-    if (i >= n) {
-        return 0;
-    }
-    for (; i < n && s[i] != ' '; i++) {
-        unsigned d;
-        char c = s[i];
-        if (c >= '0' && c <= '9') {
-            d = (unsigned)(c - '0');
-        } else if (base == 16 && c >= 'a' && c <= 'f') {
-            d = (unsigned)(c - 'a' + 10);
-        } else if (base == 16 && c >= 'A' && c <= 'F') {
-            d = (unsigned)(c - 'A' + 10);
-        } else {
-            return 0;
-        }
-        v = v * base + d;
-        if (v > UINT32_MAX) {
-            return 0;
-        }
-    }
-    return (uint32_t)v;
-}
-
-/* A time field (Sysmon UtcTime "2019-05-09 01:59:28.669"), else the event's TimeCreated. */
-static uint64_t time_of(const rh_event *e, const char *name)
-{
-    const rh_event_field *f = field(e, name);
-    uint64_t t;
-    if (f && rh_time_parse_iso(f->value, f->value_len, &t) == RH_OK && t) {
-        return t;
-    }
-    return e->timestamp;
-}
-
-rh_status ev_guid_norm(rh_buf *out, const char *s, size_t n)
-{
-    size_t i, start = out->len;
-    int nonzero = 0;
-    rh_status st;
-    while (n && (*s == ' ' || *s == '{')) {
-        s++;
-        n--;
-    }
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '}')) {
-        n--;
-    }
-    if (!n) {
-        return RH_OK;
-    }
-    for (i = 0; i < n; i++) {
-        if (s[i] != '0' && s[i] != '-') {
-            nonzero = 1;
-        }
-    }
-    if (!nonzero) {
-        return RH_OK;
-    }
-    st = rh_buf_putc(out, '{');
-    if (st == RH_OK) {
-        st = ev_fold_append(out, s, n);
-    }
-    if (st == RH_OK) {
-        st = rh_buf_putc(out, '}');
-    }
-    if (st != RH_OK) {
-        out->len = start;
-    }
-    return st;
-}
-
-static const char *iguid(rh_evidence *ev, const rh_event *e, const char *name, rh_status *st)
-{
-    const rh_event_field *f = field(e, name);
-    rh_buf b = RH_BUF_INIT(ev->ctx);
-    const char *r = NULL;
-    if (!f) {
-        return NULL;
-    }
-    if (ev_guid_norm(&b, f->value, f->value_len < 128 ? f->value_len : 128) != RH_OK) {
-        *st = RH_ERR_NOMEM;
-    } else if (b.len) {
-        r = istr_raw(ev, b.data, b.len, st);
-    }
-    rh_buf_free(&b);
-    return r;
-}
-
-/* "DOMAIN\name" from two fields, else the SID field. */
-static const char *iuser(rh_evidence *ev, const rh_event *e, const char *dom, const char *name,
-                         const char *sid, rh_status *st)
-{
-    const rh_event_field *d = field(e, dom), *u = field(e, name);
-    if (u) {
-        rh_buf b = RH_BUF_INIT(ev->ctx);
-        const char *r = NULL;
-        rh_status s2 = RH_OK;
-        if (d) {
-            s2 = rh_buf_append(&b, d->value, d->value_len < 1024 ? d->value_len : 1024);
-            if (s2 == RH_OK) {
-                s2 = rh_buf_putc(&b, '\\');
-            }
-        }
-        if (s2 == RH_OK) {
-            s2 = rh_buf_append(&b, u->value, u->value_len < 1024 ? u->value_len : 1024);
-        }
-        if (s2 == RH_OK) {
-            r = istr_raw(ev, b.data, b.len, st);
-        } else {
-            *st = s2 == RH_ERR_NOMEM ? RH_ERR_NOMEM : *st;
-        }
-        rh_buf_free(&b);
-        return r;
-    }
-    return sid ? istr(ev, e, sid, st) : NULL;
-}
-
-/* Bytes of an input string handed to a normalizer (the result is interned and cut again). */
-static size_t capn(const rh_evidence *ev, size_t n)
-{
-    return n < ev->max_string ? n : ev->max_string;
-}
 
 /* ---- registry paths ------------------------------------------------------------------ */
 
@@ -386,7 +208,7 @@ static rh_evidence_op write_op(const rh_event *e, int sysmon)
 {
     const rh_event_field *f;
     if (!sysmon) {
-        f = field(e, "OperationType");
+        f = ev_field(e, "OperationType");
         if (f && ((f->value_len == 6 && memcmp(f->value, "%%1906", 6) == 0) ||
                   rh_ascii_casecmp(f->value, f->value_len < 22 ? f->value_len : 22,
                                    "Registry value deleted", 22) == 0)) {
@@ -400,7 +222,7 @@ static rh_evidence_op write_op(const rh_event *e, int sysmon)
     if (e->event_id == 14) {
         return RH_EVIDENCE_OP_RENAME_KEY;
     }
-    f = field(e, "EventType");
+    f = ev_field(e, "EventType");
     if (f && f->value_len == 9 && memcmp(f->value, "DeleteKey", 9) == 0) {
         return RH_EVIDENCE_OP_DELETE_KEY;
     }
@@ -418,6 +240,88 @@ struct ctx_in {
     const char *provider, *channel;
 };
 
+/* Sysmon 12/13/14: TargetObject names the key (and the value for set/delete value); its
+ * normalized path goes to norm. Returns 0 when the event names no TargetObject. */
+static int write_sysmon(rh_evidence *ev, const rh_event *e, rh_evidence_write *pub, rh_buf *norm,
+                        rh_status *st)
+{
+    const rh_event_field *t = ev_field(e, "TargetObject");
+    if (!t) {
+        return 0;
+    }
+    pub->target = ev_istr_raw(ev, t->value, t->value_len, st);
+    pub->op = write_op(e, 1);
+    if (*st == RH_OK && pub->op != RH_EVIDENCE_OP_SET_VALUE &&
+        pub->op != RH_EVIDENCE_OP_DELETE_VALUE) {
+        *st = rh_regpath_normalize(t->value, ev_capn(ev, t->value_len), norm);
+    } else if (*st == RH_OK) {
+        *st = rh_event_registry_path(e, NULL, norm); /* spells the default value once */
+    }
+    pub->details = ev_istr(ev, e, "Details", st);
+    pub->time = ev_time_of(e, "UtcTime");
+    pub->writer.guid = ev_iguid(ev, e, "ProcessGuid", st);
+    pub->writer.pid = ev_num32(e, "ProcessId");
+    pub->writer.image = ev_istr(ev, e, "Image", st);
+    pub->writer.user = ev_istr(ev, e, "User", st);
+    if (pub->op == RH_EVIDENCE_OP_RENAME_KEY) {
+        const rh_event_field *nn = ev_field(e, "NewName");
+        if (nn && *st == RH_OK) {
+            rh_buf nb = RH_BUF_INIT(ev->ctx);
+            *st = rh_regpath_normalize(nn->value, ev_capn(ev, nn->value_len), &nb);
+            if (*st == RH_OK) {
+                pub->new_name = ev_istr_raw(ev, nb.data ? nb.data : "", nb.len, st);
+            }
+            rh_buf_free(&nb);
+        }
+    }
+    return 1;
+}
+
+/* Security 4657: ObjectName is the key, ObjectValueName the value; norm gets "key\value" and
+ * *klen the key's length. Returns 0 when the event names no ObjectName. */
+static int write_4657(rh_evidence *ev, const rh_event *e, rh_evidence_write *pub, rh_buf *norm,
+                      size_t *klen, rh_status *st)
+{
+    const rh_event_field *on = ev_field(e, "ObjectName"), *vn;
+    if (!on) {
+        return 0;
+    }
+    vn = rh_event_field_get(e, "ObjectValueName");
+    pub->op = write_op(e, 0);
+    *st = rh_regpath_normalize(on->value, ev_capn(ev, on->value_len), norm);
+    *klen = norm->len;
+    if (*st == RH_OK) {
+        *st = rh_buf_putc(norm, '\\');
+    }
+    if (*st == RH_OK) {
+        if (vn && vn->value && !rh_regpath_is_default_value(vn->value, vn->value_len) &&
+            !(vn->value_len == 1 && vn->value[0] == '-')) {
+            *st = ev_fold_append(norm, vn->value, ev_capn(ev, vn->value_len));
+        } else {
+            *st = rh_buf_lit(norm, "(DEFAULT)");
+        }
+    }
+    if (*st == RH_OK) {
+        rh_buf raw = RH_BUF_INIT(ev->ctx);
+        *st = rh_event_registry_path(e, &raw, NULL);
+        if (*st == RH_OK) {
+            pub->target = ev_istr_raw(ev, raw.data, ev_capn(ev, raw.len), st);
+        } else if (*st == RH_NOT_FOUND) {
+            pub->target = ev_istr_raw(ev, on->value, on->value_len, st);
+            *st = *st == RH_NOT_FOUND ? RH_OK : *st;
+        }
+        rh_buf_free(&raw);
+    }
+    pub->details = ev_istr(ev, e, "NewValue", st);
+    pub->old_value = ev_istr(ev, e, "OldValue", st);
+    pub->time = e->timestamp;
+    pub->writer.pid = ev_num32(e, "ProcessId");
+    pub->writer.image = ev_istr(ev, e, "ProcessName", st);
+    pub->writer.user =
+        ev_iuser(ev, e, "SubjectDomainName", "SubjectUserName", "SubjectUserSid", st);
+    return 1;
+}
+
 static rh_status add_write(struct ctx_in *c, int sysmon)
 {
     rh_evidence *ev = c->ev;
@@ -428,6 +332,7 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
     rh_buf *norm = &ev->tmp, a1 = RH_BUF_INIT(ev->ctx), a2 = RH_BUF_INIT(ev->ctx);
     uint32_t idx;
     size_t klen = 0;
+    int found;
     memset(&pub, 0, sizeof(pub));
     pub.host = ev->hosts[c->host].name;
     pub.event_id = e->event_id;
@@ -439,77 +344,11 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
     pub.source_offset = e->source_offset;
     pub.flags = e->flags & RH_EVENT_RECOVERED;
     rh_buf_reset(norm);
-    if (sysmon) {
-        const rh_event_field *t = field(e, "TargetObject");
-        if (!t) {
-            ev->counts.ignored++;
-            return RH_OK;
-        }
-        pub.target = istr_raw(ev, t->value, t->value_len, &st);
-        pub.op = write_op(e, 1);
-        if (st == RH_OK && pub.op != RH_EVIDENCE_OP_SET_VALUE &&
-            pub.op != RH_EVIDENCE_OP_DELETE_VALUE) {
-            st = rh_regpath_normalize(t->value, capn(ev, t->value_len), norm);
-        } else if (st == RH_OK) {
-            st = rh_event_registry_path(e, NULL, norm); /* spells the default value once */
-        }
-        pub.details = istr(ev, e, "Details", &st);
-        pub.time = time_of(e, "UtcTime");
-        pub.writer.guid = iguid(ev, e, "ProcessGuid", &st);
-        pub.writer.pid = num32(e, "ProcessId");
-        pub.writer.image = istr(ev, e, "Image", &st);
-        pub.writer.user = istr(ev, e, "User", &st);
-        if (pub.op == RH_EVIDENCE_OP_RENAME_KEY) {
-            const rh_event_field *nn = field(e, "NewName");
-            if (nn && st == RH_OK) {
-                rh_buf nb = RH_BUF_INIT(ev->ctx);
-                st = rh_regpath_normalize(nn->value, capn(ev, nn->value_len), &nb);
-                if (st == RH_OK) {
-                    pub.new_name = istr_raw(ev, nb.data ? nb.data : "", nb.len, &st);
-                }
-                rh_buf_free(&nb);
-            }
-        }
-    } else {
-        /* Security 4657: ObjectName is the key, ObjectValueName the value. */
-        const rh_event_field *on = field(e, "ObjectName"), *vn;
-        if (!on) {
-            ev->counts.ignored++;
-            return RH_OK;
-        }
-        vn = rh_event_field_get(e, "ObjectValueName");
-        pub.op = write_op(e, 0);
-        st = rh_regpath_normalize(on->value, capn(ev, on->value_len), norm);
-        klen = norm->len;
-        if (st == RH_OK) {
-            st = rh_buf_putc(norm, '\\');
-        }
-        if (st == RH_OK) {
-            if (vn && vn->value && !rh_regpath_is_default_value(vn->value, vn->value_len) &&
-                !(vn->value_len == 1 && vn->value[0] == '-')) {
-                st = ev_fold_append(norm, vn->value, capn(ev, vn->value_len));
-            } else {
-                st = rh_buf_lit(norm, "(DEFAULT)");
-            }
-        }
-        if (st == RH_OK) {
-            rh_buf raw = RH_BUF_INIT(ev->ctx);
-            st = rh_event_registry_path(e, &raw, NULL);
-            if (st == RH_OK) {
-                pub.target = istr_raw(ev, raw.data, capn(ev, raw.len), &st);
-            } else if (st == RH_NOT_FOUND) {
-                pub.target = istr_raw(ev, on->value, on->value_len, &st);
-                st = st == RH_NOT_FOUND ? RH_OK : st;
-            }
-            rh_buf_free(&raw);
-        }
-        pub.details = istr(ev, e, "NewValue", &st);
-        pub.old_value = istr(ev, e, "OldValue", &st);
-        pub.time = e->timestamp;
-        pub.writer.pid = num32(e, "ProcessId");
-        pub.writer.image = istr(ev, e, "ProcessName", &st);
-        pub.writer.user =
-            iuser(ev, e, "SubjectDomainName", "SubjectUserName", "SubjectUserSid", &st);
+    found =
+        sysmon ? write_sysmon(ev, e, &pub, norm, &st) : write_4657(ev, e, &pub, norm, &klen, &st);
+    if (!found) {
+        ev->counts.ignored++;
+        return RH_OK;
     }
     pub.writer.time = pub.time;
     if (st != RH_OK) {
@@ -520,15 +359,15 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
         if (sysmon) {
             klen = ev_split_value(norm->data ? norm->data : "", norm->len);
         }
-        pub.key = istr_raw(ev, norm->data ? norm->data : "", klen, &st);
+        pub.key = ev_istr_raw(ev, norm->data ? norm->data : "", klen, &st);
         if (klen < norm->len) {
-            pub.value = istr_raw(ev, norm->data + klen + 1, norm->len - klen - 1, &st);
+            pub.value = ev_istr_raw(ev, norm->data + klen + 1, norm->len - klen - 1, &st);
         } else {
-            pub.value = istr_raw(ev, "", 0, &st);
+            pub.value = ev_istr_raw(ev, "", 0, &st);
         }
     } else {
         klen = norm->len;
-        pub.key = istr_raw(ev, norm->data ? norm->data : "", klen, &st);
+        pub.key = ev_istr_raw(ev, norm->data ? norm->data : "", klen, &st);
     }
     if (st == RH_OK) {
         st = rh_regpath_aliases(pub.key, strlen(pub.key), &a1, &a2);
@@ -550,13 +389,13 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
     w->next_alias = w->next_alias2 = w->next_new = EV_NONE;
     st = chain(ev, EV_K_WKEY, c->host, (uint64_t)(uintptr_t)pub.key, idx, &w->next_key);
     if (st == RH_OK && a1.len) {
-        const char *k = istr_raw(ev, a1.data, a1.len, &st);
+        const char *k = ev_istr_raw(ev, a1.data, a1.len, &st);
         if (k) {
             st = chain(ev, EV_K_WALIAS, c->host, (uint64_t)(uintptr_t)k, idx, &w->next_alias);
         }
     }
     if (st == RH_OK && a2.len) {
-        const char *k = istr_raw(ev, a2.data, a2.len, &st);
+        const char *k = ev_istr_raw(ev, a2.data, a2.len, &st);
         if (k) {
             st = chain(ev, EV_K_WALIAS2, c->host, (uint64_t)(uintptr_t)k, idx, &w->next_alias2);
         }
@@ -583,21 +422,21 @@ static const char *integrity_of(rh_evidence *ev, const rh_event *e, rh_status *s
         {"S-1-16-8448", "Medium+"},    {"S-1-16-12288", "High"}, {"S-1-16-16384", "System"},
         {"S-1-16-20480", "Protected"},
     };
-    const rh_event_field *f = field(e, "IntegrityLevel");
+    const rh_event_field *f = ev_field(e, "IntegrityLevel");
     size_t i;
     if (f) {
-        return istr_raw(ev, f->value, f->value_len, st);
+        return ev_istr_raw(ev, f->value, f->value_len, st);
     }
-    f = field(e, "MandatoryLabel");
+    f = ev_field(e, "MandatoryLabel");
     if (!f) {
         return NULL;
     }
     for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
         if (rh_ascii_casecmp(f->value, f->value_len, labels[i].sid, strlen(labels[i].sid)) == 0) {
-            return istr_raw(ev, labels[i].name, strlen(labels[i].name), st);
+            return ev_istr_raw(ev, labels[i].name, strlen(labels[i].name), st);
         }
     }
-    return istr_raw(ev, f->value, f->value_len, st);
+    return ev_istr_raw(ev, f->value, f->value_len, st);
 }
 
 static rh_status add_proc(struct ctx_in *c, int sysmon)
@@ -614,33 +453,34 @@ static rh_status add_proc(struct ctx_in *c, int sysmon)
     pub.record_id = e->record_id;
     pub.source = c->source;
     if (sysmon) {
-        pub.guid = iguid(ev, e, "ProcessGuid", &st);
-        pub.pid = num32(e, "ProcessId");
-        pub.start = time_of(e, "UtcTime");
-        pub.image = istr(ev, e, "Image", &st);
-        pub.command_line = istr(ev, e, "CommandLine", &st);
-        pub.user = istr(ev, e, "User", &st);
-        pub.hashes = istr(ev, e, "Hashes", &st);
-        pub.current_directory = istr(ev, e, "CurrentDirectory", &st);
-        pub.parent_guid = iguid(ev, e, "ParentProcessGuid", &st);
-        pub.parent_pid = num32(e, "ParentProcessId");
-        pub.parent_image = istr(ev, e, "ParentImage", &st);
-        pub.parent_command_line = istr(ev, e, "ParentCommandLine", &st);
+        pub.guid = ev_iguid(ev, e, "ProcessGuid", &st);
+        pub.pid = ev_num32(e, "ProcessId");
+        pub.start = ev_time_of(e, "UtcTime");
+        pub.image = ev_istr(ev, e, "Image", &st);
+        pub.command_line = ev_istr(ev, e, "CommandLine", &st);
+        pub.user = ev_istr(ev, e, "User", &st);
+        pub.hashes = ev_istr(ev, e, "Hashes", &st);
+        pub.current_directory = ev_istr(ev, e, "CurrentDirectory", &st);
+        pub.parent_guid = ev_iguid(ev, e, "ParentProcessGuid", &st);
+        pub.parent_pid = ev_num32(e, "ParentProcessId");
+        pub.parent_image = ev_istr(ev, e, "ParentImage", &st);
+        pub.parent_command_line = ev_istr(ev, e, "ParentCommandLine", &st);
     } else {
-        const rh_event_field *ts = field(e, "TargetUserSid");
-        pub.pid = num32(e, "NewProcessId");
+        const rh_event_field *ts = ev_field(e, "TargetUserSid");
+        pub.pid = ev_num32(e, "NewProcessId");
         pub.start = e->timestamp;
-        pub.image = istr(ev, e, "NewProcessName", &st);
-        pub.command_line = istr(ev, e, "CommandLine", &st);
+        pub.image = ev_istr(ev, e, "NewProcessName", &st);
+        pub.command_line = ev_istr(ev, e, "CommandLine", &st);
         /* The new process runs as Target when set (Windows 10+), else as its creator. */
         if (ts && !(ts->value_len == 7 && memcmp(ts->value, "S-1-0-0", 7) == 0) &&
-            field(e, "TargetUserName")) {
-            pub.user = iuser(ev, e, "TargetDomainName", "TargetUserName", "TargetUserSid", &st);
+            ev_field(e, "TargetUserName")) {
+            pub.user = ev_iuser(ev, e, "TargetDomainName", "TargetUserName", "TargetUserSid", &st);
         } else {
-            pub.user = iuser(ev, e, "SubjectDomainName", "SubjectUserName", "SubjectUserSid", &st);
+            pub.user =
+                ev_iuser(ev, e, "SubjectDomainName", "SubjectUserName", "SubjectUserSid", &st);
         }
-        pub.parent_pid = num32(e, "ProcessId");
-        pub.parent_image = istr(ev, e, "ParentProcessName", &st);
+        pub.parent_pid = ev_num32(e, "ProcessId");
+        pub.parent_image = ev_istr(ev, e, "ParentProcessName", &st);
     }
     pub.integrity = integrity_of(ev, e, &st);
     if (st != RH_OK) {
@@ -683,8 +523,8 @@ static rh_status add_exit(struct ctx_in *c, int sysmon)
     struct ev_exit *x;
     uint32_t idx, next;
     rh_status st = RH_OK;
-    const char *guid = sysmon ? iguid(ev, e, "ProcessGuid", &st) : NULL;
-    uint32_t pid = num32(e, "ProcessId");
+    const char *guid = sysmon ? ev_iguid(ev, e, "ProcessGuid", &st) : NULL;
+    uint32_t pid = ev_num32(e, "ProcessId");
     if (st != RH_OK) {
         return st;
     }
@@ -703,7 +543,7 @@ static rh_status add_exit(struct ctx_in *c, int sysmon)
     x->host = c->host;
     x->pid = pid;
     x->guid = guid;
-    x->time = sysmon ? time_of(e, "UtcTime") : e->timestamp;
+    x->time = sysmon ? ev_time_of(e, "UtcTime") : e->timestamp;
     x->next = EV_NONE;
     if (guid) {
         st = chain(ev, EV_K_XGUID, c->host, (uint64_t)(uintptr_t)guid, idx, &next);
@@ -726,22 +566,22 @@ static rh_status add_conn(struct ctx_in *c)
     rh_status st = RH_OK;
     memset(&pub, 0, sizeof(pub));
     pub.host = ev->hosts[c->host].name;
-    pub.time = time_of(e, "UtcTime");
-    pub.guid = iguid(ev, e, "ProcessGuid", &st);
-    pub.pid = num32(e, "ProcessId");
-    pub.image = istr(ev, e, "Image", &st);
-    pub.user = istr(ev, e, "User", &st);
-    pub.protocol = istr(ev, e, "Protocol", &st);
-    init = field(e, "Initiated");
+    pub.time = ev_time_of(e, "UtcTime");
+    pub.guid = ev_iguid(ev, e, "ProcessGuid", &st);
+    pub.pid = ev_num32(e, "ProcessId");
+    pub.image = ev_istr(ev, e, "Image", &st);
+    pub.user = ev_istr(ev, e, "User", &st);
+    pub.protocol = ev_istr(ev, e, "Protocol", &st);
+    init = ev_field(e, "Initiated");
     pub.initiated = !init ? -1
                     : (init->value_len == 4 && rh_ascii_casecmp(init->value, 4, "true", 4) == 0)
                         ? 1
                         : 0;
-    pub.src_ip = istr(ev, e, "SourceIp", &st);
-    pub.src_port = num32(e, "SourcePort");
-    pub.dst_ip = istr(ev, e, "DestinationIp", &st);
-    pub.dst_port = num32(e, "DestinationPort");
-    pub.dst_host = istr(ev, e, "DestinationHostname", &st);
+    pub.src_ip = ev_istr(ev, e, "SourceIp", &st);
+    pub.src_port = ev_num32(e, "SourcePort");
+    pub.dst_ip = ev_istr(ev, e, "DestinationIp", &st);
+    pub.dst_port = ev_num32(e, "DestinationPort");
+    pub.dst_host = ev_istr(ev, e, "DestinationHostname", &st);
     pub.record_id = e->record_id;
     pub.source = c->source;
     if (st != RH_OK) {
@@ -784,7 +624,7 @@ static rh_status add_file(struct ctx_in *c)
 {
     rh_evidence *ev = c->ev;
     const rh_event *e = c->e;
-    const rh_event_field *tf = field(e, "TargetFilename");
+    const rh_event_field *tf = ev_field(e, "TargetFilename");
     rh_evidence_file pub;
     struct ev_file *f;
     uint32_t idx;
@@ -797,26 +637,26 @@ static rh_status add_file(struct ctx_in *c)
     }
     memset(&pub, 0, sizeof(pub));
     pub.host = ev->hosts[c->host].name;
-    pub.time = time_of(e, "UtcTime");
+    pub.time = ev_time_of(e, "UtcTime");
     pub.event_id = e->event_id;
-    pub.path = istr_raw(ev, tf->value, tf->value_len, &st);
-    pub.guid = iguid(ev, e, "ProcessGuid", &st);
-    pub.pid = num32(e, "ProcessId");
-    pub.image = istr(ev, e, "Image", &st);
-    pub.user = istr(ev, e, "User", &st);
-    pub.hashes = istr(ev, e, "Hashes", &st);
+    pub.path = ev_istr_raw(ev, tf->value, tf->value_len, &st);
+    pub.guid = ev_iguid(ev, e, "ProcessGuid", &st);
+    pub.pid = ev_num32(e, "ProcessId");
+    pub.image = ev_istr(ev, e, "Image", &st);
+    pub.user = ev_istr(ev, e, "User", &st);
+    pub.hashes = ev_istr(ev, e, "Hashes", &st);
     pub.record_id = e->record_id;
     pub.source = c->source;
     rh_buf_reset(&ev->tmp);
     if (st == RH_OK) {
-        st = ev_path_fold(&ev->tmp, tf->value, capn(ev, tf->value_len));
+        st = ev_path_fold(&ev->tmp, tf->value, ev_capn(ev, tf->value_len));
     }
     if (st != RH_OK) {
         return st;
     }
-    folded = istr_raw(ev, ev->tmp.data ? ev->tmp.data : "", ev->tmp.len, &st);
+    folded = ev_istr_raw(ev, ev->tmp.data ? ev->tmp.data : "", ev->tmp.len, &st);
     bo = base_off(ev->tmp.data ? ev->tmp.data : "", ev->tmp.len);
-    base = istr_raw(ev, ev->tmp.data ? ev->tmp.data + bo : "", ev->tmp.len - bo, &st);
+    base = ev_istr_raw(ev, ev->tmp.data ? ev->tmp.data + bo : "", ev->tmp.len - bo, &st);
     if (st != RH_OK) {
         return st;
     }
@@ -941,12 +781,12 @@ rh_status rh_evidence_add_event(rh_evidence *ev, const rh_event *e)
         full_warning(ev, e);
         return RH_OK;
     }
-    c.provider = e->provider ? istr_raw(ev, e->provider, strlen(e->provider), &st) : NULL;
-    c.channel = e->channel ? istr_raw(ev, e->channel, strlen(e->channel), &st) : c.provider;
+    c.provider = e->provider ? ev_istr_raw(ev, e->provider, strlen(e->provider), &st) : NULL;
+    c.channel = e->channel ? ev_istr_raw(ev, e->channel, strlen(e->channel), &st) : c.provider;
     if (!c.channel) {
-        c.channel = istr_raw(ev, "", 0, &st);
+        c.channel = ev_istr_raw(ev, "", 0, &st);
     }
-    c.source = e->source ? istr_raw(ev, e->source, strlen(e->source), &st) : NULL;
+    c.source = e->source ? ev_istr_raw(ev, e->source, strlen(e->source), &st) : NULL;
     if (st != RH_OK) {
         return st;
     }

@@ -191,9 +191,28 @@ rh_status ev_fold_append(rh_buf *out, const char *p, size_t n);
 /* Fold a file path: upper case, '/' -> '\', drop \\?\ and \??\ and quotes. */
 rh_status ev_path_fold(rh_buf *out, const char *p, size_t n);
 
-/* evidence_add.c */
+/* evidence_field.c: event fields. Interning functions set *st to RH_ERR_NOMEM on OOM. */
+/* Field `name` of e, or NULL when absent, empty, null-typed or "-". */
+const rh_event_field *ev_field(const rh_event *e, const char *name);
+/* Interned text of field `name`; NULL when absent. */
+const char *ev_istr(rh_evidence *ev, const rh_event *e, const char *name, rh_status *st);
+/* Interned copy of n bytes of s. */
+const char *ev_istr_raw(rh_evidence *ev, const char *s, size_t n, rh_status *st);
+/* Field `name` as a decimal or 0x-hex 32-bit number; 0 when absent or malformed. */
+uint32_t ev_num32(const rh_event *e, const char *name);
+/* Time field `name` (ISO text) as a FILETIME, else the event's timestamp. */
+uint64_t ev_time_of(const rh_event *e, const char *name);
 /* "{UPPER-CASE}" form of a GUID; nothing appended for empty or all-zero GUIDs. */
 rh_status ev_guid_norm(rh_buf *out, const char *s, size_t n);
+/* Interned ev_guid_norm() form of GUID field `name`; NULL when absent or all zero. */
+const char *ev_iguid(rh_evidence *ev, const rh_event *e, const char *name, rh_status *st);
+/* Interned "DOMAIN\name" from fields dom and name, else the SID field (sid may be NULL). */
+const char *ev_iuser(rh_evidence *ev, const rh_event *e, const char *dom, const char *name,
+                     const char *sid, rh_status *st);
+/* n capped at the index's max_string: the bytes of an input handed to a normalizer. */
+size_t ev_capn(const rh_evidence *ev, size_t n);
+
+/* evidence_add.c */
 /* Where the value name starts in a normalized `key\value` path as Sysmon logs it: at the
  * first `\\` (a value name starting with a backslash), else after the last `\`.
  * Returns the key length (the separator is at that offset), or n when there is none. */

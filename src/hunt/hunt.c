@@ -355,6 +355,77 @@ static int same_in_current(struct walk *w, const char *path, size_t plen, const 
     return same;
 }
 
+/* The value's decoded data (w->decoded), its text for the finding (w->text, cut at
+ * HUNT_MAX_DATA_TEXT) and its key's canonical path (w->canon). */
+static rh_status value_texts(struct walk *w, uint32_t type, const uint8_t *d, size_t dn)
+{
+    rh_status st;
+    rh_buf_reset(&w->decoded);
+    st = rh_regdata_decode(type, d, dn, &w->decoded);
+    if (st == RH_ERR_NOMEM) {
+        return st;
+    }
+    rh_buf_reset(&w->text);
+    st = rh_reg_data_text(type, d, dn, HUNT_MAX_HEX, &w->text);
+    if (st != RH_OK) {
+        return st;
+    }
+    if (w->text.len > HUNT_MAX_DATA_TEXT) {
+        size_t cut = HUNT_MAX_DATA_TEXT;
+        while (cut > 0 && ((unsigned char)w->text.data[cut] & 0xC0) == 0x80) {
+            cut--; /* stay on a UTF-8 boundary */
+        }
+        w->text.len = cut;
+        st = rh_buf_lit(&w->text, "...");
+        if (st != RH_OK) {
+            return st;
+        }
+    }
+    rh_buf_reset(&w->canon);
+    st = rh_buf_append(&w->canon, w->prefix.data, w->prefix.len);
+    if (st == RH_OK) {
+        st = rh_buf_append(&w->canon, w->path.data, w->path.len);
+    }
+    return st;
+}
+
+/* The scorer's view of value `loc` matched: names, decoded data, flags and context. */
+static void score_input(struct walk *w, const rh_kb_location *loc, const rh_key_info *ki,
+                        const rh_value_info *vi, rh_score_input *in)
+{
+    const rh_hunt *h = w->h;
+    memset(in, 0, sizeof(*in));
+    in->loc = loc;
+    in->hive = w->kbh;
+    in->key_path = w->path.data ? w->path.data : "";
+    in->key_len = w->path.len;
+    in->value_name = w->name.data ? w->name.data : "";
+    in->name_len = w->name.len;
+    in->data.type = vi->type;
+    in->data.data = (const uint8_t *)(w->decoded.data ? w->decoded.data : "");
+    in->data.len = w->decoded.len;
+    in->value_flags =
+        ((vi->flags & RH_VALUE_DELETED) || (ki->flags & RH_KEY_DELETED) ? RH_SCORE_DELETED : 0) |
+        ((vi->flags & RH_VALUE_FROM_REPLAY) || (ki->flags & RH_KEY_FROM_REPLAY)
+             ? RH_SCORE_FROM_REPLAY
+             : 0);
+    in->key_last_write = ki->last_write;
+    in->reference_time = h->stats.reference_time;
+    in->in_baseline =
+        h->opts.baseline &&
+        hunt_baseline_has(h->opts.baseline, loc->id, w->hive_kind, in->key_path, in->key_len,
+                          in->value_name, in->name_len, w->text.data, w->text.len, w->profile_dir);
+    in->in_allowlist =
+        h->opts.allowlist &&
+        hunt_allowlist_match(h->opts.allowlist, w->canon.data, w->canon.len, in->value_name,
+                             in->name_len, w->text.data, w->text.len, loc->id);
+    in->env = w->env;
+    in->machine_com = w->com;
+    in->build = rh_win_family_from_build(w->host->build);
+    in->lookup = lookup_cb;
+    in->lookup_user = w;
+}
+
 static rh_status process_value(struct walk *w, rh_key key, const rh_key_info *ki, rh_value v,
                                const rh_kb_location *const *locs, size_t nlocs)
 {
@@ -407,66 +478,12 @@ static rh_status process_value(struct walk *w, rh_key key, const rh_key_info *ki
                  exists ? "differs from the current control set in" : "only in", cs, w->ccs);
     }
     h->stats.values++;
-    rh_buf_reset(&w->decoded);
-    st = rh_regdata_decode(vi.type, d, dn, &w->decoded);
-    if (st == RH_ERR_NOMEM) {
-        return st;
-    }
-    rh_buf_reset(&w->text);
-    st = rh_reg_data_text(vi.type, d, dn, HUNT_MAX_HEX, &w->text);
-    if (st != RH_OK) {
-        return st;
-    }
-    if (w->text.len > HUNT_MAX_DATA_TEXT) {
-        size_t cut = HUNT_MAX_DATA_TEXT;
-        while (cut > 0 && ((unsigned char)w->text.data[cut] & 0xC0) == 0x80) {
-            cut--; /* stay on a UTF-8 boundary */
-        }
-        w->text.len = cut;
-        st = rh_buf_lit(&w->text, "...");
-        if (st != RH_OK) {
-            return st;
-        }
-    }
-    rh_buf_reset(&w->canon);
-    st = rh_buf_append(&w->canon, w->prefix.data, w->prefix.len);
-    if (st == RH_OK) {
-        st = rh_buf_append(&w->canon, w->path.data, w->path.len);
-    }
+    st = value_texts(w, vi.type, d, dn);
     if (st != RH_OK) {
         return st;
     }
 
-    memset(&in, 0, sizeof(in));
-    in.loc = loc;
-    in.hive = w->kbh;
-    in.key_path = w->path.data ? w->path.data : "";
-    in.key_len = w->path.len;
-    in.value_name = w->name.data ? w->name.data : "";
-    in.name_len = w->name.len;
-    in.data.type = vi.type;
-    in.data.data = (const uint8_t *)(w->decoded.data ? w->decoded.data : "");
-    in.data.len = w->decoded.len;
-    in.value_flags =
-        ((vi.flags & RH_VALUE_DELETED) || (ki->flags & RH_KEY_DELETED) ? RH_SCORE_DELETED : 0) |
-        ((vi.flags & RH_VALUE_FROM_REPLAY) || (ki->flags & RH_KEY_FROM_REPLAY)
-             ? RH_SCORE_FROM_REPLAY
-             : 0);
-    in.key_last_write = ki->last_write;
-    in.reference_time = h->stats.reference_time;
-    in.in_baseline =
-        h->opts.baseline &&
-        hunt_baseline_has(h->opts.baseline, loc->id, w->hive_kind, in.key_path, in.key_len,
-                          in.value_name, in.name_len, w->text.data, w->text.len, w->profile_dir);
-    in.in_allowlist =
-        h->opts.allowlist &&
-        hunt_allowlist_match(h->opts.allowlist, w->canon.data, w->canon.len, in.value_name,
-                             in.name_len, w->text.data, w->text.len, loc->id);
-    in.env = w->env;
-    in.machine_com = w->com;
-    in.build = rh_win_family_from_build(w->host->build);
-    in.lookup = lookup_cb;
-    in.lookup_user = w;
+    score_input(w, loc, ki, &vi, &in);
     st = rh_score_value(h->ctx, &in, &res);
     if (st != RH_OK) {
         rh_score_result_free(h->ctx, &res);

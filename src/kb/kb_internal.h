@@ -1,5 +1,5 @@
 /*
- * Knowledge base internals shared with the scorer and the tests.
+ * Knowledge base internals shared by the kb files, the scorer and the tests.
  */
 #ifndef RH_KB_INTERNAL_H
 #define RH_KB_INTERNAL_H
@@ -16,6 +16,9 @@
 /* A user TSV file: 16 MiB and 100k lines are far beyond any real location list. */
 #define KB_MAX_TSV_BYTES (16u << 20)
 #define KB_MAX_TSV_LINES 100000
+
+/* Kind of one key-pattern component. */
+enum kb_comp_kind { KC_LIT = 0, KC_GLOB = 1, KC_STAR = 2, KC_DSTAR = 3 };
 
 /* Windows defaults (kb_defaults.c): the built-in rows of kb_defaults.def plus one row per user
  * TSV row with a `defaults` column, grouped by location in `rows`. */
@@ -36,6 +39,37 @@ rh_status kb_defaults_user(rh_ctx *ctx, struct kb_defaults *defs, const char *id
                            const char *source);
 
 void kb_defaults_free(rh_ctx *ctx, struct kb_defaults *defs);
+
+/* ---- the kb object: built in kb.c, matched in kb_match.c --------------------------------- */
+
+struct kb_node {
+    const char *comp; /* borrowed from the location's key pattern */
+    uint32_t comp_len;
+    uint8_t kind;
+    uint32_t first_child, next_sibling; /* node indices, 0 = none (0 is a root) */
+    uint32_t loc_first;                 /* index into kb->node_locs, chain via loc_next */
+};
+
+struct kb_entry {
+    char *prefix;
+    uint32_t depth_below;
+};
+
+struct rh_kb {
+    rh_ctx *ctx;
+    rh_kb_location *locs;
+    size_t nlocs, caplocs;
+    unsigned *spec; /* specificity per location */
+    char **owned;   /* strings owned by user rows */
+    size_t nowned, capowned;
+    struct kb_node *nodes; /* nodes[h] is the root of hive h */
+    size_t nnodes, capnodes;
+    uint32_t *locref; /* pairs: (location index, next) for node terminal lists */
+    size_t nlocref, caplocref;
+    struct kb_entry *entries[RH_KB_HIVE_COUNT];
+    size_t nentries[RH_KB_HIVE_COUNT];
+    struct kb_defaults defs; /* kb_defaults.c */
+};
 
 /* The built-in default rows (kb_defaults.def), for rules that consult another location's
  * defaults (the scorer's svchost group check). */

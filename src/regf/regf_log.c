@@ -309,6 +309,75 @@ static int log_slot(const char *p)
     return -1;
 }
 
+/* Explicit logs into h->log_paths: slot by suffix if recognisable, else in order. The bytes of
+ * in-memory logs (data, lens) follow their paths into mem and memlen. */
+static rh_status take_logs(rh_hive *h, const char *const *paths, const void *const *data,
+                           const size_t *lens, const void **mem, size_t *memlen)
+{
+    rh_ctx *ctx = h->ctx;
+    unsigned i;
+    for (i = 0; i < 3 && paths[i]; i++) {
+        int slot = log_slot(paths[i]);
+        unsigned k = 0;
+        if (slot < 0 || h->log_paths[slot]) {
+            while (k < 3 && h->log_paths[k]) {
+                k++;
+            }
+        } else {
+            k = (unsigned)slot;
+        }
+        if (k >= 3) {
+            break;
+        }
+        h->log_paths[k] = rh_strdup(ctx, paths[i]);
+        if (!h->log_paths[k]) {
+            return RH_ERR_NOMEM;
+        }
+        if (data) {
+            mem[k] = data[i];
+            memlen[k] = lens ? lens[i] : 0;
+        }
+    }
+    return RH_OK;
+}
+
+/* Load every log of h into logs (a copy of the in-memory ones, else the file) and classify it.
+ * An unreadable file is marked LOG_BAD "unreadable"; only running out of memory fails. */
+static rh_status read_logs(rh_hive *h, const void *const *mem, const size_t *memlen,
+                           struct log_file *logs)
+{
+    rh_ctx *ctx = h->ctx;
+    rh_status st;
+    unsigned i;
+    for (i = 0; i < 3; i++) {
+        if (!h->log_paths[i]) {
+            continue;
+        }
+        logs[i].path = h->log_paths[i];
+        if (mem[i]) {
+            logs[i].data = rh_malloc(ctx, memlen[i] ? memlen[i] : 1);
+            if (!logs[i].data) {
+                return RH_ERR_NOMEM;
+            }
+            memcpy(logs[i].data, mem[i], memlen[i]);
+            logs[i].len = memlen[i];
+            classify(&logs[i]);
+            continue;
+        }
+        st = rh_read_file(ctx, h->log_paths[i], rh_ctx_limits(ctx)->max_file_size, &logs[i].data,
+                          &logs[i].len);
+        if (st == RH_ERR_NOMEM) {
+            return st;
+        }
+        if (st != RH_OK) {
+            logs[i].why = "unreadable";
+            continue;
+        }
+        classify(&logs[i]);
+    }
+    return RH_OK;
+}
+
 rh_status regf_replay_logs(rh_hive *h, const char *const *paths, const void *const *data,
                            const size_t *lens)
 {
@@ -323,35 +392,9 @@ rh_status regf_replay_logs(rh_hive *h, const char *const *paths, const void *con
     rh_ctx *ctx = h->ctx;
 
     memset(logs, 0, sizeof(logs));
-    if (paths) {
-        /* Explicit logs: slot by suffix if recognisable, else in order. */
-        for (i = 0; i < 3 && paths[i]; i++) {
-            int slot = log_slot(paths[i]);
-            unsigned k = 0;
-            if (slot < 0 || h->log_paths[slot]) {
-                while (k < 3 && h->log_paths[k]) {
-                    k++;
-                }
-            } else {
-                k = (unsigned)slot;
-            }
-            if (k >= 3) {
-                break;
-            }
-            h->log_paths[k] = rh_strdup(ctx, paths[i]);
-            if (!h->log_paths[k]) {
-                return RH_ERR_NOMEM;
-            }
-            if (data) {
-                mem[k] = data[i];
-                memlen[k] = lens ? lens[i] : 0;
-            }
-        }
-    } else {
-        st = discover(h);
-        if (st != RH_OK) {
-            return st;
-        }
+    st = paths ? take_logs(h, paths, data, lens, mem, memlen) : discover(h);
+    if (st != RH_OK) {
+        return st;
     }
     for (i = 0; i < 3; i++) {
         if (h->log_paths[i]) {
@@ -366,33 +409,9 @@ rh_status regf_replay_logs(rh_hive *h, const char *const *paths, const void *con
                  "clean hive: %u transaction log(s) present, not needed", h->info.logs_found);
         return RH_OK;
     }
-    for (i = 0; i < 3; i++) {
-        if (!h->log_paths[i]) {
-            continue;
-        }
-        logs[i].path = h->log_paths[i];
-        if (mem[i]) {
-            logs[i].data = rh_malloc(ctx, memlen[i] ? memlen[i] : 1);
-            if (!logs[i].data) {
-                st = RH_ERR_NOMEM;
-                goto out;
-            }
-            memcpy(logs[i].data, mem[i], memlen[i]);
-            logs[i].len = memlen[i];
-            classify(&logs[i]);
-            continue;
-        }
-        st = rh_read_file(ctx, h->log_paths[i], rh_ctx_limits(ctx)->max_file_size, &logs[i].data,
-                          &logs[i].len);
-        if (st == RH_ERR_NOMEM) {
-            goto out;
-        }
-        if (st != RH_OK) {
-            logs[i].why = "unreadable";
-            st = RH_OK;
-            continue;
-        }
-        classify(&logs[i]);
+    st = read_logs(h, mem, memlen, logs);
+    if (st != RH_OK) {
+        goto out;
     }
 
     /* Prefer the new format and dual logging (LOG1 + LOG2), then single logs, then old. */
