@@ -331,19 +331,320 @@ rh_status sc_make_action(struct sc *s)
     return st;
 }
 
-/* ---- main ------------------------------------------------------------------------------------ */
+/* ---- phases and main (docs/scoring.md, sections 1-7)
+ * ------------------------------------------------------------------------------------ */
 
 #define FT_DAY 864000000000ull
+
+/* Phase 1. interpretation of the data, and the Windows default */
+static void sc_phase_interpret(struct sc *s)
+{
+    const rh_score_input *in = s->in;
+    const rh_kb_location *loc = in->loc;
+    rh_score_result *out = s->out;
+    switch (loc->interp) {
+    case RH_KB_INTERP_LIST:
+    case RH_KB_INTERP_CMDLIST:
+        if (s->text && loc->check == RH_KB_CHECK_PENDING_RENAME) {
+            sc_check_pending_rename(s, s->text, s->tn);
+        } else if (s->text) {
+            const char *seps = loc->interp == RH_KB_INTERP_CMDLIST ? ","
+                               : memchr(s->text, '=', s->tn)       ? " "
+                                                                   : " ,";
+            sc_analyze_list(s, s->text, s->tn,
+                            loc->interp == RH_KB_INTERP_CMDLIST ? RH_INTERP_MODE_COMMAND
+                                                                : RH_INTERP_MODE_PATH,
+                            seps, s->lc);
+            if (s->lc->nondefault == 0 && s->lc->vendor_seen) {
+                sc_reason(s, "known third-party component (%s) besides the Windows defaults",
+                          s->lc->vendor_label);
+                sc_cap(s, PTS_LOW);
+            } else if (sc_has_defaults(s) && s->lc->nondefault == 0) {
+                out->is_default = 1;
+            } else if (sc_has_defaults(s) && loc->check != RH_KB_CHECK_WINLOGON_LIST) {
+                sc_reason(s, "item not in the Windows default: %s", s->lc->first_bad);
+                s->points += 10;
+                s->said_differs = 1;
+            }
+        }
+        break;
+    case RH_KB_INTERP_NUMBER: {
+        uint64_t v = 0;
+        if (rh_regdata_number(&in->data, &v)) {
+            char num[32];
+            snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
+            if (sc_has_defaults(s)) {
+                if (sc_is_default(s, num, strlen(num))) {
+                    out->is_default = 1;
+                } else {
+                    sc_reason(s, "value %s differs from the Windows default %s", num,
+                              sc_default_shown(s));
+                    s->points += 10;
+                    s->said_differs = 1;
+                    s->specific = 1;
+                }
+            }
+        } else if (s->text) {
+            sc_analyze(s, RH_INTERP_MODE_COMMAND, s->text, s->tn);
+        }
+        break;
+    }
+    case RH_KB_INTERP_STARTUPAPPROVED:
+        sc_check_startupapproved(s);
+        break;
+    case RH_KB_INTERP_BINARY:
+        if (s->text) {
+            sc_analyze(s, RH_INTERP_MODE_COMMAND, s->text, s->tn);
+        } else {
+            sc_analyze_binary(s);
+        }
+        break;
+    default:
+        /* name_is_data rows (URLSearchHooks, ...) hold their default in the value name */
+        if (sc_has_defaults(s) &&
+            ((loc->flags & RH_KB_F_NAME_IS_DATA) ? sc_is_default(s, in->value_name, in->name_len)
+                                                 : s->text && sc_is_default(s, s->text, s->tn))) {
+            out->is_default = 1;
+        } else if (s->text) {
+            if (loc->check == RH_KB_CHECK_RUNONCEEX) {
+                sc_check_runonceex(s, s->text, s->tn);
+            } else {
+                sc_analyze(s, s->mode, s->text, s->tn);
+                if (sc_has_defaults(s) && loc->check == RH_KB_CHECK_NONE) {
+                    char ex[120];
+                    sc_reason(s, "differs from the Windows default %s",
+                              sc_excerpt(ex, sizeof(ex), sc_default_shown(s),
+                                         strlen(sc_default_shown(s))));
+                    s->points += 10;
+                    s->said_differs = 1;
+                }
+            }
+            if (loc->interp == RH_KB_INTERP_CLSID && !out->is_default) {
+                const char *t = s->text;
+                size_t n = s->tn;
+                while (n && (t[n - 1] == ' ' || t[n - 1] == '\0')) {
+                    n--;
+                }
+                sc_check_clsid_ref(s, t, n);
+            }
+        } else if (in->data.len) {
+            sc_analyze_binary(s);
+        }
+        break;
+    }
+    /* CLSID-named keys (credential providers, AMSI, BHOs, ShellServiceObjects ...): the server
+     * of the CLSID in the key path is the payload */
+    if ((loc->interp == RH_KB_INTERP_NUMBER || loc->interp == RH_KB_INTERP_TEXT) &&
+        loc->hive != RH_KB_HIVE_USRCLASS && !out->is_default) {
+        size_t e = in->key_len, b;
+        while (e > 0) {
+            b = e;
+            while (b > 0 && in->key_path[b - 1] != '\\') {
+                b--;
+            }
+            if (rh_is_braced_guid(in->key_path + b, e - b)) {
+                sc_check_clsid_ref(s, in->key_path + b, 38);
+                break;
+            }
+            e = b ? b - 1 : 0;
+        }
+    }
+    if ((loc->flags & RH_KB_F_NAME_IS_DATA) && in->name_len && !s->hidden && !out->is_default) {
+        if (loc->interp == RH_KB_INTERP_CLSID) {
+            sc_check_clsid_ref(s, in->value_name, in->name_len);
+        } else {
+            sc_analyze(s, RH_INTERP_MODE_PATH, in->value_name, in->name_len);
+        }
+    }
+}
+
+/* Phase 2. location-specific rules */
+static void sc_phase_checks(struct sc *s)
+{
+    rh_score_result *out = s->out;
+    if (!out->is_default && s->present) {
+        sc_check_known_defaults(s);
+    }
+    if (!out->is_default) {
+        sc_run_check(s, s->text, s->tn, s->lc);
+    }
+}
+
+/* Phase 3. feature points and reasons */
+static void sc_phase_features(struct sc *s)
+{
+    const rh_score_input *in = s->in;
+    const rh_kb_location *loc = in->loc;
+    rh_score_result *out = s->out;
+    size_t i;
+    if (!out->is_default) {
+        uint64_t f = s->feats;
+        if (f & RH_FEAT_ENCODED) {
+            f &= ~RH_FEAT_BASE64;
+        }
+        for (i = 0; i < sizeof(feat_rules) / sizeof(feat_rules[0]); i++) {
+            if (f & feat_rules[i].bit) {
+                s->points += feat_rules[i].points;
+                if (feat_rules[i].reason) {
+                    sc_reason(s, "%s", feat_rules[i].reason);
+                }
+            }
+        }
+        if (s->have_class) {
+            const char *cr = class_reason(s->worst_class, s->sysdir_bare);
+            s->points += s->worst_class_pts;
+            if (cr) {
+                sc_reason(s, "%s", cr);
+            }
+        }
+        if (f & RH_FEAT_VENDOR_USERDIR) {
+            s->points -= 20;
+            sc_reason(s, "known per-user software folder");
+            if (!(f & MALICIOUS_FEATS & ~RH_FEAT_USER_WRITABLE)) {
+                sc_cap(s, PTS_MEDIUM); /* user-writable: visible, never High on its own */
+            }
+        }
+        if ((f & RH_FEAT_CLEANUP_ONLY) && !(f & MALICIOUS_FEATS)) {
+            sc_reason(s, "cmd only deletes files or folders: runs no program");
+            sc_cap(s, PTS_LOW);
+        }
+        s->strong +=
+            !!(f & RH_FEAT_INLINE_SCRIPT) + !!(f & RH_FEAT_ENCODED) + !!(f & RH_FEAT_DOWNLOAD) +
+            !!(f & RH_FEAT_MASQUERADE) + !!(f & RH_FEAT_SCROBJ) + !!(f & RH_FEAT_DOUBLE_EXT) +
+            !!(f & RH_FEAT_RAW_IP) + !!(f & RH_FEAT_UNC) + !!(f & RH_FEAT_CONTROL_CHARS) +
+            (s->have_class && (s->worst_class == RH_PATH_TEMP || s->worst_class == RH_PATH_PUBLIC));
+        if ((loc->flags & RH_KB_F_ABSENT_DEFAULT) && s->present) {
+            s->points += 10;
+            sc_reason(s, "location is empty on a clean Windows");
+        }
+        if ((loc->flags & RH_KB_F_LEGACY) && s->present) {
+            sc_reason(s, "legacy location ignored by current Windows");
+        }
+        if ((loc->flags & RH_KB_F_PRIVILEGED) && s->strong) {
+            s->points += 10;
+            sc_reason(s, "runs with SYSTEM/LSASS privileges");
+        }
+    } else {
+        sc_reason(s, "matches the Windows default");
+    }
+}
+
+/* Phase 4. hidden tricks, provenance, recency */
+static void sc_phase_provenance(struct sc *s)
+{
+    const rh_score_input *in = s->in;
+    if (s->hidden) {
+        sc_reason(s, "hidden value name (%s)", s->why_hidden);
+        s->points += 40;
+        sc_floor(s, PTS_HIGH);
+        s->strong += 2;
+    }
+    if (in->value_flags & RH_SCORE_DELETED) {
+        sc_reason(s, "value recovered from a deleted cell");
+        s->points += 10;
+        sc_floor(s, PTS_MEDIUM);
+    }
+    if (in->value_flags & RH_SCORE_FROM_REPLAY) {
+        sc_reason(s, "present only after transaction-log replay (recent write)");
+        s->points += 10;
+        sc_floor(s, PTS_MEDIUM);
+        s->strong++;
+    }
+    if (in->reference_time && in->key_last_write) {
+        if (in->key_last_write > in->reference_time) {
+            sc_reason(s, "key written after the reference time");
+        } else if (in->reference_time - in->key_last_write <= 7 * FT_DAY) {
+            sc_reason(s, "key written within 7 days of the reference time");
+            s->points += clean_target(s) ? 0 : 10;
+        } else if (in->reference_time - in->key_last_write <= 30 * FT_DAY) {
+            sc_reason(s, "key written within 30 days of the reference time");
+            s->points += clean_target(s) ? 0 : 5;
+        }
+    }
+}
+
+/* Phase 5. known-good, empty data, known vendor components */
+static void sc_phase_caps(struct sc *s)
+{
+    const rh_score_input *in = s->in;
+    const rh_kb_location *loc = in->loc;
+    rh_score_result *out = s->out;
+    if (out->is_default && !s->hidden && !(in->value_flags & RH_SCORE_DELETED)) {
+        sc_cap(s, PTS_INFO);
+    }
+    if (!out->is_default && s->empty) {
+        /* s->present but s->empty: runs nothing (ExcludeFromKnownDlls, SetupExecute, RDP-Tcp
+         * InitialProgram, Windows\Load exist s->empty on every install) */
+        sc_reason(s, "empty: the value runs nothing");
+        sc_cap(s, s->hidden ? PTS_MEDIUM : PTS_INFO);
+    }
+    if (!out->is_default && !s->hidden) {
+        sc_check_vendor(s);
+    }
+    if (in->in_allowlist) {
+        sc_reason(s, "allowlisted");
+        sc_cap(s, PTS_INFO);
+    } else if (in->in_baseline) {
+        sc_reason(s, "in baseline");
+        sc_cap(s, PTS_LOW);
+    } else if (!out->is_default && in->reference_time) {
+        sc_reason(s, "not in baseline");
+    }
+    if ((loc->flags & RH_KB_F_MODIFIER) && !s->hidden && !s->specific && !s->strong) {
+        sc_cap(s, PTS_LOW);
+    }
+}
+
+/* Phase 6. level */
+static void sc_phase_level(struct sc *s)
+{
+    rh_score_result *out = s->out;
+    int points;
+    points = s->points;
+    if (points < s->floor) {
+        points = s->floor;
+    }
+    if (points > s->cap) {
+        points = s->cap;
+    }
+    out->points = points;
+    out->risk = points >= PTS_CRITICAL ? RH_RISK_CRITICAL
+                : points >= PTS_HIGH   ? RH_RISK_HIGH
+                : points >= PTS_MEDIUM ? RH_RISK_MEDIUM
+                : points >= PTS_LOW    ? RH_RISK_LOW
+                                       : RH_RISK_INFO;
+}
+
+/* Phase 7. confidence */
+static void sc_phase_confidence(struct sc *s)
+{
+    const rh_score_input *in = s->in;
+    const rh_kb_location *loc = in->loc;
+    rh_score_result *out = s->out;
+    if (out->is_default || in->in_allowlist || in->in_baseline) {
+        out->confidence = RH_CONF_HIGH;
+    } else if (s->strong >= 2 || (s->strong >= 1 && s->specific)) {
+        out->confidence = RH_CONF_HIGH;
+    } else if (s->strong == 1 || s->specific || (loc->flags & RH_KB_F_ABSENT_DEFAULT) ||
+               out->risk <= RH_RISK_LOW) {
+        out->confidence = RH_CONF_MEDIUM;
+    } else {
+        out->confidence = RH_CONF_LOW;
+    }
+    if ((in->value_flags & RH_SCORE_DELETED) && out->confidence > RH_CONF_LOW) {
+        out->confidence = (rh_confidence)(out->confidence - 1);
+    }
+    if (!in->machine_com && loc->check == RH_KB_CHECK_COM_SERVER &&
+        loc->hive == RH_KB_HIVE_USRCLASS && out->confidence > RH_CONF_LOW) {
+        out->confidence = (rh_confidence)(out->confidence - 1);
+    }
+}
 
 rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result *out)
 {
     struct sc s;
     const rh_kb_location *loc;
-    const char *text, *why_hidden = NULL;
-    size_t tn = 0, i;
-    int hidden, present, empty, points;
     struct list_ctx lc;
-    rh_interp_mode mode;
     rh_status st;
 
     memset(out, 0, sizeof(*out));
@@ -361,284 +662,26 @@ rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_result 
     s.reasons.cap_limit = 4096;
     out->technique = loc->technique;
     memset(&lc, 0, sizeof(lc));
+    s.lc = &lc;
     sc_select_defaults(&s);
 
     s.points = base_points[loc->base_risk <= RH_RISK_CRITICAL ? loc->base_risk : 0];
-    text = sc_data_text(in, &tn);
-    mode = (loc->interp == RH_KB_INTERP_DLLPATH || loc->interp == RH_KB_INTERP_FOLDER)
-               ? RH_INTERP_MODE_PATH
-               : RH_INTERP_MODE_COMMAND;
-
-    hidden = rh_name_is_hidden(in->value_name ? in->value_name : "", in->name_len, &why_hidden);
+    s.text = sc_data_text(in, &s.tn);
+    s.mode = (loc->interp == RH_KB_INTERP_DLLPATH || loc->interp == RH_KB_INTERP_FOLDER)
+                 ? RH_INTERP_MODE_PATH
+                 : RH_INTERP_MODE_COMMAND;
+    s.hidden = rh_name_is_hidden(in->value_name ? in->value_name : "", in->name_len, &s.why_hidden);
     /* a deleted value's data may simply be unrecoverable: never call it empty */
-    empty = !(in->value_flags & RH_SCORE_DELETED) && sc_empty_payload(in, text, tn);
-    present = (text ? tn > 0 : in->data.len > 0) && !empty;
+    s.empty = !(in->value_flags & RH_SCORE_DELETED) && sc_empty_payload(in, s.text, s.tn);
+    s.present = (s.text ? s.tn > 0 : in->data.len > 0) && !s.empty;
 
-    /* 1. interpretation of the data, and the Windows default */
-    switch (loc->interp) {
-    case RH_KB_INTERP_LIST:
-    case RH_KB_INTERP_CMDLIST:
-        if (text && loc->check == RH_KB_CHECK_PENDING_RENAME) {
-            sc_check_pending_rename(&s, text, tn);
-        } else if (text) {
-            const char *seps = loc->interp == RH_KB_INTERP_CMDLIST ? ","
-                               : memchr(text, '=', tn)             ? " "
-                                                                   : " ,";
-            sc_analyze_list(&s, text, tn,
-                            loc->interp == RH_KB_INTERP_CMDLIST ? RH_INTERP_MODE_COMMAND
-                                                                : RH_INTERP_MODE_PATH,
-                            seps, &lc);
-            if (lc.nondefault == 0 && lc.vendor_seen) {
-                sc_reason(&s, "known third-party component (%s) besides the Windows defaults",
-                          lc.vendor_label);
-                sc_cap(&s, PTS_LOW);
-            } else if (sc_has_defaults(&s) && lc.nondefault == 0) {
-                out->is_default = 1;
-            } else if (sc_has_defaults(&s) && loc->check != RH_KB_CHECK_WINLOGON_LIST) {
-                sc_reason(&s, "item not in the Windows default: %s", lc.first_bad);
-                s.points += 10;
-                s.said_differs = 1;
-            }
-        }
-        break;
-    case RH_KB_INTERP_NUMBER: {
-        uint64_t v = 0;
-        if (rh_regdata_number(&in->data, &v)) {
-            char num[32];
-            snprintf(num, sizeof(num), "%llu", (unsigned long long)v);
-            if (sc_has_defaults(&s)) {
-                if (sc_is_default(&s, num, strlen(num))) {
-                    out->is_default = 1;
-                } else {
-                    sc_reason(&s, "value %s differs from the Windows default %s", num,
-                              sc_default_shown(&s));
-                    s.points += 10;
-                    s.said_differs = 1;
-                    s.specific = 1;
-                }
-            }
-        } else if (text) {
-            sc_analyze(&s, RH_INTERP_MODE_COMMAND, text, tn);
-        }
-        break;
-    }
-    case RH_KB_INTERP_STARTUPAPPROVED:
-        sc_check_startupapproved(&s);
-        break;
-    case RH_KB_INTERP_BINARY:
-        if (text) {
-            sc_analyze(&s, RH_INTERP_MODE_COMMAND, text, tn);
-        } else {
-            sc_analyze_binary(&s);
-        }
-        break;
-    default:
-        /* name_is_data rows (URLSearchHooks, ...) hold their default in the value name */
-        if (sc_has_defaults(&s) &&
-            ((loc->flags & RH_KB_F_NAME_IS_DATA) ? sc_is_default(&s, in->value_name, in->name_len)
-                                                 : text && sc_is_default(&s, text, tn))) {
-            out->is_default = 1;
-        } else if (text) {
-            if (loc->check == RH_KB_CHECK_RUNONCEEX) {
-                sc_check_runonceex(&s, text, tn);
-            } else {
-                sc_analyze(&s, mode, text, tn);
-                if (sc_has_defaults(&s) && loc->check == RH_KB_CHECK_NONE) {
-                    char ex[120];
-                    sc_reason(&s, "differs from the Windows default %s",
-                              sc_excerpt(ex, sizeof(ex), sc_default_shown(&s),
-                                         strlen(sc_default_shown(&s))));
-                    s.points += 10;
-                    s.said_differs = 1;
-                }
-            }
-            if (loc->interp == RH_KB_INTERP_CLSID && !out->is_default) {
-                const char *t = text;
-                size_t n = tn;
-                while (n && (t[n - 1] == ' ' || t[n - 1] == '\0')) {
-                    n--;
-                }
-                sc_check_clsid_ref(&s, t, n);
-            }
-        } else if (in->data.len) {
-            sc_analyze_binary(&s);
-        }
-        break;
-    }
-    /* CLSID-named keys (credential providers, AMSI, BHOs, ShellServiceObjects ...): the server
-     * of the CLSID in the key path is the payload */
-    if ((loc->interp == RH_KB_INTERP_NUMBER || loc->interp == RH_KB_INTERP_TEXT) &&
-        loc->hive != RH_KB_HIVE_USRCLASS && !out->is_default) {
-        size_t e = in->key_len, b;
-        while (e > 0) {
-            b = e;
-            while (b > 0 && in->key_path[b - 1] != '\\') {
-                b--;
-            }
-            if (rh_is_braced_guid(in->key_path + b, e - b)) {
-                sc_check_clsid_ref(&s, in->key_path + b, 38);
-                break;
-            }
-            e = b ? b - 1 : 0;
-        }
-    }
-    if ((loc->flags & RH_KB_F_NAME_IS_DATA) && in->name_len && !hidden && !out->is_default) {
-        if (loc->interp == RH_KB_INTERP_CLSID) {
-            sc_check_clsid_ref(&s, in->value_name, in->name_len);
-        } else {
-            sc_analyze(&s, RH_INTERP_MODE_PATH, in->value_name, in->name_len);
-        }
-    }
-
-    /* 2. location-specific rules */
-    if (!out->is_default && present) {
-        sc_check_known_defaults(&s);
-    }
-    if (!out->is_default) {
-        sc_run_check(&s, text, tn, &lc);
-    }
-
-    /* 3. feature points and reasons */
-    if (!out->is_default) {
-        uint64_t f = s.feats;
-        if (f & RH_FEAT_ENCODED) {
-            f &= ~RH_FEAT_BASE64;
-        }
-        for (i = 0; i < sizeof(feat_rules) / sizeof(feat_rules[0]); i++) {
-            if (f & feat_rules[i].bit) {
-                s.points += feat_rules[i].points;
-                if (feat_rules[i].reason) {
-                    sc_reason(&s, "%s", feat_rules[i].reason);
-                }
-            }
-        }
-        if (s.have_class) {
-            const char *cr = class_reason(s.worst_class, s.sysdir_bare);
-            s.points += s.worst_class_pts;
-            if (cr) {
-                sc_reason(&s, "%s", cr);
-            }
-        }
-        if (f & RH_FEAT_VENDOR_USERDIR) {
-            s.points -= 20;
-            sc_reason(&s, "known per-user software folder");
-            if (!(f & MALICIOUS_FEATS & ~RH_FEAT_USER_WRITABLE)) {
-                sc_cap(&s, PTS_MEDIUM); /* user-writable: visible, never High on its own */
-            }
-        }
-        if ((f & RH_FEAT_CLEANUP_ONLY) && !(f & MALICIOUS_FEATS)) {
-            sc_reason(&s, "cmd only deletes files or folders: runs no program");
-            sc_cap(&s, PTS_LOW);
-        }
-        s.strong +=
-            !!(f & RH_FEAT_INLINE_SCRIPT) + !!(f & RH_FEAT_ENCODED) + !!(f & RH_FEAT_DOWNLOAD) +
-            !!(f & RH_FEAT_MASQUERADE) + !!(f & RH_FEAT_SCROBJ) + !!(f & RH_FEAT_DOUBLE_EXT) +
-            !!(f & RH_FEAT_RAW_IP) + !!(f & RH_FEAT_UNC) + !!(f & RH_FEAT_CONTROL_CHARS) +
-            (s.have_class && (s.worst_class == RH_PATH_TEMP || s.worst_class == RH_PATH_PUBLIC));
-        if ((loc->flags & RH_KB_F_ABSENT_DEFAULT) && present) {
-            s.points += 10;
-            sc_reason(&s, "location is empty on a clean Windows");
-        }
-        if ((loc->flags & RH_KB_F_LEGACY) && present) {
-            sc_reason(&s, "legacy location ignored by current Windows");
-        }
-        if ((loc->flags & RH_KB_F_PRIVILEGED) && s.strong) {
-            s.points += 10;
-            sc_reason(&s, "runs with SYSTEM/LSASS privileges");
-        }
-    } else {
-        sc_reason(&s, "matches the Windows default");
-    }
-
-    /* 4. hidden tricks, provenance, recency */
-    if (hidden) {
-        sc_reason(&s, "hidden value name (%s)", why_hidden);
-        s.points += 40;
-        sc_floor(&s, PTS_HIGH);
-        s.strong += 2;
-    }
-    if (in->value_flags & RH_SCORE_DELETED) {
-        sc_reason(&s, "value recovered from a deleted cell");
-        s.points += 10;
-        sc_floor(&s, PTS_MEDIUM);
-    }
-    if (in->value_flags & RH_SCORE_FROM_REPLAY) {
-        sc_reason(&s, "present only after transaction-log replay (recent write)");
-        s.points += 10;
-        sc_floor(&s, PTS_MEDIUM);
-        s.strong++;
-    }
-    if (in->reference_time && in->key_last_write) {
-        if (in->key_last_write > in->reference_time) {
-            sc_reason(&s, "key written after the reference time");
-        } else if (in->reference_time - in->key_last_write <= 7 * FT_DAY) {
-            sc_reason(&s, "key written within 7 days of the reference time");
-            s.points += clean_target(&s) ? 0 : 10;
-        } else if (in->reference_time - in->key_last_write <= 30 * FT_DAY) {
-            sc_reason(&s, "key written within 30 days of the reference time");
-            s.points += clean_target(&s) ? 0 : 5;
-        }
-    }
-
-    /* 5. known-good, empty data, known vendor components */
-    if (out->is_default && !hidden && !(in->value_flags & RH_SCORE_DELETED)) {
-        sc_cap(&s, PTS_INFO);
-    }
-    if (!out->is_default && empty) {
-        /* present but empty: runs nothing (ExcludeFromKnownDlls, SetupExecute, RDP-Tcp
-         * InitialProgram, Windows\Load exist empty on every install) */
-        sc_reason(&s, "empty: the value runs nothing");
-        sc_cap(&s, hidden ? PTS_MEDIUM : PTS_INFO);
-    }
-    if (!out->is_default && !hidden) {
-        sc_check_vendor(&s);
-    }
-    if (in->in_allowlist) {
-        sc_reason(&s, "allowlisted");
-        sc_cap(&s, PTS_INFO);
-    } else if (in->in_baseline) {
-        sc_reason(&s, "in baseline");
-        sc_cap(&s, PTS_LOW);
-    } else if (!out->is_default && in->reference_time) {
-        sc_reason(&s, "not in baseline");
-    }
-    if ((loc->flags & RH_KB_F_MODIFIER) && !hidden && !s.specific && !s.strong) {
-        sc_cap(&s, PTS_LOW);
-    }
-
-    /* 6. level */
-    points = s.points;
-    if (points < s.floor) {
-        points = s.floor;
-    }
-    if (points > s.cap) {
-        points = s.cap;
-    }
-    out->points = points;
-    out->risk = points >= PTS_CRITICAL ? RH_RISK_CRITICAL
-                : points >= PTS_HIGH   ? RH_RISK_HIGH
-                : points >= PTS_MEDIUM ? RH_RISK_MEDIUM
-                : points >= PTS_LOW    ? RH_RISK_LOW
-                                       : RH_RISK_INFO;
-
-    /* 7. confidence */
-    if (out->is_default || in->in_allowlist || in->in_baseline) {
-        out->confidence = RH_CONF_HIGH;
-    } else if (s.strong >= 2 || (s.strong >= 1 && s.specific)) {
-        out->confidence = RH_CONF_HIGH;
-    } else if (s.strong == 1 || s.specific || (loc->flags & RH_KB_F_ABSENT_DEFAULT) ||
-               out->risk <= RH_RISK_LOW) {
-        out->confidence = RH_CONF_MEDIUM;
-    } else {
-        out->confidence = RH_CONF_LOW;
-    }
-    if ((in->value_flags & RH_SCORE_DELETED) && out->confidence > RH_CONF_LOW) {
-        out->confidence = (rh_confidence)(out->confidence - 1);
-    }
-    if (!in->machine_com && loc->check == RH_KB_CHECK_COM_SERVER &&
-        loc->hive == RH_KB_HIVE_USRCLASS && out->confidence > RH_CONF_LOW) {
-        out->confidence = (rh_confidence)(out->confidence - 1);
-    }
+    sc_phase_interpret(&s);
+    sc_phase_checks(&s);
+    sc_phase_features(&s);
+    sc_phase_provenance(&s);
+    sc_phase_caps(&s);
+    sc_phase_level(&s);
+    sc_phase_confidence(&s);
 
     out->technique_name = rh_technique_name(out->technique);
     if (!out->technique_name) {

@@ -28,6 +28,8 @@
 
 /* ---- state ------------------------------------------------------------------------------ */
 
+struct list_ctx;
+
 struct sc {
     rh_ctx *ctx;
     const rh_score_input *in;
@@ -45,9 +47,17 @@ struct sc {
     int worst_class_pts;
     int have_class;
     char *target;
-    char lolbin[32];               /* first LOLBin / script host seen ("" = none) */
-    int sysdir_bare;               /* a bare name resolved to the system folder */
-    int said_differs;              /* a "differs from the Windows default" reason was given */
+    char lolbin[32];  /* first LOLBin / script host seen ("" = none) */
+    int sysdir_bare;  /* a bare name resolved to the system folder */
+    int said_differs; /* a "differs from the Windows default" reason was given */
+    /* the value as the phases see it (rh_score_value) */
+    const char *text; /* string data (NULL for binary / numbers), tn bytes */
+    size_t tn;
+    rh_interp_mode mode;           /* path mode for dllpath/folder rows, else command */
+    int hidden;                    /* value name hidden (why_hidden says how) */
+    const char *why_hidden;        /* static */
+    int empty, present;            /* data runs nothing / data present and not empty */
+    struct list_ctx *lc;           /* list statistics of phase 1 */
     const rh_kb_default *defs[16]; /* applicable defaults (select_defaults) */
     size_t ndefs;
     rh_status st;
