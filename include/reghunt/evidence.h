@@ -353,9 +353,12 @@ typedef enum rh_evidence_fusion {
     RH_FUSION_RESIDUE = 5,    /* seen only in a deleted cell or only after log replay */
     RH_FUSION_EVENT_ONLY = 6, /* write event seen, no hive of the host to compare with */
 } rh_evidence_fusion;
+#define RH_FUSION_COUNT 7
 
 /** Short id: "none", "confirmed", "log-gap", "uncovered", "gone", "residue", "event-only". */
 RH_API const char *rh_evidence_fusion_name(rh_evidence_fusion f);
+/** The state named `name` (rh_evidence_fusion_name()); RH_NOT_FOUND for any other text. */
+RH_API rh_status rh_evidence_fusion_parse(const char *name, rh_evidence_fusion *out);
 /** One-sentence English description of a state. */
 RH_API const char *rh_evidence_fusion_text(rh_evidence_fusion f);
 

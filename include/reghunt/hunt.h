@@ -110,17 +110,17 @@ typedef struct rh_finding {
 /** Counters of a hunt. */
 typedef struct rh_hunt_stats {
     size_t hosts;
-    size_t hives;            /* hives in the collection */
-    size_t hives_hunted;     /* SOFTWARE/SYSTEM/NTUSER/USRCLASS/DEFAULT hives walked */
-    size_t hives_failed;     /* hives that could not be opened */
-    uint64_t bytes;          /* bytes of hive data in the collection */
-    uint64_t keys;           /* keys visited */
-    uint64_t values;         /* values scored */
-    size_t same_as_ccs;      /* non-current control set values identical to the current set */
-    size_t by_risk[5];       /* findings per rh_risk */
-    size_t known_good;       /* findings marked known-good */
-    char date[9];            /* "YYYYMMDD" used in the hunt ids */
-    uint64_t reference_time; /* FILETIME used for recency (newest hive header) */
+    size_t hives;                  /* hives in the collection */
+    size_t hives_hunted;           /* SOFTWARE/SYSTEM/NTUSER/USRCLASS/DEFAULT hives walked */
+    size_t hives_failed;           /* hives that could not be opened */
+    uint64_t bytes;                /* bytes of hive data in the collection */
+    uint64_t keys;                 /* keys visited */
+    uint64_t values;               /* values scored */
+    size_t same_as_ccs;            /* non-current control set values identical to the current set */
+    size_t by_risk[RH_RISK_COUNT]; /* findings per rh_risk */
+    size_t known_good;             /* findings marked known-good */
+    char date[9];                  /* "YYYYMMDD" used in the hunt ids */
+    uint64_t reference_time;       /* FILETIME used for recency (newest hive header) */
     /* Event inputs, rules and fusion (zero without rh_hunt_add_events / opts.rules). */
     size_t event_inputs; /* event files read */
     size_t event_inputs_failed;
@@ -130,8 +130,8 @@ typedef struct rh_hunt_stats {
     size_t sigma_state_hits; /* rule matches on synthetic hive-state events */
     size_t sigma_event_hits; /* rule matches on logged events */
     size_t merged;           /* records merged into an existing finding (same host+key+value) */
-    size_t by_fusion[7];     /* findings per rh_evidence_fusion state */
-    size_t outside_window;   /* findings outside opts.window_from/to (0 without a window) */
+    size_t by_fusion[RH_FUSION_COUNT]; /* findings per rh_evidence_fusion state */
+    size_t outside_window; /* findings outside opts.window_from/to (0 without a window) */
 } rh_hunt_stats;
 
 /** Progress callback: called before each hive is walked. */

@@ -83,6 +83,7 @@ typedef enum rh_risk {
     RH_RISK_HIGH = 3,
     RH_RISK_CRITICAL = 4
 } rh_risk;
+#define RH_RISK_COUNT 5
 
 /* Location flags (rh_kb_location.flags). */
 #define RH_KB_F_ABSENT_DEFAULT 0x1u   /* absent on a clean Windows: any value is anomalous */

@@ -58,6 +58,18 @@ const char *rh_evidence_fusion_name(rh_evidence_fusion f)
     return "?";
 }
 
+rh_status rh_evidence_fusion_parse(const char *name, rh_evidence_fusion *out)
+{
+    int f;
+    for (f = 0; name && f < RH_FUSION_COUNT; f++) {
+        if (strcmp(name, rh_evidence_fusion_name((rh_evidence_fusion)f)) == 0) {
+            *out = (rh_evidence_fusion)f;
+            return RH_OK;
+        }
+    }
+    return RH_NOT_FOUND;
+}
+
 const char *rh_evidence_fusion_text(rh_evidence_fusion f)
 {
     switch (f) {

@@ -268,6 +268,7 @@ rh_status hunt_fuse(rh_hunt *h)
     h->stats.outside_window = 0;
     for (i = 0; i < h->n && st == RH_OK; i++) {
         rh_finding *f = &h->f[i]->pub;
+        rh_evidence_fusion fs;
         if (h->opts.window_from || h->opts.window_to) {
             f->in_window = in_range(h, f->key_last_write) || in_range(h, f->event_time);
             if (f->in_window) {
@@ -280,12 +281,8 @@ rh_status hunt_fuse(rh_hunt *h)
             h->stats.by_risk[f->risk]++;
         }
         h->stats.known_good += f->known_good != 0;
-        if (f->fusion_state) {
-            for (j = 1; j < 7; j++) {
-                if (strcmp(f->fusion_state, rh_evidence_fusion_name((rh_evidence_fusion)j)) == 0) {
-                    h->stats.by_fusion[j]++;
-                }
-            }
+        if (rh_evidence_fusion_parse(f->fusion_state, &fs) == RH_OK) {
+            h->stats.by_fusion[fs]++;
         }
     }
     if (st == RH_OK && (h->ev || h->opts.rules)) {

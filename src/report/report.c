@@ -86,9 +86,10 @@ rh_status report_coverage_text(const struct report *r, rh_buf *o)
                   "Correlation: %zu confirmed, %zu log-gap, %zu uncovered, %zu gone, "
                   "%zu residue, %zu event-only; %zu Sigma hit(s) on hive state, %zu "
                   "on events; %zu record(s) merged into existing findings\n",
-                  s->by_fusion[1], s->by_fusion[2], s->by_fusion[3], s->by_fusion[4],
-                  s->by_fusion[5], s->by_fusion[6], s->sigma_state_hits, s->sigma_event_hits,
-                  s->merged);
+                  s->by_fusion[RH_FUSION_CONFIRMED], s->by_fusion[RH_FUSION_LOG_GAP],
+                  s->by_fusion[RH_FUSION_UNCOVERED], s->by_fusion[RH_FUSION_GONE],
+                  s->by_fusion[RH_FUSION_RESIDUE], s->by_fusion[RH_FUSION_EVENT_ONLY],
+                  s->sigma_state_hits, s->sigma_event_hits, s->merged);
     if (n) {
         rh_buf_lit(o, "Data sources:\n");
     }

@@ -15,7 +15,7 @@
 #define ECS_VERSION "8.11.0"
 
 /* event.risk_score per rh_risk (Info..Critical): Elastic detection-rule severity scores. */
-static const int ecs_risk_score[5] = {0, 21, 47, 73, 99};
+static const int ecs_risk_score[RH_RISK_COUNT] = {0, 21, 47, 73, 99};
 
 static rh_status field_s(rh_buf *o, const char *name, const char *s, int first)
 {

@@ -328,7 +328,7 @@ static int by_host(const void *a, const void *b)
     return strcmp(x->host, y->host);
 }
 
-static rh_status risk_cells(rh_buf *o, const size_t c[5], size_t total)
+static rh_status risk_cells(rh_buf *o, const size_t c[RH_RISK_COUNT], size_t total)
 {
     return rh_buf_printf(o,
                          "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
@@ -343,7 +343,7 @@ static rh_status risk_cells(rh_buf *o, const size_t c[5], size_t total)
 /* One table of the listed findings grouped by technique (by_host = 0) or host. */
 static rh_status group_table(rh_buf *o, const rh_finding **v, size_t n, int host)
 {
-    size_t i = 0, j, c[5];
+    size_t i = 0, j, c[RH_RISK_COUNT];
     qsort((void *)v, n, sizeof(*v), host ? by_host : by_technique);
     rh_buf_puts(o, host ? "<div><h3>By host</h3><table class=\"g\" id=\"by-host\"><thead><tr>"
                           "<th>Host</th>" RISK_HEADS "</tr></thead><tbody>\n"
@@ -374,7 +374,7 @@ static rh_status group_table(rh_buf *o, const rh_finding **v, size_t n, int host
 static rh_status risk_table(struct report *r, const rh_finding **v, size_t n)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
-    size_t listed[5] = {0, 0, 0, 0, 0}, i;
+    size_t listed[RH_RISK_COUNT] = {0}, i;
     int k;
     for (i = 0; i < n; i++) {
         listed[(unsigned)v[i]->risk <= RH_RISK_CRITICAL ? v[i]->risk : 0]++;
@@ -428,7 +428,7 @@ static rh_status tl_point(rh_buf *o, const rh_finding *f, uint64_t t, unsigned x
 static rh_status timeline(rh_buf *o, const rh_finding **v, size_t n)
 {
     uint64_t lo = UINT64_MAX, hi = 0;
-    size_t i, lane_n[5] = {0, 0, 0, 0, 0}, points = 0;
+    size_t i, lane_n[RH_RISK_COUNT] = {0}, points = 0;
     unsigned height = 5 * HTML_TL_LANE + 40, k;
     for (i = 0; i < n; i++) {
         uint64_t t[2] = {v[i]->key_last_write, v[i]->event_time};
@@ -530,8 +530,9 @@ static rh_status head(struct report *r)
                   "Info %zu</dd>",
                   s->hosts, s->hives, s->hives_hunted, s->hives_failed, (unsigned long long)s->keys,
                   (unsigned long long)s->values, rh_hunt_count(r->hunt), r->listed,
-                  rh_risk_name(r->opts.min_risk), s->known_good, s->by_risk[4], s->by_risk[3],
-                  s->by_risk[2], s->by_risk[1], s->by_risk[0]);
+                  rh_risk_name(r->opts.min_risk), s->known_good, s->by_risk[RH_RISK_CRITICAL],
+                  s->by_risk[RH_RISK_HIGH], s->by_risk[RH_RISK_MEDIUM], s->by_risk[RH_RISK_LOW],
+                  s->by_risk[RH_RISK_INFO]);
     if (s->reference_time) {
         rh_buf_puts(o, "<dt>Reference time</dt><dd>");
         iso(o, s->reference_time);

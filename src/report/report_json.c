@@ -128,8 +128,10 @@ static rh_status json_plan_coverage(struct report *r)
                   "\"sources\":[",
                   s->kb_locations, s->rules, s->event_inputs, s->event_inputs_failed,
                   (unsigned long long)s->events, s->sigma_state_hits, s->sigma_event_hits,
-                  s->merged, s->outside_window, s->by_fusion[1], s->by_fusion[2], s->by_fusion[3],
-                  s->by_fusion[4], s->by_fusion[5], s->by_fusion[6]);
+                  s->merged, s->outside_window, s->by_fusion[RH_FUSION_CONFIRMED],
+                  s->by_fusion[RH_FUSION_LOG_GAP], s->by_fusion[RH_FUSION_UNCOVERED],
+                  s->by_fusion[RH_FUSION_GONE], s->by_fusion[RH_FUSION_RESIDUE],
+                  s->by_fusion[RH_FUSION_EVENT_ONLY]);
     for (i = 0; i < rh_hunt_source_count(r->hunt) && rh_buf_status(o) == RH_OK; i++) {
         const rh_hunt_source *src = rh_hunt_source_at(r->hunt, i);
         rh_buf_puts(o, i ? ",{" : "{");
@@ -167,7 +169,8 @@ static rh_status json_begin(struct report *r)
         s->date, rh_risk_name(r->opts.min_risk), s->hosts, s->hives, s->hives_hunted,
         s->hives_failed, (unsigned long long)s->bytes, (unsigned long long)s->keys,
         (unsigned long long)s->values, s->same_as_ccs, rh_hunt_count(r->hunt), r->listed,
-        s->known_good, s->by_risk[4], s->by_risk[3], s->by_risk[2], s->by_risk[1], s->by_risk[0]);
+        s->known_good, s->by_risk[RH_RISK_CRITICAL], s->by_risk[RH_RISK_HIGH],
+        s->by_risk[RH_RISK_MEDIUM], s->by_risk[RH_RISK_LOW], s->by_risk[RH_RISK_INFO]);
     json_plan_coverage(r);
     return rh_buf_lit(&r->out, "  \"findings\": [");
 }

@@ -72,8 +72,9 @@ static rh_status md_begin(struct report *r)
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         "| %zu | %zu | %zu | %zu | %zu | %zu | %zu | %zu | %zu | %zu | %zu | %zu |\n\n",
         s->date, rh_risk_name(r->opts.min_risk), s->hosts, s->hives, s->hives_hunted,
-        s->hives_failed, rh_hunt_count(r->hunt), r->listed, s->by_risk[4], s->by_risk[3],
-        s->by_risk[2], s->by_risk[1], s->by_risk[0], s->known_good);
+        s->hives_failed, rh_hunt_count(r->hunt), r->listed, s->by_risk[RH_RISK_CRITICAL],
+        s->by_risk[RH_RISK_HIGH], s->by_risk[RH_RISK_MEDIUM], s->by_risk[RH_RISK_LOW],
+        s->by_risk[RH_RISK_INFO], s->known_good);
     if (report_has_plan(r) || report_has_coverage(r)) {
         md_plan_coverage(r);
     }

@@ -133,7 +133,7 @@ static rh_status text_emit(struct report *r, const rh_finding *f)
 
 struct row {
     const char *name;
-    size_t n[5];
+    size_t n[RH_RISK_COUNT];
 };
 
 static rh_status add_row(struct row *rows, size_t *nrows, const char *name, rh_risk risk)
@@ -195,8 +195,8 @@ static rh_status text_end(struct report *r)
                   "  By risk: Critical %zu, High %zu, Medium %zu, Low %zu, Info %zu\n\n",
                   s->hosts, s->hives, s->hives_hunted, s->hives_failed,
                   (unsigned long long)s->values, total, r->listed, rh_risk_name(r->opts.min_risk),
-                  s->known_good, s->by_risk[4], s->by_risk[3], s->by_risk[2], s->by_risk[1],
-                  s->by_risk[0]);
+                  s->known_good, s->by_risk[RH_RISK_CRITICAL], s->by_risk[RH_RISK_HIGH],
+                  s->by_risk[RH_RISK_MEDIUM], s->by_risk[RH_RISK_LOW], s->by_risk[RH_RISK_INFO]);
     print_rows(o, "Host", hosts, nh);
     rh_buf_lit(o, "\n");
     print_rows(o, "Technique", techs, nt);
