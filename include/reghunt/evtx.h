@@ -125,34 +125,6 @@ typedef rh_status (*rh_evtx_record_fn)(const rh_evtx_record *rec, void *user);
 RH_API rh_status rh_evtx_read(rh_evtx *evtx, const rh_evtx_read_opts *opts, rh_evtx_record_fn fn,
                               void *user);
 
-/*
- * ---- helpers for the normalized event stream -------------------------------------------
- */
-
-/**
- * Append the event as one line of normalized JSON (no newline), the shape documented in
- * docs/events.md. Returns RH_OK or RH_ERR_NOMEM.
- */
-RH_API rh_status rh_event_to_json(const rh_event *ev, rh_buf *out);
-
-/**
- * The registry path an event refers to, as the source wrote it: Sysmon's TargetObject, or
- * for Security 4657/4663 ObjectName (plus `\` ObjectValueName when present). The default
- * value always ends in `\(Default)`: an ObjectValueName that is empty or `-`, and a
- * TargetObject of a value event (13, SetValue, DeleteValue) ending in one backslash (an empty
- * value name), get it appended. Appends the
- * path to `raw` and its rh_regpath_normalize() form to `norm` (either may be NULL).
- * Returns RH_OK, RH_NOT_FOUND (the event has no registry path) or RH_ERR_NOMEM.
- */
-RH_API rh_status rh_event_registry_path(const rh_event *ev, rh_buf *raw, rh_buf *norm);
-
-/**
- * Parse an ISO 8601 UTC timestamp into a FILETIME: "2020-10-23T21:57:36.3372705Z",
- * "2020-10-23 21:57:36.328", a date alone, fractions of up to 9 digits (beyond 100 ns
- * truncated), an optional "Z" or "+hh:mm"/"-hh:mm" offset. Returns RH_OK or RH_ERR_FORMAT.
- */
-RH_API rh_status rh_time_parse_iso(const char *s, size_t len, uint64_t *filetime);
-
 #ifdef __cplusplus
 }
 #endif

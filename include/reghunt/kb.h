@@ -196,6 +196,9 @@ RH_API const rh_kb_location *rh_kb_at(const rh_kb *kb, size_t i);
 RH_API size_t rh_kb_default_count(const rh_kb *kb);
 RH_API const rh_kb_default *rh_kb_default_at(const rh_kb *kb, size_t i);
 
+/** ATT&CK name of a technique id of the knowledge base ("T1546.008" ...), or NULL. */
+RH_API const char *rh_technique_name(const char *technique);
+
 /** The location with this id, or NULL. */
 RH_API const rh_kb_location *rh_kb_find(const rh_kb *kb, const char *id);
 

@@ -139,9 +139,6 @@ RH_API rh_status rh_score_value(rh_ctx *ctx, const rh_score_input *in, rh_score_
 
 RH_API void rh_score_result_free(rh_ctx *ctx, rh_score_result *r);
 
-/** ATT&CK name for a technique id known to the scorer/kb ("T1546.008" ...), or NULL. */
-RH_API const char *rh_technique_name(const char *technique);
-
 #ifdef __cplusplus
 }
 #endif

@@ -9,7 +9,6 @@
 #include "common/common.h"
 #include "kb_internal.h"
 #include "reghunt/kb.h"
-#include "reghunt/score.h"
 
 /* ---- built-in tables ---------------------------------------------------------------------- */
 
