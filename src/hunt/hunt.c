@@ -411,14 +411,8 @@ static void score_input(struct walk *w, const rh_kb_location *loc, const rh_key_
              : 0);
     in->key_last_write = ki->last_write;
     in->reference_time = h->stats.reference_time;
-    in->in_baseline =
-        h->opts.baseline &&
-        hunt_baseline_has(h->opts.baseline, loc->id, w->hive_kind, in->key_path, in->key_len,
-                          in->value_name, in->name_len, w->text.data, w->text.len, w->profile_dir);
-    in->in_allowlist =
-        h->opts.allowlist &&
-        hunt_allowlist_match(h->opts.allowlist, w->canon.data, w->canon.len, in->value_name,
-                             in->name_len, w->text.data, w->text.len, loc->id);
+    hunt_known_mark(h, in, w->hive_kind, w->canon.data, w->canon.len, w->text.data, w->text.len,
+                    w->profile_dir);
     in->env = w->env;
     in->machine_com = w->com;
     in->build = rh_win_family_from_build(w->host->build);
@@ -528,8 +522,7 @@ static rh_status process_value(struct walk *w, rh_key key, const rh_key_info *ki
         fi.from_log_replay = (in.value_flags & RH_SCORE_FROM_REPLAY) != 0;
         fi.hidden_name = rh_name_is_hidden(in.value_name, in.name_len, &hidden_why);
         fi.is_default = res.is_default;
-        fi.known_good =
-            (in.in_baseline ? RH_KNOWN_BASELINE : 0u) | (in.in_allowlist ? RH_KNOWN_ALLOWLIST : 0u);
+        fi.known_good = hunt_known_flags(&in);
         fi.profile_dir = w->profile_dir;
         st = hunt_finding_add(h, &fi);
     }

@@ -138,6 +138,14 @@ void hunt_fuse_free(rh_hunt *h);
 int hunt_baseline_has(const rh_baseline *b, const char *loc, const char *hive_kind,
                       const char *rel_key, size_t rel_len, const char *name, size_t name_len,
                       const char *data, size_t data_len, const char *profile_dir);
+/* Set in->in_baseline / in->in_allowlist for a value about to be scored, from the hive walk
+ * and from write events alike: hive_kind "SOFTWARE"..., canon_key the key as findings show it,
+ * text the data's display text, profile_dir the user's profile folder or NULL. */
+void hunt_known_mark(const rh_hunt *h, rh_score_input *in, const char *hive_kind,
+                     const char *canon_key, size_t canon_len, const char *text, size_t text_len,
+                     const char *profile_dir);
+/* RH_KNOWN_* of a scored input. */
+unsigned hunt_known_flags(const rh_score_input *in);
 int hunt_allowlist_match(const rh_allowlist *a, const char *key, size_t key_len, const char *name,
                          size_t name_len, const char *data, size_t data_len, const char *loc);
 

@@ -411,3 +411,22 @@ size_t rh_allowlist_count(const rh_allowlist *a)
 {
     return a ? a->n : 0;
 }
+
+void hunt_known_mark(const rh_hunt *h, rh_score_input *in, const char *hive_kind,
+                     const char *canon_key, size_t canon_len, const char *text, size_t text_len,
+                     const char *profile_dir)
+{
+    in->in_baseline =
+        h->opts.baseline &&
+        hunt_baseline_has(h->opts.baseline, in->loc->id, hive_kind, in->key_path, in->key_len,
+                          in->value_name, in->name_len, text, text_len, profile_dir);
+    in->in_allowlist = h->opts.allowlist &&
+                       hunt_allowlist_match(h->opts.allowlist, canon_key, canon_len, in->value_name,
+                                            in->name_len, text, text_len, in->loc->id);
+}
+
+unsigned hunt_known_flags(const rh_score_input *in)
+{
+    return (in->in_baseline ? RH_KNOWN_BASELINE : 0u) |
+           (in->in_allowlist ? RH_KNOWN_ALLOWLIST : 0u);
+}

@@ -265,6 +265,8 @@ rh_status hunt_finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t n
     in.key_last_write = x->time;
     in.reference_time = h->stats.reference_time ? h->stats.reference_time : x->time;
     in.build = rh_win_family_from_build(hr ? hr->build : 0); /* the hive-side rule of hunt.c */
+    hunt_known_mark(h, &in, rh_kb_hive_name(m.kbh), m.canon_key.data ? m.canon_key.data : "",
+                    m.canon_key.len, x->details, strlen(x->details), NULL);
     st = rh_score_value(h->ctx, &in, &res);
     if (st != RH_OK) {
         goto out;
@@ -346,6 +348,7 @@ rh_status hunt_finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t n
     fi.process_executable =
         w && w->writer.image ? w->writer.image : (x->image[0] ? x->image : NULL);
     fi.fusion_state = rh_evidence_fusion_name(v.state);
+    fi.known_good = hunt_known_flags(&in);
     st = hunt_finding_add(h, &fi);
     if (st == RH_OK) {
         st = hunt_push_map(h, mi, h->n - 1);

@@ -221,5 +221,12 @@ check "Sysmon by channel alone: event-only finding with its write event" \
            grep -q "1 write event"'
 check "events-only hunt ids are dated by the newest event" \
     grep -q '"hunt_id":"TH-HUNTIN-20261119-001"' chan.jsonl
+# --allowlist applies to event-only findings as to hive findings (hunt_known_mark).
+printf 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\tUpdater\n' > allow.tsv
+"$RH" hunt chan.ndjson --min-risk info --format jsonl --allowlist allow.tsv > chan2.jsonl 2>/dev/null
+check "the allowlist marks an event-only finding known-good" \
+    sh -c 'grep "\"value_name\":\"Updater\"" chan2.jsonl | grep -q "\"known_good\":\[\"allowlist\"\]"'
+check "without the allowlist the event-only finding is not known-good" \
+    sh -c 'grep "\"value_name\":\"Updater\"" chan.jsonl | grep -q "\"known_good\":\[\]"'
 echo "hunt_fused: $fail failed"
 [ $fail -eq 0 ]
