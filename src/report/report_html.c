@@ -344,7 +344,9 @@ static rh_status risk_cells(rh_buf *o, const size_t c[RH_RISK_COUNT], size_t tot
 static rh_status group_table(rh_buf *o, const rh_finding **v, size_t n, int host)
 {
     size_t i = 0, j, c[RH_RISK_COUNT];
-    qsort((void *)v, n, sizeof(*v), host ? by_host : by_technique);
+    if (n) {
+        qsort((void *)v, n, sizeof(*v), host ? by_host : by_technique);
+    }
     rh_buf_puts(o, host ? "<div><h3>By host</h3><table class=\"g\" id=\"by-host\"><thead><tr>"
                           "<th>Host</th>" RISK_HEADS "</tr></thead><tbody>\n"
                         : "<div><h3>By technique</h3><table class=\"g\" id=\"by-technique\">"
