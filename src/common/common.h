@@ -217,6 +217,33 @@ void rh_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 rh_status rh_dir_list(rh_ctx *ctx, const char *path, size_t max, char ***names, size_t *n);
 void rh_dir_list_free(rh_ctx *ctx, char **names, size_t n);
 
+/* ---- codecs (base64.c, sha256.c) ------------------------------------------------------ */
+
+/* Append base64 of p[0..n) (standard alphabet, '=' padded). Returns rh_buf_status(out). */
+rh_status rh_base64_encode(rh_buf *out, const uint8_t *p, size_t n);
+
+/* Leniency of rh_base64_decode_bytes(); 0 accepts only the standard alphabet. */
+#define RH_B64_URLSAFE     0x1u /* also '-' (62) and '_' (63), mixed freely with '+' and '/' */
+#define RH_B64_SKIP_BLANKS 0x2u /* ignore space, tab, CR and LF anywhere */
+#define RH_B64_SKIP_QUOTES 0x4u /* ignore '"' and '\'' anywhere */
+
+/* The 6-bit value of base64 digit c, -1 when c is not in the alphabet (only RH_B64_URLSAFE of
+ * `flags` matters here). */
+int rh_base64_value(char c, unsigned flags);
+
+/*
+ * Decode base64 from exactly s[0..n) (a NUL byte is not a terminator) and append the bytes to
+ * out. Padding is optional: the first '=' ends the data and the rest of s is not read. Length
+ * is not checked: the bits of an incomplete last group are dropped ("Zg" and "Zh" give "f",
+ * "Z" gives nothing). Returns RH_OK, RH_ERR_FORMAT for a character outside the alphabet (and
+ * not skipped by `flags`) before the first '=' (then nothing is appended: out is truncated back
+ * to its length on entry), or the buffer's RH_ERR_NOMEM / RH_ERR_LIMIT (sticky in out).
+ */
+rh_status rh_base64_decode_bytes(rh_buf *out, const char *s, size_t n, unsigned flags);
+
+/* SHA-256 (FIPS 180-4) of p[0..n) into out. */
+void rh_sha256(const void *p, size_t n, uint8_t out[32]);
+
 /* ---- misc ----------------------------------------------------------------------------- */
 
 /* Owned copies through the context allocator (rh_free); rh_strdup(NULL) gives "". NULL on
@@ -239,6 +266,11 @@ rh_status rh_utf16le_escape(rh_buf *out, const uint8_t *p, size_t n, int stop_at
 
 /* True if `needle` occurs in NUL-terminated `s` (ASCII case-insensitive); NULL s is false. */
 bool rh_ascii_contains(const char *s, const char *needle);
+
+/* True when the counted string s[0..n) starts / ends with NUL-terminated `prefix` / `suffix`,
+ * ASCII case-insensitive (an empty prefix or suffix always matches). */
+bool rh_ascii_prefix(const char *s, size_t n, const char *prefix);
+bool rh_ascii_suffix(const char *s, size_t n, const char *suffix);
 
 /* Append one code point as UTF-8. */
 rh_status rh_buf_put_cp(rh_buf *b, uint32_t cp);

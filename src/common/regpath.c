@@ -111,12 +111,6 @@ static const struct root_alias roots[] = {
 #undef RH_REGROOT
 };
 
-static bool prefix_ci(const char *s, size_t n, const char *pre)
-{
-    size_t k = strlen(pre);
-    return n >= k && rh_ascii_casecmp(s, k, pre, k) == 0;
-}
-
 /* ---- splitting logged paths ------------------------------------------------------------ */
 
 /* The root alias at the start of p (followed by a backslash or the end), else NULL. */
@@ -125,7 +119,7 @@ static const struct root_alias *root_at(const char *p, size_t n, size_t *alias_l
     size_t i;
     for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
         size_t k = strlen(roots[i].alias);
-        if (prefix_ci(p, n, roots[i].alias) && (n == k || p[k] == '\\')) {
+        if (rh_ascii_prefix(p, n, roots[i].alias) && (n == k || p[k] == '\\')) {
             *alias_len = k;
             return &roots[i];
         }

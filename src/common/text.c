@@ -460,6 +460,18 @@ bool rh_ascii_contains(const char *s, const char *needle)
     return false;
 }
 
+bool rh_ascii_prefix(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    return n >= k && rh_ascii_casecmp(s, k, prefix, k) == 0;
+}
+
+bool rh_ascii_suffix(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && rh_ascii_casecmp(s + n - k, k, suffix, k) == 0;
+}
+
 rh_status rh_filetime_to_iso(rh_buf *out, uint64_t ft)
 {
     uint64_t secs = ft / 10000000u, frac = ft % 10000000u;

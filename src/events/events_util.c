@@ -10,12 +10,6 @@
 
 /* ---- registry paths --------------------------------------------------------------------- */
 
-static bool prefix_ci(const char *s, size_t n, const char *pre)
-{
-    size_t k = strlen(pre);
-    return n >= k && rh_ascii_casecmp(s, k, pre, k) == 0;
-}
-
 /* A Sysmon-shaped event about a value (event 13, EventType SetValue/DeleteValue), not a key. */
 static bool is_value_event(const rh_event *ev)
 {
@@ -37,7 +31,7 @@ rh_status rh_event_registry_path(const rh_event *ev, rh_buf *raw, rh_buf *norm)
     rh_status st;
     if (!t || !t->value_len) {
         t = rh_event_field_get(ev, "ObjectName");
-        if (!t || !t->value || !prefix_ci(t->value, t->value_len, "\\REGISTRY\\")) {
+        if (!t || !t->value || !rh_ascii_prefix(t->value, t->value_len, "\\REGISTRY\\")) {
             return RH_NOT_FOUND;
         }
         v = rh_event_field_get(ev, "ObjectValueName");

@@ -68,18 +68,6 @@ int interp_ci_eq(const char *a, size_t an, const char *b)
     return rh_ascii_casecmp(a, an, b, strlen(b)) == 0;
 }
 
-int interp_ci_prefix(const char *a, size_t an, const char *p)
-{
-    size_t pn = strlen(p);
-    return an >= pn && rh_ascii_casecmp(a, pn, p, pn) == 0;
-}
-
-int interp_ci_suffix(const char *a, size_t an, const char *p)
-{
-    size_t pn = strlen(p);
-    return an >= pn && rh_ascii_casecmp(a + an - pn, pn, p, pn) == 0;
-}
-
 int interp_is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -129,61 +117,21 @@ void interp_basename(const char *p, size_t n, const char **base, size_t *blen)
 /* Strip ".exe" for name comparisons. */
 size_t interp_stem_len(const char *b, size_t n)
 {
-    return interp_ci_suffix(b, n, ".exe") ? n - 4 : n;
+    return rh_ascii_suffix(b, n, ".exe") ? n - 4 : n;
 }
 
 /* ---- base64 ---------------------------------------------------------------------------- */
 
-static int b64val(char c)
-{
-    if (c >= 'A' && c <= 'Z') {
-        return c - 'A';
-    }
-    if (c >= 'a' && c <= 'z') {
-        return c - 'a' + 26;
-    }
-    if (c >= '0' && c <= '9') {
-        return c - '0' + 52;
-    }
-    if (c == '+' || c == '-') {
-        return 62;
-    }
-    if (c == '/' || c == '_') {
-        return 63;
-    }
-    return -1;
-}
-
+/* PowerShell -EncodedCommand text: either alphabet, blanks and quotes ignored, padding optional;
+ * fewer than four base64 characters (under three bytes) is not base64. */
 rh_status rh_base64_decode(const char *s, size_t n, int utf16, rh_buf *out)
 {
     rh_buf raw;
-    uint32_t acc = 0;
-    int bits = 0;
-    size_t i, chars = 0;
-    rh_status st = RH_OK;
+    rh_status st;
     rh_buf_init(&raw, out->ctx);
-    for (i = 0; i < n && st == RH_OK; i++) {
-        int v;
-        if (interp_is_blank(s[i]) || s[i] == '"' || s[i] == '\'') {
-            continue;
-        }
-        if (s[i] == '=') {
-            break;
-        }
-        v = b64val(s[i]);
-        if (v < 0) {
-            rh_buf_free(&raw);
-            return RH_ERR_FORMAT;
-        }
-        chars++;
-        acc = (acc << 6) | (uint32_t)v;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            st = rh_buf_putc(&raw, (char)((acc >> bits) & 0xFF));
-        }
-    }
-    if (st == RH_OK && chars < 4) {
+    st = rh_base64_decode_bytes(&raw, s, n,
+                                RH_B64_URLSAFE | RH_B64_SKIP_BLANKS | RH_B64_SKIP_QUOTES);
+    if (st == RH_OK && raw.len < 3) {
         st = RH_ERR_FORMAT;
     }
     if (st == RH_OK) {
@@ -286,8 +234,8 @@ void interp_scan_text(const char *s, size_t n, rh_interp *out, rh_ctx *ctx, int 
     }
     for (i = 0; i < n; i++) {
         size_t rem = n - i;
-        if ((interp_ci_prefix(s + i, rem, "http://") || interp_ci_prefix(s + i, rem, "https://") ||
-             interp_ci_prefix(s + i, rem, "ftp://"))) {
+        if ((rh_ascii_prefix(s + i, rem, "http://") || rh_ascii_prefix(s + i, rem, "https://") ||
+             rh_ascii_prefix(s + i, rem, "ftp://"))) {
             size_t e = i, h;
             out->features |= RH_FEAT_URL;
             while (e < n && !interp_is_blank(s[e]) && s[e] != '"' && s[e] != '\'' && s[e] != ')') {
@@ -323,7 +271,7 @@ void interp_scan_text(const char *s, size_t n, rh_interp *out, rh_ctx *ctx, int 
         if (s[i] == '`') {
             ticks++;
         }
-        if (b64val(s[i]) >= 0 && s[i] != '-' && s[i] != '_') {
+        if (rh_base64_value(s[i], 0) >= 0) { /* standard alphabet */
             run++;
             upper |= s[i] >= 'A' && s[i] <= 'Z';
             lower |= s[i] >= 'a' && s[i] <= 'z';
@@ -438,7 +386,7 @@ rh_status rh_interp_analyze(rh_ctx *ctx, const rh_env *env, rh_interp_mode mode,
             tn = (size_t)((const char *)memchr(t, '"', tn) - t);
         }
         interp_set_target(&a, t, tn);
-        if (interp_ci_prefix(t, tn, "script:")) {
+        if (rh_ascii_prefix(t, tn, "script:")) {
             out->features |= RH_FEAT_INLINE_SCRIPT;
         }
     } else {

@@ -337,7 +337,7 @@ static void analyze_powershell(struct interp_an *a, const char *s, size_t n, siz
             continue;
         }
         /* first non-switch argument: a script file or inline code */
-        if (interp_ci_suffix(tok, len, ".ps1")) {
+        if (rh_ascii_suffix(tok, len, ".ps1")) {
             interp_set_target(a, tok, len);
         } else {
             const char *t;
@@ -369,7 +369,7 @@ static void analyze_rundll32(struct interp_an *a, const char *s, size_t n, size_
         entry = NULL;
         el = 0;
     }
-    if (interp_ci_prefix(dll, dl, "javascript:") || interp_ci_prefix(dll, dl, "vbscript:")) {
+    if (rh_ascii_prefix(dll, dl, "javascript:") || rh_ascii_prefix(dll, dl, "vbscript:")) {
         a->out->features |= RH_FEAT_INLINE_SCRIPT;
         return;
     }
@@ -401,9 +401,9 @@ static void analyze_rundll32(struct interp_an *a, const char *s, size_t n, size_
         const char *b;
         size_t bl;
         interp_basename(dll, dl, &b, &bl);
-        if (memchr(b, '.', bl) && !interp_ci_suffix(b, bl, ".dll") &&
-            !interp_ci_suffix(b, bl, ".cpl") && !interp_ci_suffix(b, bl, ".ocx") &&
-            !interp_ci_suffix(b, bl, ".drv") && !interp_ci_suffix(b, bl, ".ax")) {
+        if (memchr(b, '.', bl) && !rh_ascii_suffix(b, bl, ".dll") &&
+            !rh_ascii_suffix(b, bl, ".cpl") && !rh_ascii_suffix(b, bl, ".ocx") &&
+            !rh_ascii_suffix(b, bl, ".drv") && !rh_ascii_suffix(b, bl, ".ax")) {
             a->out->features |= RH_FEAT_ODD_EXT;
         }
     }
@@ -470,8 +470,7 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
                 interp_analyze_cmd(a, in, il, depth + 1);
                 return;
             }
-            if (len >= 2 &&
-                (interp_ci_prefix(tok, len, "/c") || interp_ci_prefix(tok, len, "/k"))) {
+            if (len >= 2 && (rh_ascii_prefix(tok, len, "/c") || rh_ascii_prefix(tok, len, "/k"))) {
                 interp_analyze_cmd(a, tok + 2, n - (size_t)(tok + 2 - s), depth + 1);
                 return;
             }
@@ -488,8 +487,8 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
         return;
     case H_MSHTA:
         if (next_tok(s, n, &pos, &tok, &len)) {
-            if (interp_ci_prefix(tok, len, "vbscript:") ||
-                interp_ci_prefix(tok, len, "javascript:") || interp_ci_prefix(tok, len, "about:")) {
+            if (rh_ascii_prefix(tok, len, "vbscript:") ||
+                rh_ascii_prefix(tok, len, "javascript:") || rh_ascii_prefix(tok, len, "about:")) {
                 const char *t;
                 size_t tl;
                 a->out->features |= RH_FEAT_INLINE_SCRIPT;
@@ -506,7 +505,7 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
     case H_WSCRIPT:
         while (next_tok(s, n, &pos, &tok, &len) && guard++ < 64) {
             if (len && tok[0] == '/') {
-                if (interp_ci_prefix(tok, len, "//e:") && !interp_ci_has(tok, len, "vbs") &&
+                if (rh_ascii_prefix(tok, len, "//e:") && !interp_ci_has(tok, len, "vbs") &&
                     !interp_ci_has(tok, len, "js")) {
                     a->out->features |= RH_FEAT_OBFUSCATED;
                 }
@@ -526,7 +525,7 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
                 }
                 return;
             }
-            if (interp_ci_prefix(tok, len, "/i") && len > 2) {
+            if (rh_ascii_prefix(tok, len, "/i") && len > 2) {
                 interp_set_target(a, tok + 2, len - 2);
                 return;
             }
@@ -534,7 +533,7 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
         return;
     case H_CONHOST:
         while (next_tok(s, n, &pos, &tok, &len) && guard++ < 64) {
-            if (interp_ci_prefix(tok, len, "--") || interp_ci_prefix(tok, len, "0x")) {
+            if (rh_ascii_prefix(tok, len, "--") || rh_ascii_prefix(tok, len, "0x")) {
                 if (interp_ci_eq(tok, len, "--width") || interp_ci_eq(tok, len, "--height") ||
                     interp_ci_eq(tok, len, "--signal") || interp_ci_eq(tok, len, "--server")) {
                     next_tok(s, n, &pos, &tok, &len);
@@ -587,7 +586,7 @@ void interp_analyze_cmd(struct interp_an *a, const char *s, size_t n, unsigned d
         return;
     }
     /* "start [/b] [/min] ["title"] cmd" inside cmd /c */
-    if (interp_ci_prefix(s, n, "start ")) {
+    if (rh_ascii_prefix(s, n, "start ")) {
         size_t pos = 6;
         const char *tok;
         size_t len, guard = 0;
@@ -604,7 +603,7 @@ void interp_analyze_cmd(struct interp_an *a, const char *s, size_t n, unsigned d
         }
         return;
     }
-    if (interp_ci_prefix(s, n, "vbscript:") || interp_ci_prefix(s, n, "javascript:")) {
+    if (rh_ascii_prefix(s, n, "vbscript:") || rh_ascii_prefix(s, n, "javascript:")) {
         a->out->features |= RH_FEAT_INLINE_SCRIPT;
         return;
     }

@@ -31,10 +31,9 @@ char interp_lc(char c);
 /* True when needle occurs in hay, ignoring ASCII case. */
 int interp_ci_has(const char *hay, size_t n, const char *needle);
 
-/* ASCII case-insensitive equality, prefix and suffix tests against a C string. */
+/* ASCII case-insensitive equality against a C string (prefix and suffix tests: rh_ascii_prefix,
+ * rh_ascii_suffix in common/common.h). */
 int interp_ci_eq(const char *a, size_t an, const char *b);
-int interp_ci_prefix(const char *a, size_t an, const char *p);
-int interp_ci_suffix(const char *a, size_t an, const char *p);
 
 /* Space, tab, CR or LF. */
 int interp_is_blank(char c);

@@ -21,7 +21,7 @@ static const char *const system_names[] = {
 int rh_interp_is_system_name(const char *base, size_t n)
 {
     size_t i, sl;
-    if (!interp_ci_suffix(base, n, ".exe")) {
+    if (!rh_ascii_suffix(base, n, ".exe")) {
         return 0;
     }
     sl = n - 4;
@@ -158,9 +158,9 @@ int rh_path_class_user_writable(rh_path_class c)
 
 int interp_is_url(const char *p, size_t n)
 {
-    return interp_ci_prefix(p, n, "http://") || interp_ci_prefix(p, n, "https://") ||
-           interp_ci_prefix(p, n, "ftp://") || interp_ci_prefix(p, n, "file://") ||
-           interp_ci_prefix(p, n, "script:") || interp_ci_prefix(p, n, "\\\\http");
+    return rh_ascii_prefix(p, n, "http://") || rh_ascii_prefix(p, n, "https://") ||
+           rh_ascii_prefix(p, n, "ftp://") || rh_ascii_prefix(p, n, "file://") ||
+           rh_ascii_prefix(p, n, "script:") || rh_ascii_prefix(p, n, "\\\\http");
 }
 
 rh_path_class rh_path_classify(const char *path, size_t n)
@@ -182,7 +182,7 @@ rh_path_class rh_path_classify(const char *path, size_t n)
         }
     }
     if (interp_ci_has(p, n, "\\temp\\") || interp_ci_has(p, n, "\\tmp\\") ||
-        interp_ci_suffix(p, n, "\\temp") || interp_ci_has(p, n, "\\temporary internet files\\") ||
+        rh_ascii_suffix(p, n, "\\temp") || interp_ci_has(p, n, "\\temporary internet files\\") ||
         interp_ci_has(p, n, "\\inetcache\\")) {
         return RH_PATH_TEMP;
     }
@@ -190,39 +190,39 @@ rh_path_class rh_path_classify(const char *path, size_t n)
         if (!memchr(p, '\\', n) && !memchr(p, '/', n)) {
             return RH_PATH_RELATIVE;
         }
-        if (interp_ci_prefix(p, n, "system32\\") || interp_ci_prefix(p, n, "syswow64\\")) {
+        if (rh_ascii_prefix(p, n, "system32\\") || rh_ascii_prefix(p, n, "syswow64\\")) {
             return RH_PATH_SYSTEM32; /* ImagePath relative to SystemRoot */
         }
         return RH_PATH_OTHER;
     }
     p += 3;
     n -= 3;
-    if (interp_ci_prefix(p, n, "windows\\")) {
-        if (interp_ci_prefix(p + 8, n - 8, "system32\\") ||
-            interp_ci_prefix(p + 8, n - 8, "syswow64\\") ||
-            interp_ci_prefix(p + 8, n - 8, "sysnative\\")) {
-            if (interp_ci_prefix(p + 8, n - 8, "system32\\tasks\\") ||
-                interp_ci_prefix(p + 8, n - 8, "system32\\spool\\drivers\\color\\")) {
+    if (rh_ascii_prefix(p, n, "windows\\")) {
+        if (rh_ascii_prefix(p + 8, n - 8, "system32\\") ||
+            rh_ascii_prefix(p + 8, n - 8, "syswow64\\") ||
+            rh_ascii_prefix(p + 8, n - 8, "sysnative\\")) {
+            if (rh_ascii_prefix(p + 8, n - 8, "system32\\tasks\\") ||
+                rh_ascii_prefix(p + 8, n - 8, "system32\\spool\\drivers\\color\\")) {
                 return RH_PATH_TEMP; /* world-writable folders inside System32 */
             }
             return RH_PATH_SYSTEM32;
         }
-        if (interp_ci_prefix(p + 8, n - 8, "tasks\\") ||
-            interp_ci_prefix(p + 8, n - 8, "tracing\\")) {
+        if (rh_ascii_prefix(p + 8, n - 8, "tasks\\") ||
+            rh_ascii_prefix(p + 8, n - 8, "tracing\\")) {
             return RH_PATH_TEMP;
         }
         return RH_PATH_WINDOWS;
     }
-    if (interp_ci_prefix(p, n, "program files\\") ||
-        interp_ci_prefix(p, n, "program files (x86)\\") || interp_ci_prefix(p, n, "progra~1\\") ||
-        interp_ci_prefix(p, n, "progra~2\\")) {
+    if (rh_ascii_prefix(p, n, "program files\\") ||
+        rh_ascii_prefix(p, n, "program files (x86)\\") || rh_ascii_prefix(p, n, "progra~1\\") ||
+        rh_ascii_prefix(p, n, "progra~2\\")) {
         return RH_PATH_PROGRAM_FILES;
     }
-    if (interp_ci_prefix(p, n, "programdata\\")) {
+    if (rh_ascii_prefix(p, n, "programdata\\")) {
         return RH_PATH_PROGRAMDATA;
     }
-    if (interp_ci_prefix(p, n, "users\\")) {
-        if (interp_ci_prefix(p + 6, n - 6, "public\\")) {
+    if (rh_ascii_prefix(p, n, "users\\")) {
+        if (rh_ascii_prefix(p + 6, n - 6, "public\\")) {
             return RH_PATH_PUBLIC;
         }
         if (interp_ci_has(p, n, "\\appdata\\roaming\\")) {
@@ -234,8 +234,8 @@ rh_path_class rh_path_classify(const char *path, size_t n)
         }
         return RH_PATH_USERS;
     }
-    if (interp_ci_prefix(p, n, "documents and settings\\")) { /* XP / Server 2003 profiles */
-        if (interp_ci_prefix(p + 23, n - 23, "all users\\")) {
+    if (rh_ascii_prefix(p, n, "documents and settings\\")) { /* XP / Server 2003 profiles */
+        if (rh_ascii_prefix(p + 23, n - 23, "all users\\")) {
             return RH_PATH_PROGRAMDATA;
         }
         if (interp_ci_has(p, n, "\\local settings\\application data\\")) {
@@ -246,8 +246,8 @@ rh_path_class rh_path_classify(const char *path, size_t n)
         }
         return RH_PATH_USERS;
     }
-    if (interp_ci_prefix(p, n, "perflogs\\") || interp_ci_prefix(p, n, "$recycle.bin\\") ||
-        interp_ci_prefix(p, n, "recycler\\")) {
+    if (rh_ascii_prefix(p, n, "perflogs\\") || rh_ascii_prefix(p, n, "$recycle.bin\\") ||
+        rh_ascii_prefix(p, n, "recycler\\")) {
         return RH_PATH_TEMP;
     }
     return RH_PATH_OTHER;
@@ -295,7 +295,7 @@ void interp_target_features(rh_ctx *ctx, rh_interp *out, const char *t, size_t n
                                            ".txt", ".jpg", ".png",  ".zip", ".rtf"};
     interp_basename(t, n, &base, &bl);
     for (i = 0; i < sizeof(script_exts) / sizeof(script_exts[0]); i++) {
-        if (interp_ci_suffix(base, bl, script_exts[i])) {
+        if (rh_ascii_suffix(base, bl, script_exts[i])) {
             out->features |= RH_FEAT_SCRIPT_FILE;
         }
     }

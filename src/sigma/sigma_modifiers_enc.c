@@ -124,32 +124,15 @@ static int no_wildcards(struct mod_state *st, const struct mval *v, const char *
     return 0;
 }
 
-static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
+/* Append base64 of p[0..n) to out as literal bytes. */
 static int b64_encode(rh_ctx *ctx, struct mval *out, const uint8_t *p, size_t n)
 {
-    size_t i;
-    for (i = 0; i + 2 < n; i += 3) {
-        uint32_t x = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8) | p[i + 2];
-        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63],
-                        (uint8_t)b64chars[(x >> 6) & 63], (uint8_t)b64chars[x & 63]};
-        if (mval_put_bytes(ctx, out, q, 4) < 0) {
-            return -1;
-        }
-    }
-    if (n - i == 1) {
-        uint32_t x = (uint32_t)p[i] << 16;
-        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63], '=',
-                        '='};
-        return mval_put_bytes(ctx, out, q, 4);
-    }
-    if (n - i == 2) {
-        uint32_t x = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8);
-        uint8_t q[4] = {(uint8_t)b64chars[(x >> 18) & 63], (uint8_t)b64chars[(x >> 12) & 63],
-                        (uint8_t)b64chars[(x >> 6) & 63], '='};
-        return mval_put_bytes(ctx, out, q, 4);
-    }
-    return 0;
+    rh_buf enc = RH_BUF_INIT(ctx);
+    int r = rh_base64_encode(&enc, p, n) == RH_OK
+                ? mval_put_bytes(ctx, out, (const uint8_t *)enc.data, enc.len)
+                : -1;
+    rh_buf_free(&enc);
+    return r;
 }
 
 int sigma_mod_base64_setup(struct mod_state *st)

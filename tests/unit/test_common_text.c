@@ -1,6 +1,6 @@
 /*
  * Unit tests for src/common: buffers, UTF-16/Latin-1 decoding, FILETIME, escaping,
- * case-insensitive comparison, cursor, allocator fault injection.
+ * case-insensitive comparison and prefix/suffix tests, cursor, allocator fault injection.
  */
 #include "rh_test.h"
 
@@ -119,6 +119,16 @@ static void test_casecmp(void)
     RH_CHECK(rh_utf8_casecmp("SS3", 3, "ß2", strlen("ß2")) < 0);
     RH_CHECK(rh_utf8_casecmp("a", 1, "ab", 2) < 0);
     RH_CHECK_EQ(rh_ascii_casecmp("ABC", 3, "abc", 3), 0);
+    RH_CHECK(rh_ascii_prefix("HTTP://x", 8, "http://"));
+    RH_CHECK(rh_ascii_prefix("http", 4, "HTTP"));
+    RH_CHECK(rh_ascii_prefix("abc", 0, ""));
+    RH_CHECK(!rh_ascii_prefix("http://x", 4, "http://")); /* counted: only s[0..n) */
+    RH_CHECK(!rh_ascii_prefix("\xC4x", 2, "\xE4x"));      /* ASCII folding only */
+    RH_CHECK(rh_ascii_suffix("C:\\Calc.EXE", 11, ".exe"));
+    RH_CHECK(rh_ascii_suffix(".exe", 4, ".EXE"));
+    RH_CHECK(rh_ascii_suffix("abc", 3, ""));
+    RH_CHECK(!rh_ascii_suffix("calc.exe", 7, ".exe"));
+    RH_CHECK(!rh_ascii_suffix("exe", 3, ".exe"));
 }
 
 static void test_cursor(void)
