@@ -438,7 +438,35 @@ static rh_status write_file(void *user, const char *data, size_t len)
     return fwrite(data, 1, len, (FILE *)user) == len ? RH_OK : RH_ERR_IO;
 }
 
-int cli_cmd_hunt(int argc, char **argv)
+/* ---- the command -------------------------------------------------------------------------- */
+
+/* The parsed command line. */
+struct hunt_cmd {
+    struct cli_hunt_args a;
+    rh_report_opts ro;
+    const char *format, *output, *baseline, *allowlist, *plan_path;
+    const char *rule_paths[CLI_MAX_RULE_PATHS];
+    size_t nrule_paths;
+    int rules_strict;
+    struct plan plan; /* ro.hypothesis and ro.plan_* may point here */
+};
+
+/* The handles a hunt owns; each is NULL until loaded. */
+struct hunt_state {
+    rh_ctx *ctx;
+    rh_kb *kb;
+    rh_hunt *hunt;
+    rh_baseline *bl;
+    rh_allowlist *al;
+    rh_ctx *rctx; /* the rules' context: load_rules summarises its rejects */
+    rh_sigma_config *scfg;
+    rh_sigma_compiler *scomp;
+    rh_ruleset *rs;
+};
+
+/* Read the options into *o. Returns -1 to go on, or the exit code after --help or one error
+ * line. */
+static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
 {
     static const struct option longs[] = {{"format", required_argument, NULL, 'f'},
                                           {"output", required_argument, NULL, 'o'},
@@ -458,93 +486,70 @@ int cli_cmd_hunt(int argc, char **argv)
                                           {"plan", required_argument, NULL, 'P'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
-    const char *format = "text", *output = NULL, *baseline = NULL, *allowlist = NULL;
-    struct cli_hunt_args a;
-    rh_report_opts ro;
-    rh_ctx *ctx;
-    rh_kb *kb = NULL;
-    rh_hunt *hunt = NULL;
-    rh_baseline *bl = NULL;
-    rh_allowlist *al = NULL;
-    FILE *out = stdout;
-    struct timespec t0, t1;
-    const char *rule_paths[CLI_MAX_RULE_PATHS];
-    size_t nrule_paths = 0;
-    int rules_strict = 0;
-    const char *plan_path = NULL;
-    struct plan plan;
-    rh_ctx *rctx = NULL;
-    rh_sigma_config *scfg = NULL;
-    rh_sigma_compiler *scomp = NULL;
-    rh_ruleset *rs = NULL;
-    int c, rc, known = 0;
-    size_t i, reported = 0;
-    rh_status st;
-    memset(&a, 0, sizeof(a));
-    memset(&ro, 0, sizeof(ro));
-    ro.min_risk = RH_RISK_LOW;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int c;
+    memset(o, 0, sizeof(*o));
+    o->format = "text";
+    o->ro.min_risk = RH_RISK_LOW;
     optind = 1;
-    memset(&plan, 0, sizeof(plan));
     while ((c = getopt_long(argc, argv, "f:o:r:vh", longs, NULL)) != -1) {
         switch (c) {
         case 'r':
-            if (nrule_paths >= CLI_MAX_RULE_PATHS) {
+            if (o->nrule_paths >= CLI_MAX_RULE_PATHS) {
                 cli_error("hunt: more than %u --rules paths", CLI_MAX_RULE_PATHS);
                 return RH_EXIT_USAGE;
             }
-            rule_paths[nrule_paths++] = optarg;
+            o->rule_paths[o->nrule_paths++] = optarg;
             break;
         case 'S':
-            rules_strict = 1;
+            o->rules_strict = 1;
             break;
         case 'F':
         case 'T':
-            if (parse_when(optarg, c == 'F' ? &a.window_from : &a.window_to) != 0) {
+            if (parse_when(optarg, c == 'F' ? &o->a.window_from : &o->a.window_to) != 0) {
                 cli_error("hunt: --%s wants an ISO 8601 time (2026-11-19T06:00:00Z), got '%s'",
                           c == 'F' ? "from" : "to", optarg);
                 return RH_EXIT_USAGE;
             }
             break;
         case 'W':
-            ro.window_only = 1;
+            o->ro.window_only = 1;
             break;
         case 'H':
-            ro.hypothesis = optarg;
+            o->ro.hypothesis = optarg;
             break;
         case 'P':
-            plan_path = optarg;
+            o->plan_path = optarg;
             break;
         case 'f':
-            format = optarg;
+            o->format = optarg;
             break;
         case 'o':
-            output = optarg;
+            o->output = optarg;
             break;
         case 'm':
-            if (rh_risk_parse(optarg, &ro.min_risk) != RH_OK) {
+            if (rh_risk_parse(optarg, &o->ro.min_risk) != RH_OK) {
                 cli_error("hunt: unknown risk level '%s' (info, low, medium, high, critical)",
                           optarg);
                 return RH_EXIT_USAGE;
             }
             break;
         case 'b':
-            baseline = optarg;
+            o->baseline = optarg;
             break;
         case 'a':
-            allowlist = optarg;
+            o->allowlist = optarg;
             break;
         case 'D':
-            a.date = optarg;
+            o->a.date = optarg;
             break;
         case 'd':
-            a.deleted = 1;
+            o->a.deleted = 1;
             break;
         case 'n':
-            a.no_logs = 1;
+            o->a.no_logs = 1;
             break;
         case 'v':
-            a.verbose = 1;
+            o->a.verbose = 1;
             break;
         case 'h':
             hunt_usage(stdout);
@@ -554,21 +559,29 @@ int cli_cmd_hunt(int argc, char **argv)
             return RH_EXIT_USAGE;
         }
     }
+    return -1;
+}
+
+/* Check the options, read the hunt plan and take the PATHs (argv[optind..]). Returns -1 to go
+ * on, or the exit code after one error line. */
+static int check_hunt_options(int argc, char **argv, struct hunt_cmd *o)
+{
+    size_t i;
+    int known = 0;
     for (i = 0; i < rh_report_format_count(); i++) {
-        known |= strcmp(format, rh_report_format_name(i)) == 0;
+        known |= strcmp(o->format, rh_report_format_name(i)) == 0;
     }
     if (!known) {
-        cli_error("hunt: unknown format '%s' (see 'reghunt hunt --help')", format);
+        cli_error("hunt: unknown format '%s' (see 'reghunt hunt --help')", o->format);
         return RH_EXIT_USAGE;
     }
-    if (a.date) {
-        size_t k;
-        int ok = strlen(a.date) == 8;
-        for (k = 0; ok && k < 8; k++) {
-            ok = a.date[k] >= '0' && a.date[k] <= '9';
+    if (o->a.date) {
+        int ok = strlen(o->a.date) == 8;
+        for (i = 0; ok && i < 8; i++) {
+            ok = o->a.date[i] >= '0' && o->a.date[i] <= '9';
         }
         if (!ok) {
-            cli_error("hunt: --date wants YYYYMMDD, got '%s'", a.date);
+            cli_error("hunt: --date wants YYYYMMDD, got '%s'", o->a.date);
             return RH_EXIT_USAGE;
         }
     }
@@ -576,116 +589,161 @@ int cli_cmd_hunt(int argc, char **argv)
         cli_error("hunt: no input (see 'reghunt hunt --help')");
         return RH_EXIT_USAGE;
     }
-    if (ro.window_only && !a.window_from && !a.window_to) {
+    if (o->ro.window_only && !o->a.window_from && !o->a.window_to) {
         cli_error("hunt: --window-only needs --from and/or --to");
         return RH_EXIT_USAGE;
     }
-    if (plan_path) {
-        if (load_plan(plan_path, &plan) != 0) {
-            cli_error("%s: cannot read the hunt plan", plan_path);
+    if (o->plan_path) {
+        if (load_plan(o->plan_path, &o->plan) != 0) {
+            cli_error("%s: cannot read the hunt plan", o->plan_path);
             return RH_EXIT_INPUT;
         }
-        if (!ro.hypothesis && plan.hypothesis[0]) {
-            ro.hypothesis = plan.hypothesis;
+        if (!o->ro.hypothesis && o->plan.hypothesis[0]) {
+            o->ro.hypothesis = o->plan.hypothesis;
         }
-        ro.plan_techniques = plan.techniques[0] ? plan.techniques : NULL;
-        ro.plan_data_sources = plan.sources[0] ? plan.sources : NULL;
+        o->ro.plan_techniques = o->plan.techniques[0] ? o->plan.techniques : NULL;
+        o->ro.plan_data_sources = o->plan.sources[0] ? o->plan.sources : NULL;
     }
-    a.paths = (const char *const *)argv + optind;
-    a.npaths = argc - optind;
-    if (nrule_paths) {
-        rctx = cli_ctx_create(0);
-        rc = load_rules(rctx, rule_paths, nrule_paths, rules_strict, &scfg, &scomp, &rs);
+    o->a.paths = (const char *const *)argv + optind;
+    o->a.npaths = argc - optind;
+    return -1;
+}
+
+/* Load the rules, then create the hunt's context and load the baseline and the allowlist into
+ * *s; o->a points at them. Returns -1 to go on, or the exit code after the error. */
+static int load_hunt_inputs(struct hunt_cmd *o, struct hunt_state *s)
+{
+    rh_status st;
+    int rc;
+    if (o->nrule_paths) {
+        s->rctx = cli_ctx_create(0);
+        rc = load_rules(s->rctx, o->rule_paths, o->nrule_paths, o->rules_strict, &s->scfg,
+                        &s->scomp, &s->rs);
         if (rc >= 0) {
-            rh_ruleset_destroy(rs);
-            rh_sigma_compiler_destroy(scomp);
-            rh_sigma_config_free(scfg);
-            rh_ctx_destroy(rctx);
             return rc;
         }
-        a.rules = rs;
+        o->a.rules = s->rs;
     }
-    ctx = cli_ctx_create(a.verbose);
-    if (baseline) {
-        st = rh_baseline_load(ctx, baseline, &bl);
+    s->ctx = cli_ctx_create(o->a.verbose);
+    if (o->baseline) {
+        st = rh_baseline_load(s->ctx, o->baseline, &s->bl);
         if (st != RH_OK) {
-            rc = cli_fail_input(baseline, st);
-            goto done;
+            return cli_fail_input(o->baseline, st);
         }
-        a.baseline = bl;
+        o->a.baseline = s->bl;
     }
-    if (allowlist) {
-        st = rh_allowlist_load(ctx, allowlist, &al);
+    if (o->allowlist) {
+        st = rh_allowlist_load(s->ctx, o->allowlist, &s->al);
         if (st != RH_OK) {
-            rc = cli_fail_input(allowlist, st);
-            goto done;
+            return cli_fail_input(o->allowlist, st);
         }
-        a.allowlist = al;
+        o->a.allowlist = s->al;
     }
-    rc = cli_hunt_collect(ctx, &a, &kb, &hunt);
-    if (rc == RH_EXIT_OK && output) {
-        out = fopen(output, "wb");
+    return -1;
+}
+
+/* Write the report to -o FILE or stdout. Returns RH_EXIT_OK, or RH_EXIT_INTERNAL after one
+ * error line. */
+static int write_hunt_report(const struct hunt_cmd *o, const struct hunt_state *s)
+{
+    FILE *out = stdout;
+    rh_status st;
+    if (o->output) {
+        out = fopen(o->output, "wb");
         if (!out) {
-            cli_error("%s: cannot open for writing", output);
-            out = stdout;
-            rc = RH_EXIT_INTERNAL;
+            cli_error("%s: cannot open for writing", o->output);
+            return RH_EXIT_INTERNAL;
         }
     }
-    if (rc == RH_EXIT_OK) {
-        st = rh_report_write(ctx, format, hunt, &ro, write_file, out);
-        if (out != stdout) {
-            if (fclose(out) != 0) {
-                st = RH_ERR_IO;
-            }
-        } else if (fflush(out) != 0) {
+    st = rh_report_write(s->ctx, o->format, s->hunt, &o->ro, write_file, out);
+    if (out != stdout) {
+        if (fclose(out) != 0) {
             st = RH_ERR_IO;
         }
-        if (st != RH_OK) {
-            cli_error("%s: write failed: %s", output ? output : "stdout", rh_strerror(st));
-            rc = RH_EXIT_INTERNAL;
-        }
+    } else if (fflush(out) != 0) {
+        st = RH_ERR_IO;
+    }
+    if (st != RH_OK) {
+        cli_error("%s: write failed: %s", o->output ? o->output : "stdout", rh_strerror(st));
+        return RH_EXIT_INTERNAL;
+    }
+    return RH_EXIT_OK;
+}
+
+/* Print the one-line summary on stderr (t0: when the command started). Returns
+ * RH_EXIT_FINDINGS when a finding that is not known-good is listed, else RH_EXIT_OK. */
+static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt,
+                              const struct timespec *t0)
+{
+    const rh_hunt_stats *s = rh_hunt_get_stats(hunt);
+    struct timespec t1;
+    double secs;
+    size_t i, reported = 0;
+    for (i = 0; i < rh_hunt_count(hunt); i++) {
+        const rh_finding *f = rh_hunt_at(hunt, i);
+        reported += rh_report_listed_opts(f, &o->ro) && !f->known_good;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    secs = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+    if (s->event_inputs || s->event_inputs_failed || o->a.rules) {
+        fprintf(stderr,
+                "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), %llu "
+                "event(s) from %zu log(s), %zu rule(s), findings: %zu Critical, %zu High, "
+                "%zu Medium, %zu Low, %zu Info (%zu known-good, %zu confirmed by events); "
+                "%.2f s\n",
+                s->hosts ? s->hosts : rh_evidence_host_count(rh_hunt_evidence(hunt)), s->hives,
+                s->hives_hunted, s->hives_failed, (unsigned long long)s->events, s->event_inputs,
+                s->rules, s->by_risk[4], s->by_risk[3], s->by_risk[2], s->by_risk[1], s->by_risk[0],
+                s->known_good, s->by_fusion[1], secs);
+    } else {
+        fprintf(stderr,
+                "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), findings: "
+                "%zu Critical, %zu High, %zu Medium, %zu Low, %zu Info (%zu known-good); "
+                "%.2f s\n",
+                s->hosts, s->hives, s->hives_hunted, s->hives_failed, s->by_risk[4], s->by_risk[3],
+                s->by_risk[2], s->by_risk[1], s->by_risk[0], s->known_good, secs);
+    }
+    return reported ? RH_EXIT_FINDINGS : RH_EXIT_OK;
+}
+
+static void free_hunt_state(struct hunt_state *s)
+{
+    rh_hunt_destroy(s->hunt);
+    rh_kb_destroy(s->kb);
+    rh_baseline_destroy(s->bl);
+    rh_allowlist_destroy(s->al);
+    rh_ctx_destroy(s->ctx);
+    rh_ruleset_destroy(s->rs);
+    rh_sigma_compiler_destroy(s->scomp);
+    rh_sigma_config_free(s->scfg);
+    rh_ctx_destroy(s->rctx);
+}
+
+int cli_cmd_hunt(int argc, char **argv)
+{
+    struct hunt_cmd o;
+    struct hunt_state s;
+    struct timespec t0;
+    int rc;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = parse_hunt_options(argc, argv, &o);
+    if (rc < 0) {
+        rc = check_hunt_options(argc, argv, &o);
+    }
+    if (rc >= 0) {
+        return rc;
+    }
+    memset(&s, 0, sizeof(s));
+    rc = load_hunt_inputs(&o, &s);
+    if (rc < 0) {
+        rc = cli_hunt_collect(s.ctx, &o.a, &s.kb, &s.hunt);
     }
     if (rc == RH_EXIT_OK) {
-        const rh_hunt_stats *s = rh_hunt_get_stats(hunt);
-        double secs;
-        for (i = 0; i < rh_hunt_count(hunt); i++) {
-            const rh_finding *f = rh_hunt_at(hunt, i);
-            reported += rh_report_listed_opts(f, &ro) && !f->known_good;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        if (s->event_inputs || s->event_inputs_failed || a.rules) {
-            fprintf(stderr,
-                    "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), %llu "
-                    "event(s) from %zu log(s), %zu rule(s), findings: %zu Critical, %zu High, "
-                    "%zu Medium, %zu Low, %zu Info (%zu known-good, %zu confirmed by events); "
-                    "%.2f s\n",
-                    s->hosts ? s->hosts : rh_evidence_host_count(rh_hunt_evidence(hunt)), s->hives,
-                    s->hives_hunted, s->hives_failed, (unsigned long long)s->events,
-                    s->event_inputs, s->rules, s->by_risk[4], s->by_risk[3], s->by_risk[2],
-                    s->by_risk[1], s->by_risk[0], s->known_good, s->by_fusion[1], secs);
-        } else {
-            fprintf(stderr,
-                    "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), findings: "
-                    "%zu Critical, %zu High, %zu Medium, %zu Low, %zu Info (%zu known-good); "
-                    "%.2f s\n",
-                    s->hosts, s->hives, s->hives_hunted, s->hives_failed, s->by_risk[4],
-                    s->by_risk[3], s->by_risk[2], s->by_risk[1], s->by_risk[0], s->known_good,
-                    secs);
-        }
-        rc = reported ? RH_EXIT_FINDINGS : RH_EXIT_OK;
+        rc = write_hunt_report(&o, &s);
     }
-done:
-    rh_hunt_destroy(hunt);
-    rh_kb_destroy(kb);
-    rh_baseline_destroy(bl);
-    rh_allowlist_destroy(al);
-    rh_ctx_destroy(ctx);
-    rh_ruleset_destroy(rs);
-    rh_sigma_compiler_destroy(scomp);
-    rh_sigma_config_free(scfg);
-    if (rctx) {
-        rh_ctx_destroy(rctx);
+    if (rc == RH_EXIT_OK) {
+        rc = print_hunt_summary(&o, s.hunt, &t0);
     }
+    free_hunt_state(&s);
     return rc;
 }

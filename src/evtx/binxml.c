@@ -454,6 +454,38 @@ static void append_child(struct bx_node *parent, struct bx_node *n)
     parent->child_tail = n;
 }
 
+/* A new attribute, named by op, after the element's last one; NULL when out of memory. */
+static struct bx_attr *append_attr(struct evtx_chunk *ch, struct bx_node *elem,
+                                   const struct bx_op *op)
+{
+    struct bx_attr *a = evtx_arena_alloc(&ch->rec_arena, sizeof(*a));
+    if (!a) {
+        return NULL;
+    }
+    memset(a, 0, sizeof(*a));
+    a->name = op->name;
+    a->name_len = op->name_len;
+    if (elem->attrs_tail) {
+        elem->attrs_tail->next = a;
+    } else {
+        elem->attrs = a;
+    }
+    elem->attrs_tail = a;
+    return a;
+}
+
+/* Append a content node to an attribute's value; the attribute is then no longer omitted. */
+static void append_attr_value(struct bx_attr *attr, struct bx_node *n)
+{
+    if (attr->vals_tail) {
+        attr->vals_tail->next = n;
+    } else {
+        attr->vals = n;
+    }
+    attr->vals_tail = n;
+    attr->omit = false;
+}
+
 static bool bx_build(struct evtx_chunk *ch, const struct bx_op *ops, uint32_t nops,
                      const struct bx_val *subs, uint32_t nsubs, struct bx_node *parent,
                      unsigned depth);
@@ -515,27 +547,15 @@ static bool bx_build(struct evtx_chunk *ch, const struct bx_op *ops, uint32_t no
             in_start = true;
             attr = NULL;
             continue;
-        case OP_ATTR: {
-            struct bx_attr *a;
+        case OP_ATTR:
             if (!in_start) {
                 return bx_fail(ch, 0, "attribute %s outside an element start", op->name);
             }
-            a = evtx_arena_alloc(&ch->rec_arena, sizeof(*a));
-            if (!a) {
+            attr = append_attr(ch, cur, op);
+            if (!attr) {
                 return bx_nomem(ch, 0);
             }
-            memset(a, 0, sizeof(*a));
-            a->name = op->name;
-            a->name_len = op->name_len;
-            if (cur->attrs_tail) {
-                cur->attrs_tail->next = a;
-            } else {
-                cur->attrs = a;
-            }
-            cur->attrs_tail = a;
-            attr = a;
             continue;
-        }
         case OP_CLOSE_START:
             if (!in_start) {
                 return bx_fail(ch, 0, "element start closed twice");
@@ -625,13 +645,7 @@ static bool bx_build(struct evtx_chunk *ch, const struct bx_op *ops, uint32_t no
             if (!attr) {
                 return bx_fail(ch, 0, "value inside an element start without an attribute");
             }
-            if (attr->vals_tail) {
-                attr->vals_tail->next = n;
-            } else {
-                attr->vals = n;
-            }
-            attr->vals_tail = n;
-            attr->omit = false;
+            append_attr_value(attr, n);
         } else {
             append_child(cur, n);
         }
