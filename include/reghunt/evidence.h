@@ -120,6 +120,30 @@ typedef struct rh_evidence_class {
 /** Classify one event (docs/evidence.md "What counts as evidence"). Never fails. */
 RH_API void rh_evidence_classify(const rh_event *e, rh_evidence_class *out);
 
+/**
+ * The process that acted in one event and what it acted on, read by the index's rules (the
+ * one reader of these fields: the index builds its records from it, the hunt its hits).
+ * Every field is borrowed from the event; NULL when absent, empty or "-".
+ *   Sysmon layout: Image, ProcessGuid, ProcessId, User, time = UtcTime.
+ *   4688: NewProcessName, NewProcessId, Target user when set (Windows 10+), else Subject.
+ *   Other non-Sysmon events (4657, 4689, ...): ProcessName (else Image), ProcessId (decimal
+ *   or 0x-hex), Subject user, time = TimeCreated.
+ */
+typedef struct rh_evidence_actor {
+    rh_evidence_class cls;
+    const rh_event_field *image;
+    const rh_event_field *guid;                    /* as logged (the index stores "{UPPER-CASE}") */
+    uint32_t pid;                                  /* 0 = unknown */
+    const rh_event_field *user_domain, *user_name; /* Sysmon: user_name = User "DOMAIN\name" */
+    const rh_event_field *user_sid;                /* SubjectUserSid / TargetUserSid */
+    uint64_t time;                                 /* Sysmon UtcTime, else TimeCreated */
+    const rh_event_field *details; /* registry data: Sysmon Details, else NewValue */
+    const rh_event_field *subject; /* CommandLine, else TargetFilename */
+} rh_evidence_actor;
+
+/** Read the actor of one event (see rh_evidence_actor). Never fails. */
+RH_API void rh_evidence_actor_of(const rh_event *e, rh_evidence_actor *out);
+
 /** One registry write event. */
 typedef struct rh_evidence_write {
     const char *host; /* the event's Computer as first seen for this host ("" unknown) */

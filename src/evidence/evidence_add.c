@@ -238,6 +238,7 @@ struct ctx_in {
     uint32_t host;
     const char *source;
     const char *provider, *channel;
+    rh_evidence_actor a; /* the acting process (rh_evidence_actor_of) */
 };
 
 /* Sysmon 12/13/14: TargetObject names the key (and the value for set/delete value); its
@@ -257,12 +258,6 @@ static int write_sysmon(rh_evidence *ev, const rh_event *e, rh_evidence_write *p
     } else if (*st == RH_OK) {
         *st = rh_event_registry_path(e, NULL, norm); /* spells the default value once */
     }
-    pub->details = ev_istr(ev, e, "Details", st);
-    pub->time = ev_time_of(e, "UtcTime");
-    pub->writer.guid = ev_iguid(ev, e, "ProcessGuid", st);
-    pub->writer.pid = ev_num32(e, "ProcessId");
-    pub->writer.image = ev_istr(ev, e, "Image", st);
-    pub->writer.user = ev_istr(ev, e, "User", st);
     if (pub->op == RH_EVIDENCE_OP_RENAME_KEY) {
         const rh_event_field *nn = ev_field(e, "NewName");
         if (nn && *st == RH_OK) {
@@ -312,13 +307,7 @@ static int write_4657(rh_evidence *ev, const rh_event *e, rh_evidence_write *pub
         }
         rh_buf_free(&raw);
     }
-    pub->details = ev_istr(ev, e, "NewValue", st);
     pub->old_value = ev_istr(ev, e, "OldValue", st);
-    pub->time = e->timestamp;
-    pub->writer.pid = ev_num32(e, "ProcessId");
-    pub->writer.image = ev_istr(ev, e, "ProcessName", st);
-    pub->writer.user =
-        ev_iuser(ev, e, "SubjectDomainName", "SubjectUserName", "SubjectUserSid", st);
     return 1;
 }
 
@@ -350,7 +339,12 @@ static rh_status add_write(struct ctx_in *c, int sysmon)
         ev->counts.ignored++;
         return RH_OK;
     }
-    pub.writer.time = pub.time;
+    pub.details = ev_ifield(ev, c->a.details, &st);
+    pub.time = pub.writer.time = c->a.time;
+    pub.writer.guid = sysmon ? ev_iguid_of(ev, c->a.guid, &st) : NULL;
+    pub.writer.pid = c->a.pid;
+    pub.writer.image = ev_ifield(ev, c->a.image, &st);
+    pub.writer.user = ev_iactor_user(ev, &c->a, &st);
     if (st != RH_OK) {
         goto out;
     }
@@ -452,13 +446,13 @@ static rh_status add_proc(struct ctx_in *c, int sysmon)
     pub.event_id = e->event_id;
     pub.record_id = e->record_id;
     pub.source = c->source;
+    pub.pid = c->a.pid;
+    pub.start = c->a.time;
+    pub.image = ev_ifield(ev, c->a.image, &st);
+    pub.command_line = ev_istr(ev, e, "CommandLine", &st);
+    pub.user = ev_iactor_user(ev, &c->a, &st);
     if (sysmon) {
-        pub.guid = ev_iguid(ev, e, "ProcessGuid", &st);
-        pub.pid = ev_num32(e, "ProcessId");
-        pub.start = ev_time_of(e, "UtcTime");
-        pub.image = ev_istr(ev, e, "Image", &st);
-        pub.command_line = ev_istr(ev, e, "CommandLine", &st);
-        pub.user = ev_istr(ev, e, "User", &st);
+        pub.guid = ev_iguid_of(ev, c->a.guid, &st);
         pub.hashes = ev_istr(ev, e, "Hashes", &st);
         pub.current_directory = ev_istr(ev, e, "CurrentDirectory", &st);
         pub.parent_guid = ev_iguid(ev, e, "ParentProcessGuid", &st);
@@ -466,19 +460,6 @@ static rh_status add_proc(struct ctx_in *c, int sysmon)
         pub.parent_image = ev_istr(ev, e, "ParentImage", &st);
         pub.parent_command_line = ev_istr(ev, e, "ParentCommandLine", &st);
     } else {
-        const rh_event_field *ts = ev_field(e, "TargetUserSid");
-        pub.pid = ev_num32(e, "NewProcessId");
-        pub.start = e->timestamp;
-        pub.image = ev_istr(ev, e, "NewProcessName", &st);
-        pub.command_line = ev_istr(ev, e, "CommandLine", &st);
-        /* The new process runs as Target when set (Windows 10+), else as its creator. */
-        if (ts && !(ts->value_len == 7 && memcmp(ts->value, "S-1-0-0", 7) == 0) &&
-            ev_field(e, "TargetUserName")) {
-            pub.user = ev_iuser(ev, e, "TargetDomainName", "TargetUserName", "TargetUserSid", &st);
-        } else {
-            pub.user =
-                ev_iuser(ev, e, "SubjectDomainName", "SubjectUserName", "SubjectUserSid", &st);
-        }
         pub.parent_pid = ev_num32(e, "ProcessId");
         pub.parent_image = ev_istr(ev, e, "ParentProcessName", &st);
     }
@@ -523,8 +504,8 @@ static rh_status add_exit(struct ctx_in *c, int sysmon)
     struct ev_exit *x;
     uint32_t idx, next;
     rh_status st = RH_OK;
-    const char *guid = sysmon ? ev_iguid(ev, e, "ProcessGuid", &st) : NULL;
-    uint32_t pid = ev_num32(e, "ProcessId");
+    const char *guid = sysmon ? ev_iguid_of(ev, c->a.guid, &st) : NULL;
+    uint32_t pid = c->a.pid;
     if (st != RH_OK) {
         return st;
     }
@@ -543,7 +524,7 @@ static rh_status add_exit(struct ctx_in *c, int sysmon)
     x->host = c->host;
     x->pid = pid;
     x->guid = guid;
-    x->time = sysmon ? ev_time_of(e, "UtcTime") : e->timestamp;
+    x->time = c->a.time;
     x->next = EV_NONE;
     if (guid) {
         st = chain(ev, EV_K_XGUID, c->host, (uint64_t)(uintptr_t)guid, idx, &next);
@@ -566,11 +547,11 @@ static rh_status add_conn(struct ctx_in *c)
     rh_status st = RH_OK;
     memset(&pub, 0, sizeof(pub));
     pub.host = ev->hosts[c->host].name;
-    pub.time = ev_time_of(e, "UtcTime");
-    pub.guid = ev_iguid(ev, e, "ProcessGuid", &st);
-    pub.pid = ev_num32(e, "ProcessId");
-    pub.image = ev_istr(ev, e, "Image", &st);
-    pub.user = ev_istr(ev, e, "User", &st);
+    pub.time = c->a.time;
+    pub.guid = ev_iguid_of(ev, c->a.guid, &st);
+    pub.pid = c->a.pid;
+    pub.image = ev_ifield(ev, c->a.image, &st);
+    pub.user = ev_iactor_user(ev, &c->a, &st);
     pub.protocol = ev_istr(ev, e, "Protocol", &st);
     init = ev_field(e, "Initiated");
     pub.initiated = !init ? -1
@@ -637,13 +618,13 @@ static rh_status add_file(struct ctx_in *c)
     }
     memset(&pub, 0, sizeof(pub));
     pub.host = ev->hosts[c->host].name;
-    pub.time = ev_time_of(e, "UtcTime");
+    pub.time = c->a.time;
     pub.event_id = e->event_id;
     pub.path = ev_istr_raw(ev, tf->value, tf->value_len, &st);
-    pub.guid = ev_iguid(ev, e, "ProcessGuid", &st);
-    pub.pid = ev_num32(e, "ProcessId");
-    pub.image = ev_istr(ev, e, "Image", &st);
-    pub.user = ev_istr(ev, e, "User", &st);
+    pub.guid = ev_iguid_of(ev, c->a.guid, &st);
+    pub.pid = c->a.pid;
+    pub.image = ev_ifield(ev, c->a.image, &st);
+    pub.user = ev_iactor_user(ev, &c->a, &st);
     pub.hashes = ev_istr(ev, e, "Hashes", &st);
     pub.record_id = e->record_id;
     pub.source = c->source;
@@ -790,7 +771,9 @@ rh_status rh_evidence_add_event(rh_evidence *ev, const rh_event *e)
     if (st != RH_OK) {
         return st;
     }
-    kind = classify(e, &sysmon);
+    rh_evidence_actor_of(e, &c.a);
+    kind = c.a.cls.kind;
+    sysmon = c.a.cls.sysmon;
     if (kind != RH_EVIDENCE_KIND_NONE) {
         st = seen_before(ev, c.host, e, c.channel, &dup);
         if (st == RH_ERR_LIMIT) {

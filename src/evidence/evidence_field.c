@@ -133,7 +133,106 @@ rh_status ev_guid_norm(rh_buf *out, const char *s, size_t n)
 
 const char *ev_iguid(rh_evidence *ev, const rh_event *e, const char *name, rh_status *st)
 {
-    const rh_event_field *f = ev_field(e, name);
+    return ev_iguid_of(ev, ev_field(e, name), st);
+}
+
+/* "DOMAIN\name" from two fields, else the SID field. */
+/* Bytes of an input string handed to a normalizer (the result is interned and cut again). */
+size_t ev_capn(const rh_evidence *ev, size_t n)
+{
+    return n < ev->max_string ? n : ev->max_string;
+}
+
+/* The user an event names: 4688 runs the new process as Target when set (Windows 10+). */
+static void actor_user(const rh_event *e, rh_evidence_actor *a)
+{
+    const rh_event_field *ts = ev_field(e, "TargetUserSid");
+    if (a->cls.kind == RH_EVIDENCE_KIND_PROCESS && ts &&
+        !(ts->value_len == 7 && memcmp(ts->value, "S-1-0-0", 7) == 0) &&
+        ev_field(e, "TargetUserName")) {
+        a->user_domain = ev_field(e, "TargetDomainName");
+        a->user_name = ev_field(e, "TargetUserName");
+        a->user_sid = ts;
+        return;
+    }
+    a->user_domain = ev_field(e, "SubjectDomainName");
+    a->user_name = ev_field(e, "SubjectUserName");
+    a->user_sid = ev_field(e, "SubjectUserSid");
+    if (!a->user_name) {
+        a->user_domain = NULL;
+        a->user_name = ev_field(e, "User");
+    }
+}
+
+void rh_evidence_actor_of(const rh_event *e, rh_evidence_actor *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (!e) {
+        return;
+    }
+    rh_evidence_classify(e, &a->cls);
+    if (a->cls.sysmon) {
+        a->image = ev_field(e, "Image");
+        a->guid = ev_field(e, "ProcessGuid");
+        a->pid = ev_num32(e, "ProcessId");
+        a->user_name = ev_field(e, "User");
+        a->time = ev_time_of(e, "UtcTime");
+        a->details = ev_field(e, "Details");
+    } else {
+        int created = a->cls.kind == RH_EVIDENCE_KIND_PROCESS;
+        a->image = ev_field(e, created ? "NewProcessName" : "ProcessName");
+        if (!a->image && !created) {
+            a->image = ev_field(e, "Image");
+        }
+        a->guid = ev_field(e, "ProcessGuid");
+        a->pid = ev_num32(e, created ? "NewProcessId" : "ProcessId");
+        actor_user(e, a);
+        a->time = e->timestamp;
+        a->details = ev_field(e, "Details");
+        if (!a->details) {
+            a->details = ev_field(e, "NewValue");
+        }
+    }
+    a->subject = ev_field(e, "CommandLine");
+    if (!a->subject) {
+        a->subject = ev_field(e, "TargetFilename");
+    }
+}
+
+/* Intern one actor field (NULL stays NULL). */
+const char *ev_ifield(rh_evidence *ev, const rh_event_field *f, rh_status *st)
+{
+    return f ? ev_istr_raw(ev, f->value, f->value_len, st) : NULL;
+}
+
+/* The actor's user as the index keeps it: "DOMAIN\name", "name", else the SID. */
+const char *ev_iactor_user(rh_evidence *ev, const rh_evidence_actor *a, rh_status *st)
+{
+    rh_buf b = RH_BUF_INIT(ev->ctx);
+    const char *r;
+    if (!a->user_name) {
+        return ev_ifield(ev, a->user_sid, st);
+    }
+    if (a->user_domain) {
+        rh_buf_append(&b, a->user_domain->value,
+                      a->user_domain->value_len < 1024 ? a->user_domain->value_len : 1024);
+        rh_buf_putc(&b, '\\');
+    }
+    rh_buf_append(&b, a->user_name->value,
+                  a->user_name->value_len < 1024 ? a->user_name->value_len : 1024);
+    if (rh_buf_status(&b) != RH_OK) {
+        *st = RH_ERR_NOMEM;
+        r = NULL;
+    } else {
+        r = ev_istr_raw(ev, b.data, b.len, st);
+    }
+    rh_buf_free(&b);
+    return r;
+}
+
+/* A GUID field in the index's "{UPPER-CASE}" form, NULL when absent or all zero. */
+const char *ev_iguid_of(rh_evidence *ev, const rh_event_field *f, rh_status *st)
+{
     rh_buf b = RH_BUF_INIT(ev->ctx);
     const char *r = NULL;
     if (!f) {
@@ -146,39 +245,4 @@ const char *ev_iguid(rh_evidence *ev, const rh_event *e, const char *name, rh_st
     }
     rh_buf_free(&b);
     return r;
-}
-
-/* "DOMAIN\name" from two fields, else the SID field. */
-const char *ev_iuser(rh_evidence *ev, const rh_event *e, const char *dom, const char *name,
-                     const char *sid, rh_status *st)
-{
-    const rh_event_field *d = ev_field(e, dom), *u = ev_field(e, name);
-    if (u) {
-        rh_buf b = RH_BUF_INIT(ev->ctx);
-        const char *r = NULL;
-        rh_status s2 = RH_OK;
-        if (d) {
-            s2 = rh_buf_append(&b, d->value, d->value_len < 1024 ? d->value_len : 1024);
-            if (s2 == RH_OK) {
-                s2 = rh_buf_putc(&b, '\\');
-            }
-        }
-        if (s2 == RH_OK) {
-            s2 = rh_buf_append(&b, u->value, u->value_len < 1024 ? u->value_len : 1024);
-        }
-        if (s2 == RH_OK) {
-            r = ev_istr_raw(ev, b.data, b.len, st);
-        } else {
-            *st = s2 == RH_ERR_NOMEM ? RH_ERR_NOMEM : *st;
-        }
-        rh_buf_free(&b);
-        return r;
-    }
-    return sid ? ev_istr(ev, e, sid, st) : NULL;
-}
-
-/* Bytes of an input string handed to a normalizer (the result is interned and cut again). */
-size_t ev_capn(const rh_evidence *ev, size_t n)
-{
-    return n < ev->max_string ? n : ev->max_string;
 }

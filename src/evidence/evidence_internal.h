@@ -206,9 +206,12 @@ uint64_t ev_time_of(const rh_event *e, const char *name);
 rh_status ev_guid_norm(rh_buf *out, const char *s, size_t n);
 /* Interned ev_guid_norm() form of GUID field `name`; NULL when absent or all zero. */
 const char *ev_iguid(rh_evidence *ev, const rh_event *e, const char *name, rh_status *st);
-/* Interned "DOMAIN\name" from fields dom and name, else the SID field (sid may be NULL). */
-const char *ev_iuser(rh_evidence *ev, const rh_event *e, const char *dom, const char *name,
-                     const char *sid, rh_status *st);
+/* Interned ev_guid_norm() form of GUID field f (may be NULL); NULL when absent or all zero. */
+const char *ev_iguid_of(rh_evidence *ev, const rh_event_field *f, rh_status *st);
+/* Interned text of field f; NULL when f is NULL. */
+const char *ev_ifield(rh_evidence *ev, const rh_event_field *f, rh_status *st);
+/* Interned user of an actor: "DOMAIN\name", "name", else its SID; NULL when none. */
+const char *ev_iactor_user(rh_evidence *ev, const rh_evidence_actor *a, rh_status *st);
 /* n capped at the index's max_string: the bytes of an input handed to a normalizer. */
 size_t ev_capn(const rh_evidence *ev, size_t n);
 

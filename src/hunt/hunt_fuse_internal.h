@@ -27,11 +27,7 @@ struct mindex {
     size_t cap, n;
 };
 
-/* events and hosts (hunt_fuse_util.c) */
-const rh_event_field *hunt_field(const rh_event *e, const char *name);
-const char *hunt_fval(const rh_event *e, const char *name);
-uint32_t hunt_fnum(const rh_event *e, const char *name);
-uint64_t hunt_ftime(const rh_event *e, const char *name);
+/* hosts (hunt_fuse_util.c) */
 struct hunt_host_rec *hunt_host_rec(rh_hunt *h, const char *name);
 const char *hunt_user_of_sid(const struct hunt_host_rec *r, const char *sid);
 

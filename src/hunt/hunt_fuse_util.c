@@ -1,5 +1,5 @@
 /*
- * Shared pieces of the fusion (docs/correlation.md): event field access, host equality, the
+ * Shared pieces of the fusion (docs/correlation.md): host equality, the
  * mapping of a logged registry path to a kb hive and location, and the merge index keyed on
  * host + normalized registry path.
  */
@@ -30,46 +30,6 @@ static int same_host(const char *a, const char *b)
     an = short_len(a);
     bn = short_len(b);
     return rh_ascii_casecmp(a, an, b, bn) == 0;
-}
-
-const rh_event_field *hunt_field(const rh_event *e, const char *name)
-{
-    const rh_event_field *f = rh_event_field_get(e, name);
-    return f && f->value ? f : NULL;
-}
-
-const char *hunt_fval(const rh_event *e, const char *name)
-{
-    const rh_event_field *f = hunt_field(e, name);
-    return f ? f->value : "";
-}
-
-uint32_t hunt_fnum(const rh_event *e, const char *name)
-{
-    const rh_event_field *f = hunt_field(e, name);
-    uint64_t v = 0;
-    size_t i;
-    if (!f) {
-        return 0;
-    }
-    if (f->type == RH_FIELD_INT || f->type == RH_FIELD_HEX) {
-        return (uint32_t)f->num;
-    }
-    for (i = 0; i < f->value_len && f->value[i] >= '0' && f->value[i] <= '9' && v < 0xFFFFFFFFu;
-         i++) {
-        v = v * 10 + (uint64_t)(f->value[i] - '0');
-    }
-    return v > 0xFFFFFFFFu ? 0 : (uint32_t)v;
-}
-
-uint64_t hunt_ftime(const rh_event *e, const char *name)
-{
-    const rh_event_field *f = hunt_field(e, name);
-    uint64_t t;
-    if (f && rh_time_parse_iso(f->value, f->value_len, &t) == RH_OK && t) {
-        return t;
-    }
-    return e->timestamp;
 }
 
 /* The hive-host record matching an event host, or NULL. */

@@ -57,14 +57,19 @@ static rh_status hit_push(rh_hunt *h, struct hunt_hit *x)
     return RH_OK;
 }
 
-/* Fill a hit from a logged event (host, path, details, writer). */
+/* A copy of an actor field's text ("" when absent). */
+static char *actor_str(rh_ctx *ctx, const rh_event_field *f)
+{
+    return f ? rh_strndup(ctx, f->value, f->value_len) : rh_strdup(ctx, "");
+}
+
+/* Fill a hit from a logged event: its registry path, and the writer and data as the evidence
+ * index reads them (rh_evidence_actor_of). */
 static void hit_from_event(rh_ctx *ctx, struct hunt_hit *x, const rh_event *e, int kind)
 {
     rh_buf raw = RH_BUF_INIT(ctx);
-    rh_evidence_class cls;
-    int sysmon;
-    rh_evidence_classify(e, &cls);
-    sysmon = cls.sysmon;
+    rh_evidence_actor a;
+    rh_evidence_actor_of(e, &a);
     memset(x, 0, sizeof(*x));
     x->kind = kind;
     x->host = rh_strdup(ctx, e->computer);
@@ -75,30 +80,22 @@ static void hit_from_event(rh_ctx *ctx, struct hunt_hit *x, const rh_event *e, i
         x->target = rh_strdup(ctx, "");
     }
     rh_buf_free(&raw);
-    x->details = rh_strdup(ctx, hunt_field(e, "Details") ? hunt_fval(e, "Details")
-                                                         : hunt_fval(e, "NewValue"));
+    x->details = actor_str(ctx, a.details);
     x->source = rh_strdup(ctx, e->source);
-    if (sysmon || !hunt_field(e, "ProcessName")) {
-        x->image = rh_strdup(ctx, hunt_fval(e, "Image"));
-    } else {
-        x->image = rh_strdup(ctx, hunt_fval(e, "ProcessName"));
-    }
-    x->guid = rh_strdup(ctx, hunt_fval(e, "ProcessGuid"));
-    x->user = rh_strdup(ctx, hunt_field(e, "User") ? hunt_fval(e, "User")
-                                                   : hunt_fval(e, "SubjectUserName"));
+    x->image = actor_str(ctx, a.image);
+    x->guid = actor_str(ctx, a.guid);
+    x->user = actor_str(ctx, a.user_name);
     x->user_sid = rh_strdup(ctx, "");
     x->user_name = rh_strdup(ctx, "");
     x->hive_kind = rh_strdup(ctx, "");
-    x->extra = rh_strdup(ctx, hunt_field(e, "CommandLine")      ? hunt_fval(e, "CommandLine")
-                              : hunt_field(e, "TargetFilename") ? hunt_fval(e, "TargetFilename")
-                                                                : "");
+    x->extra = actor_str(ctx, a.subject);
     /* Sysmon's System UserID is the Sysmon service (SYSTEM), not the writer. */
-    x->writer_sid = rh_strdup(ctx, hunt_field(e, "SubjectUserSid") ? hunt_fval(e, "SubjectUserSid")
-                                   : sysmon || !e->user_sid        ? ""
-                                                                   : e->user_sid);
-    x->pid = hunt_fnum(e, "ProcessId");
+    x->writer_sid = a.user_sid                     ? actor_str(ctx, a.user_sid)
+                    : a.cls.sysmon || !e->user_sid ? rh_strdup(ctx, "")
+                                                   : rh_strdup(ctx, e->user_sid);
+    x->pid = a.pid;
     x->event_id = e->event_id;
-    x->time = sysmon ? hunt_ftime(e, "UtcTime") : e->timestamp;
+    x->time = a.time;
     x->record_id = e->record_id;
 }
 
@@ -252,6 +249,7 @@ static rh_status on_state_match(const rh_sigma_match *m, void *user)
     rh_ctx *ctx = s->h->ctx;
     struct hunt_hit x;
     const rh_event *e = m->event;
+    const rh_event_field *tf, *df;
     if (!e || !m->rule || m->rule->kind != RH_SIGMA_DETECTION) {
         return RH_OK;
     }
@@ -260,14 +258,15 @@ static rh_status on_state_match(const rh_sigma_match *m, void *user)
     x.kind = HIT_SIGMA_STATE;
     x.rule = m->rule;
     x.host = rh_strdup(ctx, s->host->name);
-    if (hunt_field(e, "TargetObject")) {
-        const rh_event_field *tf = hunt_field(e, "TargetObject");
+    tf = rh_event_field_get(e, "TargetObject");
+    df = rh_event_field_get(e, "Details");
+    if (tf && tf->value) {
         x.target = rh_strndup(ctx, tf->value, tf->value_len);
         x.target_len = tf->value_len;
     } else {
         x.target = rh_strdup(ctx, "");
     }
-    x.details = rh_strdup(ctx, hunt_fval(e, "Details"));
+    x.details = df && df->value ? rh_strndup(ctx, df->value, df->value_len) : rh_strdup(ctx, "");
     x.source = rh_strdup(ctx, s->ch->source);
     x.image = rh_strdup(ctx, "");
     x.guid = rh_strdup(ctx, "");

@@ -686,12 +686,124 @@ static void test_write_for_user(void)
     RH_CHECK(!rh_evidence_write_for_user(&w, "bob", NULL));
 }
 
+/* One event built from name/value pairs (provider and channel as given, either may be NULL). */
+static void actor_of(rh_evidence_actor *a, const char *provider, const char *channel, uint32_t eid,
+                     const char *const *kv)
+{
+    static rh_event_field f[16];
+    rh_event e;
+    size_t n = 0;
+    memset(&e, 0, sizeof(e));
+    memset(f, 0, sizeof(f));
+    for (; kv[2 * n] && n < 16; n++) {
+        f[n].name = kv[2 * n];
+        f[n].value = kv[2 * n + 1];
+        f[n].value_len = strlen(kv[2 * n + 1]);
+        f[n].type = RH_FIELD_STRING;
+    }
+    e.provider = provider;
+    e.channel = channel;
+    e.event_id = eid;
+    e.timestamp = S(1);
+    e.fields = f;
+    e.nfields = n;
+    rh_evidence_actor_of(&e, a);
+}
+
+#define FSTR(f) ((f) ? (f)->value : "(null)")
+
+/* The one reader of "who acted": Sysmon layout by provider or channel (any case), 4657/4688
+ * fields, hex process ids, "-" placeholders, Target vs Subject user of 4688. */
+static void test_actor(void)
+{
+    rh_evidence_actor a;
+    static const char *const sysmon13[] = {
+        "Image",   "C:\\t\\a.exe", "ProcessGuid", "{abc}",   "ProcessId",
+        "42",      "User",         "CORP\\bob",   "UtcTime", "2020-01-01 00:00:05.000",
+        "Details", "C:\\x.exe",    NULL};
+    static const char *const s4657[] = {"ProcessName",
+                                        "C:\\r.exe",
+                                        "ProcessId",
+                                        "0x1a4",
+                                        "SubjectUserName",
+                                        "alice",
+                                        "SubjectDomainName",
+                                        "CORP",
+                                        "SubjectUserSid",
+                                        "S-1-5-21-1-2-3-1104",
+                                        "NewValue",
+                                        "d",
+                                        "Image",
+                                        "ignored",
+                                        NULL};
+    static const char *const s4688[] = {"NewProcessName",
+                                        "C:\\n.exe",
+                                        "NewProcessId",
+                                        "0x10",
+                                        "ProcessId",
+                                        "0x4",
+                                        "SubjectUserName",
+                                        "SYSTEM",
+                                        "TargetUserSid",
+                                        "S-1-5-21-9",
+                                        "TargetUserName",
+                                        "carol",
+                                        "TargetDomainName",
+                                        "CORP",
+                                        "CommandLine",
+                                        "n.exe -x",
+                                        NULL};
+    static const char *const s4688_nt[] = {"NewProcessName",
+                                           "C:\\n.exe",
+                                           "SubjectUserName",
+                                           "dave",
+                                           "TargetUserSid",
+                                           "S-1-0-0",
+                                           "TargetUserName",
+                                           "-",
+                                           NULL};
+    static const char *const dash[] = {"Image", "-", "ProcessId", "12x", "User", "", NULL};
+    actor_of(&a, NULL, "microsoft-windows-sysmon/operational", 13, sysmon13);
+    RH_CHECK(a.cls.sysmon && a.cls.kind == RH_EVIDENCE_KIND_WRITE);
+    RH_CHECK_STR(FSTR(a.image), "C:\\t\\a.exe");
+    RH_CHECK_STR(FSTR(a.guid), "{abc}");
+    RH_CHECK_EQ(a.pid, 42);
+    RH_CHECK_STR(FSTR(a.user_name), "CORP\\bob");
+    RH_CHECK(a.user_domain == NULL && a.user_sid == NULL);
+    RH_CHECK_EQ(a.time, S(5));
+    RH_CHECK_STR(FSTR(a.details), "C:\\x.exe");
+    actor_of(&a, "Microsoft-Windows-Security-Auditing", "Security", 4657, s4657);
+    RH_CHECK(!a.cls.sysmon && a.cls.kind == RH_EVIDENCE_KIND_WRITE);
+    RH_CHECK_STR(FSTR(a.image), "C:\\r.exe");
+    RH_CHECK_EQ(a.pid, 0x1a4);
+    RH_CHECK_STR(FSTR(a.user_name), "alice");
+    RH_CHECK_STR(FSTR(a.user_domain), "CORP");
+    RH_CHECK_STR(FSTR(a.user_sid), "S-1-5-21-1-2-3-1104");
+    RH_CHECK_STR(FSTR(a.details), "d");
+    RH_CHECK_EQ(a.time, S(1));
+    actor_of(&a, NULL, "Security", 4688, s4688);
+    RH_CHECK(a.cls.kind == RH_EVIDENCE_KIND_PROCESS);
+    RH_CHECK_STR(FSTR(a.image), "C:\\n.exe");
+    RH_CHECK_EQ(a.pid, 0x10);
+    RH_CHECK_STR(FSTR(a.user_name), "carol");
+    RH_CHECK_STR(FSTR(a.user_sid), "S-1-5-21-9");
+    RH_CHECK_STR(FSTR(a.subject), "n.exe -x");
+    actor_of(&a, "Microsoft-Windows-Security-Auditing", NULL, 4688, s4688_nt);
+    RH_CHECK_STR(FSTR(a.user_name), "dave"); /* S-1-0-0 target: the creator runs it */
+    actor_of(&a, "SYSMON", NULL, 1, dash);
+    RH_CHECK(a.cls.sysmon);
+    RH_CHECK(a.image == NULL && a.user_name == NULL); /* "-" and "" are absent */
+    RH_CHECK_EQ(a.pid, 0);                            /* malformed */
+    RH_CHECK_EQ(a.time, S(1));                        /* no UtcTime: TimeCreated */
+}
+
 int main(void)
 {
     RH_CHECK(rh_ctx_create(NULL, &ctx) == RH_OK);
     test_sysmon_writes();
     test_sysmon_key_ops();
     test_security_4657();
+    test_actor();
     test_views_and_value_forms();
     test_hosts();
     test_duplicates_and_state_events();
