@@ -88,7 +88,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     rh_ctx *ctx = NULL;
     rh_evidence *ev = NULL;
     rh_evidence_opts o;
-    struct events_src src;
     rh_buf b;
     if (rh_ctx_create(NULL, &ctx) != RH_OK) {
         return 0;
@@ -103,15 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         rh_ctx_destroy(ctx);
         return 0;
     }
-    memset(&src, 0, sizeof(src));
-    src.ctx = ctx;
-    src.path = "fuzz";
-    src.fn = on_event;
-    src.user = ev;
-    if (events_jev_create(&src) == RH_OK) {
-        (void)events_json_document(&src, (const char *)data, size);
-        events_jev_free(&src);
-    }
+    (void)rh_events_read_mem(ctx, "fuzz", data, size, NULL, on_event, ev);
     rh_buf_init(&b, ctx);
     query_all(ev, &b);
     rh_buf_free(&b);

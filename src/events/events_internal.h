@@ -4,6 +4,8 @@
 #ifndef RH_EVENTS_INTERNAL_H
 #define RH_EVENTS_INTERNAL_H
 
+#include <zlib.h>
+
 #include "common/common.h"
 #include "evtx/evtx_internal.h"
 #include "reghunt/event.h"
@@ -19,12 +21,37 @@ struct events_src {
     struct jev *jev;
 };
 
+/* Caps of the event readers (docs/limits.md). */
+#define EVENTS_MAX_VALUE  (16u << 20) /* bytes of one JSON value / NDJSON line (one event) */
+#define EVENTS_MAX_RATIO  200u        /* gzip: decompressed bytes per compressed byte */
+#define EVENTS_RATIO_FREE (64u << 20) /* decompressed bytes before the ratio cap applies */
+
+/* One input byte stream: a file descriptor, memory or a read callback; gzip inflated on the
+ * fly (events_read.c). buf[pos..len) holds the next bytes; eof once the stream is done. */
+struct events_in {
+    struct events_src *src;
+    int fd, own_fd;
+    const uint8_t *mem;
+    size_t mem_len, mem_pos;
+    rh_events_read_fn rd;
+    void *rd_user;
+    int gz, zdone, raw_eof, eof;
+    z_stream zs;
+    uint64_t in_bytes, out_bytes, max_out;
+    size_t pos, len;
+    uint8_t buf[1u << 16];
+    uint8_t zbuf[1u << 16];
+};
+
+/* Refill in->buf when it is used up; sets in->eof at the end. */
+rh_status events_in_fill(struct events_in *in);
+/* Stream JSON events (NDJSON, arrays, objects back to back) from in (events_json_stream.c). */
+rh_status events_json_stream(struct events_src *src, struct events_in *in);
+
 #ifdef JANSSON_H
 /* Map one JSON object to a normalized event and call src->fn. pos = line number. */
 rh_status events_json_object(struct events_src *src, const json_t *o, uint64_t pos);
 #endif
-/* Parse a whole document (array, object, or objects back to back). */
-rh_status events_json_document(struct events_src *src, const char *buf, size_t len);
 rh_status events_jev_create(struct events_src *src);
 void events_jev_free(struct events_src *src);
 

@@ -1,25 +1,28 @@
 /*
- * rh_events_read_file(): detect the input format and stream normalized events.
+ * Event inputs: one byte stream (a file, memory, or a caller's read function; gzip inflated on
+ * the fly), one sniff of its first bytes, one reader per format:
  *
- *  - EVTX ("ElfFile" signature; or a chunk at 4 KiB): rh_evtx reader, chunk by chunk.
- *    A gzip-compressed EVTX is inflated into memory first (bounded by max_file_size).
- *  - JSON: first non-blank byte '{' -> NDJSON, one object per line, streamed; if the first
- *    object spans several lines (pretty-printed), or the input starts with '[', the whole
- *    input is read as a document (array, or objects back to back).
- * gzip is detected by zlib (gzopen reads plain files unchanged).
+ *  - EVTX ("ElfFile" signature; or, for plain uncompressed input, anything that is not JSON:
+ *    an EVTX whose header is damaged but whose chunks are intact): rh_evtx reader. A file is
+ *    read by rh_evtx_open; other streams are gathered into memory first (capped).
+ *  - JSON, streamed value by value (events_json_value.c): NDJSON line by line; arrays element
+ *    by element; pretty-printed objects back to back. No input is read whole.
+ *
+ * Limits (docs/limits.md): decompressed bytes <= max_file_size, a gzip expansion ratio cap
+ * (EVENTS_MAX_RATIO after the first EVENTS_RATIO_FREE bytes), one JSON value or NDJSON line
+ * <= EVENTS_MAX_VALUE bytes, nesting <= EVENTS_MAX_DEPTH.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "events_internal.h"
 
 #define COMPONENT "events"
-/* Longest NDJSON line accepted (one event); real events are a few KiB. */
-#define MAX_LINE (64u << 20)
 
 static rh_status evtx_cb(const rh_evtx_record *rec, void *user)
 {
@@ -30,104 +33,207 @@ static rh_status evtx_cb(const rh_evtx_record *rec, void *user)
 static rh_status read_evtx(struct events_src *src, rh_evtx *e, const rh_events_opts *opts)
 {
     rh_evtx_read_opts ro;
+    rh_status st;
     memset(&ro, 0, sizeof(ro));
     ro.flags = opts ? (opts->flags & RH_EVENTS_RECOVER) : 0;
     ro.threads = opts ? opts->threads : 0;
-    return rh_evtx_read(e, &ro, evtx_cb, src);
+    st = rh_evtx_read(e, &ro, evtx_cb, src);
+    rh_evtx_close(e);
+    return st;
 }
 
-/* Read the rest of gz into memory (capped). Owned: *out freed with rh_free. */
-static rh_status slurp(struct events_src *src, gzFile gz, uint64_t max, char **out, size_t *len)
+/* ---- the byte stream ------------------------------------------------------------------------ */
+
+static rh_status gz_limit(struct events_in *in, const char *what, unsigned long long limit)
 {
-    size_t cap = 1 << 16, n = 0;
-    char *buf = rh_malloc(src->ctx, cap + 1);
-    *out = NULL;
-    *len = 0;
-    if (!buf) {
-        return RH_ERR_NOMEM;
-    }
-    for (;;) {
-        int r;
-        if (n == cap) {
-            char *nb;
-            if ((uint64_t)cap * 2 > max + 1) {
-                if (cap > max) {
-                    rh_free(src->ctx, buf);
-                    rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1,
-                             "input larger than max_file_size once decompressed");
-                    return RH_ERR_LIMIT;
-                }
-            }
-            nb = rh_realloc(src->ctx, buf, cap * 2 + 1);
-            if (!nb) {
-                rh_free(src->ctx, buf);
-                return RH_ERR_NOMEM;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        r = gzread(gz, buf + n, (unsigned)(cap - n > (1u << 30) ? (1u << 30) : cap - n));
+    rh_diagf(in->src->ctx, RH_DIAG_ERROR, COMPONENT, in->src->path, (int64_t)in->out_bytes,
+             "gzip data refused: %s %llu (docs/limits.md)", what, limit);
+    return RH_ERR_LIMIT;
+}
+
+/* Raw (compressed or plain) bytes from the source; 0 at the end. */
+static rh_status raw_read(struct events_in *in, uint8_t *p, size_t n, size_t *got)
+{
+    *got = 0;
+    if (in->fd >= 0) {
+        ssize_t r;
+        do {
+            r = read(in->fd, p, n);
+        } while (r < 0 && errno == EINTR);
         if (r < 0) {
-            int errnum;
-            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, (int64_t)n, "read error: %s",
-                     gzerror(gz, &errnum));
-            rh_free(src->ctx, buf);
+            rh_diagf(in->src->ctx, RH_DIAG_ERROR, COMPONENT, in->src->path, (int64_t)in->in_bytes,
+                     "read failed: %s", strerror(errno));
             return RH_ERR_IO;
         }
-        if (r == 0) {
-            break;
+        *got = (size_t)r;
+    } else if (in->rd) {
+        rh_status st = in->rd(in->rd_user, p, n, got);
+        if (st != RH_OK) {
+            return st;
         }
-        n += (size_t)r;
-        if (n > max) {
-            rh_free(src->ctx, buf);
-            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1,
-                     "input larger than max_file_size once decompressed");
-            return RH_ERR_LIMIT;
-        }
+        *got = *got > n ? n : *got;
+    } else {
+        size_t left = in->mem_len - in->mem_pos;
+        *got = left < n ? left : n;
+        memcpy(p, in->mem + in->mem_pos, *got);
+        in->mem_pos += *got;
     }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
+    in->in_bytes += *got;
     return RH_OK;
 }
 
-/* Read one line (without the newline) into *line. Returns RH_OK, RH_END, or an error. */
-static rh_status read_line(struct events_src *src, gzFile gz, rh_buf *line)
+/* Inflate into buf; handles concatenated gzip members; caps size and ratio. */
+static rh_status inflate_some(struct events_in *in)
 {
-    rh_buf_reset(line);
     for (;;) {
-        char chunk[8192];
-        size_t n;
-        if (!gzgets(gz, chunk, sizeof(chunk))) {
-            int errnum;
-            gzerror(gz, &errnum);
-            if (errnum != Z_OK && errnum != Z_BUF_ERROR) {
-                rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1, "read error");
-                return RH_ERR_IO;
+        int zr;
+        size_t before;
+        if (in->zs.avail_in == 0 && !in->raw_eof) {
+            size_t got;
+            rh_status st = raw_read(in, in->zbuf, sizeof(in->zbuf), &got);
+            if (st != RH_OK) {
+                return st;
             }
-            return line->len ? RH_OK : RH_END;
+            in->zs.next_in = in->zbuf;
+            in->zs.avail_in = (uInt)got;
+            in->raw_eof = got == 0;
         }
-        n = strlen(chunk);
-        if (rh_buf_append(line, chunk, n) != RH_OK) {
-            return RH_ERR_NOMEM;
+        in->zs.next_out = in->buf;
+        in->zs.avail_out = sizeof(in->buf);
+        before = in->zs.avail_in;
+        zr = inflate(&in->zs, Z_NO_FLUSH);
+        in->len = sizeof(in->buf) - in->zs.avail_out;
+        in->pos = 0;
+        if (zr == Z_STREAM_END) {
+            /* Concatenated members (as gzread reads them); anything else ends the data. */
+            if (in->zs.avail_in == 0 && !in->raw_eof) {
+                size_t got;
+                rh_status st = raw_read(in, in->zbuf, sizeof(in->zbuf), &got);
+                if (st != RH_OK) {
+                    return st;
+                }
+                in->zs.next_in = in->zbuf;
+                in->zs.avail_in = (uInt)got;
+                in->raw_eof = got == 0;
+            }
+            if (in->zs.avail_in == 0 || in->zs.next_in[0] != 0x1f ||
+                inflateReset(&in->zs) != Z_OK) {
+                in->zdone = 1;
+            }
+        } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            rh_diagf(in->src->ctx, RH_DIAG_ERROR, COMPONENT, in->src->path, (int64_t)in->out_bytes,
+                     "bad gzip data: %s", in->zs.msg ? in->zs.msg : "inflate failed");
+            return RH_ERR_CORRUPT;
+        } else if (in->len == 0 && before == in->zs.avail_in && in->raw_eof) {
+            rh_diagf(in->src->ctx, RH_DIAG_ANOMALY, COMPONENT, in->src->path,
+                     (int64_t)in->out_bytes, "gzip data truncated");
+            in->zdone = 1;
         }
-        if (n && chunk[n - 1] == '\n') {
-            line->data[--line->len] = '\0';
+        in->out_bytes += in->len;
+        if (in->out_bytes > in->max_out) {
+            return gz_limit(in, "decompressed size above max_file_size", in->max_out);
+        }
+        if (in->out_bytes > EVENTS_RATIO_FREE &&
+            in->out_bytes / EVENTS_MAX_RATIO > (in->in_bytes ? in->in_bytes : 1)) {
+            return gz_limit(in, "expansion ratio above", EVENTS_MAX_RATIO);
+        }
+        if (in->len || in->zdone) {
             return RH_OK;
-        }
-        if (line->len > MAX_LINE) {
-            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1, "line longer than %u bytes",
-                     MAX_LINE);
-            return RH_ERR_LIMIT;
         }
     }
 }
 
-static size_t skip_ws(const char *p, size_t n)
+rh_status events_in_fill(struct events_in *in)
+{
+    rh_status st;
+    if (in->pos < in->len || in->eof) {
+        return RH_OK;
+    }
+    if (in->gz) {
+        in->pos = in->len = 0;
+        st = in->zdone ? RH_OK : inflate_some(in);
+        if (st == RH_OK && in->len == 0) {
+            in->eof = 1;
+        }
+        return st;
+    }
+    st = raw_read(in, in->buf, sizeof(in->buf), &in->len);
+    in->pos = 0;
+    in->out_bytes += in->len;
+    if (st == RH_OK && in->len == 0) {
+        in->eof = 1;
+    }
+    return st;
+}
+
+static void in_init(struct events_in *in, struct events_src *src)
+{
+    memset(in, 0, sizeof(*in));
+    in->src = src;
+    in->fd = -1;
+    in->max_out = rh_ctx_limits(src->ctx)->max_file_size;
+}
+
+/* Look at the first bytes: gzip (switch to inflating), then fill the first buffer. */
+static rh_status in_start(struct events_in *in)
+{
+    rh_status st = events_in_fill(in);
+    if (st != RH_OK || in->len < 2 || in->buf[0] != 0x1f || in->buf[1] != 0x8b) {
+        return st;
+    }
+    memset(&in->zs, 0, sizeof(in->zs));
+    if (inflateInit2(&in->zs, 16 + MAX_WBITS) != Z_OK) {
+        return RH_ERR_NOMEM;
+    }
+    in->gz = 1;
+    /* The bytes already read are compressed input. */
+    memcpy(in->zbuf, in->buf, in->len);
+    in->zs.next_in = in->zbuf;
+    in->zs.avail_in = (uInt)in->len;
+    in->out_bytes = 0;
+    in->len = in->pos = 0;
+    return events_in_fill(in);
+}
+
+static void in_end(struct events_in *in)
+{
+    if (in->gz) {
+        inflateEnd(&in->zs);
+    }
+    if (in->fd >= 0 && in->own_fd) {
+        close(in->fd);
+    }
+}
+
+/* The rest of the stream in memory (EVTX from a compressed or callback stream), capped. */
+static rh_status in_gather(struct events_in *in, uint8_t **out, size_t *len)
+{
+    rh_buf b = RH_BUF_INIT(in->src->ctx);
+    rh_status st = RH_OK;
+    *out = NULL;
+    *len = 0;
+    while (st == RH_OK && !in->eof) {
+        rh_buf_append(&b, in->buf + in->pos, in->len - in->pos);
+        in->pos = in->len;
+        st = rh_buf_status(&b);
+        st = st == RH_OK ? events_in_fill(in) : st;
+    }
+    if (st != RH_OK) {
+        rh_buf_free(&b);
+        return st;
+    }
+    *out = (uint8_t *)b.data;
+    *len = b.len;
+    return RH_OK;
+}
+
+/* ---- one sniff, one dispatch ------------------------------------------------------------------
+ */
+
+static size_t skip_ws(const uint8_t *p, size_t n)
 {
     size_t i = 0;
-    if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
-        (unsigned char)p[2] == 0xBF) {
+    if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         i = 3;
     }
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) {
@@ -136,310 +242,91 @@ static size_t skip_ws(const char *p, size_t n)
     return i;
 }
 
-static rh_status read_document(struct events_src *src, gzFile gz)
+/* in is started; path is set for a plain file (rh_evtx_open reads it itself). */
+static rh_status read_stream(struct events_src *src, struct events_in *in, const char *path,
+                             const rh_events_opts *opts)
 {
-    char *buf;
-    size_t len;
+    const uint8_t *d = in->buf + in->pos;
+    size_t n = in->len - in->pos, s = skip_ws(d, n);
+    int evtx_sig = n >= EVTX_FILE_SIG_LEN && memcmp(d, EVTX_FILE_SIG, EVTX_FILE_SIG_LEN) == 0;
     rh_status st;
-    if (gzrewind(gz) != 0) {
-        return RH_ERR_IO;
-    }
-    st = slurp(src, gz, rh_ctx_limits(src->ctx)->max_file_size, &buf, &len);
-    if (st != RH_OK) {
+    if (s < n && (d[s] == '{' || d[s] == '[') && !evtx_sig) {
+        st = events_jev_create(src);
+        if (st == RH_OK) {
+            st = events_json_stream(src, in);
+        }
+        events_jev_free(src);
         return st;
     }
-    st = events_json_document(src, buf, len);
-    rh_free(src->ctx, buf);
-    return st;
+    if (!evtx_sig && (in->gz || n == 0)) {
+        rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, 0,
+                 "unrecognised input (neither EVTX nor JSON/NDJSON)");
+        return RH_ERR_FORMAT;
+    }
+    /* EVTX, or maybe one whose header is damaged but whose chunks are intact. */
+    if (path && !in->gz) {
+        rh_evtx *e = NULL;
+        st = rh_evtx_open(src->ctx, path, &e);
+        return st == RH_OK ? read_evtx(src, e, opts) : st;
+    }
+    if (in->mem && !in->gz) {
+        rh_evtx *e = NULL;
+        st = rh_evtx_open_mem(src->ctx, src->path, in->mem, in->mem_len, &e);
+        return st == RH_OK ? read_evtx(src, e, opts) : st;
+    }
+    {
+        uint8_t *buf;
+        size_t len;
+        rh_evtx *e = NULL;
+        st = in_gather(in, &buf, &len);
+        if (st == RH_OK) {
+            st = rh_evtx_open_mem(src->ctx, src->path, buf, len, &e);
+            st = st == RH_OK ? read_evtx(src, e, opts) : st;
+        }
+        rh_free(src->ctx, buf);
+        return st;
+    }
 }
 
-static rh_status read_ndjson(struct events_src *src, gzFile gz)
+static void src_init(struct events_src *src, rh_ctx *ctx, const char *name, rh_event_fn fn,
+                     void *user)
 {
-    rh_buf line;
-    uint64_t lineno = 0, objects = 0;
-    rh_status st = RH_OK;
-    rh_buf_init(&line, src->ctx);
-    for (;;) {
-        json_error_t err;
-        json_t *v;
-        size_t s;
-        st = read_line(src, gz, &line);
-        if (st == RH_END) {
-            st = RH_OK;
-            break;
-        }
-        if (st != RH_OK) {
-            break;
-        }
-        lineno++;
-        s = skip_ws(line.data, line.len);
-        if (s == line.len) {
-            continue;
-        }
-        if (line.data[s] == '[' && objects == 0) {
-            st = read_document(src, gz);
-            break;
-        }
-        v = json_loadb(line.data + s, line.len - s, JSON_ALLOW_NUL, &err);
-        if (!v) {
-            if (objects == 0) {
-                /* Pretty-printed or concatenated objects: read it as one document. */
-                st = read_document(src, gz);
-                break;
-            }
-            st = rh_diag_at(src->ctx, RH_DIAG_ANOMALY, COMPONENT, src->path, (int)lineno,
-                            err.column, "invalid JSON line skipped: %s", err.text);
-            if (st != RH_OK) {
-                break;
-            }
-            continue;
-        }
-        objects++;
-        st = events_json_object(src, v, lineno);
-        json_decref(v);
-        if (st != RH_OK) {
-            break;
-        }
-    }
-    rh_buf_free(&line);
-    return st;
+    memset(src, 0, sizeof(*src));
+    src->ctx = ctx;
+    src->path = name;
+    src->fn = fn;
+    src->user = user;
 }
 
 rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opts *opts,
                               rh_event_fn fn, void *user)
 {
     struct events_src src;
-    uint8_t head[64];
-    int fd, n;
-    gzFile gz;
+    struct events_in in;
+    struct stat sb;
     rh_status st;
-    size_t s;
-    memset(&src, 0, sizeof(src));
-    src.ctx = ctx;
-    src.path = path;
-    src.fn = fn;
-    src.user = user;
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    if (!ctx || !path || !fn) {
+        return RH_ERR_ARG;
+    }
+    src_init(&src, ctx, path, fn, user);
+    in_init(&in, &src);
+    in.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (in.fd < 0) {
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "cannot open: %s", strerror(errno));
         return RH_ERR_IO;
     }
-    gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        return RH_ERR_NOMEM;
-    }
-    n = gzread(gz, head, sizeof(head));
-    if (n < 0) {
-        rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, 0, "cannot read (bad gzip data?)");
-        gzclose(gz);
+    in.own_fd = 1;
+    if (fstat(in.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1,
+                 S_ISDIR(sb.st_mode) ? "is a directory" : "not a regular file");
+        in_end(&in);
         return RH_ERR_IO;
     }
-    if (n >= 8 && memcmp(head, EVTX_FILE_SIG, EVTX_FILE_SIG_LEN) == 0) {
-        rh_evtx *e = NULL;
-        if (gzdirect(gz)) {
-            gzclose(gz);
-            st = rh_evtx_open(ctx, path, &e);
-            if (st == RH_OK) {
-                st = read_evtx(&src, e, opts);
-            }
-            rh_evtx_close(e);
-            return st;
-        } else {
-            char *buf;
-            size_t len;
-            gzrewind(gz);
-            st = slurp(&src, gz, rh_ctx_limits(ctx)->max_file_size, &buf, &len);
-            gzclose(gz);
-            if (st != RH_OK) {
-                return st;
-            }
-            st = rh_evtx_open_mem(ctx, path, buf, len, &e);
-            if (st == RH_OK) {
-                st = read_evtx(&src, e, opts);
-            }
-            rh_evtx_close(e);
-            rh_free(ctx, buf);
-            return st;
-        }
-    }
-    s = skip_ws((const char *)head, (size_t)n);
-    if (s >= (size_t)n || (head[s] != '{' && head[s] != '[')) {
-        if (gzdirect(gz)) {
-            /* Maybe an EVTX file whose header is damaged but whose chunks are intact. */
-            rh_evtx *e = NULL;
-            gzclose(gz);
-            st = rh_evtx_open(ctx, path, &e);
-            if (st == RH_OK) {
-                st = read_evtx(&src, e, opts);
-            }
-            rh_evtx_close(e);
-            return st;
-        }
-        gzclose(gz);
-        rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, 0,
-                 "unrecognised input (neither EVTX nor JSON/NDJSON)");
-        return RH_ERR_FORMAT;
-    }
-    if (gzrewind(gz) != 0 || events_jev_create(&src) != RH_OK) {
-        gzclose(gz);
-        return RH_ERR_NOMEM;
-    }
-    st = read_ndjson(&src, gz);
-    events_jev_free(&src);
-    gzclose(gz);
-    return st;
-}
-
-/* ---- inputs held in memory (archive members) ---------------------------------------------- */
-
-/* Inflate a gzip image (one or more members back to back) into memory, capped by max.
- * Owned: *out freed with rh_free, NUL-terminated. */
-static rh_status gunzip_mem(struct events_src *src, const uint8_t *data, size_t len, uint64_t max,
-                            char **out, size_t *olen)
-{
-    z_stream zs;
-    size_t cap = 1 << 16, n = 0;
-    char *buf;
-    rh_status st = RH_OK;
-    int zr;
-    *out = NULL;
-    *olen = 0;
-    memset(&zs, 0, sizeof(zs));
-    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
-        return RH_ERR_NOMEM;
-    }
-    buf = rh_malloc(src->ctx, cap + 1);
-    if (!buf) {
-        inflateEnd(&zs);
-        return RH_ERR_NOMEM;
-    }
-    zs.next_in = (Bytef *)(uintptr_t)data;
-    zs.avail_in = 0;
-    for (;;) {
-        size_t in_chunk, before_in, before_out;
-        if (zs.avail_in == 0) {
-            size_t used = (size_t)(zs.next_in - (const Bytef *)data);
-            if (used >= len) {
-                break;
-            }
-            in_chunk = len - used > (1u << 30) ? (1u << 30) : len - used;
-            zs.avail_in = (uInt)in_chunk;
-        }
-        if (n == cap) {
-            char *nb;
-            if (cap > max) {
-                rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1,
-                         "input larger than max_file_size once decompressed");
-                st = RH_ERR_LIMIT;
-                break;
-            }
-            nb = rh_realloc(src->ctx, buf, cap * 2 + 1);
-            if (!nb) {
-                st = RH_ERR_NOMEM;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        zs.next_out = (Bytef *)buf + n;
-        zs.avail_out = (uInt)(cap - n > (1u << 30) ? (1u << 30) : cap - n);
-        before_in = zs.avail_in;
-        before_out = zs.avail_out;
-        zr = inflate(&zs, Z_NO_FLUSH);
-        n += before_out - zs.avail_out;
-        if (zr == Z_STREAM_END) {
-            /* Concatenated gzip members (as gzread reads them); trailing zeros end it. */
-            if (zs.avail_in == 0 || zs.next_in[0] != 0x1f) {
-                break;
-            }
-            if (inflateReset(&zs) != Z_OK) {
-                st = RH_ERR_NOMEM;
-                break;
-            }
-            continue;
-        }
-        if (zr != Z_OK && zr != Z_BUF_ERROR) {
-            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, (int64_t)n, "bad gzip data: %s",
-                     zs.msg ? zs.msg : "inflate failed");
-            st = RH_ERR_CORRUPT;
-            break;
-        }
-        if (zr == Z_BUF_ERROR && before_in == zs.avail_in && before_out == zs.avail_out) {
-            /* No progress possible: the stream is truncated. Keep what was inflated. */
-            rh_diagf(src->ctx, RH_DIAG_ANOMALY, COMPONENT, src->path, (int64_t)n,
-                     "gzip data truncated");
-            break;
-        }
-        if (n > max) {
-            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1,
-                     "input larger than max_file_size once decompressed");
-            st = RH_ERR_LIMIT;
-            break;
-        }
-    }
-    inflateEnd(&zs);
-    if (st != RH_OK) {
-        rh_free(src->ctx, buf);
-        return st;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *olen = n;
-    return RH_OK;
-}
-
-/* NDJSON from memory, line by line, with the same fallbacks as read_ndjson(). */
-static rh_status read_ndjson_mem(struct events_src *src, const char *buf, size_t len)
-{
-    size_t pos = 0;
-    uint64_t lineno = 0, objects = 0;
-    rh_status st = RH_OK;
-    while (pos < len && st == RH_OK) {
-        const char *p = buf + pos;
-        const char *nl = memchr(p, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - p) : len - pos, s;
-        json_error_t err;
-        json_t *v;
-        pos += n + (nl ? 1 : 0); /* forward progress: n + 1 bytes, or the rest */
-        lineno++;
-        if (n > MAX_LINE) {
-            rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, -1, "line longer than %u bytes",
-                     MAX_LINE);
-            return RH_ERR_LIMIT;
-        }
-        s = skip_ws(p, n);
-        if (s == n) {
-            continue;
-        }
-        if (p[s] == '[' && objects == 0) {
-            return events_json_document(src, buf, len);
-        }
-        v = json_loadb(p + s, n - s, JSON_ALLOW_NUL, &err);
-        if (!v) {
-            if (objects == 0) {
-                return events_json_document(src, buf, len);
-            }
-            st = rh_diag_at(src->ctx, RH_DIAG_ANOMALY, COMPONENT, src->path, (int)lineno,
-                            err.column, "invalid JSON line skipped: %s", err.text);
-            continue;
-        }
-        objects++;
-        st = events_json_object(src, v, lineno);
-        json_decref(v);
-    }
-    return st;
-}
-
-static rh_status read_evtx_mem(struct events_src *src, const void *data, size_t len,
-                               const rh_events_opts *opts)
-{
-    rh_evtx *e = NULL;
-    rh_status st = rh_evtx_open_mem(src->ctx, src->path, data, len, &e);
+    st = in_start(&in);
     if (st == RH_OK) {
-        st = read_evtx(src, e, opts);
+        st = read_stream(&src, &in, path, opts);
     }
-    rh_evtx_close(e);
+    in_end(&in);
     return st;
 }
 
@@ -447,44 +334,40 @@ rh_status rh_events_read_mem(rh_ctx *ctx, const char *name, const void *data, si
                              const rh_events_opts *opts, rh_event_fn fn, void *user)
 {
     struct events_src src;
-    const uint8_t *d = data;
-    char *plain = NULL;
-    size_t s;
+    struct events_in in;
     rh_status st;
-    int gz = 0;
     if (!ctx || !name || (!data && len) || !fn) {
         return RH_ERR_ARG;
     }
-    memset(&src, 0, sizeof(src));
-    src.ctx = ctx;
-    src.path = name;
-    src.fn = fn;
-    src.user = user;
-    if (len >= 2 && d[0] == 0x1f && d[1] == 0x8b) {
-        st = gunzip_mem(&src, d, len, rh_ctx_limits(ctx)->max_file_size, &plain, &len);
-        if (st != RH_OK) {
-            return st;
-        }
-        d = (const uint8_t *)plain;
-        gz = 1;
+    src_init(&src, ctx, name, fn, user);
+    in_init(&in, &src);
+    in.mem = data;
+    in.mem_len = len;
+    st = in_start(&in);
+    if (st == RH_OK) {
+        st = read_stream(&src, &in, NULL, opts);
     }
-    if (len >= EVTX_FILE_SIG_LEN && memcmp(d, EVTX_FILE_SIG, EVTX_FILE_SIG_LEN) == 0) {
-        st = read_evtx_mem(&src, d, len, opts);
-    } else if ((s = skip_ws((const char *)d, len)) >= len || (d[s] != '{' && d[s] != '[')) {
-        if (!gz && len) {
-            /* Maybe an EVTX image whose header is damaged but whose chunks are intact. */
-            st = read_evtx_mem(&src, d, len, opts);
-        } else {
-            rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, name, 0,
-                     "unrecognised input (neither EVTX nor JSON/NDJSON)");
-            st = RH_ERR_FORMAT;
-        }
-    } else if (events_jev_create(&src) != RH_OK) {
-        st = RH_ERR_NOMEM;
-    } else {
-        st = read_ndjson_mem(&src, (const char *)d, len);
-        events_jev_free(&src);
+    in_end(&in);
+    return st;
+}
+
+rh_status rh_events_read_cb(rh_ctx *ctx, const char *name, rh_events_read_fn rd, void *rd_user,
+                            const rh_events_opts *opts, rh_event_fn fn, void *user)
+{
+    struct events_src src;
+    struct events_in in;
+    rh_status st;
+    if (!ctx || !name || !rd || !fn) {
+        return RH_ERR_ARG;
     }
-    rh_free(ctx, plain);
+    src_init(&src, ctx, name, fn, user);
+    in_init(&in, &src);
+    in.rd = rd;
+    in.rd_user = rd_user;
+    st = in_start(&in);
+    if (st == RH_OK) {
+        st = read_stream(&src, &in, NULL, opts);
+    }
+    in_end(&in);
     return st;
 }
