@@ -135,4 +135,20 @@ static inline int rh_read_file_for_test(rh_ctx *ctx, const char *path, uint8_t *
     return 0;
 }
 
+/* Read a text file (a doc) into buf[cap], NUL-terminated. Returns 1, or 0 (with a failed
+ * check) when it cannot be opened. */
+static inline int rh_test_read_text(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n;
+    RH_CHECK(f != NULL);
+    if (!f) {
+        return 0;
+    }
+    n = fread(buf, 1, cap - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return 1;
+}
+
 #endif

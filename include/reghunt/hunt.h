@@ -62,6 +62,8 @@ RH_API const char *rh_finding_source_name(rh_finding_source s);
  * (control characters, bidi overrides; value_name and key_path may contain NUL: use the
  * lengths). Escape for the output format (rh_escape_append). Strings are never NULL unless
  * stated. Borrowed: valid until rh_hunt_destroy().
+ * (Inside reghunt, src/hunt/finding_fields.def lists these fields once: a new field is a member
+ * here and a row there, which gives its ownership in the hunt and its csv/json/ecs output.)
  */
 typedef struct rh_finding {
     char hunt_id[40]; /* "TH-HUNTIN-20261125-001" (set by rh_hunt_finish) */

@@ -13,129 +13,124 @@ const char *rh_finding_source_name(rh_finding_source s)
     return (unsigned)s < RH_FINDING_SOURCE_COUNT ? source_names[s] : "unknown";
 }
 
+/* The table's TEXT and TEXTN fields are owned by the finding (ID, ENUM, TIME, FLAG and KNOWN
+ * are values); OPT strings may be NULL. */
+#define OWNED_ID(m, aux, opt)
+#define OWNED_TEXT(m, aux, opt)  own_field(ctx, &f->pub.m, NULL, opt, &fail);
+#define OWNED_TEXTN(m, aux, opt) own_field(ctx, &f->pub.m, &f->pub.aux, opt, &fail);
+#define OWNED_ENUM(m, aux, opt)
+#define OWNED_TIME(m, aux, opt)
+#define OWNED_FLAG(m, aux, opt)
+#define OWNED_KNOWN(m, aux, opt)
+#define FREE_ID(m)
+#define FREE_TEXT(m)  rh_free(ctx, (char *)f->pub.m);
+#define FREE_TEXTN(m) rh_free(ctx, (char *)f->pub.m);
+#define FREE_ENUM(m)
+#define FREE_TIME(m)
+#define FREE_FLAG(m)
+#define FREE_KNOWN(m)
+#define PRESENCE_REQ 0
+#define PRESENCE_OPT 1
+
 void hunt_finding_free(rh_ctx *ctx, struct hunt_finding *f)
 {
-    unsigned i;
     if (!f) {
         return;
     }
-    for (i = 0; i < f->nstrs; i++) {
-        rh_free(ctx, f->strs[i]);
-    }
+#define RH_FINDING_FIELD(member, KIND, ...) FREE_##KIND(member)
+#include "finding_fields.def"
+#undef RH_FINDING_FIELD
+    rh_free(ctx, f->rel_key);
+    rh_free(ctx, f->profile_dir);
     rh_free(ctx, f);
 }
 
-/* Copy n bytes (NUL-terminated) into an owned string of f. */
-static const char *own(rh_ctx *ctx, struct hunt_finding *f, const char *s, size_t n, int *fail)
+/* Replace the borrowed string *dst (*len bytes when counted, else NUL-terminated) by an owned
+ * copy. A required field that is NULL becomes ""; an optional one that is absent (NULL, or
+ * empty when counted) stays NULL. Once *fail is set every later field becomes NULL, so
+ * hunt_finding_free frees owned strings only. */
+static void own_field(rh_ctx *ctx, const char **dst, size_t *len, int optional, int *fail)
 {
+    const char *s = *dst;
+    size_t n = !s ? 0 : len ? *len : strlen(s);
     char *p;
-    if (*fail || f->nstrs >= sizeof(f->strs) / sizeof(f->strs[0])) {
-        *fail = 1;
-        return "";
+    *dst = NULL;
+    if (len) {
+        *len = 0;
     }
-    p = rh_malloc(ctx, n + 1);
+    if (*fail || (optional && (!s || (len && !n)))) {
+        return;
+    }
+    p = rh_strndup(ctx, s ? s : "", n);
     if (!p) {
         *fail = 1;
-        return "";
+        return;
     }
-    if (n) {
-        memcpy(p, s, n);
+    *dst = p;
+    if (len) {
+        *len = n;
     }
-    p[n] = '\0';
-    f->strs[f->nstrs++] = p;
-    return p;
 }
 
-#define OWN_S(s) own(ctx, f, (s) ? (s) : "", (s) ? strlen(s) : 0, &fail)
+static rh_status finding_grow(rh_hunt *h)
+{
+    size_t nc;
+    struct hunt_finding **nf;
+    if (h->n >= HUNT_MAX_FINDINGS) {
+        rh_diagf(h->ctx, RH_DIAG_ERROR, "hunt", NULL, -1, "more than %u findings",
+                 HUNT_MAX_FINDINGS);
+        return RH_ERR_LIMIT;
+    }
+    if (h->n < h->cap) {
+        return RH_OK;
+    }
+    nc = h->cap ? h->cap * 2 : 64;
+    nf = rh_realloc(h->ctx, h->f, nc * sizeof(*nf));
+    if (!nf) {
+        return RH_ERR_NOMEM;
+    }
+    h->f = nf;
+    h->cap = nc;
+    return RH_OK;
+}
 
 rh_status hunt_finding_add(rh_hunt *h, const struct finding_in *in)
 {
     rh_ctx *ctx = h->ctx;
     struct hunt_finding *f;
     int fail = 0;
-    if (h->n >= HUNT_MAX_FINDINGS) {
-        return rh_diagf(ctx, RH_DIAG_ERROR, "hunt", NULL, -1, "more than %u findings",
-                        HUNT_MAX_FINDINGS) == RH_OK
-                   ? RH_ERR_LIMIT
-                   : RH_ERR_LIMIT;
-    }
-    if (h->n == h->cap) {
-        size_t nc = h->cap ? h->cap * 2 : 64;
-        struct hunt_finding **nf = rh_realloc(ctx, h->f, nc * sizeof(*nf));
-        if (!nf) {
-            return RH_ERR_NOMEM;
-        }
-        h->f = nf;
-        h->cap = nc;
+    rh_status st = finding_grow(h);
+    if (st != RH_OK) {
+        return st;
     }
     f = rh_calloc(ctx, 1, sizeof(*f));
     if (!f) {
         return RH_ERR_NOMEM;
     }
-    f->pub.source = in->source;
-    f->pub.technique = OWN_S(in->technique);
-    f->pub.technique_name = OWN_S(in->technique_name);
-    f->pub.location_id = OWN_S(in->location_id);
-    f->pub.host = OWN_S(in->host);
-    f->pub.user = OWN_S(in->user);
-    f->pub.user_sid = OWN_S(in->user_sid);
-    f->pub.source_file = OWN_S(in->source_file);
-    f->pub.hive_kind = OWN_S(in->hive_kind);
-    f->pub.key_path = own(ctx, f, in->key_path ? in->key_path : "", in->key_path_len, &fail);
-    f->pub.key_path_len = in->key_path_len;
-    f->pub.value_name =
-        own(ctx, f, in->value_name ? in->value_name : "", in->value_name_len, &fail);
-    f->pub.value_name_len = in->value_name_len;
-    f->pub.value_type = OWN_S(in->value_type);
-    f->pub.value_data =
-        own(ctx, f, in->value_data ? in->value_data : "", in->value_data_len, &fail);
-    f->pub.value_data_len = in->value_data_len;
-    f->pub.key_last_write = in->key_last_write;
-    f->pub.target_path = OWN_S(in->target_path);
-    f->pub.path_class = OWN_S(in->path_class);
-    f->pub.risk = in->risk;
-    f->pub.confidence = in->confidence;
-    f->pub.action = in->action;
-    f->pub.reasons = OWN_S(in->reasons);
-    /* The last two strings are not part of pub's string fields. */
-    f->pub.recommended_action = OWN_S(in->recommended_action);
+    f->pub = in->pub;
+    f->pub.hunt_id[0] = '\0';
+#define RH_FINDING_FIELD(member, KIND, aux, PRESENCE, ...)                                         \
+    OWNED_##KIND(member, aux, PRESENCE_##PRESENCE)
+#include "finding_fields.def"
+#undef RH_FINDING_FIELD
     if (!fail && in->rel_key) {
-        f->rel_key = (char *)own(ctx, f, in->rel_key, in->rel_key_len, &fail);
+        f->rel_key = rh_strndup(ctx, in->rel_key, in->rel_key_len);
         f->rel_key_len = in->rel_key_len;
+        fail = !f->rel_key;
     }
     if (!fail && in->profile_dir) {
-        f->profile_dir = (char *)OWN_S(in->profile_dir);
-    }
-    if (fail) {
-        hunt_finding_free(ctx, f);
-        return RH_ERR_NOMEM;
-    }
-    f->pub.deleted = in->deleted;
-    f->pub.from_log_replay = in->from_log_replay;
-    f->pub.hidden_name = in->hidden_name;
-    f->pub.is_default = in->is_default;
-    f->pub.known_good = in->known_good;
-    f->pub.event_time = in->event_time;
-    f->pub.in_window = in->in_window;
-    if (in->evidence && in->evidence_len) {
-        f->pub.evidence = own(ctx, f, in->evidence, in->evidence_len, &fail);
-        f->pub.evidence_len = in->evidence_len;
-    }
-    if (in->process_executable) {
-        f->pub.process_executable = OWN_S(in->process_executable);
-    }
-    if (in->fusion_state) {
-        f->pub.fusion_state = OWN_S(in->fusion_state);
+        f->profile_dir = rh_strdup(ctx, in->profile_dir);
+        fail = !f->profile_dir;
     }
     if (fail) {
         hunt_finding_free(ctx, f);
         return RH_ERR_NOMEM;
     }
     h->f[h->n++] = f;
-    if ((unsigned)in->risk <= RH_RISK_CRITICAL) {
-        h->stats.by_risk[in->risk]++;
+    if ((unsigned)f->pub.risk < RH_RISK_COUNT) {
+        h->stats.by_risk[f->pub.risk]++;
     }
-    if (in->known_good) {
+    if (f->pub.known_good) {
         h->stats.known_good++;
     }
     return RH_OK;
@@ -148,52 +143,17 @@ rh_status rh_hunt_add(rh_hunt *h, const rh_finding *f)
         return RH_ERR_ARG;
     }
     memset(&in, 0, sizeof(in));
-    in.source = f->source;
-    in.technique = f->technique;
-    in.technique_name = f->technique_name;
-    in.location_id = f->location_id;
-    in.host = f->host;
-    in.user = f->user;
-    in.user_sid = f->user_sid;
-    in.source_file = f->source_file;
-    in.hive_kind = f->hive_kind;
-    in.key_path = f->key_path;
-    in.key_path_len = f->key_path ? f->key_path_len : 0;
-    in.value_name = f->value_name;
-    in.value_name_len = f->value_name ? f->value_name_len : 0;
-    in.value_type = f->value_type;
-    in.value_data = f->value_data;
-    in.value_data_len = f->value_data ? f->value_data_len : 0;
-    in.key_last_write = f->key_last_write;
-    in.target_path = f->target_path;
-    in.path_class = f->path_class;
-    in.risk = f->risk;
-    in.confidence = f->confidence;
-    in.action = f->action;
-    in.reasons = f->reasons;
-    in.recommended_action = f->recommended_action;
-    in.deleted = f->deleted;
-    in.from_log_replay = f->from_log_replay;
-    in.hidden_name = f->hidden_name;
-    in.is_default = f->is_default;
-    in.known_good = f->known_good;
-    in.evidence = f->evidence;
-    in.evidence_len = f->evidence ? f->evidence_len : 0;
-    in.event_time = f->event_time;
-    in.process_executable = f->process_executable;
-    in.fusion_state = f->fusion_state;
-    in.in_window = f->in_window;
+    in.pub = *f;
     return hunt_finding_add(h, &in);
 }
 
-rh_status hunt_finding_set(rh_ctx *ctx, struct hunt_finding *f, const char **field, const char *s,
-                           size_t n)
+rh_status hunt_finding_set(rh_ctx *ctx, const char **field, const char *s, size_t n)
 {
-    int fail = 0;
-    const char *p = own(ctx, f, s ? s : "", s ? n : 0, &fail);
-    if (fail) {
-        return f->nstrs >= sizeof(f->strs) / sizeof(f->strs[0]) ? RH_ERR_LIMIT : RH_ERR_NOMEM;
+    char *p = rh_strndup(ctx, s ? s : "", s ? n : 0);
+    if (!p) {
+        return RH_ERR_NOMEM;
     }
+    rh_free(ctx, (char *)*field);
     *field = p;
     return RH_OK;
 }

@@ -87,7 +87,7 @@ static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
     if (st != RH_OK) {
         goto out;
     }
-    st = hunt_finding_set(h->ctx, f, &f->pub.fusion_state, rh_evidence_fusion_name(v.state),
+    st = hunt_finding_set(h->ctx, &f->pub.fusion_state, rh_evidence_fusion_name(v.state),
                           strlen(rh_evidence_fusion_name(v.state)));
     if (st == RH_OK && v.writes) {
         rh_evidence_list wl;
@@ -106,12 +106,12 @@ static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
         if (st == RH_OK && w) {
             st = hunt_write_evidence(h, f->pub.host, w, f->pub.target_path, &text);
             if (st == RH_OK && text.len) {
-                st = hunt_finding_set(h->ctx, f, &f->pub.evidence, text.data, text.len);
+                st = hunt_finding_set(h->ctx, &f->pub.evidence, text.data, text.len);
                 f->pub.evidence_len = text.len;
             }
             f->pub.event_time = w->time;
             if (st == RH_OK && w->writer.image) {
-                st = hunt_finding_set(h->ctx, f, &f->pub.process_executable, w->writer.image,
+                st = hunt_finding_set(h->ctx, &f->pub.process_executable, w->writer.image,
                                       strlen(w->writer.image));
             }
             if (st == RH_OK && v.state == RH_FUSION_CONFIRMED) {

@@ -20,13 +20,13 @@
 #define HUNT_MAX_EVIDENCE     65536u   /* bytes of rendered evidence per finding */
 #define HUNT_MAX_RULE_REASONS 8u       /* Sigma rules named in one finding's reasons */
 
+/* A finding: the public record, whose strings it owns (every TEXT / TEXTN field of
+ * finding_fields.def; absent optional ones NULL), and what the baseline needs. */
 struct hunt_finding {
     rh_finding pub;
-    char *rel_key; /* key path relative to the hive root */
+    char *rel_key; /* key path relative to the hive root (owned) */
     size_t rel_key_len;
-    char *profile_dir; /* user's profile folder (baseline normalisation) or NULL */
-    char *strs[40];    /* every owned string of pub, rel_key, profile_dir */
-    unsigned nstrs;
+    char *profile_dir;    /* user's profile folder (baseline normalisation, owned) or NULL */
     unsigned sigma_rules; /* Sigma rules already named in reasons */
 };
 
@@ -86,41 +86,21 @@ struct rh_hunt {
     size_t npool;
 };
 
-/* Values of a finding under construction (all borrowed; copied by hunt_finding_add). */
+/* A finding under construction: all borrowed, copied by hunt_finding_add (pub.hunt_id is
+ * ignored; absent optional strings of pub stay NULL in the copy). */
 struct finding_in {
-    rh_finding_source source;
-    const char *technique, *technique_name, *location_id, *host, *user, *user_sid;
-    const char *source_file, *hive_kind;
-    const char *key_path;
-    size_t key_path_len;
-    const char *rel_key;
+    rh_finding pub;
+    const char *rel_key; /* NULL = none */
     size_t rel_key_len;
-    const char *value_name;
-    size_t value_name_len;
-    const char *value_type, *value_data;
-    size_t value_data_len;
-    uint64_t key_last_write;
-    const char *target_path, *path_class;
-    rh_risk risk;
-    rh_confidence confidence;
-    rh_action action;
-    const char *reasons, *recommended_action;
-    int deleted, from_log_replay, hidden_name, is_default;
-    unsigned known_good;
-    const char *profile_dir;
-    const char *evidence;
-    size_t evidence_len;
-    uint64_t event_time;
-    const char *process_executable, *fusion_state;
-    int in_window;
+    const char *profile_dir; /* NULL = none */
 };
 
 rh_status hunt_finding_add(rh_hunt *h, const struct finding_in *in);
 void hunt_finding_free(rh_ctx *ctx, struct hunt_finding *f);
-/* Replace one string field of a finding by an owned copy of s[0..n). *field must point into
- * f->pub. Returns RH_OK, RH_ERR_NOMEM or RH_ERR_LIMIT (too many strings). */
-rh_status hunt_finding_set(rh_ctx *ctx, struct hunt_finding *f, const char **field, const char *s,
-                           size_t n);
+/* Replace one string field of a finding by an owned copy of s[0..n) (the old one is freed).
+ * *field must be a TEXT / TEXTN field of a struct hunt_finding's pub. Returns RH_OK or
+ * RH_ERR_NOMEM. */
+rh_status hunt_finding_set(rh_ctx *ctx, const char **field, const char *s, size_t n);
 /* Sort the findings into report order (risk, window, host, user, key, value, source...) and
  * number them TH-HUNTIN-<stats.date>-NNN. */
 void hunt_findings_order(rh_hunt *h);

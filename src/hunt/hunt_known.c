@@ -282,8 +282,11 @@ size_t rh_baseline_count(const rh_baseline *b)
 
 /* ---- allowlist --------------------------------------------------------------------------- */
 
+/* The columns of an allowlist line. */
+enum allow_field { ALLOW_KEY, ALLOW_VALUE, ALLOW_DATA, ALLOW_LOCATION, ALLOW_FIELD_COUNT };
+
 struct allow_entry {
-    char *field[4]; /* key, value, data, location globs ("*" when absent) */
+    char *field[ALLOW_FIELD_COUNT]; /* globs ("*" when absent) */
 };
 
 struct rh_allowlist {
@@ -302,10 +305,12 @@ int hunt_allowlist_match(const rh_allowlist *a, const char *key, size_t key_len,
     }
     for (i = 0; i < a->n; i++) {
         const struct allow_entry *e = &a->e[i];
-        if (rh_kb_glob(e->field[0], strlen(e->field[0]), key, key_len) &&
-            rh_kb_glob(e->field[1], strlen(e->field[1]), name, name_len) &&
-            rh_kb_glob(e->field[2], strlen(e->field[2]), data ? data : "", data_len) &&
-            rh_kb_glob(e->field[3], strlen(e->field[3]), loc, strlen(loc))) {
+        if (rh_kb_glob(e->field[ALLOW_KEY], strlen(e->field[ALLOW_KEY]), key, key_len) &&
+            rh_kb_glob(e->field[ALLOW_VALUE], strlen(e->field[ALLOW_VALUE]), name, name_len) &&
+            rh_kb_glob(e->field[ALLOW_DATA], strlen(e->field[ALLOW_DATA]), data ? data : "",
+                       data_len) &&
+            rh_kb_glob(e->field[ALLOW_LOCATION], strlen(e->field[ALLOW_LOCATION]), loc,
+                       strlen(loc))) {
             return 1;
         }
     }
@@ -354,7 +359,7 @@ rh_status rh_allowlist_load(rh_ctx *ctx, const char *path, rh_allowlist **out)
         e = &a->e[a->n];
         memset(e, 0, sizeof(*e));
         a->n++;
-        for (f = 0; f < 4; f++) {
+        for (f = 0; f < ALLOW_FIELD_COUNT; f++) {
             const char *tab = ll ? memchr(p, '\t', ll) : NULL;
             size_t fl = tab ? (size_t)(tab - p) : ll;
             if (ll == 0 && f > 0) {
@@ -373,7 +378,7 @@ rh_status rh_allowlist_load(rh_ctx *ctx, const char *path, rh_allowlist **out)
                 ll = 0;
             }
         }
-        for (i = 0; i < 4 && st == RH_OK; i++) {
+        for (i = 0; i < ALLOW_FIELD_COUNT && st == RH_OK; i++) {
             if (!e->field[i][0]) {
                 rh_free(ctx, e->field[i]);
                 e->field[i] = rh_strdup(ctx, "*");
@@ -399,7 +404,7 @@ void rh_allowlist_destroy(rh_allowlist *a)
         return;
     }
     for (i = 0; i < a->n; i++) {
-        for (j = 0; j < 4; j++) {
+        for (j = 0; j < ALLOW_FIELD_COUNT; j++) {
             rh_free(a->ctx, a->e[i].field[j]);
         }
     }

@@ -91,10 +91,10 @@ rh_status hunt_add_reason(rh_hunt *h, struct hunt_finding *f, const char *text)
     }
     st = st == RH_OK ? rh_buf_printf(&b, "%s%s", b.len ? "; " : "", text) : st;
     if (st == RH_OK) {
-        st = hunt_finding_set(h->ctx, f, &f->pub.reasons, b.data, b.len);
+        st = hunt_finding_set(h->ctx, &f->pub.reasons, b.data, b.len);
     }
     rh_buf_free(&b);
-    return st == RH_ERR_LIMIT ? RH_OK : st;
+    return st;
 }
 
 /* Append the process tree of a writer to ev_text. */
@@ -317,38 +317,38 @@ rh_status hunt_finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t n
     }
     user = hunt_user_of_sid(hr, m.sid.data);
     memset(&fi, 0, sizeof(fi));
-    fi.source = RH_FINDING_EVENT;
-    fi.technique = res.technique ? res.technique : loc->technique;
-    fi.technique_name = res.technique_name ? res.technique_name : loc->technique_name;
-    fi.location_id = loc->id;
-    fi.host = host;
-    fi.user = user ? user : (m.sid.len || m.kbh >= RH_KB_HIVE_NTUSER ? x->user : "");
-    fi.user_sid = m.sid.data ? m.sid.data : "";
-    fi.source_file = x->source;
-    fi.hive_kind = rh_kb_hive_name(m.kbh);
-    fi.key_path = m.canon_key.data;
-    fi.key_path_len = m.canon_key.len;
+    fi.pub.source = RH_FINDING_EVENT;
+    fi.pub.technique = res.technique ? res.technique : loc->technique;
+    fi.pub.technique_name = res.technique_name ? res.technique_name : loc->technique_name;
+    fi.pub.location_id = loc->id;
+    fi.pub.host = host;
+    fi.pub.user = user ? user : (m.sid.len || m.kbh >= RH_KB_HIVE_NTUSER ? x->user : "");
+    fi.pub.user_sid = m.sid.data ? m.sid.data : "";
+    fi.pub.source_file = x->source;
+    fi.pub.hive_kind = rh_kb_hive_name(m.kbh);
+    fi.pub.key_path = m.canon_key.data;
+    fi.pub.key_path_len = m.canon_key.len;
     fi.rel_key = m.rel_key.data;
     fi.rel_key_len = m.rel_key.len;
-    fi.value_name = m.value.data ? m.value.data : "";
-    fi.value_name_len = m.value.len;
-    fi.value_type = tname.data ? tname.data : "";
-    fi.value_data = x->details;
-    fi.value_data_len = strlen(x->details);
-    fi.target_path = res.target ? res.target : "";
-    fi.path_class = res.target ? rh_path_class_name(res.path_class) : "";
-    fi.risk = res.risk;
-    fi.confidence = res.confidence;
-    fi.action = res.action;
-    fi.reasons = reasons.data;
-    fi.recommended_action = res.action_text ? res.action_text : "";
-    fi.evidence = text.data;
-    fi.evidence_len = text.len;
-    fi.event_time = w ? w->time : x->time;
-    fi.process_executable =
+    fi.pub.value_name = m.value.data ? m.value.data : "";
+    fi.pub.value_name_len = m.value.len;
+    fi.pub.value_type = tname.data ? tname.data : "";
+    fi.pub.value_data = x->details;
+    fi.pub.value_data_len = strlen(x->details);
+    fi.pub.target_path = res.target ? res.target : "";
+    fi.pub.path_class = res.target ? rh_path_class_name(res.path_class) : "";
+    fi.pub.risk = res.risk;
+    fi.pub.confidence = res.confidence;
+    fi.pub.action = res.action;
+    fi.pub.reasons = reasons.data;
+    fi.pub.recommended_action = res.action_text ? res.action_text : "";
+    fi.pub.evidence = text.data;
+    fi.pub.evidence_len = text.len;
+    fi.pub.event_time = w ? w->time : x->time;
+    fi.pub.process_executable =
         w && w->writer.image ? w->writer.image : (x->image[0] ? x->image : NULL);
-    fi.fusion_state = rh_evidence_fusion_name(v.state);
-    fi.known_good = hunt_known_flags(&in);
+    fi.pub.fusion_state = rh_evidence_fusion_name(v.state);
+    fi.pub.known_good = hunt_known_flags(&in);
     st = hunt_finding_add(h, &fi);
     if (st == RH_OK) {
         st = hunt_push_map(h, mi, h->n - 1);
@@ -413,26 +413,26 @@ rh_status hunt_finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct m
         user = hunt_user_of_sid(hr, m.sid.data);
     }
     memset(&fi, 0, sizeof(fi));
-    fi.source = x->kind == HIT_SIGMA_STATE ? RH_FINDING_SIGMA_STATE : RH_FINDING_EVENT;
-    fi.technique = tech[0] ? tech : "-";
-    fi.technique_name = tech[0] && rh_technique_name(tech) ? rh_technique_name(tech) : "";
-    fi.location_id = x->rule->id;
-    fi.host = host;
-    fi.user = x->user_name[0] ? x->user_name : user ? user : x->user;
-    fi.user_sid = x->user_sid[0] ? x->user_sid : (mapped && m.sid.data ? m.sid.data : "");
-    fi.source_file = x->source;
-    fi.hive_kind = x->hive_kind[0] ? x->hive_kind : mapped ? rh_kb_hive_name(m.kbh) : "";
+    fi.pub.source = x->kind == HIT_SIGMA_STATE ? RH_FINDING_SIGMA_STATE : RH_FINDING_EVENT;
+    fi.pub.technique = tech[0] ? tech : "-";
+    fi.pub.technique_name = tech[0] && rh_technique_name(tech) ? rh_technique_name(tech) : "";
+    fi.pub.location_id = x->rule->id;
+    fi.pub.host = host;
+    fi.pub.user = x->user_name[0] ? x->user_name : user ? user : x->user;
+    fi.pub.user_sid = x->user_sid[0] ? x->user_sid : (mapped && m.sid.data ? m.sid.data : "");
+    fi.pub.source_file = x->source;
+    fi.pub.hive_kind = x->hive_kind[0] ? x->hive_kind : mapped ? rh_kb_hive_name(m.kbh) : "";
     if (mapped) {
-        fi.key_path = m.canon_key.data;
-        fi.key_path_len = m.canon_key.len;
+        fi.pub.key_path = m.canon_key.data;
+        fi.pub.key_path_len = m.canon_key.len;
         fi.rel_key = m.rel_key.data;
         fi.rel_key_len = m.rel_key.len;
-        fi.value_name = m.value.data ? m.value.data : "";
-        fi.value_name_len = m.value.len;
+        fi.pub.value_name = m.value.data ? m.value.data : "";
+        fi.pub.value_name_len = m.value.len;
     } else {
-        fi.key_path = key.data ? key.data : "";
-        fi.key_path_len = key.len;
-        fi.value_name = "";
+        fi.pub.key_path = key.data ? key.data : "";
+        fi.pub.key_path_len = key.len;
+        fi.pub.value_name = "";
     }
     if (x->target_len) {
         rh_buf dd = RH_BUF_INIT(h->ctx);
@@ -444,25 +444,25 @@ rh_status hunt_finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct m
             goto out;
         }
     }
-    fi.value_type = x->target_len ? (tmp.data ? tmp.data : "") : "event";
-    fi.value_data = x->target_len ? x->details : x->extra;
-    fi.value_data_len = strlen(fi.value_data);
-    fi.key_last_write = x->key_last_write;
-    fi.target_path = "";
-    fi.path_class = "";
-    fi.risk = risk;
-    fi.confidence = RH_CONF_MEDIUM;
-    fi.action = act;
-    fi.reasons = reasons.data;
-    fi.recommended_action = atext;
-    fi.evidence = text.data;
-    fi.evidence_len = text.len;
-    fi.event_time = x->kind == HIT_SIGMA_EVENT ? x->time : 0;
-    fi.process_executable = x->image[0] ? x->image : NULL;
+    fi.pub.value_type = x->target_len ? (tmp.data ? tmp.data : "") : "event";
+    fi.pub.value_data = x->target_len ? x->details : x->extra;
+    fi.pub.value_data_len = strlen(fi.pub.value_data);
+    fi.pub.key_last_write = x->key_last_write;
+    fi.pub.target_path = "";
+    fi.pub.path_class = "";
+    fi.pub.risk = risk;
+    fi.pub.confidence = RH_CONF_MEDIUM;
+    fi.pub.action = act;
+    fi.pub.reasons = reasons.data;
+    fi.pub.recommended_action = atext;
+    fi.pub.evidence = text.data;
+    fi.pub.evidence_len = text.len;
+    fi.pub.event_time = x->kind == HIT_SIGMA_EVENT ? x->time : 0;
+    fi.pub.process_executable = x->image[0] ? x->image : NULL;
     if (x->kind == HIT_SIGMA_EVENT && h->ev) {
-        fi.fusion_state = rh_evidence_fusion_name(hr ? RH_FUSION_GONE : RH_FUSION_EVENT_ONLY);
+        fi.pub.fusion_state = rh_evidence_fusion_name(hr ? RH_FUSION_GONE : RH_FUSION_EVENT_ONLY);
         if (!x->target_len) {
-            fi.fusion_state = "event-only";
+            fi.pub.fusion_state = "event-only";
         }
     }
     st = hunt_finding_add(h, &fi);

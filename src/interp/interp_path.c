@@ -144,6 +144,8 @@ static const char *const vendor_dirs[] = {
 static const char *const class_names[] = {
     "none", "system32", "windows", "program_files", "programdata", "appdata",  "localappdata",
     "temp", "public",   "users",   "unc",           "url",         "relative", "other"};
+_Static_assert(sizeof(class_names) / sizeof(class_names[0]) == RH_PATH_COUNT,
+               "one name per rh_path_class");
 
 const char *rh_path_class_name(rh_path_class c)
 {

@@ -150,35 +150,12 @@ static rh_status threat(rh_buf *o, const rh_finding *f)
     return rh_buf_lit(o, "}}");
 }
 
+/* reghunt.*: the table's ECS fields (src/hunt/finding_fields.def). */
 static rh_status reghunt_fields(rh_buf *o, const rh_finding *f)
 {
     rh_buf_lit(o, ",\"reghunt\":{");
-    field_s(o, "hunt_id", f->hunt_id, 1);
-    field_s(o, "source", rh_finding_source_name(f->source), 0);
-    field_s(o, "location_id", f->location_id, 0);
-    field_s(o, "risk", rh_risk_name(f->risk), 0);
-    field_s(o, "confidence", rh_confidence_name(f->confidence), 0);
-    field_s(o, "reasons", f->reasons, 0);
-    field_s(o, "action", rh_action_name(f->action), 0);
-    field_s(o, "recommended_action", f->recommended_action, 0);
-    field_s(o, "source_file", f->source_file, 0);
-    field_s(o, "hive", f->hive_kind, 0);
-    report_json_field(o, "value_name", f->value_name, f->value_name_len, 0);
-    report_json_field(o, "value_data", f->value_data, f->value_data_len, 0);
-    if (f->key_last_write) {
-        field_time(o, "key_last_write", f->key_last_write, 0);
-    }
-    if (f->event_time) {
-        field_time(o, "event_time", f->event_time, 0);
-    }
-    field_s(o, "path_class", f->path_class, 0);
-    if (f->evidence && f->evidence_len) {
-        report_json_field(o, "evidence", f->evidence, f->evidence_len, 0);
-    }
-    if (f->fusion_state) {
-        field_s(o, "fusion_state", f->fusion_state, 0);
-    }
-    return report_json_flags_close(o, f);
+    report_json_fields(o, f, REPORT_FIELDS_ECS);
+    return rh_buf_putc(o, '}');
 }
 
 static rh_status ecs_begin(struct report *r)

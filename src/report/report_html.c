@@ -251,7 +251,8 @@ static rh_status risk_cells(rh_buf *o, const size_t c[RH_RISK_COUNT], size_t tot
                          "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
                          "<td class=\"n\">%zu</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td>"
                          "</tr>\n",
-                         total, c[4], c[3], c[2], c[1], c[0]);
+                         total, c[RH_RISK_CRITICAL], c[RH_RISK_HIGH], c[RH_RISK_MEDIUM],
+                         c[RH_RISK_LOW], c[RH_RISK_INFO]);
 }
 
 #define RISK_HEADS                                                                                 \

@@ -46,12 +46,78 @@ int report_has_coverage(const struct report *r);
 rh_status report_plan_text(const struct report *r, rh_buf *out);
 rh_status report_coverage_text(const struct report *r, rh_buf *out);
 
+/* ---- rh_finding's fields: the table src/hunt/finding_fields.def (report_fields.c) ---- */
+
+/* The formats whose field list comes from the table (jsonl writes json's object). */
+enum report_fields_format {
+    REPORT_FIELDS_CSV = 0,
+    REPORT_FIELDS_JSON = 1,
+    REPORT_FIELDS_ECS = 2, /* the `reghunt` object of an ECS event */
+    REPORT_FIELDS_FORMAT_COUNT = 3
+};
+
+/* REPORT_FIELD_<member>: one per row of the table, in struct order. */
+enum report_field_id {
+#define RH_FINDING_FIELD(member, ...) REPORT_FIELD_##member,
+#include "hunt/finding_fields.def"
+#undef RH_FINDING_FIELD
+    REPORT_FIELD_COUNT
+};
+
+enum report_field_kind {
+    REPORT_KIND_ID = 0, /* text (s, n) for every kind up to FLAG */
+    REPORT_KIND_TEXT = 1,
+    REPORT_KIND_TEXTN = 2,
+    REPORT_KIND_ENUM = 3,
+    REPORT_KIND_TIME = 4,  /* time */
+    REPORT_KIND_FLAG = 5,  /* u: 0 or 1 */
+    REPORT_KIND_KNOWN = 6, /* u: RH_KNOWN_* mask */
+    REPORT_KIND_COUNT = 7
+};
+
+/* What a format writes for an absent optional field. */
+enum report_field_absent {
+    REPORT_ABSENT_KEEP = 0,  /* the field as it is: "" / empty cell / false */
+    REPORT_ABSENT_OMIT = 1,  /* nothing (JSON: no key) */
+    REPORT_ABSENT_JNULL = 2, /* JSON null */
+    REPORT_ABSENT_COUNT = 3
+};
+
+/* One field of a finding as a format shows it (borrowed from the finding and the table). */
+struct report_field {
+    const char *name; /* column name or key in this format */
+    enum report_field_kind kind;
+    enum report_field_absent absent; /* applies when !present */
+    int present;                     /* 0: an absent optional field (NULL, empty, 0) */
+    const char *s;                   /* text kinds: never NULL ("" when absent) */
+    size_t n;
+    uint64_t time;
+    unsigned u;
+};
+
+/* The fields of fmt in its order: ids[0..return). */
+size_t report_fields_order(enum report_fields_format fmt,
+                           enum report_field_id ids[REPORT_FIELD_COUNT]);
+/* Field id of finding f, named as fmt names it. */
+void report_field_get(const rh_finding *f, enum report_field_id id, enum report_fields_format fmt,
+                      struct report_field *out);
+/* Name of field id in fmt ("" when it has none). */
+const char *report_field_name(enum report_field_id id, enum report_fields_format fmt);
+/* Position (1..) of field id in fmt, 0 = not in fmt (for tests). */
+unsigned report_field_pos(enum report_field_id id, enum report_fields_format fmt);
+/* ECS fields derived from field id outside the `reghunt` object ("" = none; for tests). */
+const char *report_field_ecs(enum report_field_id id);
+
+/* The names of the RH_KNOWN_* marks set in mask, in bit order: out[0..return). */
+enum { REPORT_KNOWN_COUNT = 2 };
+size_t report_known_names(unsigned mask, const char *out[REPORT_KNOWN_COUNT]);
+
 /* JSON building blocks shared by the json/jsonl and ecs formats (both are JSON: one escape
  * function, report_json_str, RH_ESC_JSON inside quotes). */
 rh_status report_json_str(rh_buf *o, const char *s, size_t n);
 /* ,"name":"escaped" (no leading comma when first). */
 rh_status report_json_field(rh_buf *o, const char *name, const char *s, size_t n, int first);
-/* The finding's boolean flags and known_good array, then the closing brace. */
-rh_status report_json_flags_close(rh_buf *o, const rh_finding *f);
+/* The table's fields of fmt (JSON or ECS), comma-separated, without braces. */
+rh_status report_json_fields(rh_buf *o, const rh_finding *f, enum report_fields_format fmt);
 
 #endif

@@ -21,19 +21,6 @@ rh_status report_json_field(rh_buf *o, const char *name, const char *s, size_t n
     return report_json_str(o, s, n);
 }
 
-rh_status report_json_flags_close(rh_buf *o, const rh_finding *f)
-{
-    return rh_buf_printf(
-        o,
-        ",\"deleted\":%s,\"from_log_replay\":%s,\"hidden_name\":%s,"
-        "\"is_default\":%s,\"known_good\":[%s%s%s]}",
-        f->deleted ? "true" : "false", f->from_log_replay ? "true" : "false",
-        f->hidden_name ? "true" : "false", f->is_default ? "true" : "false",
-        f->known_good & RH_KNOWN_BASELINE ? "\"baseline\"" : "",
-        (f->known_good & RH_KNOWN_BASELINE) && (f->known_good & RH_KNOWN_ALLOWLIST) ? "," : "",
-        f->known_good & RH_KNOWN_ALLOWLIST ? "\"allowlist\"" : "");
-}
-
 static rh_status field_s(rh_buf *o, const char *name, const char *s)
 {
     return report_json_field(o, name, s, s ? strlen(s) : 0, 0);
@@ -47,51 +34,64 @@ static rh_status field_time(rh_buf *o, const char *name, uint64_t ft)
     return rh_buf_putc(o, '"');
 }
 
+/* One field as JSON (after a comma unless first): text as a string, a time as an ISO 8601
+ * string, a flag as true/false, known_good as an array; an absent optional field as its
+ * format's table says (omitted or null). Returns 1 when something was written. */
+static int json_value(rh_buf *o, const struct report_field *v, int first)
+{
+    const char *names[REPORT_KNOWN_COUNT];
+    size_t i, n;
+    if (!v->present && v->absent == REPORT_ABSENT_OMIT) {
+        return 0;
+    }
+    if (!v->present && v->absent == REPORT_ABSENT_JNULL) {
+        rh_buf_printf(o, "%s\"%s\":null", first ? "" : ",", v->name);
+        return 1;
+    }
+    switch (v->kind) {
+    case REPORT_KIND_TIME:
+        rh_buf_printf(o, "%s\"%s\":\"", first ? "" : ",", v->name);
+        rh_filetime_to_iso(o, v->time);
+        rh_buf_putc(o, '"');
+        break;
+    case REPORT_KIND_FLAG:
+        rh_buf_printf(o, "%s\"%s\":%s", first ? "" : ",", v->name, v->u ? "true" : "false");
+        break;
+    case REPORT_KIND_KNOWN:
+        rh_buf_printf(o, "%s\"%s\":[", first ? "" : ",", v->name);
+        n = report_known_names(v->u, names);
+        for (i = 0; i < n; i++) {
+            rh_buf_printf(o, "%s\"%s\"", i ? "," : "", names[i]);
+        }
+        rh_buf_putc(o, ']');
+        break;
+    default:
+        report_json_field(o, v->name, v->s, v->n, first);
+        break;
+    }
+    return 1;
+}
+
+rh_status report_json_fields(rh_buf *o, const rh_finding *f, enum report_fields_format fmt)
+{
+    enum report_field_id ids[REPORT_FIELD_COUNT];
+    size_t i, n = report_fields_order(fmt, ids);
+    int first = 1;
+    for (i = 0; i < n; i++) {
+        struct report_field v;
+        report_field_get(f, ids[i], fmt, &v);
+        if (json_value(o, &v, first)) {
+            first = 0;
+        }
+    }
+    return rh_buf_status(o);
+}
+
 static rh_status json_finding(rh_buf *o, const rh_finding *f)
 {
     rh_buf_putc(o, '{');
-    report_json_field(o, "hunt_id", f->hunt_id, strlen(f->hunt_id), 1);
-    field_s(o, "source", rh_finding_source_name(f->source));
-    field_s(o, "technique", f->technique);
-    field_s(o, "technique_name", f->technique_name);
-    field_s(o, "location_id", f->location_id);
-    field_s(o, "host", f->host);
-    field_s(o, "user", f->user);
-    field_s(o, "user_sid", f->user_sid);
-    field_s(o, "source_file", f->source_file);
-    field_s(o, "hive", f->hive_kind);
-    report_json_field(o, "key_path", f->key_path, f->key_path_len, 0);
-    report_json_field(o, "value_name", f->value_name, f->value_name_len, 0);
-    field_s(o, "value_type", f->value_type);
-    report_json_field(o, "value_data", f->value_data, f->value_data_len, 0);
-    if (f->key_last_write) {
-        field_time(o, "key_last_write", f->key_last_write);
-    } else {
-        rh_buf_lit(o, ",\"key_last_write\":null");
-    }
-    field_s(o, "target_path", f->target_path);
-    field_s(o, "path_class", f->path_class);
-    field_s(o, "risk", rh_risk_name(f->risk));
-    field_s(o, "confidence", rh_confidence_name(f->confidence));
-    field_s(o, "reasons", f->reasons);
-    field_s(o, "action", rh_action_name(f->action));
-    field_s(o, "recommended_action", f->recommended_action);
-    if (f->fusion_state) {
-        field_s(o, "fusion_state", f->fusion_state);
-    }
-    if (f->event_time) {
-        field_time(o, "event_time", f->event_time);
-    }
-    if (f->process_executable) {
-        field_s(o, "process_executable", f->process_executable);
-    }
-    if (f->evidence && f->evidence_len) {
-        report_json_field(o, "evidence", f->evidence, f->evidence_len, 0);
-    }
-    if (f->in_window) {
-        rh_buf_lit(o, ",\"in_window\":true");
-    }
-    return report_json_flags_close(o, f);
+    report_json_fields(o, f, REPORT_FIELDS_JSON);
+    return rh_buf_putc(o, '}');
 }
 
 static rh_status opt_field(rh_buf *o, const char *name, const char *v, int first)

@@ -175,16 +175,11 @@ static void test_tsv(rh_ctx *ctx)
 /* docs/kb.md must list every location id (regenerate with `test_kb_table --markdown`). */
 static void test_docs(rh_kb *kb)
 {
-    FILE *f = fopen(RH_SOURCE_DIR "/docs/kb.md", "r");
     static char doc[1 << 20];
-    size_t n, i;
-    RH_CHECK(f != NULL);
-    if (!f) {
+    size_t i;
+    if (!rh_test_read_text(RH_SOURCE_DIR "/docs/kb.md", doc, sizeof(doc))) {
         return;
     }
-    n = fread(doc, 1, sizeof(doc) - 1, f);
-    doc[n] = '\0';
-    fclose(f);
     for (i = 0; i < rh_kb_count(kb); i++) {
         char needle[96];
         snprintf(needle, sizeof(needle), "| `%s` |", rh_kb_at(kb, i)->id);
