@@ -137,22 +137,12 @@ struct ev_host {
 
 /* ---- the index ------------------------------------------------------------------------- */
 
-struct ev_str {
-    const char *s;
-    uint32_t len;
-    uint32_t hash;
-};
-
 struct rh_evidence {
     rh_ctx *ctx;
     uint32_t max_records, max_string, max_depth, max_results, max_hosts;
     rh_events_opts read;
-    /* interned strings: open-addressing set, text in arena blocks */
-    struct ev_str *strs;
-    size_t strcap, nstrs;
-    unsigned char **blocks;
-    size_t nblocks, capblocks;
-    size_t block_used, block_size;
+    /* interned strings: the map's key copies are the interned text */
+    struct rh_strmap strs;
     /* hosts */
     struct ev_host *hosts;
     uint32_t nhosts;
