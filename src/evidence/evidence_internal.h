@@ -39,7 +39,10 @@ static inline void *ev_pool_at(const struct ev_pool *p, uint32_t i)
     return p->chunks[i >> EV_CHUNK_SHIFT] + (size_t)(i & (EV_CHUNK - 1)) * p->elem;
 }
 
-/* ---- multimap: (a, b) -> head record index; records chain through their own next field -- */
+/* ---- multimap: (a, b) -> head record index; records chain through their own next field --
+ * Not an rh_strmap: a key is two integers (kind + host, and an interned string's address, a
+ * pid or a fingerprint hash), looked up by every record insert and query, so a slot is the
+ * pair itself with no key bytes to store, hash or compare. */
 
 enum ev_kind {
     EV_K_WKEY = 1, /* write by exact key: b = interned key */
