@@ -13,6 +13,9 @@
 #include "reghunt/status.h"
 #include "reghunt/text.h"
 
+#include "arena.h"
+#include "strmap.h"
+
 /* ---- size arithmetic ---------------------------------------------------------------- */
 
 static inline bool rh_add_sz(size_t a, size_t b, size_t *out)
@@ -253,6 +256,11 @@ char *rh_strndup(rh_ctx *ctx, const char *s, size_t n);
 
 /* ASCII case-insensitive compare of counted strings (like strncasecmp, locale-free). */
 int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn);
+
+/* ASCII case-insensitive equality: counted s[0..n) against NUL-terminated `lit`; and of two
+ * NUL-terminated strings, false when either is NULL. */
+bool rh_ascii_eq(const char *s, size_t n, const char *lit);
+bool rh_ascii_streq(const char *a, const char *b);
 
 /* 1 when s[0..n) is a braced GUID: {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, hex digits any case. */
 int rh_is_braced_guid(const char *s, size_t n);

@@ -421,6 +421,16 @@ int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn)
     return an < bn ? -1 : (an > bn ? 1 : 0);
 }
 
+bool rh_ascii_eq(const char *s, size_t n, const char *lit)
+{
+    return rh_ascii_casecmp(s, n, lit, strlen(lit)) == 0;
+}
+
+bool rh_ascii_streq(const char *a, const char *b)
+{
+    return a && b && rh_ascii_casecmp(a, strlen(a), b, strlen(b)) == 0;
+}
+
 int64_t rh_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     int64_t era;

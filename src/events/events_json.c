@@ -14,7 +14,7 @@
 
 struct jev {
     rh_ctx *ctx;
-    struct evtx_arena arena; /* strings of the current event */
+    struct rh_arena arena; /* strings of the current event */
     rh_event_field *fields;
     size_t n, cap;
     bool nomem;
@@ -22,7 +22,7 @@ struct jev {
 
 static const char *jdup(struct jev *j, const char *s, size_t n)
 {
-    const char *p = evtx_arena_strdup(&j->arena, s, n);
+    const char *p = rh_arena_strndup(&j->arena, s, n);
     if (!p) {
         j->nomem = true;
     }
@@ -411,7 +411,7 @@ rh_status events_json_object(struct events_src *src, const json_t *o, uint64_t p
                         "JSON value is not an object; skipped");
     }
     memset(&ev, 0, sizeof(ev));
-    evtx_arena_reset(&j->arena);
+    rh_arena_reset(&j->arena);
     j->n = 0;
     j->nomem = false;
     if (json_is_object(json_object_get(o, "winlog"))) {
@@ -440,7 +440,7 @@ rh_status events_jev_create(struct events_src *src)
         return RH_ERR_NOMEM;
     }
     j->ctx = src->ctx;
-    evtx_arena_init(&j->arena, src->ctx, 16384, 0);
+    rh_arena_init(&j->arena, src->ctx, 16384, 0);
     src->jev = j;
     return RH_OK;
 }
@@ -451,7 +451,7 @@ void events_jev_free(struct events_src *src)
     if (!j) {
         return;
     }
-    evtx_arena_free(&j->arena);
+    rh_arena_free(&j->arena);
     rh_free(src->ctx, j->fields);
     rh_free(src->ctx, j);
     src->jev = NULL;

@@ -667,19 +667,14 @@ static rh_status add_file(struct ctx_in *c)
 
 /* ---- dispatch ------------------------------------------------------------------------ */
 
-static int eq_ci(const char *s, const char *t)
-{
-    return s && rh_ascii_casecmp(s, strlen(s), t, strlen(t)) == 0;
-}
-
 static rh_evidence_kind classify(const rh_event *e, int *sysmon)
 {
     int anon = !e->provider && !e->channel;
     int is_sysmon =
         rh_ascii_contains(e->provider, "sysmon") || rh_ascii_contains(e->channel, "sysmon");
-    int is_security =
-        eq_ci(e->provider, "Microsoft-Windows-Security-Auditing") || eq_ci(e->channel, "Security");
-    int is_eventlog = eq_ci(e->provider, "Microsoft-Windows-Eventlog");
+    int is_security = rh_ascii_streq(e->provider, "Microsoft-Windows-Security-Auditing") ||
+                      rh_ascii_streq(e->channel, "Security");
+    int is_eventlog = rh_ascii_streq(e->provider, "Microsoft-Windows-Eventlog");
     *sysmon = 0;
     if (is_sysmon || (anon && e->event_id < 256)) {
         *sysmon = 1;
@@ -715,7 +710,7 @@ static rh_evidence_kind classify(const rh_event *e, int *sysmon)
             break;
         }
     }
-    if ((is_eventlog || eq_ci(e->channel, "System")) && e->event_id == 104) {
+    if ((is_eventlog || rh_ascii_streq(e->channel, "System")) && e->event_id == 104) {
         return RH_EVIDENCE_KIND_LOG_CLEAR;
     }
     if (is_eventlog && e->event_id == 1102) {

@@ -39,7 +39,10 @@ static inline void *ev_pool_at(const struct ev_pool *p, uint32_t i)
     return p->chunks[i >> EV_CHUNK_SHIFT] + (size_t)(i & (EV_CHUNK - 1)) * p->elem;
 }
 
-/* ---- multimap: (a, b) -> head record index; records chain through their own next field -- */
+/* ---- multimap: (a, b) -> head record index; records chain through their own next field --
+ * Not an rh_strmap: a key is two integers (kind + host, and an interned string's address, a
+ * pid or a fingerprint hash), looked up by every record insert and query, so a slot is the
+ * pair itself with no key bytes to store, hash or compare. */
 
 enum ev_kind {
     EV_K_WKEY = 1, /* write by exact key: b = interned key */
@@ -137,22 +140,12 @@ struct ev_host {
 
 /* ---- the index ------------------------------------------------------------------------- */
 
-struct ev_str {
-    const char *s;
-    uint32_t len;
-    uint32_t hash;
-};
-
 struct rh_evidence {
     rh_ctx *ctx;
     uint32_t max_records, max_string, max_depth, max_results, max_hosts;
     rh_events_opts read;
-    /* interned strings: open-addressing set, text in arena blocks */
-    struct ev_str *strs;
-    size_t strcap, nstrs;
-    unsigned char **blocks;
-    size_t nblocks, capblocks;
-    size_t block_used, block_size;
+    /* interned strings: the map's key copies are the interned text */
+    struct rh_strmap strs;
     /* hosts */
     struct ev_host *hosts;
     uint32_t nhosts;

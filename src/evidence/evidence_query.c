@@ -483,27 +483,22 @@ out:
 
 /* ---- coverage ---------------------------------------------------------------------- */
 
-static int eq_ci(const char *s, const char *t)
-{
-    return s && t && rh_ascii_casecmp(s, strlen(s), t, strlen(t)) == 0;
-}
-
 static int span_is(const rh_evidence *ev, const struct ev_span *sp, const char *what)
 {
     int sysmon =
         rh_ascii_contains(sp->channel, "sysmon") || rh_ascii_contains(sp->provider, "sysmon");
-    int security = eq_ci(sp->channel, "Security") ||
-                   eq_ci(sp->provider, "Microsoft-Windows-Security-Auditing");
+    int security = rh_ascii_streq(sp->channel, "Security") ||
+                   rh_ascii_streq(sp->provider, "Microsoft-Windows-Security-Auditing");
     if (!what) {
         return sysmon || (security && ev->hosts[sp->host].n4657 > 0);
     }
-    if (eq_ci(what, "sysmon")) {
+    if (rh_ascii_streq(what, "sysmon")) {
         return sysmon;
     }
-    if (eq_ci(what, "security")) {
+    if (rh_ascii_streq(what, "security")) {
         return security;
     }
-    return eq_ci(sp->channel, what) || eq_ci(sp->provider, what);
+    return rh_ascii_streq(sp->channel, what) || rh_ascii_streq(sp->provider, what);
 }
 
 /* Coverage over hosts [h0, h1): 1 when a log of that kind exists. */

@@ -4,7 +4,8 @@
  */
 #include "evidence_internal.h"
 
-#define EV_BLOCK_SIZE (64u * 1024u)
+/* Distinct interned strings: far beyond what max_records events can hold in memory. */
+#define EV_MAX_STRINGS (1u << 30)
 
 /* ---- hashing ------------------------------------------------------------------------- */
 
@@ -185,88 +186,18 @@ static rh_status denul(rh_buf *b, const char *s, size_t n)
     return st == RH_OK ? rh_buf_append(b, s + run, n - run) : st;
 }
 
-static const char *str_find(const rh_evidence *ev, const char *s, size_t n, uint32_t h)
+static uint32_t str_hash(const char *s, size_t n)
 {
-    size_t i;
-    if (!ev->strcap) {
-        return NULL;
-    }
-    for (i = h & (ev->strcap - 1);; i = (i + 1) & (ev->strcap - 1)) {
-        const struct ev_str *e = &ev->strs[i];
-        if (!e->s) {
-            return NULL;
-        }
-        if (e->hash == h && e->len == n && memcmp(e->s, s, n) == 0) {
-            return e->s;
-        }
-    }
-}
-
-static rh_status str_grow(rh_evidence *ev)
-{
-    size_t ncap = ev->strcap ? ev->strcap * 2 : 4096, i;
-    struct ev_str *ns = rh_calloc(ev->ctx, ncap, sizeof(*ns));
-    if (!ns) {
-        return RH_ERR_NOMEM;
-    }
-    for (i = 0; i < ev->strcap; i++) {
-        if (ev->strs[i].s) {
-            size_t j = ev->strs[i].hash & (ncap - 1);
-            while (ns[j].s) {
-                j = (j + 1) & (ncap - 1);
-            }
-            ns[j] = ev->strs[i];
-        }
-    }
-    ev->counts.bytes += (uint64_t)(ncap - ev->strcap) * sizeof(*ns);
-    rh_free(ev->ctx, ev->strs);
-    ev->strs = ns;
-    ev->strcap = ncap;
-    return RH_OK;
-}
-
-static char *arena_alloc(rh_evidence *ev, size_t n)
-{
-    unsigned char *b;
-    if (n > EV_BLOCK_SIZE / 4 || ev->block_used + n > ev->block_size || !ev->nblocks) {
-        size_t sz = n > EV_BLOCK_SIZE / 4 ? n : EV_BLOCK_SIZE;
-        if (ev->nblocks == ev->capblocks) {
-            size_t ncap = ev->capblocks ? ev->capblocks * 2 : 16;
-            unsigned char **nb = rh_realloc(ev->ctx, ev->blocks, ncap * sizeof(*nb));
-            if (!nb) {
-                return NULL;
-            }
-            ev->blocks = nb;
-            ev->capblocks = ncap;
-        }
-        b = rh_malloc(ev->ctx, sz);
-        if (!b) {
-            return NULL;
-        }
-        ev->counts.bytes += sz;
-        if (sz != EV_BLOCK_SIZE && ev->nblocks) {
-            /* A big string gets its own block; keep filling the current small block. */
-            ev->blocks[ev->nblocks] = ev->blocks[ev->nblocks - 1];
-            ev->blocks[ev->nblocks - 1] = b;
-            ev->nblocks++;
-            return (char *)b;
-        }
-        ev->blocks[ev->nblocks++] = b;
-        ev->block_size = sz;
-        ev->block_used = 0;
-    }
-    b = ev->blocks[ev->nblocks - 1] + ev->block_used;
-    ev->block_used += n;
-    return (char *)b;
+    return (uint32_t)ev_hash(s, n, 0);
 }
 
 const char *ev_intern(rh_evidence *ev, const char *s, size_t n)
 {
     rh_buf clean = RH_BUF_INIT(ev->ctx);
-    const char *found;
-    char *copy = NULL;
-    uint32_t h;
-    size_t i;
+    struct rh_strmap_entry *e;
+    const char *copy = NULL;
+    size_t before;
+    bool added;
     if (!s) {
         s = "";
         n = 0;
@@ -280,27 +211,13 @@ const char *ev_intern(rh_evidence *ev, const char *s, size_t n)
         s = clean.data;
         n = cut_len(ev, clean.data, clean.len);
     }
-    h = (uint32_t)ev_hash(s, n, 0);
-    found = str_find(ev, s, n, h);
-    if (found) {
-        rh_buf_free(&clean);
-        return found;
-    }
-    if ((ev->nstrs + 1) * 2 > ev->strcap && str_grow(ev) != RH_OK) {
-        rh_buf_free(&clean);
-        return NULL;
-    }
-    copy = arena_alloc(ev, n + 1);
-    if (copy) {
-        memcpy(copy, s, n);
-        copy[n] = '\0';
-        for (i = h & (ev->strcap - 1); ev->strs[i].s; i = (i + 1) & (ev->strcap - 1)) {
+    before = rh_strmap_bytes(&ev->strs);
+    if (rh_strmap_put(&ev->strs, s, n, &e, &added) == RH_OK) {
+        copy = e->key;
+        if (added) {
+            ev->counts.strings++;
+            ev->counts.bytes += rh_strmap_bytes(&ev->strs) - before;
         }
-        ev->strs[i].s = copy;
-        ev->strs[i].len = (uint32_t)n;
-        ev->strs[i].hash = h;
-        ev->nstrs++;
-        ev->counts.strings++;
     }
     rh_buf_free(&clean);
     return copy;
@@ -309,7 +226,7 @@ const char *ev_intern(rh_evidence *ev, const char *s, size_t n)
 const char *ev_lookup(const rh_evidence *ev, const char *s, size_t n)
 {
     rh_buf clean = RH_BUF_INIT(ev->ctx);
-    const char *found;
+    const struct rh_strmap_entry *found;
     n = cut_len(ev, s, n);
     if (memchr(s, '\0', n)) {
         if (denul(&clean, s, n) != RH_OK) {
@@ -319,9 +236,9 @@ const char *ev_lookup(const rh_evidence *ev, const char *s, size_t n)
         s = clean.data;
         n = cut_len(ev, clean.data, clean.len);
     }
-    found = str_find(ev, s, n, (uint32_t)ev_hash(s, n, 0));
+    found = rh_strmap_find(&ev->strs, s, n);
     rh_buf_free(&clean);
-    return found;
+    return found ? found->key : NULL;
 }
 
 /* ---- folding ------------------------------------------------------------------------- */
@@ -531,6 +448,7 @@ rh_status rh_evidence_create(rh_ctx *ctx, const rh_evidence_opts *opts, rh_evide
     ev->spans.elem = sizeof(struct ev_span);
     rh_buf_init(&ev->tmp, ctx);
     rh_buf_init(&ev->tmp2, ctx);
+    rh_strmap_init(&ev->strs, ctx, str_hash, RH_STRMAP_COPY, 4096, EV_MAX_STRINGS);
     ev->last_host = EV_NONE;
     ev->counts.bytes = sizeof(*ev);
     *out = ev;
@@ -554,11 +472,7 @@ void rh_evidence_destroy(rh_evidence *ev)
         rh_free(ev->ctx, ev->hosts[i].stats);
     }
     rh_free(ev->ctx, ev->hosts);
-    for (i = 0; i < ev->nblocks; i++) {
-        rh_free(ev->ctx, ev->blocks[i]);
-    }
-    rh_free(ev->ctx, ev->blocks);
-    rh_free(ev->ctx, ev->strs);
+    rh_strmap_free(&ev->strs);
     rh_free(ev->ctx, ev->map.slots);
     rh_buf_free(&ev->tmp);
     rh_buf_free(&ev->tmp2);

@@ -53,13 +53,13 @@ const char *binxml_name(struct evtx_chunk *ch, uint32_t off, uint32_t *len)
         return NULL;
     }
     rh_buf_reset(&ch->tmp);
-    nm = evtx_arena_alloc(&ch->arena, sizeof(*nm));
+    nm = rh_arena_alloc(&ch->arena, sizeof(*nm));
     if (!nm || rh_utf16le_to_utf8(&ch->tmp, ch->data + off + BX_NAME_HDR, (size_t)nchars * 2, 0) !=
                    RH_OK) {
         bx_nomem(ch, off);
         return NULL;
     }
-    nm->s = evtx_arena_strdup(&ch->arena, ch->tmp.data ? ch->tmp.data : "", ch->tmp.len);
+    nm->s = rh_arena_strndup(&ch->arena, ch->tmp.data ? ch->tmp.data : "", ch->tmp.len);
     nm->len = (uint32_t)ch->tmp.len;
     if (!nm->s || evtx_map_put(&ch->names, off, nm) != RH_OK) {
         bx_nomem(ch, off);
@@ -401,7 +401,7 @@ static struct bx_template *template_get(struct evtx_chunk *ch, uint32_t def_off,
                 size);
         return NULL;
     }
-    t = evtx_arena_alloc(&ch->arena, sizeof(*t));
+    t = rh_arena_alloc(&ch->arena, sizeof(*t));
     if (!t) {
         bx_nomem(ch, def_off);
         return NULL;
@@ -419,7 +419,7 @@ static struct bx_template *template_get(struct evtx_chunk *ch, uint32_t def_off,
         bx_parse(ch, def_off + BX_TEMPLATE_HDR, def_off + BX_TEMPLATE_HDR + size, depth + 1, &stop);
     if (ok) {
         t->nops = ch->nops - start;
-        t->ops = evtx_arena_alloc(&ch->arena, (size_t)t->nops * sizeof(*t->ops));
+        t->ops = rh_arena_alloc(&ch->arena, (size_t)t->nops * sizeof(*t->ops));
         if (!t->ops) {
             ok = bx_nomem(ch, def_off);
         } else if (t->nops) {
@@ -435,7 +435,7 @@ static struct bx_template *template_get(struct evtx_chunk *ch, uint32_t def_off,
 
 static struct bx_node *new_node(struct evtx_chunk *ch, uint8_t kind)
 {
-    struct bx_node *n = evtx_arena_alloc(&ch->rec_arena, sizeof(*n));
+    struct bx_node *n = rh_arena_alloc(&ch->rec_arena, sizeof(*n));
     if (n) {
         memset(n, 0, sizeof(*n));
         n->kind = kind;
@@ -458,7 +458,7 @@ static void append_child(struct bx_node *parent, struct bx_node *n)
 static struct bx_attr *append_attr(struct evtx_chunk *ch, struct bx_node *elem,
                                    const struct bx_op *op)
 {
-    struct bx_attr *a = evtx_arena_alloc(&ch->rec_arena, sizeof(*a));
+    struct bx_attr *a = rh_arena_alloc(&ch->rec_arena, sizeof(*a));
     if (!a) {
         return NULL;
     }
@@ -497,7 +497,7 @@ static bool build_template(struct evtx_chunk *ch, const struct bx_op *op, struct
     const uint8_t *p = op->values;
     struct bx_val *subs = NULL;
     if (count) {
-        subs = evtx_arena_alloc(&ch->rec_arena, (size_t)count * sizeof(*subs));
+        subs = rh_arena_alloc(&ch->rec_arena, (size_t)count * sizeof(*subs));
         if (!subs) {
             return bx_nomem(ch, 0);
         }
@@ -671,7 +671,7 @@ bool binxml_fragment(struct evtx_chunk *ch, uint32_t off, uint32_t end, struct b
         return false;
     }
     n = ch->nops - start;
-    ops = evtx_arena_alloc(&ch->rec_arena, (size_t)n * sizeof(*ops));
+    ops = rh_arena_alloc(&ch->rec_arena, (size_t)n * sizeof(*ops));
     if (!ops) {
         ch->nops = start;
         return bx_nomem(ch, off);

@@ -19,12 +19,12 @@
 void evtx_batch_init(struct evtx_batch *b, rh_ctx *ctx)
 {
     memset(b, 0, sizeof(*b));
-    evtx_arena_init(&b->arena, ctx, BATCH_ARENA_BLOCK, 0);
+    rh_arena_init(&b->arena, ctx, BATCH_ARENA_BLOCK, 0);
 }
 
 void evtx_batch_reset(struct evtx_batch *b)
 {
-    evtx_arena_reset(&b->arena);
+    rh_arena_reset(&b->arena);
     b->n = 0;
     b->status = RH_OK;
     b->empty = b->bad = b->hcrc_bad = b->dcrc_bad = b->records_bad = 0;
@@ -32,7 +32,7 @@ void evtx_batch_reset(struct evtx_batch *b)
 
 void evtx_batch_free(struct evtx_batch *b)
 {
-    evtx_arena_free(&b->arena);
+    rh_arena_free(&b->arena);
     rh_free(b->arena.ctx, b->entries);
     b->entries = NULL;
     b->n = b->cap = 0;
@@ -79,7 +79,7 @@ static void batch_diag(struct evtx_batch *b, rh_diag_level level, uint64_t offse
     e->kind = EVTX_ENTRY_DIAG;
     e->level = level;
     e->offset = (int64_t)offset;
-    e->msg = evtx_arena_strdup(&b->arena, msg, strlen(msg));
+    e->msg = rh_arena_strndup(&b->arena, msg, strlen(msg));
     if (!e->msg) {
         b->status = RH_ERR_NOMEM;
         b->n--;
@@ -92,8 +92,8 @@ void evtx_chunk_init(struct evtx_chunk *ch, rh_ctx *ctx, unsigned flags)
     ch->ctx = ctx;
     ch->flags = flags;
     ch->max_depth = rh_ctx_limits(ctx)->max_xml_depth;
-    evtx_arena_init(&ch->arena, ctx, CHUNK_ARENA_BLOCK, CHUNK_ARENA_LIMIT);
-    evtx_arena_init(&ch->rec_arena, ctx, REC_ARENA_BLOCK, REC_ARENA_LIMIT);
+    rh_arena_init(&ch->arena, ctx, CHUNK_ARENA_BLOCK, CHUNK_ARENA_LIMIT);
+    rh_arena_init(&ch->rec_arena, ctx, REC_ARENA_BLOCK, REC_ARENA_LIMIT);
     evtx_map_init(&ch->names, ctx);
     evtx_map_init(&ch->tmpls, ctx);
     rh_buf_init(&ch->tmp, ctx);
@@ -103,8 +103,8 @@ void evtx_chunk_init(struct evtx_chunk *ch, rh_ctx *ctx, unsigned flags)
 
 void evtx_chunk_free(struct evtx_chunk *ch)
 {
-    evtx_arena_free(&ch->arena);
-    evtx_arena_free(&ch->rec_arena);
+    rh_arena_free(&ch->arena);
+    rh_arena_free(&ch->rec_arena);
     evtx_map_free(&ch->names);
     evtx_map_free(&ch->tmpls);
     rh_buf_free(&ch->tmp);
@@ -120,7 +120,7 @@ void evtx_chunk_begin(struct evtx_chunk *ch, const uint8_t *data, uint64_t file_
 {
     ch->data = data;
     ch->file_off = file_off;
-    evtx_arena_reset(&ch->arena);
+    rh_arena_reset(&ch->arena);
     evtx_map_clear(&ch->names);
     evtx_map_clear(&ch->tmpls);
     ch->nops = 0;
@@ -138,7 +138,7 @@ static bool parse_record(struct evtx_chunk *ch, uint32_t off, uint32_t size, uin
     size_t mark = b->n;
     ch->err[0] = '\0';
     ch->nomem = false;
-    evtx_arena_reset(&ch->rec_arena);
+    rh_arena_reset(&ch->rec_arena);
     memset(&doc, 0, sizeof(doc));
     doc.kind = BXN_ELEM;
     if (!binxml_fragment(ch, off + EVTX_REC_BINXML, off + size - 4, &doc, 0)) {

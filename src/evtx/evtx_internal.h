@@ -17,29 +17,14 @@
 #include "evtx_format.h"
 #include "reghunt/evtx.h"
 
-/* ---- arena: blocks that never move; reset keeps the first block -------------------- */
-
-struct evtx_arena_block {
-    struct evtx_arena_block *next;
-    size_t size, used;
-    /* data follows, max_align_t aligned */
-};
-
-struct evtx_arena {
-    rh_ctx *ctx;
-    struct evtx_arena_block *head;
-    size_t block_size;
-    size_t total; /* bytes allocated from the allocator */
-    size_t limit; /* cap on total (0 = none) */
-};
-
-void evtx_arena_init(struct evtx_arena *a, rh_ctx *ctx, size_t block_size, size_t limit);
-void *evtx_arena_alloc(struct evtx_arena *a, size_t n);
-char *evtx_arena_strdup(struct evtx_arena *a, const char *s, size_t n);
-void evtx_arena_reset(struct evtx_arena *a);
-void evtx_arena_free(struct evtx_arena *a);
-
-/* ---- u32 -> pointer open-addressing map (names, templates by chunk offset) ---------- */
+/*
+ * ---- u32 -> pointer open-addressing map (names, templates by chunk offset) ----------
+ *
+ * Not an rh_strmap: the keys are chunk offsets, looked up for every name and template
+ * reference of every record (the hottest lookup of the parser), and the map is emptied for
+ * each 64 KiB chunk by one memset of the key array. An integer key needs no hash callback,
+ * no length or key comparison and no key storage.
+ */
 
 struct evtx_map {
     rh_ctx *ctx;
@@ -150,7 +135,7 @@ struct evtx_entry {
 };
 
 struct evtx_batch {
-    struct evtx_arena arena;
+    struct rh_arena arena;
     struct evtx_entry *entries;
     size_t n, cap;
     rh_status status; /* RH_OK or a fatal error (NOMEM) while parsing this chunk */
@@ -166,8 +151,8 @@ struct evtx_chunk {
     uint64_t file_off;   /* of data[0] */
     unsigned flags;      /* read flags */
     uint32_t max_depth;
-    struct evtx_arena arena;     /* names, templates: reset per chunk */
-    struct evtx_arena rec_arena; /* element tree: reset per record */
+    struct rh_arena arena;     /* names, templates: reset per chunk */
+    struct rh_arena rec_arena; /* element tree: reset per record */
     struct evtx_map names, tmpls;
     struct bx_op *ops; /* scratch op stack for record-level fragments */
     uint32_t nops, ops_cap;

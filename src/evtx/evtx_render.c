@@ -129,7 +129,7 @@ static rh_status xml_node(struct evtx_chunk *ch, const struct bx_node *n, rh_buf
 
 static const char *arena_text(struct evtx_batch *b, const rh_buf *t)
 {
-    return evtx_arena_strdup(&b->arena, t->data ? t->data : "", t->len);
+    return rh_arena_strndup(&b->arena, t->data ? t->data : "", t->len);
 }
 
 static bool add_field(struct evtx_chunk *ch, const char *name, size_t name_len, const char *value,
@@ -146,8 +146,8 @@ static bool add_field(struct evtx_chunk *ch, const char *name, size_t name_len, 
         ch->fields_cap = ncap;
     }
     f = &ch->fields[ch->nfields];
-    f->name = evtx_arena_strdup(&b->arena, name, name_len);
-    f->value = evtx_arena_strdup(&b->arena, value, value_len);
+    f->name = rh_arena_strndup(&b->arena, name, name_len);
+    f->value = rh_arena_strndup(&b->arena, value, value_len);
     if (!f->name || !f->value) {
         return false;
     }
@@ -831,7 +831,7 @@ bool evtx_render_record(struct evtx_chunk *ch, struct bx_node *doc, struct evtx_
         return false;
     }
     if (ch->nfields) {
-        rh_event_field *f = evtx_arena_alloc(&b->arena, ch->nfields * sizeof(*f));
+        rh_event_field *f = rh_arena_alloc(&b->arena, ch->nfields * sizeof(*f));
         if (!f) {
             ch->nomem = true;
             return false;

@@ -651,8 +651,7 @@ static int same_user(const rh_coll_hive *a, const rh_coll_hive *b)
     if (a->user_sid && b->user_sid) {
         return strcmp(a->user_sid, b->user_sid) == 0;
     }
-    return a->user && b->user &&
-           rh_ascii_casecmp(a->user, strlen(a->user), b->user, strlen(b->user)) == 0;
+    return rh_ascii_streq(a->user, b->user);
 }
 
 /* The partner user hive (NTUSER for a UsrClass and back) in the same host, or RH_COLL_NONE. */

@@ -183,7 +183,7 @@ rh_status hunt_fuse(rh_hunt *h)
     struct hit_ord *ord = NULL;
     size_t i, j, k, nkb = h->n;
     rh_status st = RH_OK;
-    memset(&mi, 0, sizeof(mi));
+    hunt_mindex_init(h->ctx, &mi);
     if (h->nhits) {
         ord = rh_calloc(h->ctx, h->nhits, sizeof(*ord));
         if (!ord) {

@@ -16,15 +16,9 @@ struct target_map {
     rh_buf sid;       /* user SID or "" */
 };
 
-/* Open-addressing map of merge keys to finding indexes. */
-struct mkey {
-    char *key;  /* "HOST|NORMALIZED\KEY\VALUE" */
-    size_t idx; /* finding index */
-};
-
+/* Merge keys ("HOST|NORMALIZED\KEY\VALUE", copied) -> finding index. */
 struct mindex {
-    struct mkey *slots;
-    size_t cap, n;
+    struct rh_strmap map;
 };
 
 /* hosts (hunt_fuse_util.c) */
@@ -41,6 +35,7 @@ const rh_kb_location *hunt_kb_loc(const rh_hunt *h, const struct target_map *m);
 char *hunt_merge_key(rh_ctx *ctx, const char *host, const char *path, size_t n);
 char *hunt_finding_key(rh_ctx *ctx, const rh_finding *f);
 char *hunt_hit_key(rh_ctx *ctx, const rh_hunt *h, const struct hunt_hit *x);
+void hunt_mindex_init(rh_ctx *ctx, struct mindex *m);
 rh_status hunt_mindex_put(rh_ctx *ctx, struct mindex *m, char *key, size_t idx);
 int hunt_mindex_get(const struct mindex *m, const char *key, size_t *idx);
 void hunt_mindex_free(rh_ctx *ctx, struct mindex *m);

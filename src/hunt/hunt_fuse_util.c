@@ -155,82 +155,41 @@ const rh_kb_location *hunt_kb_loc(const rh_hunt *h, const struct target_map *m)
 
 /* ---- merge index --------------------------------------------------------------------------- */
 
-static uint64_t fnv(const char *s)
-{
-    uint64_t x = 1469598103934665603ull;
-    while (*s) {
-        x = (x ^ (unsigned char)*s++) * 1099511628211ull;
-    }
-    return x;
-}
+/* Far more findings than any report can hold. */
+#define MINDEX_MAX (1u << 26)
 
-static rh_status mindex_grow(rh_ctx *ctx, struct mindex *m)
+void hunt_mindex_init(rh_ctx *ctx, struct mindex *m)
 {
-    struct mindex n;
-    size_t i;
-    rh_status st = RH_OK;
-    n.cap = m->cap ? m->cap * 2 : 256;
-    n.n = 0;
-    n.slots = rh_calloc(ctx, n.cap, sizeof(*n.slots));
-    if (!n.slots) {
-        return RH_ERR_NOMEM;
-    }
-    for (i = 0; i < m->cap && st == RH_OK; i++) {
-        if (m->slots[i].key) {
-            st = hunt_mindex_put(ctx, &n, m->slots[i].key, m->slots[i].idx);
-        }
-    }
-    rh_free(ctx, m->slots);
-    *m = n;
-    return st;
+    rh_strmap_init(&m->map, ctx, rh_hash_fnv1a, RH_STRMAP_COPY, 256, MINDEX_MAX);
 }
 
 /* Insert (takes ownership of key); an existing key keeps its first index. */
 rh_status hunt_mindex_put(rh_ctx *ctx, struct mindex *m, char *key, size_t idx)
 {
-    size_t i;
-    if ((m->n + 1) * 2 > m->cap) {
-        rh_status st = mindex_grow(ctx, m);
-        if (st != RH_OK) {
-            rh_free(ctx, key);
-            return st;
-        }
+    struct rh_strmap_entry *e;
+    bool added;
+    rh_status st = rh_strmap_put(&m->map, key, strlen(key), &e, &added);
+    if (st == RH_OK && added) {
+        e->val = idx;
     }
-    for (i = (size_t)fnv(key) & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1)) {
-        if (strcmp(m->slots[i].key, key) == 0) {
-            rh_free(ctx, key);
-            return RH_OK;
-        }
-    }
-    m->slots[i].key = key;
-    m->slots[i].idx = idx;
-    m->n++;
-    return RH_OK;
+    rh_free(ctx, key);
+    return st;
 }
 
 int hunt_mindex_get(const struct mindex *m, const char *key, size_t *idx)
 {
-    size_t i;
-    if (!m->cap) {
+    const struct rh_strmap_entry *e = rh_strmap_find(&m->map, key, strlen(key));
+    if (!e) {
         return 0;
     }
-    for (i = (size_t)fnv(key) & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1)) {
-        if (strcmp(m->slots[i].key, key) == 0) {
-            *idx = m->slots[i].idx;
-            return 1;
-        }
-    }
-    return 0;
+    *idx = e->val;
+    return 1;
 }
 
 void hunt_mindex_free(rh_ctx *ctx, struct mindex *m)
 {
-    size_t i;
-    for (i = 0; i < m->cap; i++) {
-        rh_free(ctx, m->slots[i].key);
-    }
-    rh_free(ctx, m->slots);
-    memset(m, 0, sizeof(*m));
+    (void)ctx;
+    rh_strmap_free(&m->map);
 }
 
 /* Merge key of host + full registry path (key\value); the path is normalized. Owned. */

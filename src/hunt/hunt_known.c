@@ -71,37 +71,22 @@ static rh_status make_key(rh_buf *out, const char *loc, const char *hive, const 
     return st;
 }
 
-struct bl_entry {
-    char *s;
-    size_t n;
-};
-
+/* The set of baseline keys (copied; they hold \x1f separators, so lengths count). */
 struct rh_baseline {
     rh_ctx *ctx;
-    struct bl_entry *e;
-    size_t n, cap;
+    struct rh_strmap keys;
+    size_t n; /* entries read, duplicates included */
 };
-
-static int cmp_bl(const void *pa, const void *pb)
-{
-    const struct bl_entry *a = pa, *b = pb;
-    size_t n = a->n < b->n ? a->n : b->n;
-    int r = n ? memcmp(a->s, b->s, n) : 0;
-    return r ? r : (a->n < b->n ? -1 : a->n > b->n);
-}
 
 int hunt_baseline_has(const rh_baseline *b, const char *loc, const char *hive_kind,
                       const char *rel_key, size_t rel_len, const char *name, size_t name_len,
                       const char *data, size_t data_len, const char *profile_dir)
 {
     rh_buf k = RH_BUF_INIT(b->ctx);
-    struct bl_entry probe;
     int found = 0;
     if (b->n && make_key(&k, loc, hive_kind, rel_key, rel_len, name, name_len, data ? data : "",
                          data_len, 1, profile_dir) == RH_OK) {
-        probe.s = k.data;
-        probe.n = k.len;
-        found = bsearch(&probe, b->e, b->n, sizeof(b->e[0]), cmp_bl) != NULL;
+        found = rh_strmap_find(&b->keys, k.data, k.len) != NULL;
     }
     rh_buf_free(&k);
     return found;
@@ -154,29 +139,18 @@ rh_status rh_baseline_write(const rh_hunt *h, rh_buf *out)
     return st;
 }
 
-static rh_status bl_add(rh_baseline *b, rh_buf *k)
+static rh_status bl_add(rh_baseline *b, const rh_buf *k)
 {
+    struct rh_strmap_entry *e;
+    rh_status st;
     if (b->n >= BASELINE_MAX_ENTRIES) {
         return RH_ERR_LIMIT;
     }
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 256;
-        struct bl_entry *ne = rh_realloc(b->ctx, b->e, nc * sizeof(*ne));
-        if (!ne) {
-            return RH_ERR_NOMEM;
-        }
-        b->e = ne;
-        b->cap = nc;
+    st = rh_strmap_put(&b->keys, k->data, k->len, &e, NULL);
+    if (st == RH_OK) {
+        b->n++;
     }
-    b->e[b->n].s = k->data ? k->data : rh_strdup(b->ctx, "");
-    b->e[b->n].n = k->len;
-    if (!b->e[b->n].s) {
-        return RH_ERR_NOMEM;
-    }
-    b->n++;
-    k->data = NULL;
-    k->len = k->cap = 0;
-    return RH_OK;
+    return st;
 }
 
 static const char *jstr(json_t *o, const char *name, size_t *n)
@@ -202,6 +176,7 @@ rh_status rh_baseline_load(rh_ctx *ctx, const char *path, rh_baseline **out)
         return RH_ERR_NOMEM;
     }
     b->ctx = ctx;
+    rh_strmap_init(&b->keys, ctx, rh_hash_fnv1a, RH_STRMAP_COPY, 256, BASELINE_MAX_ENTRIES);
     st = rh_read_file(ctx, path, BASELINE_MAX_BYTES, &data, &len);
     while (st == RH_OK && pos < len) {
         const char *p = (const char *)data + pos;
@@ -255,23 +230,16 @@ rh_status rh_baseline_load(rh_ctx *ctx, const char *path, rh_baseline **out)
         rh_baseline_destroy(b);
         return st;
     }
-    if (b->n > 1) {
-        qsort(b->e, b->n, sizeof(b->e[0]), cmp_bl);
-    }
     *out = b;
     return RH_OK;
 }
 
 void rh_baseline_destroy(rh_baseline *b)
 {
-    size_t i;
     if (!b) {
         return;
     }
-    for (i = 0; i < b->n; i++) {
-        rh_free(b->ctx, b->e[i].s);
-    }
-    rh_free(b->ctx, b->e);
+    rh_strmap_free(&b->keys);
     rh_free(b->ctx, b);
 }
 

@@ -63,11 +63,6 @@ static int ci_has_word(const char *hay, size_t n, const char *needle)
     return 0;
 }
 
-int interp_ci_eq(const char *a, size_t an, const char *b)
-{
-    return rh_ascii_casecmp(a, an, b, strlen(b)) == 0;
-}
-
 int interp_is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';

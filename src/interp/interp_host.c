@@ -94,7 +94,7 @@ static const struct host_def *find_host(const char *base, size_t n)
 {
     size_t i, sl = interp_stem_len(base, n);
     for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
-        if (interp_ci_eq(base, sl, hosts[i].name)) {
+        if (rh_ascii_eq(base, sl, hosts[i].name)) {
             return &hosts[i];
         }
     }
@@ -241,7 +241,7 @@ static int cmd_builtins_only(const char *s, size_t n)
             continue;
         }
         for (k = 0; k < sizeof(builtins) / sizeof(builtins[0]); k++) {
-            ok |= interp_ci_eq(tok, len, builtins[k]);
+            ok |= rh_ascii_eq(tok, len, builtins[k]);
         }
         if (!ok) {
             return 0;
@@ -285,8 +285,8 @@ static void analyze_powershell(struct interp_an *a, const char *s, size_t n, siz
         if (sl >= 2 && (sw[0] == '-' || sw[0] == '/')) {
             sw++;
             sl--;
-            if (is_abbrev(sw, sl, "encodedcommand") || interp_ci_eq(sw, sl, "ec") ||
-                interp_ci_eq(sw, sl, "encodedarguments") || interp_ci_eq(sw, sl, "ea")) {
+            if (is_abbrev(sw, sl, "encodedcommand") || rh_ascii_eq(sw, sl, "ec") ||
+                rh_ascii_eq(sw, sl, "encodedarguments") || rh_ascii_eq(sw, sl, "ea")) {
                 const char *b;
                 size_t bl;
                 rh_buf *dec = &a->scratch[depth];
@@ -331,7 +331,7 @@ static void analyze_powershell(struct interp_an *a, const char *s, size_t n, siz
                 return;
             }
             if (is_abbrev(sw, sl, "windowstyle") || is_abbrev(sw, sl, "executionpolicy") ||
-                interp_ci_eq(sw, sl, "ep") || is_abbrev(sw, sl, "configurationname")) {
+                rh_ascii_eq(sw, sl, "ep") || is_abbrev(sw, sl, "configurationname")) {
                 next_tok(s, n, &pos, &tok, &len); /* skip the switch argument */
             }
             continue;
@@ -430,7 +430,7 @@ static void analyze_regsvr32(struct interp_an *a, const char *s, size_t n, size_
         const char *b;
         size_t bl;
         interp_basename(dll, dl, &b, &bl);
-        if (interp_ci_eq(b, bl, "scrobj.dll") && iarg) {
+        if (rh_ascii_eq(b, bl, "scrobj.dll") && iarg) {
             a->out->features |= RH_FEAT_SCROBJ | RH_FEAT_INLINE_SCRIPT;
         }
         interp_set_target(a, dll, dl);
@@ -458,8 +458,8 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
     switch (h->kind) {
     case H_CMD:
         while (next_tok(s, n, &pos, &tok, &len) && guard++ < 64) {
-            if (interp_ci_eq(tok, len, "/c") || interp_ci_eq(tok, len, "/k") ||
-                interp_ci_eq(tok, len, "/r")) {
+            if (rh_ascii_eq(tok, len, "/c") || rh_ascii_eq(tok, len, "/k") ||
+                rh_ascii_eq(tok, len, "/r")) {
                 const char *in = s + pos;
                 size_t il = n - pos;
                 interp_unquote(&in, &il);
@@ -517,9 +517,9 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
         return;
     case H_MSIEXEC:
         while (next_tok(s, n, &pos, &tok, &len) && guard++ < 64) {
-            if (interp_ci_eq(tok, len, "/i") || interp_ci_eq(tok, len, "/package") ||
-                interp_ci_eq(tok, len, "/y") || interp_ci_eq(tok, len, "/z") ||
-                interp_ci_eq(tok, len, "-i") || interp_ci_eq(tok, len, "/j")) {
+            if (rh_ascii_eq(tok, len, "/i") || rh_ascii_eq(tok, len, "/package") ||
+                rh_ascii_eq(tok, len, "/y") || rh_ascii_eq(tok, len, "/z") ||
+                rh_ascii_eq(tok, len, "-i") || rh_ascii_eq(tok, len, "/j")) {
                 if (next_tok(s, n, &pos, &tok, &len)) {
                     interp_set_target(a, tok, len);
                 }
@@ -534,8 +534,8 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
     case H_CONHOST:
         while (next_tok(s, n, &pos, &tok, &len) && guard++ < 64) {
             if (rh_ascii_prefix(tok, len, "--") || rh_ascii_prefix(tok, len, "0x")) {
-                if (interp_ci_eq(tok, len, "--width") || interp_ci_eq(tok, len, "--height") ||
-                    interp_ci_eq(tok, len, "--signal") || interp_ci_eq(tok, len, "--server")) {
+                if (rh_ascii_eq(tok, len, "--width") || rh_ascii_eq(tok, len, "--height") ||
+                    rh_ascii_eq(tok, len, "--signal") || rh_ascii_eq(tok, len, "--server")) {
                     next_tok(s, n, &pos, &tok, &len);
                 }
                 continue;
@@ -546,7 +546,7 @@ static void analyze_host(struct interp_an *a, const struct host_def *h, const ch
         return;
     case H_FORFILES:
         while (next_tok(s, n, &pos, &tok, &len) && guard++ < 64) {
-            if (interp_ci_eq(tok, len, "/c") || interp_ci_eq(tok, len, "-c")) {
+            if (rh_ascii_eq(tok, len, "/c") || rh_ascii_eq(tok, len, "-c")) {
                 if (next_tok(s, n, &pos, &tok, &len)) {
                     interp_analyze_cmd(a, tok, len, depth + 1);
                 }
@@ -592,7 +592,7 @@ void interp_analyze_cmd(struct interp_an *a, const char *s, size_t n, unsigned d
         size_t len, guard = 0;
         while (next_tok(s, n, &pos, &tok, &len) && guard++ < 16) {
             if ((len && tok[0] == '/') || (tok > s && tok[-1] == '"' && len == 0)) {
-                if (interp_ci_eq(tok, len, "/min")) {
+                if (rh_ascii_eq(tok, len, "/min")) {
                     a->out->features |= RH_FEAT_HIDDEN_WINDOW;
                 }
                 continue;

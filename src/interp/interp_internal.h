@@ -33,7 +33,6 @@ int interp_ci_has(const char *hay, size_t n, const char *needle);
 
 /* ASCII case-insensitive equality against a C string (prefix and suffix tests: rh_ascii_prefix,
  * rh_ascii_suffix in common/common.h). */
-int interp_ci_eq(const char *a, size_t an, const char *b);
 
 /* Space, tab, CR or LF. */
 int interp_is_blank(char c);

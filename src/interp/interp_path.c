@@ -26,7 +26,7 @@ int rh_interp_is_system_name(const char *base, size_t n)
     }
     sl = n - 4;
     for (i = 0; i < sizeof(system_names) / sizeof(system_names[0]); i++) {
-        if (interp_ci_eq(base, sl, system_names[i]) && strcmp(system_names[i], "winword") != 0) {
+        if (rh_ascii_eq(base, sl, system_names[i]) && strcmp(system_names[i], "winword") != 0) {
             return 1;
         }
     }
@@ -106,7 +106,7 @@ const char *rh_interp_masquerade(const char *base, size_t n)
         if (l < 5 && !has_glyph) {
             continue; /* short names (cmd, lsm, dwm) give too many near misses */
         }
-        if (interp_ci_eq(base, sl, s)) {
+        if (rh_ascii_eq(base, sl, s)) {
             return NULL; /* the real name */
         }
         dist = osa_distance(base, sl, s, l, 1);

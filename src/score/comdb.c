@@ -1,5 +1,6 @@
 /*
- * Machine COM registrations (CLSID -> servers, ProgID -> CLSID), hashed by upper-cased key.
+ * Machine COM registrations (CLSID -> servers, ProgID -> CLSID): entries in insertion order,
+ * found through two ASCII case-insensitive string maps (CLSIDs and ProgIDs are separate names).
  */
 #include "common/common.h"
 #include "reghunt/score.h"
@@ -7,32 +8,15 @@
 #define COMDB_MAX_ENTRIES (4u << 20) /* a large SOFTWARE hive has ~20k CLSIDs */
 
 struct com_entry {
-    char *key; /* upper-case CLSID or ProgID */
     char *val[RH_COM_SERVER_COUNT];
-    int is_progid;
 };
 
 struct rh_comdb {
     rh_ctx *ctx;
     struct com_entry *e;
     size_t n, cap;
-    uint32_t *slots; /* index+1, 0 = empty */
-    size_t nslots;
+    struct rh_strmap by_name[2]; /* [0] CLSID, [1] ProgID -> index into e (keys copied) */
 };
-
-static uint32_t hash_key(const char *s, size_t n, int progid)
-{
-    uint32_t h = progid ? 0x9E3779B9u : 2166136261u;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'a' && c <= 'z') {
-            c = (char)(c - 32);
-        }
-        h = (h ^ (uint8_t)c) * 16777619u;
-    }
-    return h;
-}
 
 rh_status rh_comdb_create(rh_ctx *ctx, rh_comdb **out)
 {
@@ -42,6 +26,10 @@ rh_status rh_comdb_create(rh_ctx *ctx, rh_comdb **out)
         return RH_ERR_NOMEM;
     }
     db->ctx = ctx;
+    rh_strmap_init(&db->by_name[0], ctx, rh_hash_fnv1a_ci, RH_STRMAP_COPY | RH_STRMAP_ICASE, 512,
+                   COMDB_MAX_ENTRIES);
+    rh_strmap_init(&db->by_name[1], ctx, rh_hash_fnv1a_ci, RH_STRMAP_COPY | RH_STRMAP_ICASE, 512,
+                   COMDB_MAX_ENTRIES);
     *out = db;
     return RH_OK;
 }
@@ -53,101 +41,42 @@ void rh_comdb_destroy(rh_comdb *db)
         return;
     }
     for (i = 0; i < db->n; i++) {
-        rh_free(db->ctx, db->e[i].key);
         for (k = 0; k < RH_COM_SERVER_COUNT; k++) {
             rh_free(db->ctx, db->e[i].val[k]);
         }
     }
     rh_free(db->ctx, db->e);
-    rh_free(db->ctx, db->slots);
+    rh_strmap_free(&db->by_name[0]);
+    rh_strmap_free(&db->by_name[1]);
     rh_free(db->ctx, db);
 }
 
 static struct com_entry *lookup(const rh_comdb *db, const char *key, int progid)
 {
-    size_t n = strlen(key), i;
-    uint32_t h;
-    if (!db || !db->nslots) {
-        return NULL;
-    }
-    h = hash_key(key, n, progid);
-    for (i = 0; i < db->nslots; i++) {
-        uint32_t s = db->slots[(h + i) & (db->nslots - 1)];
-        struct com_entry *e;
-        if (!s) {
-            return NULL;
-        }
-        e = &db->e[s - 1];
-        if (e->is_progid == progid && rh_ascii_casecmp(e->key, strlen(e->key), key, n) == 0) {
-            return e;
-        }
-    }
-    return NULL;
-}
-
-static rh_status rehash(rh_comdb *db, size_t nslots)
-{
-    uint32_t *s = rh_calloc(db->ctx, nslots, sizeof(uint32_t));
-    size_t i;
-    if (!s) {
-        return RH_ERR_NOMEM;
-    }
-    for (i = 0; i < db->n; i++) {
-        uint32_t h = hash_key(db->e[i].key, strlen(db->e[i].key), db->e[i].is_progid);
-        while (s[h & (nslots - 1)]) {
-            h++;
-        }
-        s[h & (nslots - 1)] = (uint32_t)(i + 1);
-    }
-    rh_free(db->ctx, db->slots);
-    db->slots = s;
-    db->nslots = nslots;
-    return RH_OK;
+    const struct rh_strmap_entry *m =
+        db ? rh_strmap_find(&db->by_name[progid], key, strlen(key)) : NULL;
+    return m ? &db->e[m->val] : NULL;
 }
 
 static rh_status get_or_add(rh_comdb *db, const char *key, int progid, struct com_entry **out)
 {
-    struct com_entry *e = lookup(db, key, progid);
-    rh_status st;
-    if (e) {
-        *out = e;
-        return RH_OK;
+    struct rh_strmap_entry *m;
+    void *arr = db->e;
+    bool added;
+    rh_status st = rh_array_reserve(db->ctx, &arr, &db->cap, db->n + 1, sizeof(*db->e));
+    if (st != RH_OK) {
+        return st;
     }
-    if (db->n >= COMDB_MAX_ENTRIES) {
-        return RH_ERR_LIMIT;
+    db->e = arr;
+    st = rh_strmap_put(&db->by_name[progid], key, strlen(key), &m, &added);
+    if (st != RH_OK) {
+        return st;
     }
-    if (db->n == db->cap) {
-        size_t ncap = db->cap ? db->cap * 2 : 256;
-        struct com_entry *ne = rh_realloc(db->ctx, db->e, ncap * sizeof(*ne));
-        if (!ne) {
-            return RH_ERR_NOMEM;
-        }
-        db->e = ne;
-        db->cap = ncap;
+    if (added) {
+        memset(&db->e[db->n], 0, sizeof(db->e[0]));
+        m->val = db->n++;
     }
-    e = &db->e[db->n];
-    memset(e, 0, sizeof(*e));
-    e->key = rh_strdup(db->ctx, key);
-    if (!e->key) {
-        return RH_ERR_NOMEM;
-    }
-    e->is_progid = progid;
-    db->n++;
-    if (db->n * 2 > db->nslots) {
-        st = rehash(db, db->nslots ? db->nslots * 2 : 512);
-        if (st != RH_OK) {
-            db->n--;
-            rh_free(db->ctx, e->key);
-            return st;
-        }
-    } else {
-        uint32_t h = hash_key(key, strlen(key), progid);
-        while (db->slots[h & (db->nslots - 1)]) {
-            h++;
-        }
-        db->slots[h & (db->nslots - 1)] = (uint32_t)db->n;
-    }
-    *out = &db->e[db->n - 1];
+    *out = &db->e[m->val];
     return RH_OK;
 }
 

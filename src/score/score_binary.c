@@ -170,10 +170,10 @@ void sc_analyze_binary(struct sc *s)
     if (!s->in->data.data) {
         return;
     }
-    if (sc_ci_eq(nm, nl, "PackedCatalogItem") && decode_winsock(s)) {
+    if (rh_ascii_eq(nm, nl, "PackedCatalogItem") && decode_winsock(s)) {
         return;
     }
-    if (sc_ci_eq(nm, nl, "Actions") && decode_task_actions(s)) {
+    if (rh_ascii_eq(nm, nl, "Actions") && decode_task_actions(s)) {
         return;
     }
     scan_strings(s);

@@ -200,10 +200,10 @@ static void check_ifeo_debugger(struct sc *s, const char *t, size_t n, const str
         const char *b;
         size_t bl;
         interp_basename(s->target, strlen(s->target), &b, &bl);
-        if (sc_ci_eq(b, bl, "vsjitdebugger.exe") || sc_ci_eq(b, bl, "windbg.exe") ||
-            ((sc_ci_eq(b, bl, "procexp.exe") || sc_ci_eq(b, bl, "procexp64.exe") ||
-              sc_ci_eq(b, bl, "procexp64a.exe")) &&
-             sc_ci_eq(image, strlen(image), "taskmgr.exe"))) {
+        if (rh_ascii_eq(b, bl, "vsjitdebugger.exe") || rh_ascii_eq(b, bl, "windbg.exe") ||
+            ((rh_ascii_eq(b, bl, "procexp.exe") || rh_ascii_eq(b, bl, "procexp64.exe") ||
+              rh_ascii_eq(b, bl, "procexp64a.exe")) &&
+             rh_ascii_eq(image, strlen(image), "taskmgr.exe"))) {
             sc_reason(s, "known debugger / Task Manager replacement");
             if (!(s->feats & (RH_FEAT_USER_WRITABLE | RH_FEAT_URL | RH_FEAT_UNC))) {
                 sc_cap(s, PTS_LOW);
@@ -348,7 +348,7 @@ static void check_spe_reporting(struct sc *s, const char *t, size_t n, const str
     if (!rh_regdata_number(&s->in->data, &rm)) {
         return;
     }
-    if ((rm & 2) && sc_ci_eq(image, strlen(image), "lsass.exe")) {
+    if ((rm & 2) && rh_ascii_eq(image, strlen(image), "lsass.exe")) {
         sc_reason(s, "ReportingMode %llu dumps lsass.exe on exit (credential theft)",
                   (unsigned long long)rm);
         sc_floor(s, PTS_HIGH);
@@ -387,9 +387,9 @@ static void check_com_server(struct sc *s, const char *t, size_t n, const struct
         return;
     }
     sc_last_component(s->in->key_path, s->in->key_len, kindname, sizeof(kindname));
-    if (sc_ci_eq(kindname, strlen(kindname), "LocalServer32")) {
+    if (rh_ascii_eq(kindname, strlen(kindname), "LocalServer32")) {
         kind = RH_COM_LOCAL;
-    } else if (sc_ci_eq(kindname, strlen(kindname), "InprocHandler32")) {
+    } else if (rh_ascii_eq(kindname, strlen(kindname), "InprocHandler32")) {
         kind = RH_COM_HANDLER;
     }
     if (is_hijack_clsid(clsid)) {
@@ -400,7 +400,7 @@ static void check_com_server(struct sc *s, const char *t, size_t n, const struct
         const char *b;
         size_t bl;
         interp_basename(s->target, strlen(s->target), &b, &bl);
-        if (sc_ci_eq(b, bl, "scrobj.dll")) {
+        if (rh_ascii_eq(b, bl, "scrobj.dll")) {
             sc_reason(s, "scriptlet COM server (scrobj.dll)");
             s->points += 20;
             s->strong++;
@@ -788,11 +788,11 @@ static void check_service(struct sc *s, const char *t, size_t n, const struct li
     if (!service_key(s, svc, sizeof(svc))) {
         return;
     }
-    if (sc_ci_eq(nm, nl, "ImagePath")) {
+    if (rh_ascii_eq(nm, nl, "ImagePath")) {
         service_image(s, t, n, svc);
-    } else if (sc_ci_eq(nm, nl, "ServiceDll")) {
+    } else if (rh_ascii_eq(nm, nl, "ServiceDll")) {
         service_dll(s, svc);
-    } else if (sc_ci_eq(nm, nl, "FailureCommand")) {
+    } else if (rh_ascii_eq(nm, nl, "FailureCommand")) {
         service_failure(s, svc);
     }
 }

@@ -103,7 +103,6 @@ const char *sc_data_text(const rh_score_input *in, size_t *n);
 void sc_analyze_binary(struct sc *s);
 int sc_empty_payload(const rh_score_input *in, const char *text, size_t tn);
 void sc_check_vendor(struct sc *s);
-int sc_ci_eq(const char *a, size_t an, const char *b);
 int sc_key_is_depend(const char *key, size_t kn);
 
 /* score_checks.c */

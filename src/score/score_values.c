@@ -8,11 +8,6 @@
 #include "kb/kb_internal.h"
 #include "score_internal.h"
 
-int sc_ci_eq(const char *a, size_t an, const char *b)
-{
-    return rh_ascii_casecmp(a, an, b, strlen(b)) == 0;
-}
-
 /* True when the key path ends with "\Depend" (RunOnceEx dependency list). */
 int sc_key_is_depend(const char *key, size_t kn)
 {
@@ -372,7 +367,7 @@ void sc_check_vendor(struct sc *s)
         return;
     }
     if ((s->feats & (RH_FEAT_LOLBIN | RH_FEAT_SCRIPT_HOST)) &&
-        !(v->host && sc_ci_eq(s->lolbin, strlen(s->lolbin), v->host))) {
+        !(v->host && rh_ascii_eq(s->lolbin, strlen(s->lolbin), v->host))) {
         sc_reason(s, "known component (%s) launched through %s", v->label,
                   s->lolbin[0] ? s->lolbin : "a LOLBin");
         return;

@@ -41,10 +41,10 @@ rh_status sigma_reject(rh_sigma_compiler *c, const char *path, const char *id, c
         c->caprejects = ncap;
     }
     r = &c->rejects[c->nrejects].r;
-    r->path = sigma_arena_strdup(&c->rej_arena, path ? path : "");
-    r->id = sigma_arena_strdup(&c->rej_arena, id ? id : "");
-    r->title = sigma_arena_strdup(&c->rej_arena, title ? title : "");
-    r->reason = sigma_arena_strdup(&c->rej_arena, reason ? reason : "");
+    r->path = rh_arena_strdup(&c->rej_arena, path ? path : "");
+    r->id = rh_arena_strdup(&c->rej_arena, id ? id : "");
+    r->title = rh_arena_strdup(&c->rej_arena, title ? title : "");
+    r->reason = rh_arena_strdup(&c->rej_arena, reason ? reason : "");
     if (!r->path || !r->id || !r->title || !r->reason) {
         return RH_ERR_NOMEM;
     }
@@ -70,7 +70,7 @@ static const char *scalar_or(const struct ynode *n, const char *dflt)
 static const char *meta_str(struct sigma_build *b, const struct ynode *doc, const char *key)
 {
     const char *s = scalar_or(ynode_get(doc, key), "");
-    const char *d = sigma_arena_strdup(&b->rs->arena, s);
+    const char *d = rh_arena_strdup(&b->rs->arena, s);
     return d ? d : "";
 }
 
@@ -87,7 +87,7 @@ static int rule_meta(struct sigma_build *b, const struct ynode *doc, struct sig_
     r->info.category = meta_str(b, ls, "category");
     r->info.product = meta_str(b, ls, "product");
     r->info.service = meta_str(b, ls, "service");
-    r->info.path = sigma_arena_strdup(&b->rs->arena, b->path);
+    r->info.path = rh_arena_strdup(&b->rs->arena, b->path);
     r->info.line = doc->line;
     r->info.correlation_type = "";
     r->emit = true;
@@ -95,13 +95,13 @@ static int rule_meta(struct sigma_build *b, const struct ynode *doc, struct sig_
         return sigma_fail(b, doc, RH_ERR_NOMEM, "out of memory");
     }
     if (tags && tags->kind == YN_SEQ && tags->n) {
-        const char **t = sigma_arena_array(&b->rs->arena, tags->n, sizeof(char *));
+        const char **t = rh_arena_array(&b->rs->arena, tags->n, sizeof(char *));
         if (!t) {
             return sigma_fail(b, doc, RH_ERR_NOMEM, "out of memory");
         }
         for (i = 0; i < tags->n; i++) {
             if (tags->kids[i]->kind == YN_SCALAR) {
-                t[r->info.ntags++] = sigma_arena_strdup(&b->rs->arena, tags->kids[i]->s);
+                t[r->info.ntags++] = rh_arena_strdup(&b->rs->arena, tags->kids[i]->s);
                 if (!t[r->info.ntags - 1]) {
                     return sigma_fail(b, doc, RH_ERR_NOMEM, "out of memory");
                 }
@@ -143,19 +143,19 @@ static int compile_filter(struct sigma_build *b, const struct ynode *doc, struct
     if (!rules || (rules->kind != YN_SEQ && rules->kind != YN_SCALAR)) {
         return sigma_fail(b, f, RH_ERR_RULE, "filter has no 'rules' list");
     }
-    r->corr = sigma_arena_alloc(b->a, sizeof(struct sig_corr)); /* reuse rule_refs storage */
+    r->corr = rh_arena_zalloc(b->a, sizeof(struct sig_corr)); /* reuse rule_refs storage */
     if (!r->corr) {
         return sigma_fail(b, f, RH_ERR_NOMEM, "out of memory");
     }
     if (rules->kind == YN_SCALAR) {
         r->corr->nrefs = 1;
-        r->corr->rule_refs = sigma_arena_alloc(b->a, sizeof(char *));
+        r->corr->rule_refs = rh_arena_zalloc(b->a, sizeof(char *));
         if (!r->corr->rule_refs) {
             return sigma_fail(b, f, RH_ERR_NOMEM, "out of memory");
         }
-        r->corr->rule_refs[0] = sigma_arena_strdup(b->a, rules->s);
+        r->corr->rule_refs[0] = rh_arena_strdup(b->a, rules->s);
     } else {
-        r->corr->rule_refs = sigma_arena_array(b->a, rules->n ? rules->n : 1, sizeof(char *));
+        r->corr->rule_refs = rh_arena_array(b->a, rules->n ? rules->n : 1, sizeof(char *));
         if (!r->corr->rule_refs) {
             return sigma_fail(b, f, RH_ERR_NOMEM, "out of memory");
         }
@@ -163,7 +163,7 @@ static int compile_filter(struct sigma_build *b, const struct ynode *doc, struct
             if (rules->kids[i]->kind != YN_SCALAR) {
                 return sigma_fail(b, rules->kids[i], RH_ERR_RULE, "filter rule is not a string");
             }
-            r->corr->rule_refs[r->corr->nrefs++] = sigma_arena_strdup(b->a, rules->kids[i]->s);
+            r->corr->rule_refs[r->corr->nrefs++] = rh_arena_strdup(b->a, rules->kids[i]->s);
         }
     }
     return sigma_compile_detection(b, f, r);
@@ -185,7 +185,7 @@ static rh_status compile_doc(rh_sigma_compiler *c, const char *path, const struc
         return sigma_reject(c, path, "", "", doc->line, doc->col, RH_ERR_RULE,
                             "YAML document is not a mapping");
     }
-    r = sigma_arena_alloc(b.a, sizeof(*r));
+    r = rh_arena_zalloc(b.a, sizeof(*r));
     if (!r) {
         return RH_ERR_NOMEM;
     }
@@ -248,7 +248,7 @@ rh_status rh_sigma_compiler_create(rh_ctx *ctx, const rh_sigma_config *cfg, rh_s
         return RH_ERR_NOMEM;
     }
     c->ctx = ctx;
-    sigma_arena_init(&c->rej_arena, ctx);
+    rh_arena_init(&c->rej_arena, ctx, SIGMA_ARENA_BLOCK, 0);
     if (!cfg) {
         st = rh_sigma_config_default(ctx, &c->own_cfg);
         if (st != RH_OK) {
@@ -264,13 +264,15 @@ rh_status rh_sigma_compiler_create(rh_ctx *ctx, const rh_sigma_config *cfg, rh_s
         return RH_ERR_NOMEM;
     }
     c->rs->ctx = ctx;
-    sigma_arena_init(&c->rs->arena, ctx);
+    rh_arena_init(&c->rs->arena, ctx, SIGMA_ARENA_BLOCK, 0);
+    sigma_strtab_init(ctx, &c->rs->fields);
+    sigma_strtab_init(ctx, &c->rs->channels);
     {
         static const char *const virt[SIGMA_F_NVIRTUAL] = {
             "EventID", "Channel", "Provider_Name", "Computer", "EventRecordID", "UserID"};
         size_t i;
         for (i = 0; i < SIGMA_F_NVIRTUAL; i++) {
-            if (sigma_strtab_intern(ctx, &c->rs->fields, virt[i], strlen(virt[i])) != i) {
+            if (sigma_strtab_intern(&c->rs->fields, virt[i], strlen(virt[i])) != i) {
                 rh_sigma_compiler_destroy(c);
                 return RH_ERR_NOMEM;
             }
@@ -283,7 +285,7 @@ rh_status rh_sigma_compiler_create(rh_ctx *ctx, const rh_sigma_config *cfg, rh_s
 rh_status rh_sigma_compiler_add_string(rh_sigma_compiler *c, const char *name, const char *text,
                                        size_t len)
 {
-    struct sigma_arena tmp;
+    struct rh_arena tmp;
     struct ynode **docs;
     size_t ndocs, i;
     int el, ec;
@@ -292,21 +294,21 @@ rh_status rh_sigma_compiler_add_string(rh_sigma_compiler *c, const char *name, c
     if (c->finished) {
         return RH_ERR_ARG;
     }
-    sigma_arena_init(&tmp, c->ctx);
+    rh_arena_init(&tmp, c->ctx, SIGMA_ARENA_BLOCK, 0);
     st = sigma_yaml_parse(c->ctx, &tmp, name, text, len, rh_ctx_limits(c->ctx)->max_xml_depth,
                           &docs, &ndocs, &el, &ec, err, sizeof(err));
     if (st == RH_ERR_NOMEM) {
-        sigma_arena_free(&tmp);
+        rh_arena_free(&tmp);
         return st;
     }
     if (st != RH_OK) {
-        sigma_arena_free(&tmp);
+        rh_arena_free(&tmp);
         return sigma_reject(c, name, "", "", el, ec, st, err);
     }
     for (i = 0; i < ndocs && st == RH_OK; i++) {
         st = compile_doc(c, name, docs[i]);
     }
-    sigma_arena_free(&tmp);
+    rh_arena_free(&tmp);
     return st;
 }
 
@@ -430,7 +432,7 @@ static rh_status attach_filters(rh_sigma_compiler *c)
                          "filter %s: rule %s is not loaded", f->info.id, f->corr->rule_refs[j]);
                 continue;
             }
-            nf = sigma_arena_array(&c->rs->arena, t->nfilters + 1, sizeof(*nf));
+            nf = rh_arena_array(&c->rs->arena, t->nfilters + 1, sizeof(*nf));
             if (!nf) {
                 return RH_ERR_NOMEM;
             }
@@ -460,7 +462,7 @@ static rh_status build_index(rh_ruleset *rs)
         for (j = 0; j < r->nbindings; j++) {
             struct sig_binding *b = r->bindings[j];
             if (b->nfm && !b->fmap) {
-                b->fmap = sigma_arena_array(&rs->arena, rs->fields.n, sizeof(uint32_t));
+                b->fmap = rh_arena_array(&rs->arena, rs->fields.n, sizeof(uint32_t));
                 if (!b->fmap) {
                     return RH_ERR_NOMEM;
                 }
@@ -481,7 +483,7 @@ static rh_status build_index(rh_ruleset *rs)
             n += r->nbindings;
         }
     }
-    rs->entries = sigma_arena_array(&rs->arena, n ? n : 1, sizeof(struct sig_entry));
+    rs->entries = rh_arena_array(&rs->arena, n ? n : 1, sizeof(struct sig_entry));
     if (!rs->entries) {
         return RH_ERR_NOMEM;
     }
@@ -543,7 +545,7 @@ void rh_sigma_compiler_destroy(rh_sigma_compiler *c)
     rh_free(c->ctx, c->filters);
     rh_free(c->ctx, c->bcache);
     rh_free(c->ctx, c->bcache_nc);
-    sigma_arena_free(&c->rej_arena);
+    rh_arena_free(&c->rej_arena);
     rh_sigma_config_free(c->own_cfg);
     rh_free(c->ctx, c);
 }
@@ -577,8 +579,8 @@ void rh_ruleset_destroy(rh_ruleset *rs)
     rh_free(ctx, rs->owned);
     rh_free(ctx, rs->rules);
     rh_free(ctx, rs->corrs);
-    sigma_strtab_free(ctx, &rs->fields);
-    sigma_strtab_free(ctx, &rs->channels);
-    sigma_arena_free(&rs->arena);
+    sigma_strtab_free(&rs->fields);
+    sigma_strtab_free(&rs->channels);
+    rh_arena_free(&rs->arena);
     rh_free(ctx, rs);
 }

@@ -103,14 +103,14 @@ static void next_tok(struct cparser *p)
 
 static struct cnode *cnew(struct cparser *p, int op, size_t nkids)
 {
-    struct cnode *n = sigma_arena_alloc(p->b->a, sizeof(*n));
+    struct cnode *n = rh_arena_zalloc(p->b->a, sizeof(*n));
     if (!n) {
         sigma_fail(p->b, p->at, RH_ERR_NOMEM, "out of memory");
         return NULL;
     }
     n->op = (uint8_t)op;
     if (nkids) {
-        n->kids = sigma_arena_array(p->b->a, nkids, sizeof(struct cnode *));
+        n->kids = rh_arena_array(p->b->a, nkids, sizeof(struct cnode *));
         if (!n->kids) {
             sigma_fail(p->b, p->at, RH_ERR_NOMEM, "out of memory");
             return NULL;

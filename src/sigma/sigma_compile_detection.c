@@ -112,7 +112,7 @@ static int finish_values(struct sigma_build *b, struct mod_state *st, const stru
                          size_t nnull, struct sig_item *out)
 {
     size_t i;
-    out->vals = sigma_arena_array(b->a, st->nvals + nnull, sizeof(struct sig_value));
+    out->vals = rh_arena_array(b->a, st->nvals + nnull, sizeof(struct sig_value));
     if (!out->vals) {
         return sigma_fail(b, val, RH_ERR_NOMEM, "out of memory");
     }
@@ -173,7 +173,7 @@ int sigma_compile_item(struct sigma_build *b, const char *key, const struct ynod
         out->fid = UINT32_MAX;
         out->flags |= SIG_I_KEYWORD;
     } else {
-        out->fid = sigma_strtab_intern(ctx, &b->rs->fields, key, flen);
+        out->fid = sigma_strtab_intern(&b->rs->fields, key, flen);
         if (out->fid == UINT32_MAX) {
             return sigma_fail(b, keynode, RH_ERR_NOMEM, "out of memory");
         }
@@ -196,7 +196,7 @@ int sigma_compile_item(struct sigma_build *b, const char *key, const struct ynod
         return sigma_fail(b, val, RH_ERR_NOMEM, "out of memory");
     }
     st.cap = nv;
-    out->vals = sigma_arena_array(b->a, nv * 1, sizeof(struct sig_value)); /* grows below */
+    out->vals = rh_arena_array(b->a, nv * 1, sizeof(struct sig_value)); /* grows below */
     for (i = 0; i < nv; i++) {
         const struct ynode *v = vals[i];
         if (v->kind != YN_SCALAR) {
@@ -260,7 +260,7 @@ static int compile_map(struct sigma_build *b, const struct ynode *m, struct sig_
 {
     size_t i;
     out->n = m->n;
-    out->items = sigma_arena_array(b->a, m->n ? m->n : 1, sizeof(struct sig_item));
+    out->items = rh_arena_array(b->a, m->n ? m->n : 1, sizeof(struct sig_item));
     if (!out->items) {
         return sigma_fail(b, m, RH_ERR_NOMEM, "out of memory");
     }
@@ -283,7 +283,7 @@ static int compile_search(struct sigma_build *b, const char *name, const struct 
     s->name = name;
     if (v->kind == YN_MAP) {
         s->nmaps = 1;
-        s->maps = sigma_arena_alloc(b->a, sizeof(struct sig_map));
+        s->maps = rh_arena_zalloc(b->a, sizeof(struct sig_map));
         if (!s->maps) {
             return sigma_fail(b, v, RH_ERR_NOMEM, "out of memory");
         }
@@ -312,7 +312,7 @@ static int compile_search(struct sigma_build *b, const char *name, const struct 
     }
     if (nmaps) {
         s->nmaps = nmaps;
-        s->maps = sigma_arena_array(b->a, nmaps, sizeof(struct sig_map));
+        s->maps = rh_arena_array(b->a, nmaps, sizeof(struct sig_map));
         if (!s->maps) {
             return sigma_fail(b, v, RH_ERR_NOMEM, "out of memory");
         }
@@ -325,12 +325,12 @@ static int compile_search(struct sigma_build *b, const char *name, const struct 
     }
 keywords:
     s->nmaps = 1;
-    s->maps = sigma_arena_alloc(b->a, sizeof(struct sig_map));
+    s->maps = rh_arena_zalloc(b->a, sizeof(struct sig_map));
     if (!s->maps) {
         return sigma_fail(b, v, RH_ERR_NOMEM, "out of memory");
     }
     s->maps[0].n = 1;
-    s->maps[0].items = sigma_arena_alloc(b->a, sizeof(struct sig_item));
+    s->maps[0].items = rh_arena_zalloc(b->a, sizeof(struct sig_item));
     if (!s->maps[0].items) {
         return sigma_fail(b, v, RH_ERR_NOMEM, "out of memory");
     }
@@ -344,7 +344,7 @@ int sigma_compile_detection(struct sigma_build *b, const struct ynode *det, stru
     if (!det || det->kind != YN_MAP) {
         return sigma_fail(b, det, RH_ERR_RULE, "'detection' is missing or not a mapping");
     }
-    r->searches = sigma_arena_array(b->a, det->n ? det->n : 1, sizeof(struct sig_search));
+    r->searches = rh_arena_array(b->a, det->n ? det->n : 1, sizeof(struct sig_search));
     if (!r->searches) {
         return sigma_fail(b, det, RH_ERR_NOMEM, "out of memory");
     }
@@ -372,13 +372,13 @@ int sigma_compile_detection(struct sigma_build *b, const struct ynode *det, stru
         return sigma_parse_condition(b, cond, cond->s, r, &r->cond);
     }
     if (cond->kind == YN_SEQ && cond->n > 0) {
-        struct cnode *orn = sigma_arena_alloc(b->a, sizeof(*orn));
+        struct cnode *orn = rh_arena_zalloc(b->a, sizeof(*orn));
         if (!orn) {
             return sigma_fail(b, cond, RH_ERR_NOMEM, "out of memory");
         }
         orn->op = C_OR;
         orn->n = cond->n;
-        orn->kids = sigma_arena_array(b->a, cond->n, sizeof(struct cnode *));
+        orn->kids = rh_arena_array(b->a, cond->n, sizeof(struct cnode *));
         if (!orn->kids) {
             return sigma_fail(b, cond, RH_ERR_NOMEM, "out of memory");
         }

@@ -6,11 +6,6 @@
 
 /* ---- logsource bindings ---------------------------------------------------------------------- */
 
-static bool ieq(const char *a, const char *b)
-{
-    return a && b && rh_ascii_casecmp(a, strlen(a), b, strlen(b)) == 0;
-}
-
 static uint32_t intern_channel(struct sigma_build *b, const char *ch)
 {
     char buf[512];
@@ -21,13 +16,13 @@ static uint32_t intern_channel(struct sigma_build *b, const char *ch)
     for (i = 0; i < n; i++) {
         buf[i] = (ch[i] >= 'A' && ch[i] <= 'Z') ? (char)(ch[i] + 32) : ch[i];
     }
-    return sigma_strtab_intern(b->c->ctx, &b->rs->channels, buf, n);
+    return sigma_strtab_intern(&b->rs->channels, buf, n);
 }
 
 static int add_channels(struct sigma_build *b, struct sig_binding *bd, char **src, size_t n)
 {
     size_t i, k = 0;
-    bd->chans = sigma_arena_array(b->a, n ? n : 1, sizeof(uint32_t));
+    bd->chans = rh_arena_array(b->a, n ? n : 1, sizeof(uint32_t));
     if (!bd->chans) {
         return sigma_fail(b, NULL, RH_ERR_NOMEM, "out of memory");
     }
@@ -53,7 +48,7 @@ static struct sig_binding *make_binding(struct sigma_build *b, const struct sigm
                                         bool *no_channel)
 {
     const rh_sigma_config *cfg = b->c->cfg;
-    struct sig_binding *bd = sigma_arena_alloc(b->a, sizeof(*bd));
+    struct sig_binding *bd = rh_arena_zalloc(b->a, sizeof(*bd));
     size_t i, j;
     *no_channel = false;
     if (!bd) {
@@ -62,7 +57,7 @@ static struct sig_binding *make_binding(struct sigma_build *b, const struct sigm
     }
     bd->transform = e->transform;
     if (e->neids) {
-        bd->eids = sigma_arena_array(b->a, e->neids, sizeof(uint32_t));
+        bd->eids = rh_arena_array(b->a, e->neids, sizeof(uint32_t));
         if (!bd->eids) {
             sigma_fail(b, NULL, RH_ERR_NOMEM, "out of memory");
             return NULL;
@@ -79,8 +74,10 @@ static struct sig_binding *make_binding(struct sigma_build *b, const struct sigm
         /* Channel of the service the entry rewrites to. */
         for (i = 0; i < cfg->n; i++) {
             const struct sigma_cfg_entry *s = &cfg->entries[i];
-            if (!s->category && s->service && ieq(s->service, e->rewrite_service) && s->nsources &&
-                (!e->rewrite_product || !s->product || ieq(s->product, e->rewrite_product))) {
+            if (!s->category && s->service && rh_ascii_streq(s->service, e->rewrite_service) &&
+                s->nsources &&
+                (!e->rewrite_product || !s->product ||
+                 rh_ascii_streq(s->product, e->rewrite_product))) {
                 if (add_channels(b, bd, s->sources, s->nsources) < 0) {
                     return NULL;
                 }
@@ -89,16 +86,16 @@ static struct sig_binding *make_binding(struct sigma_build *b, const struct sigm
         }
     }
     if (e->nconds) {
-        bd->conds = sigma_arena_array(b->a, e->nconds, sizeof(struct sig_item));
+        bd->conds = rh_arena_array(b->a, e->nconds, sizeof(struct sig_item));
         if (!bd->conds) {
             sigma_fail(b, NULL, RH_ERR_NOMEM, "out of memory");
             return NULL;
         }
         for (i = 0; i < e->nconds; i++) {
             struct sig_item *it = &bd->conds[i];
-            it->fid = sigma_strtab_intern(b->c->ctx, &b->rs->fields, e->conds[i].field,
-                                          strlen(e->conds[i].field));
-            it->vals = sigma_arena_array(b->a, e->conds[i].nvalues, sizeof(struct sig_value));
+            it->fid =
+                sigma_strtab_intern(&b->rs->fields, e->conds[i].field, strlen(e->conds[i].field));
+            it->vals = rh_arena_array(b->a, e->conds[i].nvalues, sizeof(struct sig_value));
             if (it->fid == UINT32_MAX || !it->vals) {
                 sigma_fail(b, NULL, RH_ERR_NOMEM, "out of memory");
                 return NULL;
@@ -114,7 +111,7 @@ static struct sig_binding *make_binding(struct sigma_build *b, const struct sigm
                 }
                 v->mod = &sigma_mod_string;
                 v->pkind = PK_EXACT;
-                v->lit = (const uint8_t *)sigma_arena_strndup(b->a, fb.data ? fb.data : "", fb.len);
+                v->lit = (const uint8_t *)rh_arena_strndup(b->a, fb.data ? fb.data : "", fb.len);
                 v->litlen = fb.len;
                 v->text = t;
                 rh_buf_free(&fb);
@@ -132,7 +129,7 @@ static struct sig_binding *make_binding(struct sigma_build *b, const struct sigm
         bd->fm_to = e->fm_to;
         bd->nfm = e->nfm;
         for (i = 0; i < e->nfm; i++) {
-            if (sigma_strtab_intern(b->c->ctx, &b->rs->fields, e->fm_to[i], strlen(e->fm_to[i])) ==
+            if (sigma_strtab_intern(&b->rs->fields, e->fm_to[i], strlen(e->fm_to[i])) ==
                 UINT32_MAX) {
                 sigma_fail(b, NULL, RH_ERR_NOMEM, "out of memory");
                 return NULL;
@@ -156,7 +153,7 @@ int sigma_bind_logsource(struct sigma_build *b, const struct ynode *ls, struct s
     if (!ls || ls->kind != YN_MAP) {
         return sigma_fail(b, ls, RH_ERR_RULE, "'logsource' is missing or not a mapping");
     }
-    if (prod && !ieq(prod, "windows")) {
+    if (prod && !rh_ascii_streq(prod, "windows")) {
         return sigma_fail(b, ls, RH_ERR_UNSUPPORTED,
                           "logsource product '%s' has no Windows event mapping", prod);
     }
@@ -164,20 +161,20 @@ int sigma_bind_logsource(struct sigma_build *b, const struct ynode *ls, struct s
         const struct sigma_cfg_entry *e = &cfg->entries[i];
         bool nc;
         if (cat) {
-            if (!e->category || !ieq(e->category, cat)) {
+            if (!e->category || !rh_ascii_streq(e->category, cat)) {
                 continue;
             }
-            if (svc && e->rewrite_service && !ieq(svc, e->rewrite_service)) {
+            if (svc && e->rewrite_service && !rh_ascii_streq(svc, e->rewrite_service)) {
                 continue;
             }
         } else if (svc) {
-            if (e->category || !e->service || !ieq(e->service, svc)) {
+            if (e->category || !e->service || !rh_ascii_streq(e->service, svc)) {
                 continue;
             }
         } else {
             break;
         }
-        if (e->product && prod && !ieq(e->product, prod)) {
+        if (e->product && prod && !rh_ascii_streq(e->product, prod)) {
             continue;
         }
         if (!b->c->bcache) {
@@ -207,7 +204,7 @@ int sigma_bind_logsource(struct sigma_build *b, const struct ynode *ls, struct s
                               "logsource names no category, product or service");
         }
         if (!b->c->any_binding) {
-            b->c->any_binding = sigma_arena_alloc(b->a, sizeof(struct sig_binding));
+            b->c->any_binding = rh_arena_zalloc(b->a, sizeof(struct sig_binding));
             if (!b->c->any_binding) {
                 return sigma_fail(b, ls, RH_ERR_NOMEM, "out of memory");
             }
@@ -226,7 +223,7 @@ int sigma_bind_logsource(struct sigma_build *b, const struct ynode *ls, struct s
                           "logsource %s '%s' is not in the mapping (docs/sigma-support.md)",
                           cat ? "category" : "service", cat ? cat : svc);
     }
-    r->bindings = sigma_arena_array(b->a, n, sizeof(struct sig_binding *));
+    r->bindings = rh_arena_array(b->a, n, sizeof(struct sig_binding *));
     if (!r->bindings) {
         return sigma_fail(b, ls, RH_ERR_NOMEM, "out of memory");
     }

@@ -295,7 +295,7 @@ static rh_status parse_entry(rh_sigma_config *cfg, const char *name, const struc
 rh_status sigma_config_parse(rh_sigma_config *cfg, const char *name, const char *text, size_t len,
                              bool replace)
 {
-    struct sigma_arena a;
+    struct rh_arena a;
     struct ynode **docs;
     size_t ndocs, i, j;
     int el, ec;
@@ -303,16 +303,16 @@ rh_status sigma_config_parse(rh_sigma_config *cfg, const char *name, const char 
     rh_status st;
     const struct ynode *ls, *ph;
     (void)replace;
-    sigma_arena_init(&a, cfg->ctx);
+    rh_arena_init(&a, cfg->ctx, SIGMA_ARENA_BLOCK, 0);
     st = sigma_yaml_parse(cfg->ctx, &a, name, text, len, rh_ctx_limits(cfg->ctx)->max_xml_depth,
                           &docs, &ndocs, &el, &ec, err, sizeof(err));
     if (st != RH_OK) {
-        sigma_arena_free(&a);
+        rh_arena_free(&a);
         return st;
     }
     if (ndocs != 1 || docs[0]->kind != YN_MAP) {
         st = cfg_err(cfg, name, ndocs ? docs[0] : NULL, "config must be one YAML mapping");
-        sigma_arena_free(&a);
+        rh_arena_free(&a);
         return st;
     }
     ls = ynode_get(docs[0], "logsources");
@@ -321,7 +321,7 @@ rh_status sigma_config_parse(rh_sigma_config *cfg, const char *name, const char 
         if (ls->n > cfg->cap) {
             struct sigma_cfg_entry *t = rh_realloc(cfg->ctx, cfg->entries, ls->n * sizeof(*t));
             if (!t) {
-                sigma_arena_free(&a);
+                rh_arena_free(&a);
                 return RH_ERR_NOMEM;
             }
             cfg->entries = t;
@@ -333,13 +333,13 @@ rh_status sigma_config_parse(rh_sigma_config *cfg, const char *name, const char 
             st = parse_entry(cfg, name, ls->kids[2 * i], ls->kids[2 * i + 1],
                              &cfg->entries[cfg->n - 1]);
             if (st != RH_OK) {
-                sigma_arena_free(&a);
+                rh_arena_free(&a);
                 return st;
             }
         }
     } else if (ls) {
         st = cfg_err(cfg, name, ls, "'logsources' is not a mapping");
-        sigma_arena_free(&a);
+        rh_arena_free(&a);
         return st;
     }
     ph = ynode_get(docs[0], "placeholders");
@@ -357,7 +357,7 @@ rh_status sigma_config_parse(rh_sigma_config *cfg, const char *name, const char 
             }
         }
     }
-    sigma_arena_free(&a);
+    rh_arena_free(&a);
     return st;
 }
 

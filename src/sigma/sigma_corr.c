@@ -31,7 +31,7 @@ static int str_array(struct sigma_build *b, const struct ynode *n, char ***out, 
         return sigma_fail(b, n, RH_ERR_RULE, "expected a string or a list of strings");
     }
     cnt = n->kind == YN_SCALAR ? 1 : n->n;
-    *out = sigma_arena_array(b->a, cnt ? cnt : 1, sizeof(char *));
+    *out = rh_arena_array(b->a, cnt ? cnt : 1, sizeof(char *));
     if (!*out) {
         return sigma_fail(b, n, RH_ERR_NOMEM, "out of memory");
     }
@@ -40,7 +40,7 @@ static int str_array(struct sigma_build *b, const struct ynode *n, char ***out, 
         if (k->kind != YN_SCALAR) {
             return sigma_fail(b, k, RH_ERR_RULE, "expected a string");
         }
-        (*out)[i] = sigma_arena_strdup(b->a, k->s);
+        (*out)[i] = rh_arena_strdup(b->a, k->s);
         if (!(*out)[i]) {
             return sigma_fail(b, k, RH_ERR_NOMEM, "out of memory");
         }
@@ -98,7 +98,7 @@ int sigma_compile_correlation(struct sigma_build *b, const struct ynode *doc, st
     if (!c || c->kind != YN_MAP) {
         return sigma_fail(b, c ? c : doc, RH_ERR_RULE, "'correlation' is not a mapping");
     }
-    k = sigma_arena_alloc(b->a, sizeof(*k));
+    k = rh_arena_zalloc(b->a, sizeof(*k));
     if (!k) {
         return sigma_fail(b, c, RH_ERR_NOMEM, "out of memory");
     }
@@ -151,7 +151,7 @@ int sigma_compile_correlation(struct sigma_build *b, const struct ynode *doc, st
                 if (val->kind != YN_SCALAR) {
                     return sigma_fail(b, val, RH_ERR_RULE, "condition field is not a string");
                 }
-                k->value_field = sigma_arena_strdup(b->a, val->s);
+                k->value_field = rh_arena_strdup(b->a, val->s);
                 continue;
             }
             for (j = 0; j < 6; j++) {
@@ -179,7 +179,7 @@ int sigma_compile_correlation(struct sigma_build *b, const struct ynode *doc, st
     if (!k->value_field) {
         n = ynode_get(c, "field");
         if (n && n->kind == YN_SCALAR) {
-            k->value_field = sigma_arena_strdup(b->a, n->s);
+            k->value_field = rh_arena_strdup(b->a, n->s);
         }
     }
     if (k->type == CORR_VALUE_COUNT && !k->value_field) {
@@ -194,15 +194,15 @@ int sigma_compile_correlation(struct sigma_build *b, const struct ynode *doc, st
     n = ynode_get(c, "aliases");
     if (n && n->kind == YN_MAP && n->n) {
         k->naliases = n->n;
-        k->alias_names = sigma_arena_array(b->a, n->n, sizeof(char *));
-        k->alias_fields = sigma_arena_array(b->a, n->n, sizeof(char **));
+        k->alias_names = rh_arena_array(b->a, n->n, sizeof(char *));
+        k->alias_fields = rh_arena_array(b->a, n->n, sizeof(char **));
         if (!k->alias_names || !k->alias_fields) {
             return sigma_fail(b, n, RH_ERR_NOMEM, "out of memory");
         }
         for (i = 0; i < n->n; i++) {
             const struct ynode *am = n->kids[2 * i + 1];
-            k->alias_names[i] = sigma_arena_strdup(b->a, n->kids[2 * i]->s);
-            k->alias_fields[i] = sigma_arena_array(b->a, k->nrefs, sizeof(char *));
+            k->alias_names[i] = rh_arena_strdup(b->a, n->kids[2 * i]->s);
+            k->alias_fields[i] = rh_arena_array(b->a, k->nrefs, sizeof(char *));
             if (!k->alias_names[i] || !k->alias_fields[i]) {
                 return sigma_fail(b, n, RH_ERR_NOMEM, "out of memory");
             }
@@ -212,7 +212,7 @@ int sigma_compile_correlation(struct sigma_build *b, const struct ynode *doc, st
             for (j = 0; j < k->nrefs; j++) {
                 const struct ynode *f = ynode_get(am, k->rule_refs[j]);
                 if (f && f->kind == YN_SCALAR) {
-                    k->alias_fields[i][j] = sigma_arena_strdup(b->a, f->s);
+                    k->alias_fields[i][j] = rh_arena_strdup(b->a, f->s);
                 }
             }
         }
@@ -259,7 +259,7 @@ rh_status sigma_corr_resolve(rh_sigma_compiler *c)
         char why[300];
         if (r->info.kind == RH_SIGMA_CORRELATION) {
             struct sig_corr *k = r->corr;
-            k->rules = sigma_arena_array(&rs->arena, k->nrefs, sizeof(uint32_t));
+            k->rules = rh_arena_array(&rs->arena, k->nrefs, sizeof(uint32_t));
             if (!k->rules) {
                 return RH_ERR_NOMEM;
             }
@@ -317,23 +317,22 @@ rh_status sigma_corr_resolve(rh_sigma_compiler *c)
         rs->corrs[rs->ncorrs++] = r;
         x = k;
         x->gfid =
-            sigma_arena_array(&rs->arena, k->nrefs * (k->ngroup ? k->ngroup : 1), sizeof(uint32_t));
-        x->vfid = sigma_arena_array(&rs->arena, k->nrefs, sizeof(uint32_t));
+            rh_arena_array(&rs->arena, k->nrefs * (k->ngroup ? k->ngroup : 1), sizeof(uint32_t));
+        x->vfid = rh_arena_array(&rs->arena, k->nrefs, sizeof(uint32_t));
         if (!x->gfid || !x->vfid) {
             return RH_ERR_NOMEM;
         }
         for (j = 0; j < k->nrefs; j++) {
             for (g = 0; g < k->ngroup; g++) {
                 const char *f = alias_field(k, k->group_by[g], j);
-                x->gfid[j * k->ngroup + g] =
-                    sigma_strtab_intern(rs->ctx, &rs->fields, f, strlen(f));
+                x->gfid[j * k->ngroup + g] = sigma_strtab_intern(&rs->fields, f, strlen(f));
                 if (x->gfid[j * k->ngroup + g] == UINT32_MAX) {
                     return RH_ERR_NOMEM;
                 }
             }
             if (k->value_field) {
                 const char *f = alias_field(k, k->value_field, j);
-                x->vfid[j] = sigma_strtab_intern(rs->ctx, &rs->fields, f, strlen(f));
+                x->vfid[j] = sigma_strtab_intern(&rs->fields, f, strlen(f));
                 if (x->vfid[j] == UINT32_MAX) {
                     return RH_ERR_NOMEM;
                 }
@@ -352,7 +351,7 @@ rh_status sigma_corr_resolve(rh_sigma_compiler *c)
                 dup = dup || t->corr_users[q] == k->index;
             }
             if (!dup) {
-                u = sigma_arena_array(&rs->arena, t->ncorr_users + 1, sizeof(uint32_t));
+                u = rh_arena_array(&rs->arena, t->ncorr_users + 1, sizeof(uint32_t));
                 if (!u) {
                     return RH_ERR_NOMEM;
                 }
@@ -387,8 +386,7 @@ struct wentry {
 };
 
 struct group {
-    char *key;
-    uint32_t hash;
+    const char *key; /* the state map's copy */
     struct wentry *w;
     size_t nw, capw, head; /* live window is w[head .. nw) */
     uint64_t *last;        /* temporal: per ref, 0 = unseen; ordered: chain start per position */
@@ -396,19 +394,30 @@ struct group {
     uint64_t first_ts, last_ts;
 };
 
+/* Groups by key. Flushing reports them in the map's slot order, so the map's deterministic
+ * layout (strmap.h) is part of the output order. */
 struct sigma_corr_state {
+    struct rh_strmap map; /* group key -> index + 1 into g (0: group not created yet) */
     struct group *g;
-    size_t n, nslots; /* open addressing over g */
+    size_t n, cap;
 };
 
 rh_status sigma_corr_state_create(rh_sigma_matcher *m)
 {
+    size_t i;
     m->ncorr = m->rs->ncorrs;
     if (!m->ncorr) {
         return RH_OK;
     }
     m->corr = rh_calloc(m->ctx, m->ncorr, sizeof(*m->corr));
-    return m->corr ? RH_OK : RH_ERR_NOMEM;
+    if (!m->corr) {
+        return RH_ERR_NOMEM;
+    }
+    for (i = 0; i < m->ncorr; i++) {
+        rh_strmap_init(&m->corr[i].map, m->ctx, rh_hash_fnv1a, RH_STRMAP_COPY, 16,
+                       SIGMA_CORR_MAX_GROUPS);
+    }
+    return RH_OK;
 }
 
 static void group_clear(rh_ctx *ctx, struct group *g)
@@ -423,20 +432,17 @@ static void group_clear(rh_ctx *ctx, struct group *g)
 static void state_reset(rh_sigma_matcher *m, struct sigma_corr_state *s)
 {
     size_t i;
-    for (i = 0; i < s->nslots; i++) {
+    for (i = 0; i < s->n; i++) {
         struct group *g = &s->g[i];
-        if (!g->key) {
-            continue;
-        }
         group_clear(m->ctx, g);
         rh_free(m->ctx, g->w);
-        rh_free(m->ctx, g->key);
         rh_free(m->ctx, g->last);
         rh_free(m->ctx, g->seen);
     }
     rh_free(m->ctx, s->g);
+    rh_strmap_free(&s->map);
     s->g = NULL;
-    s->n = s->nslots = 0;
+    s->n = s->cap = 0;
 }
 
 void sigma_corr_state_free(rh_sigma_matcher *m)
@@ -452,53 +458,40 @@ void sigma_corr_state_free(rh_sigma_matcher *m)
     m->corr = NULL;
 }
 
-static struct group *group_get(rh_sigma_matcher *m, struct sigma_corr_state *s, const char *key,
-                               size_t klen, size_t nrefs)
+/* The group of `key`, created on first use: RH_OK, RH_ERR_NOMEM or RH_ERR_LIMIT (more than
+ * SIGMA_CORR_MAX_GROUPS groups). */
+static rh_status group_get(rh_sigma_matcher *m, struct sigma_corr_state *s, const char *key,
+                           size_t klen, size_t nrefs, struct group **out)
 {
-    uint32_t h = sigma_hash(key, klen);
-    size_t i;
-    if ((s->n + 1) * 2 > s->nslots) {
-        size_t ns = s->nslots ? s->nslots * 2 : 16, j;
-        struct group *ng;
-        if (s->n >= SIGMA_CORR_MAX_GROUPS) {
-            return NULL;
-        }
-        ng = rh_calloc(m->ctx, ns, sizeof(*ng));
-        if (!ng) {
-            return NULL;
-        }
-        for (j = 0; j < s->nslots; j++) {
-            if (s->g[j].key) {
-                size_t q = s->g[j].hash & (ns - 1);
-                while (ng[q].key) {
-                    q = (q + 1) & (ns - 1);
-                }
-                ng[q] = s->g[j];
-            }
-        }
-        rh_free(m->ctx, s->g);
-        s->g = ng;
-        s->nslots = ns;
+    struct rh_strmap_entry *e;
+    struct group *g;
+    void *arr = s->g;
+    rh_status st = rh_strmap_put(&s->map, key, klen, &e, NULL);
+    if (st != RH_OK) {
+        return st;
     }
-    for (i = h & (s->nslots - 1); s->g[i].key; i = (i + 1) & (s->nslots - 1)) {
-        if (s->g[i].hash == h && strlen(s->g[i].key) == klen &&
-            memcmp(s->g[i].key, key, klen) == 0) {
-            return &s->g[i];
-        }
+    if (e->val) {
+        *out = &s->g[e->val - 1];
+        return RH_OK;
     }
-    s->g[i].key = rh_strndup(m->ctx, key, klen);
-    s->g[i].last = rh_calloc(m->ctx, nrefs, sizeof(uint64_t));
-    s->g[i].seen = rh_calloc(m->ctx, nrefs, 1);
-    if (!s->g[i].key || !s->g[i].last || !s->g[i].seen) {
-        rh_free(m->ctx, s->g[i].key);
-        rh_free(m->ctx, s->g[i].last);
-        rh_free(m->ctx, s->g[i].seen);
-        memset(&s->g[i], 0, sizeof(s->g[i]));
-        return NULL;
+    st = rh_array_reserve(m->ctx, &arr, &s->cap, s->n + 1, sizeof(*s->g));
+    if (st != RH_OK) {
+        return st;
     }
-    s->g[i].hash = h;
-    s->n++;
-    return &s->g[i];
+    s->g = arr;
+    g = &s->g[s->n];
+    memset(g, 0, sizeof(*g));
+    g->last = rh_calloc(m->ctx, nrefs, sizeof(uint64_t));
+    g->seen = rh_calloc(m->ctx, nrefs, 1);
+    if (!g->last || !g->seen) {
+        rh_free(m->ctx, g->last);
+        rh_free(m->ctx, g->seen);
+        return RH_ERR_NOMEM; /* the key stays without a group (val 0): retried on next use */
+    }
+    g->key = e->key;
+    e->val = ++s->n;
+    *out = g;
+    return RH_OK;
 }
 
 static bool cond_ok(const struct sig_corr *k, uint64_t v)
@@ -608,7 +601,7 @@ static rh_status append_entry(rh_sigma_matcher *m, struct group *g, uint64_t ts,
         if (!g->w[g->nw].value) {
             return RH_ERR_NOMEM;
         }
-        g->w[g->nw].h = sigma_hash(value, vlen);
+        g->w[g->nw].h = rh_hash_fnv1a(value, vlen);
     }
     g->nw++;
     return RH_OK;
@@ -647,12 +640,12 @@ rh_status sigma_corr_feed(rh_sigma_matcher *m, const struct sig_rule *r, struct 
                 return st;
             }
         }
-        g = group_get(m, s, m->tmp.data ? m->tmp.data : "", m->tmp.len, k->nrefs);
-        if (!g) {
-            if (s->n >= SIGMA_CORR_MAX_GROUPS) {
-                continue; /* state cap reached: documented limit */
-            }
-            return RH_ERR_NOMEM;
+        st = group_get(m, s, m->tmp.data ? m->tmp.data : "", m->tmp.len, k->nrefs, &g);
+        if (st == RH_ERR_LIMIT) {
+            continue; /* state cap reached: documented limit */
+        }
+        if (st != RH_OK) {
+            return st;
         }
         if (k->type <= CORR_VALUE_COUNT) {
             struct sig_fieldval fv = {NULL, NULL, 0};
@@ -737,17 +730,19 @@ rh_status sigma_corr_feed(rh_sigma_matcher *m, const struct sig_rule *r, struct 
 
 rh_status sigma_corr_flush(rh_sigma_matcher *m, rh_sigma_match_fn fn, void *user)
 {
-    size_t i, j;
+    size_t i;
     rh_status st = RH_OK;
     for (i = 0; i < m->ncorr && st == RH_OK; i++) {
         const struct sig_rule *cr = m->rs->corrs[i];
         const struct sig_corr *k = cr->corr;
         struct sigma_corr_state *s = &m->corr[i];
         if (k->type <= CORR_VALUE_COUNT && !growing_only(k)) {
-            for (j = 0; j < s->nslots && st == RH_OK; j++) {
-                struct group *g = &s->g[j];
+            struct rh_strmap_entry *e;
+            size_t pos = 0;
+            while (st == RH_OK && rh_strmap_next(&s->map, &pos, &e)) {
+                struct group *g = e->val ? &s->g[e->val - 1] : NULL;
                 uint64_t v;
-                if (!g->key || g->head >= g->nw) {
+                if (!g || g->head >= g->nw) {
                     continue;
                 }
                 v = window_value(k, g);

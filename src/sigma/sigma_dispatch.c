@@ -302,7 +302,7 @@ static bool u32v_push(struct dctx *d, struct u32v *a, uint32_t x)
 /* Copy to the arena (at least one element). */
 static uint32_t *u32v_arena(rh_ruleset *rs, const struct u32v *a)
 {
-    uint32_t *t = sigma_arena_array(&rs->arena, a->n ? a->n : 1, sizeof(uint32_t));
+    uint32_t *t = rh_arena_array(&rs->arena, a->n ? a->n : 1, sizeof(uint32_t));
     if (t && a->n) {
         memcpy(t, a->v, a->n * sizeof(uint32_t));
     }
@@ -360,11 +360,11 @@ rh_status sigma_dispatch_build(rh_ruleset *rs)
     eoff = rh_calloc(rs->ctx, 65537, sizeof(uint32_t));
     coff = rh_calloc(rs->ctx, nch + 1, sizeof(uint32_t));
     cnt = rh_calloc(rs->ctx, 65536 + nch + 1, sizeof(uint32_t));
-    rs->eid_off = sigma_arena_array(&rs->arena, 65537, sizeof(uint32_t));
-    rs->eid_acs_off = sigma_arena_array(&rs->arena, 65537, sizeof(uint32_t));
-    rs->chan_off = sigma_arena_array(&rs->arena, nch + 1, sizeof(uint32_t));
-    rs->chan_acs_off = sigma_arena_array(&rs->arena, nch + 1, sizeof(uint32_t));
-    rs->pf_entry = sigma_arena_array(&rs->arena, rs->npf + 1, sizeof(uint32_t));
+    rs->eid_off = rh_arena_array(&rs->arena, 65537, sizeof(uint32_t));
+    rs->eid_acs_off = rh_arena_array(&rs->arena, 65537, sizeof(uint32_t));
+    rs->chan_off = rh_arena_array(&rs->arena, nch + 1, sizeof(uint32_t));
+    rs->chan_acs_off = rh_arena_array(&rs->arena, nch + 1, sizeof(uint32_t));
+    rs->pf_entry = rh_arena_array(&rs->arena, rs->npf + 1, sizeof(uint32_t));
     if (!sets || !sp.seen || !eoff || !coff || !cnt || !rs->eid_off || !rs->eid_acs_off ||
         !rs->chan_off || !rs->chan_acs_off || !rs->pf_entry) {
         goto out;
@@ -386,7 +386,7 @@ rh_status sigma_dispatch_build(rh_ruleset *rs)
             }
             neid += sets[i].n;
             /* prefilter hits are checked against the entry's ids */
-            e->deids = sigma_arena_array(&rs->arena, sets[i].n ? sets[i].n : 1, sizeof(uint32_t));
+            e->deids = rh_arena_array(&rs->arena, sets[i].n ? sets[i].n : 1, sizeof(uint32_t));
             if (!e->deids) {
                 goto out;
             }

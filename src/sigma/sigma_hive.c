@@ -10,7 +10,6 @@
  *                 "Binary Data" for everything else, "(Empty)" for empty strings.
  */
 #include <stdio.h>
-#include <strings.h>
 
 #include "reghunt/regpath.h"
 #include "sigma_internal.h"
@@ -83,7 +82,7 @@ static rh_status key_target(struct hive_walk *w, rh_key key)
     }
     if (w->ccs[0]) {
         size_t l = strlen(w->ccs);
-        if (w->path.len >= l && strncasecmp(w->path.data, w->ccs, l) == 0 &&
+        if (rh_ascii_prefix(w->path.data, w->path.len, w->ccs) &&
             (w->path.len == l || w->path.data[l] == '\\')) {
             st = rh_buf_puts(&w->target, "CurrentControlSet");
             return st == RH_OK ? rh_buf_append(&w->target, w->path.data + l, w->path.len - l) : st;
@@ -228,8 +227,7 @@ rh_status rh_sigma_hive_events(rh_ctx *ctx, const rh_hive *hive, const rh_sigma_
     while (st == RH_OK && w.root.len && w.root.data[w.root.len - 1] == '\\') {
         w.root.data[--w.root.len] = '\0';
     }
-    if (st == RH_OK && w.root.len >= 11 && strncasecmp(w.root.data, "HKLM\\System", 11) == 0 &&
-        w.root.len == 11) {
+    if (st == RH_OK && rh_ascii_eq(w.root.data, w.root.len, "HKLM\\System")) {
         st = find_ccs(&w);
     }
     nk = rh_hive_key_count(hive);

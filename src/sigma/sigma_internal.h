@@ -14,23 +14,10 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-/* ---- arena: everything a ruleset owns lives in one ------------------------------------------ */
+/* ---- arena: everything a ruleset owns lives in one rh_arena (allocations zeroed) ---------------
+ */
 
-struct sigma_arena_chunk;
-
-struct sigma_arena {
-    rh_ctx *ctx;
-    struct sigma_arena_chunk *head;
-    size_t used, cap;
-};
-
-void sigma_arena_init(struct sigma_arena *a, rh_ctx *ctx);
-void sigma_arena_free(struct sigma_arena *a);
-/* Zeroed, 16-aligned. NULL on overflow or OOM. */
-void *sigma_arena_alloc(struct sigma_arena *a, size_t n);
-void *sigma_arena_array(struct sigma_arena *a, size_t n, size_t size);
-char *sigma_arena_strndup(struct sigma_arena *a, const char *s, size_t n);
-char *sigma_arena_strdup(struct sigma_arena *a, const char *s);
+#define SIGMA_ARENA_BLOCK (64u * 1024u)
 
 /* ---- YAML tree ----------------------------------------------------------------------------- */
 
@@ -51,7 +38,7 @@ struct ynode {
  * (RH_DIAG_ERROR with file:line:col) and returned as RH_ERR_RULE (syntax, aliases),
  * RH_ERR_LIMIT (nesting deeper than max_depth) or RH_ERR_NOMEM. *err_line/col locate it.
  */
-rh_status sigma_yaml_parse(rh_ctx *ctx, struct sigma_arena *a, const char *name, const char *text,
+rh_status sigma_yaml_parse(rh_ctx *ctx, struct rh_arena *a, const char *name, const char *text,
                            size_t len, uint32_t max_depth, struct ynode ***docs, size_t *ndocs,
                            int *err_line, int *err_col, char *err, size_t errsz);
 
@@ -62,17 +49,16 @@ bool ynode_is_null(const struct ynode *n);
 /* ---- field interning ----------------------------------------------------------------------- */
 
 struct sigma_strtab {
-    char **names;
-    uint32_t *hash_slots; /* index+1, 0 = empty */
-    uint32_t n, cap, nslots;
+    struct rh_strmap map; /* name -> id (val), keys copied */
+    uint32_t n;           /* ids are 0 .. n-1 in interning order */
 };
 
-uint32_t sigma_hash(const char *s, size_t n);
-/* Returns the id of `s`, adding it; UINT32_MAX on OOM. */
-uint32_t sigma_strtab_intern(rh_ctx *ctx, struct sigma_strtab *t, const char *s, size_t n);
+void sigma_strtab_init(rh_ctx *ctx, struct sigma_strtab *t);
+/* Returns the id of `s`, adding it; UINT32_MAX on OOM or past 2^24 names. */
+uint32_t sigma_strtab_intern(struct sigma_strtab *t, const char *s, size_t n);
 /* Returns the id or UINT32_MAX. */
 uint32_t sigma_strtab_find(const struct sigma_strtab *t, const char *s, size_t n);
-void sigma_strtab_free(rh_ctx *ctx, struct sigma_strtab *t);
+void sigma_strtab_free(struct sigma_strtab *t);
 
 /* Fixed ids of the event header fields, interned first in every ruleset. */
 enum {
@@ -321,7 +307,7 @@ struct sig_corr {
 
 struct rh_ruleset {
     rh_ctx *ctx;
-    struct sigma_arena arena;
+    struct rh_arena arena;
     struct sig_rule **rules;
     size_t nrules;
     struct sigma_strtab fields;   /* interned field names */
@@ -364,7 +350,7 @@ struct rh_sigma_compiler {
     rh_ruleset *rs; /* being built */
     struct sigma_reject_rec *rejects;
     size_t nrejects, caprejects;
-    struct sigma_arena rej_arena;
+    struct rh_arena rej_arena;
     struct sig_rule **filters; /* filter documents, attached at finish */
     size_t nfilters, capfilters;
     size_t caprules;
@@ -378,7 +364,7 @@ struct rh_sigma_compiler {
 struct sigma_build {
     rh_sigma_compiler *c;
     rh_ruleset *rs;
-    struct sigma_arena *a;
+    struct rh_arena *a;
     const char *path;
     const char *id, *title;
     char err[256];

@@ -226,7 +226,7 @@ bool sigma_glob(const uint8_t *pat, const uint8_t *wild, size_t pn, const uint8_
 
 int sigma_mval_finish_string(struct mod_state *st, struct mval *v)
 {
-    struct sigma_arena *a = st->b->a;
+    struct rh_arena *a = st->b->a;
     rh_ctx *ctx = st->b->c->ctx;
     rh_buf fb = RH_BUF_INIT(ctx);
     uint8_t *pat, *wild;
@@ -236,8 +236,8 @@ int sigma_mval_finish_string(struct mod_state *st, struct mval *v)
     sv->mod = &sigma_mod_string;
     sv->cased = st->cased;
     /* Fold literal runs one at a time so markers stay aligned with the folded bytes. */
-    pat = sigma_arena_alloc(a, v->n * 4 + 1);
-    wild = sigma_arena_alloc(a, v->n * 4 + 1);
+    pat = rh_arena_zalloc(a, v->n * 4 + 1);
+    wild = rh_arena_zalloc(a, v->n * 4 + 1);
     if (!pat || !wild) {
         return sigma_mod_nomem(st);
     }
@@ -665,7 +665,7 @@ static int mod_fieldref_setup(struct mod_state *st)
     st->fieldref = true;
     for (i = 0; i < st->nvals; i++) {
         struct mval *v = &st->vals[i];
-        v->v.fid = sigma_strtab_intern(st->b->c->ctx, &st->b->rs->fields, (const char *)v->b, v->n);
+        v->v.fid = sigma_strtab_intern(&st->b->rs->fields, (const char *)v->b, v->n);
         if (v->v.fid == UINT32_MAX) {
             return sigma_mod_nomem(st);
         }

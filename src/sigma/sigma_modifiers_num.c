@@ -263,7 +263,7 @@ int sigma_mod_cidr_setup(struct mod_state *st)
 
 int sigma_mod_cidr_finish(struct mod_state *st, struct mval *v)
 {
-    struct cidr *c = sigma_arena_alloc(st->b->a, sizeof(*c));
+    struct cidr *c = rh_arena_zalloc(st->b->a, sizeof(*c));
     const char *s = (const char *)v->b;
     size_t slash;
     char *end;

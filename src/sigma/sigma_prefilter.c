@@ -35,7 +35,7 @@ struct lset {
 
 struct pf_ctx {
     rh_ctx *ctx;
-    struct sigma_arena *a;
+    struct rh_arena *a;
     bool oom;
 };
 
@@ -130,7 +130,7 @@ static bool value_literal(struct pf_ctx *p, const struct sig_value *v, const uin
             p->oom = true;
             return false;
         }
-        c = sigma_arena_alloc(p->a, fb.len + 1);
+        c = rh_arena_zalloc(p->a, fb.len + 1);
         if (!c) {
             rh_buf_free(&fb);
             p->oom = true;
@@ -434,11 +434,11 @@ static rh_status ac_build(rh_ruleset *rs, struct sig_ac *ac, struct ac_lit *lits
     ac->ncls = ncls;
     ac->nstates = nstates;
     ac->ndense = ndense;
-    ac->delta = sigma_arena_array(&rs->arena, (size_t)ndense * ncls, sizeof(uint32_t));
-    ac->fail = sigma_arena_array(&rs->arena, nstates, sizeof(uint32_t));
-    ac->edge_off = sigma_arena_array(&rs->arena, (size_t)nstates + 1, sizeof(uint32_t));
-    ac->edge_cls = sigma_arena_array(&rs->arena, nstates, 1);
-    ac->edge_to = sigma_arena_array(&rs->arena, nstates, sizeof(uint32_t));
+    ac->delta = rh_arena_array(&rs->arena, (size_t)ndense * ncls, sizeof(uint32_t));
+    ac->fail = rh_arena_array(&rs->arena, nstates, sizeof(uint32_t));
+    ac->edge_off = rh_arena_array(&rs->arena, (size_t)nstates + 1, sizeof(uint32_t));
+    ac->edge_cls = rh_arena_array(&rs->arena, nstates, 1);
+    ac->edge_to = rh_arena_array(&rs->arena, nstates, sizeof(uint32_t));
     if (!ac->delta || !ac->fail || !ac->edge_off || !ac->edge_cls || !ac->edge_to) {
         goto out;
     }
@@ -478,7 +478,7 @@ static rh_status ac_build(rh_ruleset *rs, struct sig_ac *ac, struct ac_lit *lits
         uint32_t f = ac->fail[s];
         outlink[s] = own_cnt[f] ? f : outlink[f];
     }
-    ac->out_off = sigma_arena_array(&rs->arena, (size_t)nstates + 1, sizeof(uint32_t));
+    ac->out_off = rh_arena_array(&rs->arena, (size_t)nstates + 1, sizeof(uint32_t));
     if (!ac->out_off) {
         goto out;
     }
@@ -498,7 +498,7 @@ static rh_status ac_build(rh_ruleset *rs, struct sig_ac *ac, struct ac_lit *lits
             }
         }
         ac->out_off[nstates] = (uint32_t)tot;
-        ac->outs = sigma_arena_array(&rs->arena, tot ? tot : 1, sizeof(uint32_t));
+        ac->outs = rh_arena_array(&rs->arena, tot ? tot : 1, sizeof(uint32_t));
         own_off = rh_calloc(ctx, (size_t)nstates + 1, sizeof(uint32_t));
         own = rh_calloc(ctx, nlits ? nlits : 1, sizeof(uint32_t));
         fillc = rh_calloc(ctx, (size_t)nstates + 1, sizeof(uint32_t));
@@ -561,7 +561,7 @@ rh_status sigma_prefilter_build(rh_ruleset *rs)
     size_t *per_fid = NULL;
     rh_status st = RH_OK;
     struct lset *sets = rh_calloc(rs->ctx, rs->nentries + 1, sizeof(*sets));
-    rs->ac_of_fid = sigma_arena_array(&rs->arena, nfids + 1, sizeof(uint32_t));
+    rs->ac_of_fid = rh_arena_array(&rs->arena, nfids + 1, sizeof(uint32_t));
     per_fid = rh_calloc(rs->ctx, nfids + 1, sizeof(size_t));
     if (!sets || !rs->ac_of_fid || !per_fid) {
         rh_free(rs->ctx, sets);
@@ -607,7 +607,7 @@ rh_status sigma_prefilter_build(rh_ruleset *rs)
                 rs->nacs++;
             }
         }
-        rs->acs = sigma_arena_array(&rs->arena, rs->nacs ? rs->nacs : 1, sizeof(struct sig_ac));
+        rs->acs = rh_arena_array(&rs->arena, rs->nacs ? rs->nacs : 1, sizeof(struct sig_ac));
         if (!rs->acs) {
             st = RH_ERR_NOMEM;
         }

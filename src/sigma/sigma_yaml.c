@@ -1,5 +1,5 @@
 /*
- * Sigma: arena, string interning and the libyaml event API -> small YAML tree.
+ * Sigma: string interning and the libyaml event API -> small YAML tree.
  *
  * Suricata's conf-yaml-loader is the model: the event API (no libyaml document tree, so no
  * alias expansion), a nesting cap (rh_limits.max_xml_depth), problem_mark positions in every
@@ -10,193 +10,40 @@
 
 #include "sigma_internal.h"
 
-/* ---- arena ---------------------------------------------------------------------------------- */
-
-struct sigma_arena_chunk {
-    struct sigma_arena_chunk *next;
-    size_t size;
-    /* data follows, 16-aligned */
-};
-
-#define ARENA_HDR   ((sizeof(struct sigma_arena_chunk) + 15) & ~(size_t)15)
-#define ARENA_CHUNK 65536u
-
-void sigma_arena_init(struct sigma_arena *a, rh_ctx *ctx)
-{
-    a->ctx = ctx;
-    a->head = NULL;
-    a->used = a->cap = 0;
-}
-
-void sigma_arena_free(struct sigma_arena *a)
-{
-    struct sigma_arena_chunk *c = a->head, *n;
-    while (c) {
-        n = c->next;
-        rh_free(a->ctx, c);
-        c = n;
-    }
-    a->head = NULL;
-    a->used = a->cap = 0;
-}
-
-void *sigma_arena_alloc(struct sigma_arena *a, size_t n)
-{
-    size_t need, csize;
-    struct sigma_arena_chunk *c;
-    uint8_t *p;
-    if (!rh_add_sz(n, 15, &need)) {
-        return NULL;
-    }
-    need &= ~(size_t)15;
-    if (need == 0) {
-        need = 16;
-    }
-    if (!a->head || a->cap - a->used < need) {
-        csize = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-        if (!rh_add_sz(csize, ARENA_HDR, &csize)) {
-            return NULL;
-        }
-        c = rh_malloc(a->ctx, csize);
-        if (!c) {
-            return NULL;
-        }
-        c->size = csize - ARENA_HDR;
-        if (a->head && need > ARENA_CHUNK) {
-            /* Big block: keep the current chunk as the bump target. */
-            c->next = a->head->next;
-            a->head->next = c;
-            p = (uint8_t *)c + ARENA_HDR;
-            memset(p, 0, need);
-            return p;
-        }
-        c->next = a->head;
-        a->head = c;
-        a->used = 0;
-        a->cap = c->size;
-    }
-    p = (uint8_t *)a->head + ARENA_HDR + a->used;
-    a->used += need;
-    memset(p, 0, need);
-    return p;
-}
-
-void *sigma_arena_array(struct sigma_arena *a, size_t n, size_t size)
-{
-    size_t t;
-    if (!rh_mul_sz(n, size, &t)) {
-        return NULL;
-    }
-    return sigma_arena_alloc(a, t);
-}
-
-char *sigma_arena_strndup(struct sigma_arena *a, const char *s, size_t n)
-{
-    char *p = sigma_arena_alloc(a, n + 1);
-    if (p && n) {
-        memcpy(p, s, n);
-    }
-    return p;
-}
-
-char *sigma_arena_strdup(struct sigma_arena *a, const char *s)
-{
-    return sigma_arena_strndup(a, s, strlen(s));
-}
-
 /* ---- string table --------------------------------------------------------------------------- */
 
-uint32_t sigma_hash(const char *s, size_t n)
+/* Ids are 24 bits wide in the compiled rules. */
+#define STRTAB_MAX (1u << 24)
+
+void sigma_strtab_init(rh_ctx *ctx, struct sigma_strtab *t)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h = (h ^ (uint8_t)s[i]) * 16777619u;
-    }
-    return h;
+    rh_strmap_init(&t->map, ctx, rh_hash_fnv1a, RH_STRMAP_COPY, 128, STRTAB_MAX);
+    t->n = 0;
 }
 
 uint32_t sigma_strtab_find(const struct sigma_strtab *t, const char *s, size_t n)
 {
-    uint32_t h, i, idx;
-    if (!t->nslots) {
-        return UINT32_MAX;
-    }
-    h = sigma_hash(s, n);
-    for (i = h & (t->nslots - 1);; i = (i + 1) & (t->nslots - 1)) {
-        idx = t->hash_slots[i];
-        if (!idx) {
-            return UINT32_MAX;
-        }
-        if (strlen(t->names[idx - 1]) == n && memcmp(t->names[idx - 1], s, n) == 0) {
-            return idx - 1;
-        }
-    }
+    const struct rh_strmap_entry *e = rh_strmap_find(&t->map, s, n);
+    return e ? (uint32_t)e->val : UINT32_MAX;
 }
 
-static bool strtab_rehash(rh_ctx *ctx, struct sigma_strtab *t, uint32_t nslots)
+uint32_t sigma_strtab_intern(struct sigma_strtab *t, const char *s, size_t n)
 {
-    uint32_t *slots = rh_calloc(ctx, nslots, sizeof(*slots));
-    uint32_t i, j;
-    if (!slots) {
-        return false;
-    }
-    for (i = 0; i < t->n; i++) {
-        uint32_t h = sigma_hash(t->names[i], strlen(t->names[i]));
-        for (j = h & (nslots - 1); slots[j]; j = (j + 1) & (nslots - 1)) {
-        }
-        slots[j] = i + 1;
-    }
-    rh_free(ctx, t->hash_slots);
-    t->hash_slots = slots;
-    t->nslots = nslots;
-    return true;
-}
-
-uint32_t sigma_strtab_intern(rh_ctx *ctx, struct sigma_strtab *t, const char *s, size_t n)
-{
-    uint32_t id = sigma_strtab_find(t, s, n);
-    uint32_t h, j;
-    if (id != UINT32_MAX) {
-        return id;
-    }
-    if (t->n >= (1u << 24)) {
+    struct rh_strmap_entry *e;
+    bool added;
+    if (rh_strmap_put(&t->map, s, n, &e, &added) != RH_OK) {
         return UINT32_MAX;
     }
-    if (t->n == t->cap) {
-        uint32_t ncap = t->cap ? t->cap * 2 : 64;
-        char **nn = rh_realloc(ctx, t->names, (size_t)ncap * sizeof(*nn));
-        if (!nn) {
-            return UINT32_MAX;
-        }
-        t->names = nn;
-        t->cap = ncap;
+    if (added) {
+        e->val = t->n++;
     }
-    if ((t->n + 1) * 2 > t->nslots) {
-        if (!strtab_rehash(ctx, t, t->nslots ? t->nslots * 2 : 128)) {
-            return UINT32_MAX;
-        }
-    }
-    t->names[t->n] = rh_strndup(ctx, s, n);
-    if (!t->names[t->n]) {
-        return UINT32_MAX;
-    }
-    h = sigma_hash(s, n);
-    for (j = h & (t->nslots - 1); t->hash_slots[j]; j = (j + 1) & (t->nslots - 1)) {
-    }
-    t->hash_slots[j] = t->n + 1;
-    return t->n++;
+    return (uint32_t)e->val;
 }
 
-void sigma_strtab_free(rh_ctx *ctx, struct sigma_strtab *t)
+void sigma_strtab_free(struct sigma_strtab *t)
 {
-    uint32_t i;
-    for (i = 0; i < t->n; i++) {
-        rh_free(ctx, t->names[i]);
-    }
-    rh_free(ctx, t->names);
-    rh_free(ctx, t->hash_slots);
-    memset(t, 0, sizeof(*t));
+    rh_strmap_free(&t->map);
+    t->n = 0;
 }
 
 /* ---- YAML tree ---------------------------------------------------------------------------- */
@@ -249,9 +96,9 @@ static int frame_push_child(rh_ctx *ctx, struct yframe *f, struct ynode *child)
 }
 
 /* A node for a scalar or a collection start event, allocated in `a`; NULL on OOM. */
-static struct ynode *node_from_event(struct sigma_arena *a, const yaml_event_t *ev)
+static struct ynode *node_from_event(struct rh_arena *a, const yaml_event_t *ev)
 {
-    struct ynode *node = sigma_arena_alloc(a, sizeof(*node));
+    struct ynode *node = rh_arena_zalloc(a, sizeof(*node));
     if (!node) {
         return NULL;
     }
@@ -260,8 +107,7 @@ static struct ynode *node_from_event(struct sigma_arena *a, const yaml_event_t *
     if (ev->type == YAML_SCALAR_EVENT) {
         node->kind = YN_SCALAR;
         node->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-        node->s =
-            sigma_arena_strndup(a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+        node->s = rh_arena_strndup(a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
         node->len = ev->data.scalar.length;
         if (!node->s) {
             return NULL;
@@ -274,7 +120,7 @@ static struct ynode *node_from_event(struct sigma_arena *a, const yaml_event_t *
 
 /* Close a collection: move its children from the frame into the node and check that a
  * mapping has scalar keys, each with a value. */
-static rh_status frame_close(struct sigma_arena *a, struct yframe *f, int *err_line, int *err_col,
+static rh_status frame_close(struct rh_arena *a, struct yframe *f, int *err_line, int *err_col,
                              char *err, size_t errsz)
 {
     size_t i;
@@ -284,7 +130,7 @@ static rh_status frame_close(struct sigma_arena *a, struct yframe *f, int *err_l
     }
     f->node->n = f->node->kind == YN_MAP ? f->n / 2 : f->n;
     if (f->n) {
-        f->node->kids = sigma_arena_array(a, f->n, sizeof(struct ynode *));
+        f->node->kids = rh_arena_array(a, f->n, sizeof(struct ynode *));
         if (!f->node->kids) {
             return RH_ERR_NOMEM;
         }
@@ -304,7 +150,7 @@ static rh_status frame_close(struct sigma_arena *a, struct yframe *f, int *err_l
     return RH_OK;
 }
 
-rh_status sigma_yaml_parse(rh_ctx *ctx, struct sigma_arena *a, const char *name, const char *text,
+rh_status sigma_yaml_parse(rh_ctx *ctx, struct rh_arena *a, const char *name, const char *text,
                            size_t len, uint32_t max_depth, struct ynode ***docs, size_t *ndocs,
                            int *err_line, int *err_col, char *err, size_t errsz)
 {
@@ -423,7 +269,7 @@ rh_status sigma_yaml_parse(rh_ctx *ctx, struct sigma_arena *a, const char *name,
         return st;
     }
     if (dn) {
-        *docs = sigma_arena_array(a, dn, sizeof(**docs));
+        *docs = rh_arena_array(a, dn, sizeof(**docs));
         if (!*docs) {
             rh_free(ctx, dv);
             return RH_ERR_NOMEM;

@@ -72,7 +72,7 @@ static void test_mindex(rh_ctx *ctx)
     struct mindex m;
     size_t i, idx = 0;
     int all = 1;
-    memset(&m, 0, sizeof(m));
+    hunt_mindex_init(ctx, &m);
     for (i = 0; i < 1000; i++) {
         char k[32];
         char *own;
