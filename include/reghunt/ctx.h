@@ -50,6 +50,12 @@ typedef struct rh_limits {
     uint32_t max_diags;       /* anomalies reported per input before they are only counted */
     uint32_t max_xml_depth;   /* BinXML / YAML / condition nesting */
     uint32_t max_log_entries; /* transaction log entries applied per log */
+    /* Bytes of one hive held in memory after its 4 KiB base block: hive bins, log replay
+     * growth and (for deleted-data recovery) the remnant after the bins. A declared or found
+     * hive-bins size above it is refused with RH_ERR_LIMIT; the file's size does not count
+     * (rh_hive_open reads only what the hive needs). Distinct from max_file_size, which
+     * bounds whole-file reads (logs, EVTX, JSON). */
+    uint64_t max_hive_size;
 } rh_limits;
 
 /** Fill *out with the default limits. */

@@ -1,8 +1,12 @@
 /*
  * reghunt: offline Windows registry hive (REGF) reader.
  *
- * rh_hive_open() reads the whole file once (read-only, no mmap, no locks), applies the
- * transaction logs found beside it in memory (never writing any file), builds the cell map,
+ * rh_hive_open() reads only what the hive needs, in steps (read-only, no mmap, no locks): the
+ * base block, the hive bins (declared size, or the hbin chain when the base block is not
+ * trusted) and, for deleted-data recovery, the remnant after them, all capped by
+ * rh_limits.max_hive_size; a file with no hive bin near its start is refused before more is
+ * read. It applies the transaction logs found beside it in memory (never writing any file;
+ * only the pages replay overwrites are kept twice, to report what it changed), builds the cell map,
  * walks the key tree once (detecting cycles, bad parents, duplicate and unsorted names) and,
  * on request, recovers deleted keys and values. Damage yields anomalies (rh_diag, component
  * "regf") plus everything still readable; strict mode (rh_ctx_set_strict) turns anomalies
@@ -135,16 +139,22 @@ typedef struct rh_value_info {
 
 /**
  * Open a hive file. opts may be NULL (discover logs, no deleted-data recovery).
- * Returns RH_OK, RH_ERR_IO, RH_ERR_FORMAT (not a hive), RH_ERR_CORRUPT (nothing readable),
- * RH_ERR_LIMIT, RH_ERR_NOMEM or RH_ERR_STRICT. On failure *out is NULL.
+ * Returns RH_OK, RH_ERR_IO, RH_ERR_FORMAT (not a hive), RH_ERR_CORRUPT (nothing readable, or
+ * no 'hbin' signature at a 4 KiB boundary of the first MiB after the base block),
+ * RH_ERR_LIMIT (hive bins declared or found above rh_limits.max_hive_size; the file's own size
+ * is not limited), RH_ERR_NOMEM or RH_ERR_STRICT. Every refusal names the file, the offset and
+ * the reason through the rh_diag callback. On failure *out is NULL.
  * Owned: close with rh_hive_close().
  */
 RH_API rh_status rh_hive_open(rh_ctx *ctx, const char *path, const rh_hive_opts *opts,
                               rh_hive **out);
 
 /**
- * Open a hive held in memory (copied; the caller keeps `data`). `name` labels diagnostics.
- * Logs are only used if opts->log_paths names them. Same returns as rh_hive_open().
+ * Open a hive held in memory. `name` labels diagnostics. Logs are only used if
+ * opts->log_paths names them. Same returns as rh_hive_open().
+ * Borrowed: `data` is read in place, not copied, so it must stay valid and unchanged until
+ * rh_hive_close() (value data and names may point into it). It is never written: when
+ * transaction logs are replayed, the hive first copies the bytes it uses into its own image.
  */
 RH_API rh_status rh_hive_open_mem(rh_ctx *ctx, const char *name, const void *data, size_t len,
                                   const rh_hive_opts *opts, rh_hive **out);

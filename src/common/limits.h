@@ -6,6 +6,10 @@
 
 /* Largest SOFTWARE hives seen in the field are ~400 MiB; EVTX files are usually <= 1 GiB. */
 #define RH_DEFAULT_MAX_FILE_SIZE (4ull << 30)
+/* Hive cell offsets are 32-bit with the top bit selecting volatile storage (Windows' HCELL_INDEX,
+ * msuhanov's specification "Cell index"), so the stable hive bins of a file span at most 2^31
+ * bytes: 2 GiB is the largest hive Windows can write, whatever the file or base block says. */
+#define RH_DEFAULT_MAX_HIVE_SIZE (2ull << 30)
 /* Real registry paths stay below 64 levels; 512 stops crafted chains long before the stack. */
 #define RH_DEFAULT_MAX_KEY_DEPTH 512u
 /* SYSTEM hives reach ~50k keys, large SOFTWARE hives ~2M; 16M bounds memory at ~512 MiB. */

@@ -41,6 +41,15 @@ static void value_name_into(const struct regf_tree *t, uint32_t vi, rh_buf *out)
     }
 }
 
+/* The pre-replay tree reads replayed pages through copies (regf_cow_view); each comparison
+ * frees the copies of the one before. */
+static void views_reset(const struct regf_tree *t)
+{
+    if (t->cow) {
+        regf_cow_views_reset(t->cow);
+    }
+}
+
 /* Sorted names of a key's live children (kind 0) or values (kind 1). */
 static rh_status sorted_names(const struct regf_tree *t, uint32_t key, int kind, rh_buf *pool,
                               struct named **out, size_t *n)
@@ -67,6 +76,7 @@ static rh_status sorted_names(const struct regf_tree *t, uint32_t key, int kind,
         for (i = 0; i < cnt; i++) {
             offs[i] = pool->len;
             value_name_into(t, k->first_value + (uint32_t)i, pool);
+            views_reset(t);
             a[i].n = pool->len - offs[i];
             a[i].idx = k->first_value + (uint32_t)i;
         }
@@ -94,6 +104,7 @@ static bool value_same(const struct regf_tree *a, uint32_t va, const struct regf
 {
     const uint8_t *pa, *pb, *da, *db;
     size_t la, lb, na, nb;
+    views_reset(b);
     if (!regf_cell_naive(a, a->values[va].cell, &pa, &la) ||
         !regf_cell_naive(b, b->values[vb].cell, &pb, &lb)) {
         return false;
@@ -206,6 +217,10 @@ static rh_status diff_trees(struct regf_tree *nt, const struct regf_tree *ot, ui
         st = diff_key(nt, nk, ot, ok, &pool1, &pool2, &s1, &s2, cnt_k, cnt_v, stack, &sp, cap);
     }
     rh_free(nt->ctx, stack);
+    views_reset(ot);
+    if (st == RH_OK && ot->cow && ot->cow->nomem) {
+        st = RH_ERR_NOMEM; /* a pre-replay page copy failed: the diff is incomplete */
+    }
     rh_buf_free(&pool1);
     rh_buf_free(&pool2);
     rh_buf_free(&s1);
@@ -232,18 +247,38 @@ static size_t bins_len_of(const rh_hive *h)
     return h->base.hbins_size < avail ? h->base.hbins_size : avail;
 }
 
+/* Tree of the image as it was before log replay, compared with the replayed tree: the saved
+ * pages are swapped in for the build, and read through the record during the diff. */
+static rh_status replay_diff(rh_hive *h, const struct regf_base *pre_base)
+{
+    struct regf_tree old;
+    size_t avail = h->cow->pre_len - REGF_BASE_SIZE;
+    rh_status st = RH_OK, ost;
+    regf_cow_swap(h);
+    ost = regf_tree_build(&old, h->ctx, h->path, h->image + REGF_BASE_SIZE,
+                          pre_base->hbins_size < avail ? pre_base->hbins_size : avail, avail,
+                          pre_base->root, pre_base->minor, true, false);
+    regf_cow_swap(h);
+    old.cow = h->cow;
+    if (ost == RH_OK || ost == RH_ERR_CORRUPT) {
+        st = diff_trees(&h->tree, &old, &h->info.replay_keys, &h->info.replay_values);
+    } else if (ost == RH_ERR_NOMEM) {
+        st = ost;
+    }
+    regf_tree_free(&old);
+    return st;
+}
+
 static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
 {
     unsigned flags = opts ? opts->flags : 0;
-    uint8_t *pre_image = NULL;
-    size_t pre_len = 0;
     struct regf_base pre_base;
     rh_status st, bst;
     uint64_t anomalies_before = rh_ctx_anomaly_count(h->ctx);
     rh_buf name = RH_BUF_INIT(h->ctx);
 
     h->info.path = h->path;
-    h->info.file_size = h->image_len;
+    h->info.file_size = h->src.size;
     bst = regf_parse_base(h->ctx, h->path, h->image, h->image_len, &h->info, &h->base);
     if (RH_FAILED(bst) && bst != RH_ERR_STRICT) {
         return bst;
@@ -262,20 +297,19 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
              h->info.dirty ? "dirty hive, no transaction logs found" : "clean hive");
     pre_base = h->base;
     if (!(flags & RH_HIVE_NO_LOGS) && (discover || (opts && opts->log_paths))) {
-        /* Keep the unreplayed image to report what replay changed. */
+        /* Record the pages replay overwrites to report what it changed. */
         if (h->info.dirty && !(flags & RH_HIVE_NO_REPLAY_DIFF)) {
-            pre_image = rh_malloc(h->ctx, h->image_len);
-            if (!pre_image) {
+            h->cow = rh_calloc(h->ctx, 1, sizeof(*h->cow));
+            if (!h->cow) {
                 return RH_ERR_NOMEM;
             }
-            memcpy(pre_image, h->image, h->image_len);
-            pre_len = h->image_len;
+            h->cow->ctx = h->ctx;
+            h->cow->pre_len = h->image_len;
         }
         st = regf_replay_logs(h, opts ? opts->log_paths : NULL,
                               opts && opts->log_paths ? opts->log_data : NULL,
                               opts && opts->log_paths ? opts->log_lens : NULL);
         if (st != RH_OK) {
-            rh_free(h->ctx, pre_image);
             return st;
         }
     } else if (flags & RH_HIVE_NO_LOGS) {
@@ -290,18 +324,11 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
         st = regf_recover_deleted(&h->tree);
     }
     count_unreferenced(&h->tree);
-    if (st == RH_OK && pre_image && h->info.logs_applied > 0) {
-        struct regf_tree old;
-        size_t avail = pre_len - REGF_BASE_SIZE;
-        rh_status ost = regf_tree_build(&old, h->ctx, h->path, pre_image + REGF_BASE_SIZE,
-                                        pre_base.hbins_size < avail ? pre_base.hbins_size : avail,
-                                        avail, pre_base.root, pre_base.minor, true, false);
-        if (ost == RH_OK || ost == RH_ERR_CORRUPT) {
-            st = diff_trees(&h->tree, &old, &h->info.replay_keys, &h->info.replay_values);
-        }
-        regf_tree_free(&old);
+    if (st == RH_OK && h->cow && h->info.logs_applied > 0) {
+        st = replay_diff(h, &pre_base);
     }
-    rh_free(h->ctx, pre_image);
+    regf_cow_free(h->ctx, h->cow);
+    h->cow = NULL;
     if (st == RH_ERR_CORRUPT && h->tree.nkeys > 0) {
         st = RH_OK;
     }
@@ -348,6 +375,7 @@ static rh_status hive_new(rh_ctx *ctx, const char *path, rh_hive **out)
         return RH_ERR_NOMEM;
     }
     h->tree.root = RH_KEY_NONE;
+    h->src.fd = -1;
     *out = h;
     return RH_OK;
 }
@@ -364,10 +392,14 @@ rh_status rh_hive_open(rh_ctx *ctx, const char *path, const rh_hive_opts *opts, 
     if (st != RH_OK) {
         return st;
     }
-    st = rh_read_file(ctx, path, rh_ctx_limits(ctx)->max_file_size, &h->image, &h->image_len);
+    st = regf_source_file(h, path);
+    if (st == RH_OK) {
+        st = regf_load(h, opts && (opts->flags & RH_HIVE_DELETED));
+    }
     if (st == RH_OK) {
         st = open_image(h, opts, true);
     }
+    regf_source_close(h);
     if (st != RH_OK) {
         rh_hive_close(h);
         return st;
@@ -389,16 +421,12 @@ rh_status rh_hive_open_mem(rh_ctx *ctx, const char *name, const void *data, size
     if (st != RH_OK) {
         return st;
     }
-    h->image = rh_malloc(ctx, len ? len : 1);
-    if (!h->image) {
-        rh_hive_close(h);
-        return RH_ERR_NOMEM;
+    regf_source_mem(h, data, len);
+    st = regf_load(h, opts && (opts->flags & RH_HIVE_DELETED));
+    if (st == RH_OK) {
+        st = open_image(h, opts, false);
     }
-    if (len) {
-        memcpy(h->image, data, len);
-    }
-    h->image_len = len;
-    st = open_image(h, opts, false);
+    regf_source_close(h);
     if (st != RH_OK) {
         rh_hive_close(h);
         return st;
@@ -414,7 +442,11 @@ void rh_hive_close(rh_hive *h)
         return;
     }
     regf_tree_free(&h->tree);
-    rh_free(h->ctx, h->image);
+    regf_source_close(h);
+    regf_cow_free(h->ctx, h->cow);
+    if (!h->image_borrowed) {
+        rh_free(h->ctx, h->image);
+    }
     rh_free(h->ctx, h->path);
     rh_free(h->ctx, h->embedded_name);
     for (i = 0; i < 3; i++) {

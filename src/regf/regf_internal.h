@@ -37,6 +37,32 @@ struct regf_base {
     uint64_t last_written;
 };
 
+/* Where the hive image comes from (regf_read.c): an open file read step by step, or the
+ * caller's buffer (borrowed, read in place until something must be written). */
+struct regf_source {
+    int fd;             /* file opened O_RDONLY, or -1 */
+    const uint8_t *mem; /* caller's buffer, or NULL */
+    uint64_t size;      /* bytes in the file or buffer */
+};
+
+/* Copy-on-write record of log replay: the 4 KiB pages of the unreplayed image that replay
+ * overwrote, with their bytes before replay (regf_read.c). The pre-replay tree is built with
+ * these pages swapped in and reads them through regf_cow_view() during the diff. */
+struct regf_cow {
+    rh_ctx *ctx;
+    size_t pre_len;    /* image length before replay */
+    size_t npages;     /* pages of the pre-replay image (pre_len rounded up) */
+    uint32_t *slot_of; /* per page: slot + 1 in saved[], 0 = not overwritten */
+    uint32_t *page;    /* page index of each slot */
+    uint8_t *saved;    /* nsaved * REGF_COW_PAGE bytes */
+    size_t nsaved, cap_saved, cap_page;
+    uint8_t **views; /* copies handed out by regf_cow_view(), freed by regf_cow_views_reset() */
+    size_t nviews, cap_views;
+    bool nomem; /* a view could not be allocated */
+};
+
+#define REGF_COW_PAGE 4096u
+
 /* A parsed view of one hive image: cell maps plus the key/value tables. */
 struct regf_tree {
     rh_ctx *ctx;
@@ -66,13 +92,18 @@ struct regf_tree {
     uint32_t minor;
     uint64_t anomalies;
     rh_status strict_fail; /* first RH_ERR_STRICT seen */
+    struct regf_cow *cow;  /* pre-replay tree during the diff: bins read through the record */
 };
 
 struct rh_hive {
     rh_ctx *ctx;
     char *path;
-    uint8_t *image; /* owned: file bytes, replayed in memory if logs applied */
+    uint8_t *image; /* the hive bytes needed (regf_load), replayed in memory if logs applied */
     size_t image_len;
+    size_t image_cap;    /* bytes allocated for image (owned image only) */
+    bool image_borrowed; /* image is the caller's buffer (rh_hive_open_mem): never written */
+    struct regf_source src;
+    struct regf_cow *cow; /* during open only: what replay overwrote */
     struct regf_base base;
     struct regf_tree tree;
     rh_hive_info info;
@@ -90,6 +121,27 @@ rh_status regf_parse_base(rh_ctx *ctx, const char *src, const uint8_t *img, size
                           rh_hive_info *info, struct regf_base *base);
 /* Length of the valid hbin chain from offset 0 of bins (stops at the first bad hbin). */
 size_t regf_hbin_chain(const uint8_t *bins, size_t len);
+
+/* ---- regf_read.c ---- */
+/* Open the file read-only (RH_ERR_IO with a diagnostic), or borrow the caller's buffer. */
+rh_status regf_source_file(rh_hive *h, const char *path);
+void regf_source_mem(rh_hive *h, const void *data, size_t len);
+void regf_source_close(rh_hive *h);
+/* Read what the hive needs from h->src into h->image: the base block, the hive bins (declared
+ * size when the base block is valid, the hbin chain otherwise), the remnant after them when
+ * `deleted`; refuses files with no hive bin near the start and hives above max_hive_size. */
+rh_status regf_load(rh_hive *h, bool deleted);
+/* Make image[off, off + len) writable for log replay: own the image (copy a borrowed one),
+ * extend it from the source (then zeros) up to off + len, save the pages it overwrites when
+ * h->cow records them. */
+rh_status regf_image_write(rh_hive *h, size_t off, size_t len);
+/* Exchange the saved pages with the image (twice restores it). */
+void regf_cow_swap(rh_hive *h);
+/* Bytes [off, off + len) of `bins` (bins = image + 4096) as they were before replay: bins + off
+ * when no saved page overlaps, else a copy valid until regf_cow_views_reset(). NULL: no memory. */
+const uint8_t *regf_cow_view(struct regf_cow *c, const uint8_t *bins, size_t off, size_t len);
+void regf_cow_views_reset(struct regf_cow *c);
+void regf_cow_free(rh_ctx *ctx, struct regf_cow *c);
 
 /* ---- regf_tree.c ---- */
 rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, const uint8_t *bins,

@@ -1,5 +1,6 @@
 /*
- * Transaction log discovery and replay, in memory only (input files are never written).
+ * Transaction log discovery and replay, in memory only (input files are never written): every
+ * write goes through regf_image_write(), which owns the image and records what it overwrites.
  *
  * New format (Windows 8.1+): HvLE entries with Marvin32 hashes, applied in sequence from the
  * log whose entries start earlier, continuing with the other log at last + 1 (yarp,
@@ -109,24 +110,10 @@ static void classify(struct log_file *l)
     }
 }
 
-/* Grow the image so that it holds 4096 + hbins bytes (new bytes zeroed). */
+/* Grow the image so that it holds 4096 + hbins bytes (the file's bytes, then zeros). */
 static rh_status grow_image(rh_hive *h, size_t want)
 {
-    uint8_t *n;
-    if (want <= h->image_len) {
-        return RH_OK;
-    }
-    if (want > rh_ctx_limits(h->ctx)->max_file_size) {
-        return RH_ERR_LIMIT;
-    }
-    n = rh_realloc(h->ctx, h->image, want);
-    if (!n) {
-        return RH_ERR_NOMEM;
-    }
-    memset(n + h->image_len, 0, want - h->image_len);
-    h->image = n;
-    h->image_len = want;
-    return RH_OK;
+    return regf_image_write(h, want, 0); /* an empty write at `want`: extends, saves nothing */
 }
 
 /* Validate one HvLE entry at `pos` with the expected sequence number. */
@@ -192,6 +179,10 @@ static rh_status apply_new(rh_hive *h, const struct log_file *l, struct replay *
                 }
                 break;
             }
+            st = regf_image_write(h, (size_t)REGF_BASE_SIZE + off, psz);
+            if (st != RH_OK) {
+                return st;
+            }
             memcpy(h->image + REGF_BASE_SIZE + off, e + src, psz);
             src += psz;
             r->pages++;
@@ -231,6 +222,10 @@ static rh_status apply_old(rh_hive *h, const struct log_file *l, struct replay *
         if (!rh_fits(l->len, src, 512)) {
             return rh_diagf(h->ctx, RH_DIAG_ANOMALY, "regf", l->path, (int64_t)src,
                             "old-format log ends before dirty page %zu: rest not applied", k);
+        }
+        st = regf_image_write(h, REGF_BASE_SIZE + i * 512, 512);
+        if (st != RH_OK) {
+            return st;
         }
         memcpy(h->image + REGF_BASE_SIZE + i * 512, l->data + src, 512);
         k++;

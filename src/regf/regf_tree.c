@@ -46,11 +46,19 @@ rh_status regf_anomaly(struct regf_tree *t, uint32_t off, const char *fmt, ...)
     return st;
 }
 
+/* Bins bytes [off, off + len) as this tree sees them: the image, or for the pre-replay tree
+ * the bytes before replay (regf_cow_view). NULL only when that copy cannot be allocated. */
+static const uint8_t *bins_at(const struct regf_tree *t, size_t off, size_t len)
+{
+    return t->cow ? regf_cow_view(t->cow, t->bins, off, len) : t->bins + off;
+}
+
 static bool cell_at(const struct regf_tree *t, uint32_t off, bool any, const uint8_t **p,
                     size_t *len)
 {
     int32_t size;
     uint32_t abs;
+    const uint8_t *c;
     if (off == REGF_NIL || (off & 7) != 0 || (size_t)off >= t->bins_len) {
         return false;
     }
@@ -58,13 +66,21 @@ static bool cell_at(const struct regf_tree *t, uint32_t off, bool any, const uin
         !(any && regf_test_bit(t->free_map, t->map_bytes, off))) {
         return false;
     }
-    size = (int32_t)rh_le32(t->bins + off);
+    c = bins_at(t, off, 4);
+    if (!c) {
+        return false;
+    }
+    size = (int32_t)rh_le32(c);
     abs = size < 0 ? (uint32_t)(-(int64_t)size) : (uint32_t)size;
     /* The map was built with bounds-checked sizes; re-check anyway (cheap, defensive). */
     if (abs < t->cell_hdr || !rh_fits(t->bins_len, off, abs)) {
         return false;
     }
-    *p = t->bins + off + t->cell_hdr;
+    c = bins_at(t, off, abs);
+    if (!c) {
+        return false;
+    }
+    *p = c + t->cell_hdr;
     *len = abs - t->cell_hdr;
     return true;
 }
@@ -83,6 +99,7 @@ bool regf_cell_naive(const struct regf_tree *t, uint32_t off, const uint8_t **p,
 {
     int32_t size;
     uint32_t abs;
+    const uint8_t *c;
     if (cell_at(t, off, true, p, len)) {
         return true;
     }
@@ -91,7 +108,11 @@ bool regf_cell_naive(const struct regf_tree *t, uint32_t off, const uint8_t **p,
     if (off == REGF_NIL || (off & 3) != 0 || (size_t)off + 8 > t->bins_total) {
         return false;
     }
-    size = (int32_t)rh_le32(t->bins + off);
+    c = bins_at(t, off, 4);
+    if (!c) {
+        return false;
+    }
+    size = (int32_t)rh_le32(c);
     abs = size < 0 ? (uint32_t)(-(int64_t)size) : (uint32_t)size;
     if ((size_t)off + t->cell_hdr >= t->bins_len) {
         /* Remnant data after the last hive bin: old headers are often zeroed, so the record
@@ -104,7 +125,11 @@ bool regf_cell_naive(const struct regf_tree *t, uint32_t off, const uint8_t **p,
                !rh_fits(t->bins_total, off, abs)) {
         return false;
     }
-    *p = t->bins + off + t->cell_hdr;
+    c = bins_at(t, off, abs);
+    if (!c) {
+        return false;
+    }
+    *p = c + t->cell_hdr;
     *len = abs - t->cell_hdr;
     return true;
 }
