@@ -12,17 +12,21 @@
  *   - Velociraptor: <host>/uploads/auto/C%3A/Windows/... (URL-encoded path components)
  * Any other file is grouped with the other hives of its directory.
  *
- * Event logs inside zip archives (members ending .evtx, .json, .ndjson, .jsonl or .gz: KAPE
- * <host>/C/Windows/System32/winevt/Logs/X.evtx, Velociraptor uploads, SIEM exports) are kept in
- * memory beside the hives (rh_collection_events_at) so that a hunt can read them without
- * extracting anything; files of that kind in directories are left to the caller.
+ * Event inputs (files and zip members ending .evtx, .json, .ndjson, .jsonl or .gz: KAPE
+ * <host>/C/Windows/System32/winevt/Logs/X.evtx, Velociraptor uploads, SIEM exports) are listed
+ * beside the hives (rh_collection_events_at) and read by rh_collection_events_read(): the one
+ * place that finds a run's inputs, for the hunt and for `reghunt events`.
+ *
+ * Archives are scanned by member name and first bytes only; a hive member and its logs are
+ * inflated when the hive is opened (one at a time) and event members are streamed when read,
+ * so memory never follows the archive's size. Archives inside archives are not opened.
  *
  * rh_collection_finish() groups hives by host (display name = ComputerName from SYSTEM, else
  * the host folder), resolves CurrentControlSet from SYSTEM\Select, lists every ControlSet00N,
  * and maps user hives to users (profile folder name, embedded hive name, root key owner) and
  * SIDs (SOFTWARE ProfileList ProfileImagePath).
  *
- * Evidence is read-only: files are opened O_RDONLY and read whole (rh_hive_open).
+ * Evidence is read-only: files are opened O_RDONLY, never written or locked.
  */
 #ifndef REGHUNT_COLLECTION_H
 #define REGHUNT_COLLECTION_H
@@ -31,6 +35,7 @@
 #include <stdint.h>
 
 #include "ctx.h"
+#include "event.h"
 #include "hive.h"
 #include "regpath.h"
 #include "status.h"
@@ -50,9 +55,8 @@ typedef struct rh_collection rh_collection;
 #define RH_COLL_MAX_FILES      2000000u      /* directory entries visited */
 #define RH_COLL_MAX_DEPTH      64u           /* directory / member path depth */
 #define RH_COLL_MAX_PATH       4096u         /* bytes of one path */
-#define RH_COLL_MAX_ARCHIVE_IN (16ull << 30) /* bytes read from all archives together */
-#define RH_COLL_MAX_EVENT_LOGS 100000u       /* event log members kept from all archives */
-#define RH_COLL_MAX_EVENT_IN   (8ull << 30)  /* bytes of event log members kept in memory */
+#define RH_COLL_MAX_ARCHIVE_IN (16ull << 30) /* hive/log bytes inflated from all archives */
+#define RH_COLL_MAX_EVENT_LOGS 100000u       /* event inputs (files and archive members) */
 
 /** One hive of the collection. Borrowed: valid until rh_collection_destroy(). */
 typedef struct rh_coll_hive {
@@ -86,16 +90,17 @@ typedef struct rh_coll_host {
 } rh_coll_host;
 
 /**
- * One event log member of a zip archive, held in memory (raw member bytes: EVTX, JSON,
- * NDJSON, maybe gzip; read it with rh_events_read_mem()). Borrowed: valid until
- * rh_collection_destroy().
+ * One event input of the collection: a file found by name (.evtx, .json, .ndjson, .jsonl,
+ * .gz) in a directory or given itself, or such a member of a zip archive. Read it with
+ * rh_collection_events_read() (an archive member is streamed out of its archive, never held
+ * whole). Borrowed: valid until rh_collection_destroy().
  */
 typedef struct rh_coll_events {
-    const char *source; /* "<archive>!<member path>" */
+    const char *source; /* the file path, or "<archive>!<member path>" */
     const char *folder; /* host folder it sits under (as rh_coll_host.folder) */
     size_t host;        /* host whose hives share that folder, or RH_COLL_NONE */
-    const uint8_t *data;
-    size_t len;
+    uint64_t size;      /* bytes as stored (archive members: as declared; 0 = unknown) */
+    int in_archive;
 } rh_coll_events;
 
 /* Options (rh_collection_opts.flags). */
@@ -153,14 +158,21 @@ RH_API void rh_collection_release(rh_collection *coll, size_t i);
 RH_API uint64_t rh_collection_bytes(const rh_collection *coll);
 
 /**
- * Event log members of the archives, ordered by source (after rh_collection_finish; before
- * it, in reading order with host = RH_COLL_NONE). Members larger than
- * rh_limits.max_file_size, beyond RH_COLL_MAX_EVENT_LOGS or past RH_COLL_MAX_EVENT_IN bytes
- * are skipped with a warning diag.
+ * Event inputs, ordered by source (after rh_collection_finish; before it, in reading order
+ * with host = RH_COLL_NONE). Inputs beyond RH_COLL_MAX_EVENT_LOGS are skipped with a warning
+ * diag.
  */
 RH_API size_t rh_collection_events_count(const rh_collection *coll);
-/** Borrowed event log member i, or NULL when out of range. */
+/** Borrowed event input i, or NULL when out of range. */
 RH_API const rh_coll_events *rh_collection_events_at(const rh_collection *coll, size_t i);
+
+/**
+ * Read event input i (rh_events_read_file() for files; archive members streamed through
+ * rh_events_read_cb()) and call fn for each event. Returns what those return, RH_ERR_IO when
+ * the archive cannot be opened again or the member is gone, or RH_ERR_ARG.
+ */
+RH_API rh_status rh_collection_events_read(rh_collection *coll, size_t i,
+                                           const rh_events_opts *opts, rh_event_fn fn, void *user);
 
 #ifdef __cplusplus
 }

@@ -49,6 +49,17 @@ int cli_write(FILE *f, const rh_buf *b);
 /* True when stderr is a terminal (progress output is shown only then). */
 int cli_stderr_is_tty(void);
 
+/* One event input of cli_each_event_input(): coll is NULL for a file given itself (read it
+ * from `path`), else input i of that collection (`path` is its source). Returns an exit code. */
+typedef int (*cli_event_input_fn)(rh_ctx *ctx, rh_collection *coll, size_t i, const char *path,
+                                  void *user);
+
+/* Call fn for each event input the PATHs name: a file is itself; a directory or a zip archive
+ * is searched by the collection reader (the one place that finds inputs). A directory or
+ * archive without event inputs is one error line. Returns the highest exit code. */
+int cli_each_event_input(rh_ctx *ctx, const char *const *paths, size_t n, cli_event_input_fn fn,
+                         void *user);
+
 /* Set by cli_ctx_create's diag printer: the last error message, for one-line failures. */
 extern char cli_last_diag[512];
 

@@ -17,7 +17,9 @@ static void events_usage(FILE *f)
                "\n"
                "Reads .evtx files and SIEM exports (Winlogbeat/ECS, flat OTRF-style, evtx_dump\n"
                "JSON; JSON array or one object per line; gzip accepted) and writes one\n"
-               "normalized event per line as JSON (shape: docs/events.md).\n"
+               "normalized event per line as JSON (shape: docs/events.md). A PATH may be a\n"
+               "file (any name), a directory or a zip archive: those are searched for\n"
+               ".evtx, .json, .ndjson, .jsonl and .gz files, in path order.\n"
                "\n"
                "  --event-id N[,N]  keep only these event ids (option may repeat)\n"
                "  --from ISO        keep events at or after this UTC time (2020-10-23T21:57:36Z)\n"
@@ -33,6 +35,7 @@ struct filter {
     uint64_t from, to;
     rh_buf line;
     int failed;
+    const rh_events_opts *opts;
 };
 
 static rh_status on_event(const rh_event *ev, void *user)
@@ -60,6 +63,20 @@ static rh_status on_event(const rh_event *ev, void *user)
     return RH_OK;
 }
 
+static int read_one(rh_ctx *ctx, rh_collection *coll, size_t i, const char *path, void *user)
+{
+    struct filter *f = user;
+    rh_status st;
+    cli_last_diag[0] = '\0';
+    st = coll ? rh_collection_events_read(coll, i, f->opts, on_event, f)
+              : rh_events_read_file(ctx, path, f->opts, on_event, f);
+    if (f->failed) {
+        cli_error("write error on standard output");
+        return RH_EXIT_INTERNAL;
+    }
+    return st == RH_OK ? RH_EXIT_OK : cli_fail_input(path, st);
+}
+
 static int parse_ids(struct filter *f, const char *s)
 {
     while (*s) {
@@ -79,7 +96,7 @@ int cli_cmd_events(int argc, char **argv)
     struct filter f;
     rh_events_opts opts;
     const char *paths[1024];
-    size_t npaths = 0, i;
+    size_t npaths = 0;
     int verbose = 0, rc = RH_EXIT_OK, a;
     rh_ctx *ctx;
     memset(&f, 0, sizeof(f));
@@ -129,19 +146,8 @@ int cli_cmd_events(int argc, char **argv)
     }
     ctx = cli_ctx_create(verbose);
     rh_buf_init(&f.line, ctx);
-    for (i = 0; i < npaths; i++) {
-        rh_status st;
-        cli_last_diag[0] = '\0';
-        st = rh_events_read_file(ctx, paths[i], &opts, on_event, &f);
-        if (f.failed) {
-            cli_error("write error on standard output");
-            rc = RH_EXIT_INTERNAL;
-            break;
-        }
-        if (st != RH_OK) {
-            rc = cli_fail_input(paths[i], st);
-        }
-    }
+    f.opts = &opts;
+    rc = cli_each_event_input(ctx, paths, npaths, read_one, &f);
     if (fflush(stdout) != 0 && rc == RH_EXIT_OK) {
         cli_error("write error on standard output");
         rc = RH_EXIT_INTERNAL;

@@ -1,6 +1,6 @@
 /*
- * reghunt evtx info FILE
- * reghunt evtx dump FILE [--format jsonl|xml] [--recover] [--threads N]
+ * reghunt evtx info PATH...
+ * reghunt evtx dump PATH... [--format jsonl|xml] [--recover] [--threads N]
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +9,12 @@
 
 static void evtx_usage(FILE *f)
 {
-    fprintf(f, "Usage: reghunt evtx info FILE [-v]\n"
-               "       reghunt evtx dump FILE [--format jsonl|xml] [--recover] [--threads N] [-v]\n"
+    fprintf(f, "Usage: reghunt evtx info PATH... [-v]\n"
+               "       reghunt evtx dump PATH... [--format jsonl|xml] [--recover] [--threads N]\n"
+               "                         [-v]\n"
+               "\n"
+               "A PATH is an .evtx file or a directory (searched for .evtx files, in path\n"
+               "order). Event logs inside zip archives: use 'reghunt events'.\n"
                "\n"
                "info   file header, chunk and record counters, checksum state, and record\n"
                "       counts per (provider, channel, event id).\n"
@@ -204,9 +208,50 @@ static int cmd_dump(rh_ctx *ctx, const char *path, int xml, unsigned flags, unsi
     return RH_EXIT_OK;
 }
 
+struct evtx_cmd {
+    int info, xml;
+    unsigned flags, threads;
+};
+
+static int has_evtx_suffix(const char *p)
+{
+    static const char sfx[] = ".evtx";
+    size_t n = strlen(p), k;
+    if (n < 5) {
+        return 0;
+    }
+    for (k = 0; k < 5; k++) {
+        char ch = p[n - 5 + k];
+        if ((ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch) != sfx[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One input of cli_each_event_input(): .evtx files, whether given or found in a directory. */
+static int evtx_one(rh_ctx *ctx, rh_collection *coll, size_t i, const char *path, void *user)
+{
+    const struct evtx_cmd *c = user;
+    if (coll) {
+        const rh_coll_events *ce = rh_collection_events_at(coll, i);
+        if (!has_evtx_suffix(path)) {
+            return RH_EXIT_OK; /* SIEM exports found beside the logs: 'reghunt events' */
+        }
+        if (ce->in_archive) {
+            cli_error("%s: inside an archive: not dumped (use 'reghunt events')", path);
+            return RH_EXIT_INPUT;
+        }
+    }
+    return c->info ? cmd_info(ctx, path, c->flags, c->threads)
+                   : cmd_dump(ctx, path, c->xml, c->flags, c->threads);
+}
+
 int cli_cmd_evtx(int argc, char **argv)
 {
-    const char *sub, *file = NULL;
+    const char *sub, *files[1024];
+    size_t nfiles = 0;
+    struct evtx_cmd c;
     int xml = 0, verbose = 0, i, rc;
     unsigned flags = 0, threads = 0;
     rh_ctx *ctx;
@@ -249,20 +294,23 @@ int cli_cmd_evtx(int argc, char **argv)
         } else if (a[0] == '-' && a[1]) {
             cli_error("evtx: unknown option '%s' (see 'reghunt evtx --help')", a);
             return RH_EXIT_USAGE;
-        } else if (!file) {
-            file = a;
+        } else if (nfiles < sizeof(files) / sizeof(files[0])) {
+            files[nfiles++] = a;
         } else {
-            cli_error("evtx: one FILE only");
+            cli_error("evtx: too many paths");
             return RH_EXIT_USAGE;
         }
     }
-    if (!file) {
-        cli_error("evtx %s: FILE missing (see 'reghunt evtx --help')", sub);
+    if (!nfiles) {
+        cli_error("evtx %s: PATH missing (see 'reghunt evtx --help')", sub);
         return RH_EXIT_USAGE;
     }
     ctx = cli_ctx_create(verbose);
-    rc = strcmp(sub, "info") == 0 ? cmd_info(ctx, file, flags, threads)
-                                  : cmd_dump(ctx, file, xml, flags, threads);
+    c.info = strcmp(sub, "info") == 0;
+    c.xml = xml;
+    c.flags = flags;
+    c.threads = threads;
+    rc = cli_each_event_input(ctx, files, nfiles, evtx_one, &c);
     rh_ctx_destroy(ctx);
     return rc;
 }

@@ -3,7 +3,6 @@
  * collections; report in text, json, jsonl, csv, md, html (self-contained page) or ecs
  * (NDJSON with Elastic Common Schema fields).
  */
-#include <dirent.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,111 +67,6 @@ struct progress {
     size_t last;
 };
 
-/* ---- event inputs ------------------------------------------------------------------------- */
-
-#define CLI_MAX_EVENT_FILES 100000u /* event files found below the PATHs */
-#define CLI_MAX_SCAN_DEPTH  64u
-
-static int has_suffix(const char *s, const char *suf)
-{
-    size_t n = strlen(s), m = strlen(suf);
-    size_t i;
-    if (n < m) {
-        return 0;
-    }
-    for (i = 0; i < m; i++) {
-        char c = s[n - m + i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != suf[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int is_event_file(const char *path)
-{
-    return has_suffix(path, ".evtx") || has_suffix(path, ".json") || has_suffix(path, ".ndjson") ||
-           has_suffix(path, ".jsonl") || has_suffix(path, ".gz");
-}
-
-struct evfiles {
-    char **v;
-    size_t n, cap;
-};
-
-static int ev_push(struct evfiles *e, const char *path)
-{
-    if (e->n >= CLI_MAX_EVENT_FILES) {
-        return -1;
-    }
-    if (e->n == e->cap) {
-        size_t nc = e->cap ? e->cap * 2 : 32;
-        char **nv = realloc(e->v, nc * sizeof(*nv));
-        if (!nv) {
-            return -1;
-        }
-        e->v = nv;
-        e->cap = nc;
-    }
-    e->v[e->n] = strdup(path);
-    if (!e->v[e->n]) {
-        return -1;
-    }
-    e->n++;
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Find event files below a directory (symlinks not followed). */
-static int scan_dir(struct evfiles *e, const char *dir, unsigned depth)
-{
-    DIR *d;
-    struct dirent *de;
-    int rc = 0;
-    if (depth > CLI_MAX_SCAN_DEPTH) {
-        return 0;
-    }
-    d = opendir(dir);
-    if (!d) {
-        return 0;
-    }
-    while (rc == 0 && (de = readdir(d)) != NULL) {
-        char path[4096];
-        struct stat sb;
-        int n;
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
-            continue;
-        }
-        n = snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        if (n < 0 || (size_t)n >= sizeof(path) || lstat(path, &sb) != 0) {
-            continue;
-        }
-        if (S_ISDIR(sb.st_mode)) {
-            rc = scan_dir(e, path, depth + 1);
-        } else if (S_ISREG(sb.st_mode) && is_event_file(path)) {
-            rc = ev_push(e, path);
-        }
-    }
-    closedir(d);
-    return rc;
-}
-
-static void ev_free(struct evfiles *e)
-{
-    size_t i;
-    for (i = 0; i < e->n; i++) {
-        free(e->v[i]);
-    }
-    free(e->v);
-}
-
 static void progress_cb(void *user, size_t done, size_t total, const char *source)
 {
     struct progress *p = user;
@@ -188,9 +82,8 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
     rh_collection *coll = NULL;
     rh_hunt_opts ho;
     struct progress pr = {0, 0};
-    struct evfiles evf = {NULL, 0, 0};
     rh_status st;
-    size_t k, nhives;
+    size_t nhives;
     int i, rc = RH_EXIT_OK;
     *kb = NULL;
     *hunt = NULL;
@@ -205,30 +98,12 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
         return RH_EXIT_INTERNAL;
     }
     for (i = 0; i < a->npaths; i++) {
-        struct stat sb;
-        int isdir = stat(a->paths[i], &sb) == 0 && S_ISDIR(sb.st_mode);
-        if (!isdir && is_event_file(a->paths[i])) {
-            if (ev_push(&evf, a->paths[i]) != 0) {
-                cli_error("too many event inputs");
-                rc = RH_EXIT_INTERNAL;
-                goto out;
-            }
-            continue;
-        }
-        if (isdir && scan_dir(&evf, a->paths[i], 0) != 0) {
-            cli_error("%s: too many event files", a->paths[i]);
-            rc = RH_EXIT_INTERNAL;
-            goto out;
-        }
         cli_last_diag[0] = '\0';
         st = rh_collection_add(coll, a->paths[i]);
         if (st != RH_OK) {
             rc = cli_fail_input(a->paths[i], st);
             goto out;
         }
-    }
-    if (evf.n > 1) {
-        qsort(evf.v, evf.n, sizeof(evf.v[0]), cmp_str); /* deterministic order */
     }
     st = rh_collection_finish(coll);
     if (st != RH_OK) {
@@ -237,7 +112,7 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
     }
     nhives = rh_collection_hive_count(coll);
     /* Zip collections may hold event logs only: those count as input too. */
-    if (nhives == 0 && evf.n == 0 && rh_collection_events_count(coll) == 0) {
+    if (nhives == 0 && rh_collection_events_count(coll) == 0) {
         cli_error("%s%s: no registry hives or event logs found", a->paths[0],
                   a->npaths > 1 ? " ..." : "");
         rc = RH_EXIT_INPUT;
@@ -256,21 +131,7 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
         ho.progress_user = &pr;
     }
     st = rh_hunt_create(ctx, *kb, &ho, hunt);
-    for (k = 0; k < evf.n && st == RH_OK; k++) {
-        rh_status es;
-        if (pr.tty) {
-            progress_cb(&pr, k, evf.n, evf.v[k]);
-        }
-        cli_last_diag[0] = '\0';
-        es = rh_hunt_add_events(*hunt, evf.v[k]);
-        if (es == RH_ERR_NOMEM) {
-            st = es;
-        } else if (es != RH_OK) {
-            /* one unreadable log does not stop the hunt; it is named and counted */
-            cli_error("%s: events not read: %s", evf.v[k], rh_strerror(es));
-        }
-    }
-    if (st == RH_OK && (nhives || rh_collection_events_count(coll))) {
+    if (st == RH_OK) {
         st = rh_hunt_collection(*hunt, coll);
     }
     if (pr.tty) {
@@ -280,7 +141,7 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
         st = rh_hunt_finish(*hunt);
     }
     if (st == RH_OK && nhives && rh_hunt_get_stats(*hunt)->hives_hunted == 0 &&
-        rh_hunt_get_stats(*hunt)->hives_failed > 0 && evf.n == 0) {
+        rh_hunt_get_stats(*hunt)->hives_failed > 0 && rh_collection_events_count(coll) == 0) {
         cli_error("%s: no hive could be read (%zu unreadable)", a->paths[0],
                   rh_hunt_get_stats(*hunt)->hives_failed);
         rc = RH_EXIT_INPUT;
@@ -292,7 +153,6 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
     }
 out:
     rh_collection_destroy(coll);
-    ev_free(&evf);
     return rc;
 }
 

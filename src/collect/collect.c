@@ -15,22 +15,13 @@
 
 #define COMP "collect"
 
-/* regf base block fields used to recognise hives (docs/formats/regf.md). */
-#define HDR_SIG          0x00u /* "regf" */
-#define HDR_LAST_WRITTEN 0x0Cu /* FILETIME */
-#define HDR_FILE_TYPE    0x1Cu /* 0 = primary file, 1/2/6 = transaction log */
-#define HDR_NAME         0x30u /* 64 bytes UTF-16LE: last characters of the hive's path */
-#define HDR_NAME_LEN     64u
-#define HDR_READ         (HDR_NAME + HDR_NAME_LEN)
-#define ZIP_MAX_MEMBER   (4ull << 30) /* one archive member read into memory */
-
 static int name_is(const char *s, size_t n, const char *lit)
 {
     return rh_ascii_casecmp(s, n, lit, strlen(lit)) == 0;
 }
 
 /* True for "<x>.LOG", ".LOG1", ".LOG2" (transaction logs, never hunted on their own). */
-static int is_log_name(const char *base, size_t n)
+int collect_is_log_name(const char *base, size_t n)
 {
     static const char *const sfx[] = {".LOG", ".LOG1", ".LOG2"};
     size_t i;
@@ -43,7 +34,7 @@ static int is_log_name(const char *base, size_t n)
     return 0;
 }
 
-static const char *base_name(const char *p, size_t *n)
+const char *collect_base_name(const char *p, size_t *n)
 {
     const char *s = strrchr(p, '/');
     const char *b = s ? s + 1 : p;
@@ -66,8 +57,11 @@ static void entry_free(rh_ctx *ctx, struct coll_entry *e)
     rh_free(ctx, e->profile_dir);
     rh_free(ctx, e->embedded_user);
     rh_free(ctx, e->mem);
+    rh_free(ctx, e->archive);
+    rh_free(ctx, e->member);
     for (i = 0; i < 3; i++) {
         rh_free(ctx, e->logs[i].name);
+        rh_free(ctx, e->logs[i].member);
         rh_free(ctx, e->logs[i].data);
     }
 }
@@ -164,7 +158,7 @@ static rh_status url_decode(rh_buf *out, const char *s, size_t n)
 }
 
 /* Normalise a path for layout analysis: '\' -> '/', URL-decoding per component. */
-static rh_status make_norm(rh_ctx *ctx, const char *path, char **out)
+rh_status collect_make_norm(rh_ctx *ctx, const char *path, char **out)
 {
     rh_buf b = RH_BUF_INIT(ctx);
     const char *p = path;
@@ -295,7 +289,7 @@ rh_status collect_analyse_path(rh_collection *c, struct coll_entry *e, const cha
         e->host_folder = rh_strndup(c->ctx, comp[root_end - 1].p, comp[root_end - 1].n);
     } else if (container && *container) {
         size_t bn;
-        const char *b = base_name(container, &bn);
+        const char *b = collect_base_name(container, &bn);
         if (bn > 4 && name_is(b + bn - 4, 4, ".zip")) {
             bn -= 4;
         }
@@ -307,15 +301,15 @@ rh_status collect_analyse_path(rh_collection *c, struct coll_entry *e, const cha
 }
 
 /* Classify a candidate by its header. Returns 1 for a primary hive, 0 otherwise. */
-static int header_is_hive(const uint8_t *hdr, size_t n)
+int collect_header_is_hive(const uint8_t *hdr, size_t n)
 {
     return n >= HDR_READ && memcmp(hdr + HDR_SIG, "regf", 4) == 0 &&
            rh_le32(hdr + HDR_FILE_TYPE) == 0;
 }
 
-static rh_status add_entry(rh_collection *c, const char *source, const char *inner_path,
-                           const char *container, const uint8_t *hdr, uint64_t size,
-                           struct coll_entry **out)
+rh_status collect_add_entry(rh_collection *c, const char *source, const char *inner_path,
+                            const char *container, const uint8_t *hdr, uint64_t size,
+                            struct coll_entry **out)
 {
     struct coll_entry *e;
     rh_status st = entry_new(c, &e);
@@ -329,7 +323,7 @@ static rh_status add_entry(rh_collection *c, const char *source, const char *inn
     if (!e->source) {
         return RH_ERR_NOMEM;
     }
-    st = make_norm(c->ctx, inner_path, &e->norm);
+    st = collect_make_norm(c->ctx, inner_path, &e->norm);
     if (st == RH_OK) {
         st = collect_analyse_path(c, e, container);
     }
@@ -340,7 +334,7 @@ static rh_status add_entry(rh_collection *c, const char *source, const char *inn
         entry_free(c->ctx, e);
         return st;
     }
-    b = base_name(e->norm, &bn);
+    b = collect_base_name(e->norm, &bn);
     e->pub.kind = rh_hive_kind_from_file(b, bn);
     if (e->pub.kind == RH_HIVE_KIND_UNKNOWN) {
         e->pub.kind = ek;
@@ -383,14 +377,85 @@ static rh_status read_header(rh_collection *c, const char *path, uint8_t *hdr, s
     return RH_OK;
 }
 
-static rh_status add_zip(rh_collection *c, const char *path);
+/* Event inputs by name: .evtx, .json, .ndjson, .jsonl, .gz (any case). */
+int collect_is_event_name(const char *base, size_t n)
+{
+    static const char *const sfx[] = {".evtx", ".json", ".ndjson", ".jsonl", ".gz"};
+    size_t i;
+    for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+        size_t l = strlen(sfx[i]);
+        if (n > l && rh_ascii_casecmp(base + n - l, l, sfx[i], l) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+rh_status collect_add_events(rh_collection *c, const char *archive, const char *name, uint64_t size)
+{
+    struct coll_entry tmp;
+    struct coll_events *ev;
+    rh_buf src = RH_BUF_INIT(c->ctx);
+    rh_status st;
+    if (c->nev >= RH_COLL_MAX_EVENT_LOGS) {
+        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, archive ? archive : name, -1,
+                 "more than %u event inputs: %s skipped (RH_COLL_MAX_EVENT_LOGS)",
+                 RH_COLL_MAX_EVENT_LOGS, name);
+        return RH_OK;
+    }
+    if (c->nev == c->capev) {
+        size_t nc = c->capev ? c->capev * 2 : 16;
+        struct coll_events *ne = rh_realloc(c->ctx, c->ev, nc * sizeof(*ne));
+        if (!ne) {
+            return RH_ERR_NOMEM;
+        }
+        c->ev = ne;
+        c->capev = nc;
+    }
+    ev = &c->ev[c->nev];
+    memset(ev, 0, sizeof(*ev));
+    memset(&tmp, 0, sizeof(tmp));
+    st = archive ? rh_buf_printf(&src, "%s!%s", archive, name) : rh_buf_puts(&src, name);
+    if (st == RH_OK) {
+        st = collect_make_norm(c->ctx, name, &tmp.norm);
+    }
+    if (st == RH_OK) {
+        st = collect_analyse_path(c, &tmp, archive);
+    }
+    if (st == RH_OK) {
+        ev->path = archive ? NULL : rh_strdup(c->ctx, name);
+        ev->archive = archive ? rh_strdup(c->ctx, archive) : NULL;
+        ev->member = archive ? rh_strdup(c->ctx, name) : NULL;
+        if ((archive && (!ev->archive || !ev->member)) || (!archive && !ev->path)) {
+            st = RH_ERR_NOMEM;
+        }
+    }
+    if (st == RH_OK) {
+        ev->source = src.data;
+        ev->host_key = tmp.host_key;
+        ev->host_folder = tmp.host_folder;
+        ev->pub.size = size;
+        ev->pub.in_archive = archive != NULL;
+        ev->pub.host = RH_COLL_NONE;
+        tmp.host_key = NULL;
+        tmp.host_folder = NULL;
+        c->nev++;
+    } else {
+        rh_free(c->ctx, ev->path);
+        rh_free(c->ctx, ev->archive);
+        rh_free(c->ctx, ev->member);
+        rh_buf_free(&src);
+    }
+    entry_free(c->ctx, &tmp);
+    return st;
+}
 
 static rh_status add_file(rh_collection *c, const char *path, int explicit_arg)
 {
     uint8_t hdr[HDR_READ];
     size_t got = 0, bn;
     uint64_t size = 0;
-    const char *b = base_name(path, &bn);
+    const char *b = collect_base_name(path, &bn);
     rh_status st = read_header(c, path, hdr, &got, &size);
     if (st != RH_OK) {
         if (explicit_arg) {
@@ -401,12 +466,15 @@ static rh_status add_file(rh_collection *c, const char *path, int explicit_arg)
         return RH_OK;
     }
     if (got >= 4 && memcmp(hdr, "PK\x03\x04", 4) == 0) {
-        return add_zip(c, path);
+        return collect_add_zip(c, path);
     }
-    if (is_log_name(b, bn)) {
+    if (collect_is_event_name(b, bn)) {
+        return c->flags & RH_COLL_NO_EVENTS ? RH_OK : collect_add_events(c, NULL, path, size);
+    }
+    if (collect_is_log_name(b, bn)) {
         return RH_OK; /* found again by rh_hive_open beside its hive */
     }
-    if (!header_is_hive(hdr, got)) {
+    if (!collect_header_is_hive(hdr, got)) {
         if (explicit_arg) {
             rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1,
                      "not a registry hive (no regf primary header) and not a zip archive");
@@ -414,7 +482,7 @@ static rh_status add_file(rh_collection *c, const char *path, int explicit_arg)
         }
         return RH_OK;
     }
-    return add_entry(c, path, path, NULL, hdr, size, NULL);
+    return collect_add_entry(c, path, path, NULL, hdr, size, NULL);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -494,258 +562,6 @@ static rh_status add_dir(rh_collection *c, const char *path, unsigned depth)
     return st;
 }
 
-/* ---- zip archives ---------------------------------------------------------------------- */
-
-struct pending_log {
-    char *norm; /* normalised member path */
-    uint8_t *data;
-    size_t len;
-};
-
-static rh_status read_member(rh_collection *c, struct archive *a, const char *name, uint64_t size,
-                             uint8_t **out, size_t *len)
-{
-    uint8_t *buf;
-    size_t got = 0;
-    *out = NULL;
-    *len = 0;
-    if (size > ZIP_MAX_MEMBER || size > rh_ctx_limits(c->ctx)->max_file_size ||
-        c->archive_bytes + size > RH_COLL_MAX_ARCHIVE_IN) {
-        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, name, -1,
-                 "archive member too large (%llu bytes): skipped", (unsigned long long)size);
-        return RH_NOT_FOUND;
-    }
-    buf = rh_malloc(c->ctx, size ? (size_t)size : 1);
-    if (!buf) {
-        return RH_ERR_NOMEM;
-    }
-    while (got < size) {
-        la_ssize_t r = archive_read_data(a, buf + got, (size_t)size - got);
-        if (r <= 0) {
-            break;
-        }
-        got += (size_t)r;
-    }
-    if (got != size) {
-        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, name, -1,
-                 "archive member truncated (%zu of %llu bytes): skipped", got,
-                 (unsigned long long)size);
-        rh_free(c->ctx, buf);
-        return RH_NOT_FOUND;
-    }
-    c->archive_bytes += size;
-    *out = buf;
-    *len = got;
-    return RH_OK;
-}
-
-/* Event log members by name, as `reghunt hunt` finds them in directories. */
-static int is_event_name(const char *base, size_t n)
-{
-    static const char *const sfx[] = {".evtx", ".json", ".ndjson", ".jsonl", ".gz"};
-    size_t i;
-    for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
-        size_t l = strlen(sfx[i]);
-        if (n > l && rh_ascii_casecmp(base + n - l, l, sfx[i], l) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Keep an event log member in memory with its host folder (capped; RH_OK when skipped). */
-static rh_status add_event_member(rh_collection *c, struct archive *a, const char *path,
-                                  const char *name, uint64_t size)
-{
-    struct coll_entry tmp;
-    struct coll_events *ev;
-    rh_buf src = RH_BUF_INIT(c->ctx);
-    uint8_t *data = NULL;
-    size_t len = 0;
-    rh_status st;
-    if (c->nev >= RH_COLL_MAX_EVENT_LOGS || c->event_bytes + size > RH_COLL_MAX_EVENT_IN) {
-        rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, name, -1,
-                 "more than %u event logs or %llu bytes of them in archives: skipped",
-                 RH_COLL_MAX_EVENT_LOGS, (unsigned long long)RH_COLL_MAX_EVENT_IN);
-        return RH_OK;
-    }
-    if (c->nev == c->capev) {
-        size_t nc = c->capev ? c->capev * 2 : 16;
-        struct coll_events *ne = rh_realloc(c->ctx, c->ev, nc * sizeof(*ne));
-        if (!ne) {
-            return RH_ERR_NOMEM;
-        }
-        c->ev = ne;
-        c->capev = nc;
-    }
-    st = read_member(c, a, name, size, &data, &len);
-    if (st != RH_OK) {
-        return st == RH_NOT_FOUND ? RH_OK : st;
-    }
-    ev = &c->ev[c->nev];
-    memset(ev, 0, sizeof(*ev));
-    memset(&tmp, 0, sizeof(tmp));
-    st = rh_buf_printf(&src, "%s!%s", path, name);
-    if (st == RH_OK) {
-        st = make_norm(c->ctx, name, &tmp.norm);
-    }
-    if (st == RH_OK) {
-        st = collect_analyse_path(c, &tmp, path);
-    }
-    if (st == RH_OK) {
-        ev->source = src.data;
-        ev->host_key = tmp.host_key;
-        ev->host_folder = tmp.host_folder;
-        ev->mem = data;
-        ev->pub.data = data;
-        ev->pub.len = len;
-        ev->pub.host = RH_COLL_NONE;
-        ev->pub.source = ev->source;
-        ev->pub.folder = ev->host_folder;
-        tmp.host_key = NULL;
-        tmp.host_folder = NULL;
-        c->event_bytes += len;
-        c->nev++;
-    } else {
-        rh_buf_free(&src);
-        rh_free(c->ctx, data);
-    }
-    entry_free(c->ctx, &tmp);
-    return st;
-}
-
-static rh_status add_zip(rh_collection *c, const char *path)
-{
-    struct archive *a = archive_read_new();
-    struct archive_entry *ae;
-    struct pending_log *logs = NULL;
-    size_t nlogs = 0, caplogs = 0, first = c->n, i, members = 0;
-    rh_status st = RH_OK;
-    int r;
-    if (!a) {
-        return RH_ERR_NOMEM;
-    }
-    archive_read_support_format_zip(a);
-    archive_read_support_filter_none(a);
-    if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1, "cannot open zip archive: %s",
-                 archive_error_string(a) ? archive_error_string(a) : "?");
-        archive_read_free(a);
-        return RH_ERR_IO;
-    }
-    while (st == RH_OK && (r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
-        const char *name;
-        size_t bn, len = 0;
-        const char *b;
-        uint8_t *data = NULL;
-        int log;
-        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-            rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, path, -1, "zip: %s: rest of archive skipped",
-                     archive_error_string(a) ? archive_error_string(a) : "bad header");
-            break;
-        }
-        if (++members > RH_COLL_MAX_FILES) {
-            st = RH_ERR_LIMIT;
-            break;
-        }
-        name = archive_entry_pathname(ae);
-        if (!name || archive_entry_filetype(ae) != AE_IFREG || !archive_entry_size_is_set(ae) ||
-            strlen(name) > RH_COLL_MAX_PATH || archive_entry_size(ae) <= 0) {
-            continue;
-        }
-        b = base_name(name, &bn);
-        if (!(c->flags & RH_COLL_NO_EVENTS) && is_event_name(b, bn)) {
-            st = add_event_member(c, a, path, name, (uint64_t)archive_entry_size(ae));
-            continue;
-        }
-        if (archive_entry_size(ae) < (la_int64_t)HDR_READ) {
-            continue;
-        }
-        log = is_log_name(b, bn);
-        st = read_member(c, a, name, (uint64_t)archive_entry_size(ae), &data, &len);
-        if (st == RH_NOT_FOUND) {
-            st = RH_OK;
-            continue;
-        }
-        if (st != RH_OK) {
-            break;
-        }
-        if (memcmp(data, "regf", 4) != 0) {
-            rh_free(c->ctx, data);
-            c->archive_bytes -= len;
-            continue;
-        }
-        if (log || rh_le32(data + HDR_FILE_TYPE) != 0) {
-            if (nlogs == caplogs) {
-                size_t nc = caplogs ? caplogs * 2 : 8;
-                struct pending_log *nl = rh_realloc(c->ctx, logs, nc * sizeof(*nl));
-                if (!nl) {
-                    rh_free(c->ctx, data);
-                    st = RH_ERR_NOMEM;
-                    break;
-                }
-                logs = nl;
-                caplogs = nc;
-            }
-            logs[nlogs].data = data;
-            logs[nlogs].len = len;
-            st = make_norm(c->ctx, name, &logs[nlogs].norm);
-            if (st != RH_OK) {
-                rh_free(c->ctx, data);
-                break;
-            }
-            nlogs++;
-            continue;
-        }
-        {
-            rh_buf src = RH_BUF_INIT(c->ctx);
-            struct coll_entry *e = NULL;
-            st = rh_buf_printf(&src, "%s!%s", path, name);
-            if (st == RH_OK) {
-                st = add_entry(c, src.data, name, path, data, len, &e);
-            }
-            rh_buf_free(&src);
-            if (st != RH_OK || !e) {
-                rh_free(c->ctx, data);
-                break;
-            }
-            e->mem = data;
-            e->mem_len = len;
-        }
-    }
-    archive_read_free(a);
-    /* Attach in-memory logs to the hive of the same member path. */
-    for (i = 0; i < nlogs; i++) {
-        size_t j, ln = strlen(logs[i].norm), bn;
-        const char *b = base_name(logs[i].norm, &bn);
-        int slot = is_log_name(b, bn);
-        size_t sl = slot == 1 ? 4 : 5;
-        for (j = first; slot && j < c->n && st == RH_OK; j++) {
-            struct coll_entry *e = &c->e[j];
-            if (strlen(e->norm) == ln - sl &&
-                rh_ascii_casecmp(e->norm, ln - sl, logs[i].norm, ln - sl) == 0) {
-                struct coll_log *l = &e->logs[slot - 1];
-                if (!l->data) {
-                    l->name = rh_strdup(c->ctx, logs[i].norm);
-                    if (!l->name) {
-                        st = RH_ERR_NOMEM;
-                        break;
-                    }
-                    l->data = logs[i].data;
-                    l->len = logs[i].len;
-                    logs[i].data = NULL;
-                    e->pub.logs++;
-                }
-                break;
-            }
-        }
-        rh_free(c->ctx, logs[i].data);
-        rh_free(c->ctx, logs[i].norm);
-    }
-    rh_free(c->ctx, logs);
-    return st;
-}
-
 /* ---- public ------------------------------------------------------------------------------ */
 
 rh_status rh_collection_create(rh_ctx *ctx, const rh_collection_opts *opts, rh_collection **out)
@@ -783,7 +599,9 @@ void rh_collection_destroy(rh_collection *c)
         rh_free(c->ctx, c->ev[i].source);
         rh_free(c->ctx, c->ev[i].host_key);
         rh_free(c->ctx, c->ev[i].host_folder);
-        rh_free(c->ctx, c->ev[i].mem);
+        rh_free(c->ctx, c->ev[i].path);
+        rh_free(c->ctx, c->ev[i].archive);
+        rh_free(c->ctx, c->ev[i].member);
     }
     rh_free(c->ctx, c->ev);
     rh_free(c->ctx, c->hosts);
@@ -847,6 +665,20 @@ const rh_coll_events *rh_collection_events_at(const rh_collection *c, size_t i)
     return c && i < c->nev ? &c->ev[i].pub : NULL;
 }
 
+/* Drop an archive hive's bytes (read again by the next open). */
+static void member_free(rh_collection *c, struct coll_entry *e)
+{
+    int k;
+    rh_free(c->ctx, e->mem);
+    e->mem = NULL;
+    e->mem_len = 0;
+    for (k = 0; k < 3; k++) {
+        rh_free(c->ctx, e->logs[k].data);
+        e->logs[k].data = NULL;
+        e->logs[k].len = 0;
+    }
+}
+
 rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)
 {
     struct coll_entry *e;
@@ -867,12 +699,13 @@ rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)
     o.flags = (c->flags & RH_COLL_NO_LOGS ? RH_HIVE_NO_LOGS : 0) |
               (c->flags & RH_COLL_DELETED ? RH_HIVE_DELETED : 0);
     e->open_tried = 1;
-    if (e->mem) {
+    if (e->archive) {
         const void *ld[4] = {NULL, NULL, NULL, NULL};
         size_t ll[4] = {0, 0, 0, 0};
         const char *ln[4] = {NULL, NULL, NULL, NULL};
         int k, m = 0;
-        for (k = 0; k < 3; k++) {
+        e->open_status = collect_load_member(c, e);
+        for (k = 0; k < 3 && e->open_status == RH_OK; k++) {
             if (e->logs[k].data) {
                 ld[m] = e->logs[k].data;
                 ll[m] = e->logs[k].len;
@@ -885,13 +718,18 @@ rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)
             o.log_data = ld;
             o.log_lens = ll;
         }
-        e->open_status = rh_hive_open_mem(c->ctx, e->source, e->mem, e->mem_len, &o, &e->hive);
+        if (e->open_status == RH_OK) {
+            e->open_status = rh_hive_open_mem(c->ctx, e->source, e->mem, e->mem_len, &o, &e->hive);
+        }
+        if (e->open_status != RH_OK) {
+            member_free(c, e);
+        }
     } else {
         e->open_status = rh_hive_open(c->ctx, e->source, &o, &e->hive);
     }
     if (e->open_status == RH_OK) {
         const rh_hive_info *inf = rh_hive_get_info(e->hive);
-        if (!e->mem) {
+        if (!e->archive) {
             e->pub.logs = inf->logs_found;
         }
     }
@@ -905,5 +743,6 @@ void rh_collection_release(rh_collection *c, size_t i)
         rh_hive_close(c->e[i].hive);
         c->e[i].hive = NULL;
         c->e[i].open_tried = 0;
+        member_free(c, &c->e[i]);
     }
 }

@@ -742,7 +742,6 @@ static void resolve_events(rh_collection *c)
         struct coll_events *ev = &c->ev[i];
         ev->pub.source = ev->source;
         ev->pub.folder = ev->host_folder;
-        ev->pub.data = ev->mem;
         ev->pub.host = RH_COLL_NONE;
         /* Hives are sorted by host key (collect_resolve): binary search for it. */
         lo = 0;

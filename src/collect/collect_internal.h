@@ -8,9 +8,18 @@
 #include "common/common.h"
 #include "reghunt/collection.h"
 
-/* An in-memory transaction log of an archive member. */
+/* regf base block fields used to recognise hives (docs/formats/regf.md). */
+#define HDR_SIG          0x00u /* "regf" */
+#define HDR_LAST_WRITTEN 0x0Cu /* FILETIME */
+#define HDR_FILE_TYPE    0x1Cu /* 0 = primary file, 1/2/6 = transaction log */
+#define HDR_NAME         0x30u /* 64 bytes UTF-16LE: last characters of the hive's path */
+#define HDR_NAME_LEN     64u
+#define HDR_READ         (HDR_NAME + HDR_NAME_LEN)
+
+/* A transaction log of an archive member: its member name; its bytes while the hive is open. */
 struct coll_log {
-    char *name;
+    char *name;   /* normalised member path */
+    char *member; /* member name as stored in the archive */
     uint8_t *data;
     size_t len;
 };
@@ -23,7 +32,8 @@ struct coll_entry {
     char *host_folder; /* display name of the host folder */
     const char *layout;
     char *user, *user_sid, *profile_dir, *embedded_user;
-    uint8_t *mem; /* archive member data (owned) or NULL for files */
+    char *archive, *member; /* archive members: the archive file and the member's stored name */
+    uint8_t *mem;           /* an archive member's bytes while it is open (owned) */
     size_t mem_len;
     struct coll_log logs[3];
     rh_hive *hive;
@@ -31,11 +41,13 @@ struct coll_entry {
     int open_tried;
 };
 
-/* An event log member of an archive (kept in memory for the hunt). */
+/* An event input: a file, or a member of an archive (read again, streamed, when the hunt reads
+ * it: never held in memory). */
 struct coll_events {
     rh_coll_events pub;
     char *source, *host_key, *host_folder;
-    uint8_t *mem;
+    char *path;             /* file inputs */
+    char *archive, *member; /* archive members */
 };
 
 struct coll_host {
@@ -56,7 +68,23 @@ struct rh_collection {
     int finished;
 };
 
-/* Kind from a file base name (case-insensitive), UNKNOWN if the name says nothing. */
+/* collect.c: names, paths and entries shared with the archive reader. */
+int collect_is_log_name(const char *base, size_t n); /* 1 .LOG, 2 .LOG1, 3 .LOG2, else 0 */
+int collect_is_event_name(const char *base, size_t n);
+const char *collect_base_name(const char *p, size_t *n);
+rh_status collect_make_norm(rh_ctx *ctx, const char *path, char **out);
+int collect_header_is_hive(const uint8_t *hdr, size_t n);
+rh_status collect_add_entry(rh_collection *c, const char *source, const char *inner_path,
+                            const char *container, const uint8_t *hdr, uint64_t size,
+                            struct coll_entry **out);
+/* Add an event input (file when archive is NULL, else member `name` of archive). */
+rh_status collect_add_events(rh_collection *c, const char *archive, const char *name,
+                             uint64_t size);
+
+/* collect_zip.c: archives. */
+rh_status collect_add_zip(rh_collection *c, const char *path);
+/* Read an archive hive and its logs into e->mem / e->logs[].data (bounded). */
+rh_status collect_load_member(rh_collection *c, struct coll_entry *e);
 
 /* Fill layout, host key, host folder, user and kind hints of e from e->norm. */
 rh_status collect_analyse_path(rh_collection *c, struct coll_entry *e, const char *container);

@@ -197,10 +197,24 @@ rh_status hunt_collection_events(rh_hunt *h, rh_collection *coll)
 {
     size_t i, n = rh_collection_events_count(coll);
     rh_status st = RH_OK;
+    if (n && !h->ev) {
+        st = rh_evidence_create(h->ctx, NULL, &h->ev);
+    }
     for (i = 0; i < n && st == RH_OK; i++) {
         const rh_coll_events *ce = rh_collection_events_at(coll, i);
         const rh_coll_host *ho = rh_collection_host_at(coll, ce->host);
-        st = rh_hunt_add_events_mem(h, ce->source, ce->data, ce->len, ho ? ho->name : NULL);
+        struct host_default d;
+        d.h = h;
+        d.host = ho ? ho->name : NULL;
+        if (h->opts.progress) {
+            h->opts.progress(h->opts.progress_user, i, n, ce->source);
+        }
+        st = rh_collection_events_read(coll, i, NULL, on_event_in_host, &d);
+        if (st == RH_OK) {
+            h->stats.event_inputs++;
+        } else {
+            h->stats.event_inputs_failed++;
+        }
         if (st != RH_ERR_NOMEM && st != RH_ERR_STRICT) {
             st = RH_OK; /* one unreadable log does not stop the hunt: diag raised, counted */
         }

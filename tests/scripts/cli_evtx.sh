@@ -18,7 +18,7 @@ slack=$src/tests/data/evtx/slack.evtx
 
 "$bin" evtx --help > "$tmp/h" 2>&1
 check "evtx --help exits 0" [ $? -eq 0 ]
-check "evtx --help mentions dump" grep -q 'evtx dump FILE' "$tmp/h"
+check "evtx --help mentions dump" grep -q 'evtx dump PATH...' "$tmp/h"
 "$bin" events --help > "$tmp/h" 2>&1
 check "events --help exits 0" [ $? -eq 0 ]
 
@@ -63,6 +63,22 @@ check "error is one line naming file and offset" [ "$(wc -l < "$tmp/err")" -eq 1
 check "error names the file" grep -q 'ecs.ndjson @0x0' "$tmp/err"
 "$bin" evtx dump > /dev/null 2>&1
 check "missing FILE is a usage error" [ $? -eq 2 ]
+# Several paths and directories (the collection reader finds the inputs).
+mkdir -p "$tmp/d/sub"
+cp "$mini" "$tmp/d/a.evtx"
+cp "$slack" "$tmp/d/sub/b.EVTX"
+cp "$src/tests/data/events/ecs.ndjson" "$tmp/d/sub/c.ndjson"
+"$bin" evtx dump "$tmp/d" > "$tmp/dd"
+check "evtx dump DIR exits 0" [ $? -eq 0 ]
+check "evtx dump DIR dumps both logs, not the export" [ "$(wc -l < "$tmp/dd")" -eq $(( $("$bin" evtx dump "$mini" | wc -l) + $("$bin" evtx dump "$slack" | wc -l) )) ]
+"$bin" evtx dump "$mini" "$slack" > "$tmp/d2"
+check "evtx dump FILE FILE = DIR" cmp -s "$tmp/dd" "$tmp/d2"
+"$bin" events "$tmp/d" > "$tmp/ed"
+check "events DIR reads logs and exports" [ "$(wc -l < "$tmp/ed")" -eq $(( $(wc -l < "$tmp/dd") + 2 )) ]
+mkdir -p "$tmp/empty"
+"$bin" events "$tmp/empty" > /dev/null 2> "$tmp/err"
+check "events on a directory without logs exits 3" [ $? -eq 3 ]
+check "and says so in one line" [ "$(wc -l < "$tmp/err")" -eq 1 ]
 "$bin" events --from yesterday "$mini" > /dev/null 2>&1
 check "bad --from is a usage error" [ $? -eq 2 ]
 
