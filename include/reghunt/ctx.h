@@ -61,6 +61,13 @@ typedef struct rh_limits {
 /** Fill *out with the default limits. */
 RH_API void rh_limits_default(rh_limits *out);
 
+/**
+ * A sequential byte source (an archive member streamed out of its archive): copy up to n
+ * bytes to p and set *got (0 = the end). Return RH_OK, or an error status, which ends the
+ * read and is returned by the reader.
+ */
+typedef rh_status (*rh_read_fn)(void *user, void *p, size_t n, size_t *got);
+
 /** Allocator hooks (all three or none). */
 typedef struct rh_allocator {
     void *(*malloc_fn)(size_t size, void *user);

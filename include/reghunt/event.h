@@ -109,19 +109,12 @@ RH_API rh_status rh_events_read_mem(rh_ctx *ctx, const char *name, const void *d
                                     const rh_events_opts *opts, rh_event_fn fn, void *user);
 
 /**
- * A byte source for rh_events_read_cb(): copy up to n bytes to p and set *got (0 = the end).
- * Returns RH_OK or an error status, which ends the read and is returned.
- */
-typedef rh_status (*rh_events_read_fn)(void *user, void *p, size_t n, size_t *got);
-
-/**
  * Same as rh_events_read_mem() for an input read through rd (an archive member streamed out
  * of its archive): JSON and NDJSON are streamed; EVTX is gathered into memory first (capped by
  * rh_limits.max_file_size). Returns what rh_events_read_mem() returns, or rd's error.
  */
-RH_API rh_status rh_events_read_cb(rh_ctx *ctx, const char *name, rh_events_read_fn rd,
-                                   void *rd_user, const rh_events_opts *opts, rh_event_fn fn,
-                                   void *user);
+RH_API rh_status rh_events_read_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *rd_user,
+                                   const rh_events_opts *opts, rh_event_fn fn, void *user);
 
 /*
  * ---- helpers for the normalized event stream -------------------------------------------

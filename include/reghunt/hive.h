@@ -160,6 +160,15 @@ RH_API rh_status rh_hive_open_mem(rh_ctx *ctx, const char *name, const void *dat
                                   const rh_hive_opts *opts, rh_hive **out);
 
 /** Close a hive. Accepts NULL. Invalidates every handle and borrowed pointer. */
+/**
+ * Same as rh_hive_open_mem() for a hive read through rd, forward only (an archive member
+ * streamed out of its archive): only the bytes the hive needs are read (rh_hive_open), into
+ * memory the hive owns. Logs, if any, come through opts (log_paths + log_data). `name` labels
+ * diagnostics. Returns what rh_hive_open() returns, or rd's error.
+ */
+RH_API rh_status rh_hive_open_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *user,
+                                 const rh_hive_opts *opts, rh_hive **out);
+
 RH_API void rh_hive_close(rh_hive *hive);
 
 /** Borrowed: valid until rh_hive_close(). */

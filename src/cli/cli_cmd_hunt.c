@@ -140,10 +140,18 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
     if (st == RH_OK) {
         st = rh_hunt_finish(*hunt);
     }
-    if (st == RH_OK && nhives && rh_hunt_get_stats(*hunt)->hives_hunted == 0 &&
-        rh_hunt_get_stats(*hunt)->hives_failed > 0 && rh_collection_events_count(coll) == 0) {
-        cli_error("%s: no hive could be read (%zu unreadable)", a->paths[0],
-                  rh_hunt_get_stats(*hunt)->hives_failed);
+    if (st == RH_OK && rh_hunt_get_stats(*hunt)->hives_hunted == 0 &&
+        rh_hunt_get_stats(*hunt)->event_inputs == 0 &&
+        rh_hunt_get_stats(*hunt)->hives_failed + rh_hunt_get_stats(*hunt)->event_inputs_failed >
+            0) {
+        const rh_hunt_stats *hs = rh_hunt_get_stats(*hunt);
+        if (hs->event_inputs_failed == 0) {
+            cli_error("%s: no hive could be read (%zu unreadable)", a->paths[0], hs->hives_failed);
+        } else {
+            cli_error("%s%s: no input could be read (%zu hive(s) and %zu event log(s) unreadable)",
+                      a->paths[0], a->npaths > 1 ? " ..." : "", hs->hives_failed,
+                      hs->event_inputs_failed);
+        }
         rc = RH_EXIT_INPUT;
         goto out;
     }
@@ -539,6 +547,10 @@ static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt,
     struct timespec t1;
     double secs;
     size_t i, reported = 0;
+    char failed_logs[32] = "";
+    if (s->event_inputs_failed) {
+        snprintf(failed_logs, sizeof(failed_logs), "%zu", s->event_inputs_failed);
+    }
     for (i = 0; i < rh_hunt_count(hunt); i++) {
         const rh_finding *f = rh_hunt_at(hunt, i);
         reported += rh_report_listed_opts(f, &o->ro) && !f->known_good;
@@ -548,13 +560,15 @@ static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt,
     if (s->event_inputs || s->event_inputs_failed || o->a.rules) {
         fprintf(stderr,
                 "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), %llu "
-                "event(s) from %zu log(s), %zu rule(s), findings: %zu Critical, %zu High, "
+                "event(s) from %zu log(s)%s%s%s, %zu rule(s), findings: %zu Critical, %zu High, "
                 "%zu Medium, %zu Low, %zu Info (%zu known-good, %zu confirmed by events); "
                 "%.2f s\n",
                 s->hosts ? s->hosts : rh_evidence_host_count(rh_hunt_evidence(hunt)), s->hives,
                 s->hives_hunted, s->hives_failed, (unsigned long long)s->events, s->event_inputs,
-                s->rules, s->by_risk[4], s->by_risk[3], s->by_risk[2], s->by_risk[1], s->by_risk[0],
-                s->known_good, s->by_fusion[1], secs);
+                s->event_inputs_failed ? " (" : "", failed_logs,
+                s->event_inputs_failed ? " unreadable)" : "", s->rules, s->by_risk[4],
+                s->by_risk[3], s->by_risk[2], s->by_risk[1], s->by_risk[0], s->known_good,
+                s->by_fusion[1], secs);
     } else {
         fprintf(stderr,
                 "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), findings: "

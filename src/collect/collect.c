@@ -56,7 +56,6 @@ static void entry_free(rh_ctx *ctx, struct coll_entry *e)
     rh_free(ctx, e->user_sid);
     rh_free(ctx, e->profile_dir);
     rh_free(ctx, e->embedded_user);
-    rh_free(ctx, e->mem);
     rh_free(ctx, e->archive);
     rh_free(ctx, e->member);
     for (i = 0; i < 3; i++) {
@@ -665,20 +664,6 @@ const rh_coll_events *rh_collection_events_at(const rh_collection *c, size_t i)
     return c && i < c->nev ? &c->ev[i].pub : NULL;
 }
 
-/* Drop an archive hive's bytes (read again by the next open). */
-static void member_free(rh_collection *c, struct coll_entry *e)
-{
-    int k;
-    rh_free(c->ctx, e->mem);
-    e->mem = NULL;
-    e->mem_len = 0;
-    for (k = 0; k < 3; k++) {
-        rh_free(c->ctx, e->logs[k].data);
-        e->logs[k].data = NULL;
-        e->logs[k].len = 0;
-    }
-}
-
 rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)
 {
     struct coll_entry *e;
@@ -700,30 +685,7 @@ rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)
               (c->flags & RH_COLL_DELETED ? RH_HIVE_DELETED : 0);
     e->open_tried = 1;
     if (e->archive) {
-        const void *ld[4] = {NULL, NULL, NULL, NULL};
-        size_t ll[4] = {0, 0, 0, 0};
-        const char *ln[4] = {NULL, NULL, NULL, NULL};
-        int k, m = 0;
-        e->open_status = collect_load_member(c, e);
-        for (k = 0; k < 3 && e->open_status == RH_OK; k++) {
-            if (e->logs[k].data) {
-                ld[m] = e->logs[k].data;
-                ll[m] = e->logs[k].len;
-                ln[m] = e->logs[k].name;
-                m++;
-            }
-        }
-        if (m > 0 && !(c->flags & RH_COLL_NO_LOGS)) {
-            o.log_paths = ln;
-            o.log_data = ld;
-            o.log_lens = ll;
-        }
-        if (e->open_status == RH_OK) {
-            e->open_status = rh_hive_open_mem(c->ctx, e->source, e->mem, e->mem_len, &o, &e->hive);
-        }
-        if (e->open_status != RH_OK) {
-            member_free(c, e);
-        }
+        e->open_status = collect_open_member(c, e, &o, &e->hive);
     } else {
         e->open_status = rh_hive_open(c->ctx, e->source, &o, &e->hive);
     }
@@ -743,6 +705,5 @@ void rh_collection_release(rh_collection *c, size_t i)
         rh_hive_close(c->e[i].hive);
         c->e[i].hive = NULL;
         c->e[i].open_tried = 0;
-        member_free(c, &c->e[i]);
     }
 }

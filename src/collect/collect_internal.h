@@ -16,7 +16,7 @@
 #define HDR_NAME_LEN     64u
 #define HDR_READ         (HDR_NAME + HDR_NAME_LEN)
 
-/* A transaction log of an archive member: its member name; its bytes while the hive is open. */
+/* A transaction log of an archive member: its member name; its bytes while the hive opens. */
 struct coll_log {
     char *name;   /* normalised member path */
     char *member; /* member name as stored in the archive */
@@ -33,8 +33,6 @@ struct coll_entry {
     const char *layout;
     char *user, *user_sid, *profile_dir, *embedded_user;
     char *archive, *member; /* archive members: the archive file and the member's stored name */
-    uint8_t *mem;           /* an archive member's bytes while it is open (owned) */
-    size_t mem_len;
     struct coll_log logs[3];
     rh_hive *hive;
     rh_status open_status;
@@ -83,8 +81,10 @@ rh_status collect_add_events(rh_collection *c, const char *archive, const char *
 
 /* collect_zip.c: archives. */
 rh_status collect_add_zip(rh_collection *c, const char *path);
-/* Read an archive hive and its logs into e->mem / e->logs[].data (bounded). */
-rh_status collect_load_member(rh_collection *c, struct coll_entry *e);
+/* Open an archive hive: its logs read whole (bounded), the hive streamed out of the archive
+ * (rh_hive_open_cb: only what the hive needs). */
+rh_status collect_open_member(rh_collection *c, struct coll_entry *e, rh_hive_opts *o,
+                              rh_hive **out);
 
 /* Fill layout, host key, host folder, user and kind hints of e from e->norm. */
 rh_status collect_analyse_path(rh_collection *c, struct coll_entry *e, const char *container);

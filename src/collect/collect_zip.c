@@ -269,54 +269,6 @@ rh_status collect_add_zip(rh_collection *c, const char *path)
 
 /* ---- reading members again ------------------------------------------------------------------ */
 
-/* Which of e's members (hive 0, logs 1..3) the current archive member is, or -1. */
-static int wanted(const struct coll_entry *e, const char *name)
-{
-    int k;
-    if (!e->mem && strcmp(name, e->member) == 0) {
-        return 0;
-    }
-    for (k = 0; k < 3; k++) {
-        if (e->logs[k].member && !e->logs[k].data && strcmp(name, e->logs[k].member) == 0) {
-            return k + 1;
-        }
-    }
-    return -1;
-}
-
-rh_status collect_load_member(rh_collection *c, struct coll_entry *e)
-{
-    struct archive *a;
-    struct archive_entry *ae;
-    uint64_t max = rh_ctx_limits(c->ctx)->max_hive_size;
-    rh_status st = zip_open(c, e->archive, &a);
-    int r, left = 1 + (e->logs[0].member != NULL) + (e->logs[1].member != NULL) +
-                  (e->logs[2].member != NULL);
-    while (st == RH_OK && left > 0 && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-        const char *name = archive_entry_pathname(ae);
-        int k = name ? wanted(e, name) : -1;
-        if (k == 0) {
-            st = read_bounded(c, a, e->archive, name, max, &e->mem, &e->mem_len);
-            left--;
-        } else if (k > 0) {
-            struct coll_log *l = &e->logs[k - 1];
-            if (read_bounded(c, a, e->archive, name, max, &l->data, &l->len) != RH_OK) {
-                l->data = NULL; /* a log that cannot be read: the hive opens without it */
-            }
-            left--;
-        }
-    }
-    if (st == RH_OK && !e->mem) {
-        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, e->archive, -1, "member %s: not found again",
-                 e->member);
-        st = RH_ERR_IO;
-    }
-    if (a) {
-        archive_read_free(a);
-    }
-    return st;
-}
-
 struct member_stream {
     struct archive *a;
 };
@@ -332,14 +284,99 @@ static rh_status member_read(void *user, void *p, size_t n, size_t *got)
     return RH_OK;
 }
 
+/* Open the archive again and stop at member `name` (RH_NOT_FOUND when it is gone). */
+static rh_status zip_seek(rh_collection *c, const char *archive, const char *name,
+                          struct archive **out)
+{
+    struct archive_entry *ae;
+    rh_status st = zip_open(c, archive, out);
+    int r;
+    while (st == RH_OK && (r = archive_read_next_header(*out, &ae)) == ARCHIVE_OK) {
+        const char *n = archive_entry_pathname(ae);
+        if (n && strcmp(n, name) == 0) {
+            return RH_OK;
+        }
+    }
+    if (st == RH_OK) {
+        archive_read_free(*out);
+        *out = NULL;
+        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, archive, -1, "member %s: not found again", name);
+        st = RH_ERR_IO;
+    }
+    return st;
+}
+
+/* The logs of e (small: read whole, bounded), one pass over the archive. */
+static void load_logs(rh_collection *c, struct coll_entry *e)
+{
+    struct archive *a;
+    struct archive_entry *ae;
+    uint64_t max = rh_ctx_limits(c->ctx)->max_hive_size;
+    int k, left = (e->logs[0].member != NULL) + (e->logs[1].member != NULL) +
+                  (e->logs[2].member != NULL);
+    if (!left || zip_open(c, e->archive, &a) != RH_OK) {
+        return;
+    }
+    while (left > 0 && archive_read_next_header(a, &ae) == ARCHIVE_OK) {
+        const char *name = archive_entry_pathname(ae);
+        for (k = 0; name && k < 3; k++) {
+            struct coll_log *l = &e->logs[k];
+            if (l->member && !l->data && strcmp(name, l->member) == 0) {
+                if (read_bounded(c, a, e->archive, name, max, &l->data, &l->len) != RH_OK) {
+                    l->data = NULL; /* a log that cannot be read: the hive opens without it */
+                }
+                left--;
+                break;
+            }
+        }
+    }
+    archive_read_free(a);
+}
+
+rh_status collect_open_member(rh_collection *c, struct coll_entry *e, rh_hive_opts *o,
+                              rh_hive **out)
+{
+    const void *ld[4] = {NULL, NULL, NULL, NULL};
+    size_t ll[4] = {0, 0, 0, 0};
+    const char *ln[4] = {NULL, NULL, NULL, NULL};
+    struct member_stream m;
+    rh_status st;
+    int k, n = 0;
+    if (!(c->flags & RH_COLL_NO_LOGS)) {
+        load_logs(c, e);
+    }
+    for (k = 0; k < 3; k++) {
+        if (e->logs[k].data) {
+            ld[n] = e->logs[k].data;
+            ll[n] = e->logs[k].len;
+            ln[n] = e->logs[k].name;
+            n++;
+        }
+    }
+    if (n > 0) {
+        o->log_paths = ln;
+        o->log_data = ld;
+        o->log_lens = ll;
+    }
+    st = zip_seek(c, e->archive, e->member, &m.a);
+    if (st == RH_OK) {
+        st = rh_hive_open_cb(c->ctx, e->source, member_read, &m, o, out);
+        archive_read_free(m.a);
+    }
+    for (k = 0; k < 3; k++) { /* replayed at open: not needed any more */
+        rh_free(c->ctx, e->logs[k].data);
+        e->logs[k].data = NULL;
+        e->logs[k].len = 0;
+    }
+    return st;
+}
+
 rh_status rh_collection_events_read(rh_collection *c, size_t i, const rh_events_opts *opts,
                                     rh_event_fn fn, void *user)
 {
     const struct coll_events *ev;
-    struct archive *a;
-    struct archive_entry *ae;
+    struct member_stream m;
     rh_status st;
-    int r;
     if (!c || i >= c->nev || !fn) {
         return RH_ERR_ARG;
     }
@@ -347,22 +384,10 @@ rh_status rh_collection_events_read(rh_collection *c, size_t i, const rh_events_
     if (ev->path) {
         return rh_events_read_file(c->ctx, ev->path, opts, fn, user);
     }
-    st = zip_open(c, ev->archive, &a);
-    while (st == RH_OK && (r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-        const char *name = archive_entry_pathname(ae);
-        if (name && strcmp(name, ev->member) == 0) {
-            struct member_stream m;
-            m.a = a;
-            st = rh_events_read_cb(c->ctx, ev->source, member_read, &m, opts, fn, user);
-            archive_read_free(a);
-            return st;
-        }
-    }
+    st = zip_seek(c, ev->archive, ev->member, &m.a);
     if (st == RH_OK) {
-        archive_read_free(a);
-        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, ev->archive, -1, "member %s: not found again",
-                 ev->member);
-        st = RH_ERR_IO;
+        st = rh_events_read_cb(c->ctx, ev->source, member_read, &m, opts, fn, user);
+        archive_read_free(m.a);
     }
     return st;
 }

@@ -33,7 +33,7 @@ struct events_in {
     int fd, own_fd;
     const uint8_t *mem;
     size_t mem_len, mem_pos;
-    rh_events_read_fn rd;
+    rh_read_fn rd;
     void *rd_user;
     int gz, zdone, raw_eof, eof;
     z_stream zs;

@@ -213,6 +213,13 @@ static rh_status in_gather(struct events_in *in, uint8_t **out, size_t *len)
     *out = NULL;
     *len = 0;
     while (st == RH_OK && !in->eof) {
+        if (b.len + (in->len - in->pos) > in->max_out) {
+            rh_buf_free(&b);
+            rh_diagf(in->src->ctx, RH_DIAG_ERROR, COMPONENT, in->src->path, -1,
+                     "EVTX refused: larger than max_file_size %llu (docs/limits.md)",
+                     (unsigned long long)in->max_out);
+            return RH_ERR_LIMIT;
+        }
         rh_buf_append(&b, in->buf + in->pos, in->len - in->pos);
         in->pos = in->len;
         st = rh_buf_status(&b);
@@ -258,7 +265,12 @@ static rh_status read_stream(struct events_src *src, struct events_in *in, const
         events_jev_free(src);
         return st;
     }
-    if (!evtx_sig && (in->gz || n == 0)) {
+    /* A damaged EVTX header is tried only when a chunk follows it (plain memory and files), so
+     * that other data is refused here, not gathered. */
+    if (!evtx_sig && (in->gz || n == 0 ||
+                      (!path && !in->mem &&
+                       (n < EVTX_FILE_HEADER_SIZE + 8 ||
+                        memcmp(d + EVTX_FILE_HEADER_SIZE, EVTX_CHUNK_SIG, 8) != 0)))) {
         rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, 0,
                  "unrecognised input (neither EVTX nor JSON/NDJSON)");
         return RH_ERR_FORMAT;
@@ -351,7 +363,7 @@ rh_status rh_events_read_mem(rh_ctx *ctx, const char *name, const void *data, si
     return st;
 }
 
-rh_status rh_events_read_cb(rh_ctx *ctx, const char *name, rh_events_read_fn rd, void *rd_user,
+rh_status rh_events_read_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *rd_user,
                             const rh_events_opts *opts, rh_event_fn fn, void *user)
 {
     struct events_src src;

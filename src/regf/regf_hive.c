@@ -435,6 +435,36 @@ rh_status rh_hive_open_mem(rh_ctx *ctx, const char *name, const void *data, size
     return RH_OK;
 }
 
+rh_status rh_hive_open_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *user,
+                          const rh_hive_opts *opts, rh_hive **out)
+{
+    rh_hive *h;
+    rh_status st;
+    *out = NULL;
+    if (!ctx || !rd) {
+        return RH_ERR_ARG;
+    }
+    st = hive_new(ctx, name, &h);
+    if (st != RH_OK) {
+        return st;
+    }
+    regf_source_stream(h, rd, user);
+    st = regf_load(h, opts && (opts->flags & RH_HIVE_DELETED));
+    if (h->src.size == UINT64_MAX) {
+        h->src.size = h->image_len; /* the stream's rest is not the hive's */
+    }
+    if (st == RH_OK) {
+        st = open_image(h, opts, false);
+    }
+    regf_source_close(h);
+    if (st != RH_OK) {
+        rh_hive_close(h);
+        return st;
+    }
+    *out = h;
+    return RH_OK;
+}
+
 void rh_hive_close(rh_hive *h)
 {
     int i;

@@ -42,7 +42,9 @@ struct regf_base {
 struct regf_source {
     int fd;             /* file opened O_RDONLY, or -1 */
     const uint8_t *mem; /* caller's buffer, or NULL */
-    uint64_t size;      /* bytes in the file or buffer */
+    rh_read_fn rd;      /* sequential stream, or NULL */
+    void *rd_user;
+    uint64_t size; /* bytes in the file or buffer; a stream: unknown (UINT64_MAX) until its end */
 };
 
 /* Copy-on-write record of log replay: the 4 KiB pages of the unreplayed image that replay
@@ -126,6 +128,7 @@ size_t regf_hbin_chain(const uint8_t *bins, size_t len);
 /* Open the file read-only (RH_ERR_IO with a diagnostic), or borrow the caller's buffer. */
 rh_status regf_source_file(rh_hive *h, const char *path);
 void regf_source_mem(rh_hive *h, const void *data, size_t len);
+void regf_source_stream(rh_hive *h, rh_read_fn rd, void *user);
 void regf_source_close(rh_hive *h);
 /* Read what the hive needs from h->src into h->image: the base block, the hive bins (declared
  * size when the base block is valid, the hbin chain otherwise), the remnant after them when

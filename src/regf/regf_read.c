@@ -52,6 +52,16 @@ void regf_source_mem(rh_hive *h, const void *data, size_t len)
     h->image_borrowed = true;
 }
 
+/* A stream is read forward only, like the file (fill reads [image_len, want) in order). */
+void regf_source_stream(rh_hive *h, rh_read_fn rd, void *user)
+{
+    h->src.fd = -1;
+    h->src.mem = NULL;
+    h->src.rd = rd;
+    h->src.rd_user = user;
+    h->src.size = UINT64_MAX;
+}
+
 void regf_source_close(rh_hive *h)
 {
     if (h->src.fd >= 0) {
@@ -59,6 +69,7 @@ void regf_source_close(rh_hive *h)
     }
     h->src.fd = -1;
     h->src.mem = NULL;
+    h->src.rd = NULL;
 }
 
 /* Capacity of an owned image >= want, doubling (bounded by what the hive may hold). */
@@ -108,14 +119,25 @@ static rh_status fill(rh_hive *h, size_t want)
     if (st != RH_OK) {
         return st;
     }
-    if (h->src.fd < 0) {
+    if (h->src.mem) {
         memcpy(h->image + h->image_len, h->src.mem + h->image_len, want - h->image_len);
         h->image_len = want;
         return RH_OK;
     }
     while (h->image_len < want) {
-        ssize_t n =
-            pread(h->src.fd, h->image + h->image_len, want - h->image_len, (off_t)h->image_len);
+        ssize_t n;
+        if (h->src.rd) {
+            size_t got = 0;
+            st = h->src.rd(h->src.rd_user, h->image + h->image_len, want - h->image_len, &got);
+            if (st != RH_OK) {
+                rh_diagf(h->ctx, RH_DIAG_ERROR, "io", h->path, (int64_t)h->image_len,
+                         "read failed: %s", rh_strerror(st));
+                return st;
+            }
+            n = (ssize_t)(got < want - h->image_len ? got : want - h->image_len);
+        } else {
+            n = pread(h->src.fd, h->image + h->image_len, want - h->image_len, (off_t)h->image_len);
+        }
         if (n < 0 && errno == EINTR) {
             continue;
         }
