@@ -156,6 +156,15 @@ static rh_status feed(struct splitter *s, const uint8_t *p, size_t n)
         start = i;
         st = RH_OK;
         for (; i < n; i++) {
+            if (s->in_str && !s->esc) {
+                /* the bulk of an event is string bytes: skip to the next one that matters */
+                while (i < n && p[i] != '"' && p[i] != '\\' && p[i] != '\n') {
+                    i++;
+                }
+                if (i == n) {
+                    break;
+                }
+            }
             c = p[i];
             if (c == '\n' && s->ndjson == 1) {
                 break; /* an NDJSON line ended inside its value */

@@ -273,8 +273,8 @@ rh_status regf_load(rh_hive *h, bool deleted)
     if (!probe_hbin(h)) {
         rh_diagf(h->ctx, RH_DIAG_ERROR, "regf", h->path, REGF_BASE_SIZE,
                  "no hive bin: no 'hbin' signature at any 4 KiB boundary of the %zu bytes after "
-                 "the base block (file of %llu bytes): not read further",
-                 h->image_len - REGF_BASE_SIZE, (unsigned long long)h->src.size);
+                 "the base block: not read further",
+                 h->image_len - REGF_BASE_SIZE);
         return RH_ERR_CORRUPT;
     }
     if (trusted) {
