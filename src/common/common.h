@@ -262,6 +262,14 @@ int rh_ascii_casecmp(const char *a, size_t an, const char *b, size_t bn);
 bool rh_ascii_eq(const char *s, size_t n, const char *lit);
 bool rh_ascii_streq(const char *a, const char *b);
 
+/* The host-equality rule (evidence index and hunt): the part of a host name that identifies
+ * the host, name[*start .. *start + return): blanks around it and trailing dots dropped; a DNS
+ * name by its first label (WKSTN-042.corp.local is WKSTN-042); an IP address (digits and dots,
+ * or any ':') whole. Compared ASCII case-insensitively. */
+size_t rh_host_key(const char *name, size_t n, size_t *start);
+/* a and b name the same host by rh_host_key; false when either is NULL or empty. */
+bool rh_host_eq(const char *a, const char *b);
+
 /* 1 when s[0..n) is a braced GUID: {XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}, hex digits any case. */
 int rh_is_braced_guid(const char *s, size_t n);
 

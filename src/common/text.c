@@ -431,6 +431,45 @@ bool rh_ascii_streq(const char *a, const char *b)
     return a && b && rh_ascii_casecmp(a, strlen(a), b, strlen(b)) == 0;
 }
 
+size_t rh_host_key(const char *name, size_t n, size_t *start)
+{
+    size_t s = 0, i, end;
+    int numeric = 1;
+    while (s < n && (name[s] == ' ' || name[s] == '\t')) {
+        s++;
+    }
+    while (n > s && (name[n - 1] == ' ' || name[n - 1] == '\t' || name[n - 1] == '.')) {
+        n--;
+    }
+    for (i = s; i < n; i++) {
+        if (name[i] == ':') {
+            numeric = 1;
+            break;
+        }
+        if (!((name[i] >= '0' && name[i] <= '9') || name[i] == '.')) {
+            numeric = 0;
+        }
+    }
+    end = n;
+    if (!numeric) {
+        const char *dot = memchr(name + s, '.', n - s);
+        end = dot ? (size_t)(dot - name) : n;
+    }
+    *start = s;
+    return end - s;
+}
+
+bool rh_host_eq(const char *a, const char *b)
+{
+    size_t as, bs, an, bn;
+    if (!a || !b) {
+        return false;
+    }
+    an = rh_host_key(a, strlen(a), &as);
+    bn = rh_host_key(b, strlen(b), &bs);
+    return an && bn && rh_ascii_casecmp(a + as, an, b + bs, bn) == 0;
+}
+
 int64_t rh_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     int64_t era;

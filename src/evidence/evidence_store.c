@@ -295,33 +295,8 @@ rh_status ev_path_fold(rh_buf *out, const char *p, size_t n)
 
 rh_status ev_host_fold(const char *name, size_t n, rh_buf *out)
 {
-    size_t i, end;
-    int numeric = 1;
-    while (n && (*name == ' ' || *name == '\t')) {
-        name++;
-        n--;
-    }
-    while (n && (name[n - 1] == ' ' || name[n - 1] == '\t' || name[n - 1] == '.')) {
-        n--;
-    }
-    for (i = 0; i < n; i++) {
-        if (name[i] == ':') {
-            numeric = 1;
-            break;
-        }
-        if (!((name[i] >= '0' && name[i] <= '9') || name[i] == '.')) {
-            numeric = 0;
-        }
-    }
-    /* An IP address stays whole; a DNS name is matched by its first label. */
-    end = n;
-    if (!numeric) {
-        const char *dot = memchr(name, '.', n);
-        if (dot) {
-            end = (size_t)(dot - name);
-        }
-    }
-    return ev_fold_append(out, name, end);
+    size_t start, len = rh_host_key(name, n, &start);
+    return ev_fold_append(out, name + start, len);
 }
 
 rh_status ev_host_get_or_add(rh_evidence *ev, const char *computer, uint32_t *out)

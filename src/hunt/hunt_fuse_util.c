@@ -14,30 +14,12 @@
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-/* Length of a host name up to its first dot (FQDN-tolerant comparison). */
-static size_t short_len(const char *s)
-{
-    const char *d = strchr(s, '.');
-    return d ? (size_t)(d - s) : strlen(s);
-}
-
-static int same_host(const char *a, const char *b)
-{
-    size_t an, bn;
-    if (!a || !b || !a[0] || !b[0]) {
-        return 0;
-    }
-    an = short_len(a);
-    bn = short_len(b);
-    return rh_ascii_casecmp(a, an, b, bn) == 0;
-}
-
 /* The hive-host record matching an event host, or NULL. */
 struct hunt_host_rec *hunt_host_rec(rh_hunt *h, const char *name)
 {
     size_t i;
     for (i = 0; i < h->nhosts; i++) {
-        if (same_host(h->hosts[i].name, name)) {
+        if (rh_host_eq(h->hosts[i].name, name)) {
             return &h->hosts[i];
         }
     }
@@ -196,11 +178,11 @@ void hunt_mindex_free(rh_ctx *ctx, struct mindex *m)
 char *hunt_merge_key(rh_ctx *ctx, const char *host, const char *path, size_t n)
 {
     rh_buf b = RH_BUF_INIT(ctx);
-    size_t i, hl = short_len(host ? host : "");
+    size_t i, hs, hl = rh_host_key(host ? host : "", host ? strlen(host) : 0, &hs);
     rh_status st = RH_OK;
     char *out = NULL;
     for (i = 0; i < hl && st == RH_OK; i++) {
-        char c = host[i];
+        char c = host[hs + i];
         st = rh_buf_putc(&b, (char)(c >= 'a' && c <= 'z' ? c - 32 : c));
     }
     st = st == RH_OK ? rh_buf_putc(&b, '|') : st;
@@ -245,7 +227,8 @@ char *hunt_hit_key(rh_ctx *ctx, const rh_hunt *h, const struct hunt_hit *x)
     } else {
         rh_buf b = RH_BUF_INIT(ctx);
         char *k = NULL;
-        if (rh_buf_printf(&b, "%.*s|EVENT|%s|%llu|%llu", (int)short_len(host), host, x->source,
+        size_t hs, hl = rh_host_key(host, strlen(host), &hs);
+        if (rh_buf_printf(&b, "%.*s|EVENT|%s|%llu|%llu", (int)hl, host + hs, x->source,
                           (unsigned long long)x->record_id, (unsigned long long)x->time) == RH_OK) {
             k = rh_strndup(ctx, b.data, b.len);
         }

@@ -131,6 +131,26 @@ static void test_casecmp(void)
     RH_CHECK(!rh_ascii_suffix("exe", 3, ".exe"));
 }
 
+/* The one host-equality rule of the evidence index and the hunt. */
+static void test_host_key(void)
+{
+    size_t st, n;
+    n = rh_host_key(" WKSTN-042.corp.local. ", 23, &st);
+    RH_CHECK_EQ(st, 1);
+    RH_CHECK_EQ(n, 9);
+    n = rh_host_key("10.0.0.5", 8, &st);
+    RH_CHECK_EQ(n, 8); /* an IP address stays whole */
+    n = rh_host_key("fe80::1.corp", 12, &st);
+    RH_CHECK_EQ(n, 12); /* any ':' is an address */
+    RH_CHECK(rh_host_eq("wkstn-042", "WKSTN-042.corp.local"));
+    RH_CHECK(rh_host_eq("WKSTN-042.", " wkstn-042"));
+    RH_CHECK(!rh_host_eq("10.0.0.5", "10.0.0.6")); /* not "10" and "10" */
+    RH_CHECK(!rh_host_eq("WKSTN-042", "WKSTN-0421"));
+    RH_CHECK(!rh_host_eq("", ""));
+    RH_CHECK(!rh_host_eq(NULL, "a"));
+    RH_CHECK(!rh_host_eq(".", "."));
+}
+
 static void test_cursor(void)
 {
     const uint8_t d[] = {1, 0, 2, 0, 0, 0, 0xff};
@@ -223,6 +243,7 @@ int main(void)
     test_filetime(ctx);
     test_escape(ctx);
     test_casecmp();
+    test_host_key();
     test_cursor();
     test_alloc_failure();
     test_buf_limit(ctx);
