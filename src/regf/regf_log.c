@@ -54,7 +54,8 @@ enum log_kind { LOG_BAD = 0, LOG_OLD = 1, LOG_NEW = 2 };
 
 struct log_file {
     const char *path;
-    uint8_t *data;
+    const uint8_t *data; /* the caller's buffer (borrowed) or `owned` */
+    uint8_t *owned;      /* a log file read here */
     size_t len;
     enum log_kind kind;
     uint32_t seq; /* base block primary sequence number */
@@ -336,7 +337,7 @@ static rh_status take_logs(rh_hive *h, const char *const *paths, const void *con
     return RH_OK;
 }
 
-/* Load every log of h into logs (a copy of the in-memory ones, else the file) and classify it.
+/* Load every log of h into logs (the in-memory ones borrowed, else the file) and classify it.
  * An unreadable file is marked LOG_BAD "unreadable"; only running out of memory fails. */
 static rh_status read_logs(rh_hive *h, const void *const *mem, const size_t *memlen,
                            struct log_file *logs)
@@ -350,17 +351,14 @@ static rh_status read_logs(rh_hive *h, const void *const *mem, const size_t *mem
         }
         logs[i].path = h->log_paths[i];
         if (mem[i]) {
-            logs[i].data = rh_malloc(ctx, memlen[i] ? memlen[i] : 1);
-            if (!logs[i].data) {
-                return RH_ERR_NOMEM;
-            }
-            memcpy(logs[i].data, mem[i], memlen[i]);
+            logs[i].data = mem[i]; /* read only during replay: never copied */
             logs[i].len = memlen[i];
             classify(&logs[i]);
             continue;
         }
-        st = rh_read_file(ctx, h->log_paths[i], rh_ctx_limits(ctx)->max_file_size, &logs[i].data,
+        st = rh_read_file(ctx, h->log_paths[i], rh_ctx_limits(ctx)->max_file_size, &logs[i].owned,
                           &logs[i].len);
+        logs[i].data = logs[i].owned;
         if (st == RH_ERR_NOMEM) {
             return st;
         }
@@ -505,7 +503,7 @@ rh_status regf_replay_logs(rh_hive *h, const char *const *paths, const void *con
     }
 out:
     for (i = 0; i < 3; i++) {
-        rh_free(ctx, logs[i].data);
+        rh_free(ctx, logs[i].owned);
     }
     return st;
 }
