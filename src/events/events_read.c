@@ -300,14 +300,27 @@ static rh_status read_stream(struct events_src *src, struct events_in *in, const
     }
 }
 
-static void src_init(struct events_src *src, rh_ctx *ctx, const char *name, rh_event_fn fn,
-                     void *user)
+static void setup(struct events_src *src, struct events_in *in, rh_ctx *ctx, const char *name,
+                  rh_event_fn fn, void *user)
 {
     memset(src, 0, sizeof(*src));
     src->ctx = ctx;
     src->path = name;
     src->fn = fn;
     src->user = user;
+    in_init(in, src);
+}
+
+/* Sniff, read and close one stream that setup() and its caller prepared. */
+static rh_status run(struct events_src *src, struct events_in *in, const char *path,
+                     const rh_events_opts *opts)
+{
+    rh_status st = in_start(in);
+    if (st == RH_OK) {
+        st = read_stream(src, in, path, opts);
+    }
+    in_end(in);
+    return st;
 }
 
 rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opts *opts,
@@ -316,12 +329,10 @@ rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opt
     struct events_src src;
     struct events_in in;
     struct stat sb;
-    rh_status st;
     if (!ctx || !path || !fn) {
         return RH_ERR_ARG;
     }
-    src_init(&src, ctx, path, fn, user);
-    in_init(&in, &src);
+    setup(&src, &in, ctx, path, fn, user);
     in.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (in.fd < 0) {
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "cannot open: %s", strerror(errno));
@@ -334,12 +345,7 @@ rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opt
         in_end(&in);
         return RH_ERR_IO;
     }
-    st = in_start(&in);
-    if (st == RH_OK) {
-        st = read_stream(&src, &in, path, opts);
-    }
-    in_end(&in);
-    return st;
+    return run(&src, &in, path, opts);
 }
 
 rh_status rh_events_read_mem(rh_ctx *ctx, const char *name, const void *data, size_t len,
@@ -347,20 +353,13 @@ rh_status rh_events_read_mem(rh_ctx *ctx, const char *name, const void *data, si
 {
     struct events_src src;
     struct events_in in;
-    rh_status st;
     if (!ctx || !name || (!data && len) || !fn) {
         return RH_ERR_ARG;
     }
-    src_init(&src, ctx, name, fn, user);
-    in_init(&in, &src);
+    setup(&src, &in, ctx, name, fn, user);
     in.mem = data;
     in.mem_len = len;
-    st = in_start(&in);
-    if (st == RH_OK) {
-        st = read_stream(&src, &in, NULL, opts);
-    }
-    in_end(&in);
-    return st;
+    return run(&src, &in, NULL, opts);
 }
 
 rh_status rh_events_read_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *rd_user,
@@ -368,18 +367,11 @@ rh_status rh_events_read_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *
 {
     struct events_src src;
     struct events_in in;
-    rh_status st;
     if (!ctx || !name || !rd || !fn) {
         return RH_ERR_ARG;
     }
-    src_init(&src, ctx, name, fn, user);
-    in_init(&in, &src);
+    setup(&src, &in, ctx, name, fn, user);
     in.rd = rd;
     in.rd_user = rd_user;
-    st = in_start(&in);
-    if (st == RH_OK) {
-        st = read_stream(&src, &in, NULL, opts);
-    }
-    in_end(&in);
-    return st;
+    return run(&src, &in, NULL, opts);
 }

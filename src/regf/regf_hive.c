@@ -380,6 +380,26 @@ static rh_status hive_new(rh_ctx *ctx, const char *path, rh_hive **out)
     return RH_OK;
 }
 
+/* Read what the hive needs from its source (set by the caller), then parse it. Closes the
+ * source; on failure the hive too. */
+static rh_status load_and_open(rh_hive *h, const rh_hive_opts *opts, bool discover, rh_hive **out)
+{
+    rh_status st = regf_load(h, opts && (opts->flags & RH_HIVE_DELETED));
+    if (h->src.size == UINT64_MAX) {
+        h->src.size = h->image_len; /* a stream: the rest of it is not the hive's */
+    }
+    if (st == RH_OK) {
+        st = open_image(h, opts, discover);
+    }
+    regf_source_close(h);
+    if (st != RH_OK) {
+        rh_hive_close(h);
+        return st;
+    }
+    *out = h;
+    return RH_OK;
+}
+
 rh_status rh_hive_open(rh_ctx *ctx, const char *path, const rh_hive_opts *opts, rh_hive **out)
 {
     rh_hive *h;
@@ -393,19 +413,11 @@ rh_status rh_hive_open(rh_ctx *ctx, const char *path, const rh_hive_opts *opts, 
         return st;
     }
     st = regf_source_file(h, path);
-    if (st == RH_OK) {
-        st = regf_load(h, opts && (opts->flags & RH_HIVE_DELETED));
-    }
-    if (st == RH_OK) {
-        st = open_image(h, opts, true);
-    }
-    regf_source_close(h);
     if (st != RH_OK) {
         rh_hive_close(h);
         return st;
     }
-    *out = h;
-    return RH_OK;
+    return load_and_open(h, opts, true, out);
 }
 
 rh_status rh_hive_open_mem(rh_ctx *ctx, const char *name, const void *data, size_t len,
@@ -422,17 +434,7 @@ rh_status rh_hive_open_mem(rh_ctx *ctx, const char *name, const void *data, size
         return st;
     }
     regf_source_mem(h, data, len);
-    st = regf_load(h, opts && (opts->flags & RH_HIVE_DELETED));
-    if (st == RH_OK) {
-        st = open_image(h, opts, false);
-    }
-    regf_source_close(h);
-    if (st != RH_OK) {
-        rh_hive_close(h);
-        return st;
-    }
-    *out = h;
-    return RH_OK;
+    return load_and_open(h, opts, false, out);
 }
 
 rh_status rh_hive_open_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *user,
@@ -449,20 +451,7 @@ rh_status rh_hive_open_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *us
         return st;
     }
     regf_source_stream(h, rd, user);
-    st = regf_load(h, opts && (opts->flags & RH_HIVE_DELETED));
-    if (h->src.size == UINT64_MAX) {
-        h->src.size = h->image_len; /* the stream's rest is not the hive's */
-    }
-    if (st == RH_OK) {
-        st = open_image(h, opts, false);
-    }
-    regf_source_close(h);
-    if (st != RH_OK) {
-        rh_hive_close(h);
-        return st;
-    }
-    *out = h;
-    return RH_OK;
+    return load_and_open(h, opts, false, out);
 }
 
 void rh_hive_close(rh_hive *h)
