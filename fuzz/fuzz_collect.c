@@ -5,6 +5,9 @@
  * (the collection reads archives by path). Seeds: fuzz/corpus/collect/ (small zips built from
  * the project's own fixtures).
  */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L /* mkstemp, unlink */
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
