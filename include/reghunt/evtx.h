@@ -76,6 +76,16 @@ RH_API rh_status rh_evtx_open(rh_ctx *ctx, const char *path, rh_evtx **out);
 RH_API rh_status rh_evtx_open_mem(rh_ctx *ctx, const char *name, const void *data, size_t len,
                                   rh_evtx **out);
 
+/**
+ * Open an EVTX read forward through rd (an archive member or a decompressed stream): the file
+ * header, then one 64 KiB chunk at a time, never the whole log. Sizes (file_size,
+ * chunks_in_file, slack_bytes) are known once rh_evtx_read() has reached the end; reading is
+ * single-threaded and happens once. rd and user must stay valid until rh_evtx_close(). Same
+ * returns as rh_evtx_open(), or rd's error.
+ */
+RH_API rh_status rh_evtx_open_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *user,
+                                 rh_evtx **out);
+
 /** Close a reader. Accepts NULL. */
 RH_API void rh_evtx_close(rh_evtx *evtx);
 

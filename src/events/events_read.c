@@ -4,7 +4,8 @@
  *
  *  - EVTX ("ElfFile" signature; or, for plain uncompressed input, anything that is not JSON:
  *    an EVTX whose header is damaged but whose chunks are intact): rh_evtx reader. A file is
- *    read by rh_evtx_open; other streams are gathered into memory first (capped).
+ *    read by rh_evtx_open, memory in place; a compressed or archived log is streamed chunk by
+ *    chunk (rh_evtx_open_cb), never gathered whole.
  *  - JSON, streamed value by value (events_json_value.c): NDJSON line by line; arrays element
  *    by element; pretty-printed objects back to back. No input is read whole.
  *
@@ -205,32 +206,21 @@ static void in_end(struct events_in *in)
     }
 }
 
-/* The rest of the stream in memory (EVTX from a compressed or callback stream), capped. */
-static rh_status in_gather(struct events_in *in, uint8_t **out, size_t *len)
+/* The stream's bytes from where the sniff left them (rh_read_fn over an events_in): an EVTX
+ * that is compressed or comes from a callback is read chunk by chunk from here. */
+static rh_status in_read(void *user, void *p, size_t n, size_t *got)
 {
-    rh_buf b = RH_BUF_INIT(in->src->ctx);
-    rh_status st = RH_OK;
-    *out = NULL;
-    *len = 0;
-    while (st == RH_OK && !in->eof) {
-        if (b.len + (in->len - in->pos) > in->max_out) {
-            rh_buf_free(&b);
-            rh_diagf(in->src->ctx, RH_DIAG_ERROR, COMPONENT, in->src->path, -1,
-                     "EVTX refused: larger than max_file_size %llu (docs/limits.md)",
-                     (unsigned long long)in->max_out);
-            return RH_ERR_LIMIT;
-        }
-        rh_buf_append(&b, in->buf + in->pos, in->len - in->pos);
-        in->pos = in->len;
-        st = rh_buf_status(&b);
-        st = st == RH_OK ? events_in_fill(in) : st;
-    }
-    if (st != RH_OK) {
-        rh_buf_free(&b);
+    struct events_in *in = user;
+    size_t k;
+    rh_status st = events_in_fill(in);
+    *got = 0;
+    if (st != RH_OK || in->eof) {
         return st;
     }
-    *out = (uint8_t *)b.data;
-    *len = b.len;
+    k = in->len - in->pos < n ? in->len - in->pos : n;
+    memcpy(p, in->buf + in->pos, k);
+    in->pos += k;
+    *got = k;
     return RH_OK;
 }
 
@@ -287,16 +277,9 @@ static rh_status read_stream(struct events_src *src, struct events_in *in, const
         return st == RH_OK ? read_evtx(src, e, opts) : st;
     }
     {
-        uint8_t *buf;
-        size_t len;
         rh_evtx *e = NULL;
-        st = in_gather(in, &buf, &len);
-        if (st == RH_OK) {
-            st = rh_evtx_open_mem(src->ctx, src->path, buf, len, &e);
-            st = st == RH_OK ? read_evtx(src, e, opts) : st;
-        }
-        rh_free(src->ctx, buf);
-        return st;
+        st = rh_evtx_open_cb(src->ctx, src->path, in_read, in, &e);
+        return st == RH_OK ? read_evtx(src, e, opts) : st;
     }
 }
 

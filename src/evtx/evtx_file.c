@@ -21,12 +21,45 @@ struct rh_evtx {
     char *path;
     int fd;             /* -1 for memory images */
     const uint8_t *mem; /* memory image (borrowed) */
-    uint64_t size;
+    rh_read_fn rd;      /* stream (rh_evtx_open_cb), read forward once */
+    void *rd_user;
+    uint64_t pos;    /* stream: bytes read so far */
+    uint8_t peek[8]; /* stream: bytes read ahead of pos by the header check */
+    size_t npeek;
+    uint64_t size; /* stream: UINT64_MAX until its end */
     rh_evtx_info info;
     rh_evtx_stats stats;
 };
 
 static const char COMPONENT[] = "evtx";
+
+/* Up to len bytes of a stream (the peeked ones first); *got short only at its end. */
+static rh_status stream_read(rh_evtx *e, uint8_t *buf, size_t len, size_t *got)
+{
+    *got = 0;
+    if (e->npeek) {
+        size_t k = e->npeek < len ? e->npeek : len;
+        memcpy(buf, e->peek, k);
+        memmove(e->peek, e->peek + k, e->npeek - k);
+        e->npeek -= k;
+        *got = k;
+    }
+    while (*got < len) {
+        size_t n = 0;
+        rh_status st = e->rd(e->rd_user, buf + *got, len - *got, &n);
+        if (st != RH_OK) {
+            rh_diagf(e->ctx, RH_DIAG_ERROR, COMPONENT, e->path, (int64_t)e->pos, "read failed: %s",
+                     rh_strerror(st));
+            return st;
+        }
+        if (n == 0) {
+            break;
+        }
+        *got += n < len - *got ? n : len - *got;
+    }
+    e->pos += *got;
+    return RH_OK;
+}
 
 static rh_status read_at(const rh_evtx *e, uint64_t off, uint8_t *buf, size_t len)
 {
@@ -57,7 +90,27 @@ static rh_status parse_header(rh_evtx *e)
     memset(h, 0, sizeof(h));
     in->path = e->path;
     in->file_size = e->size;
-    if (n && read_at(e, 0, h, n) != RH_OK) {
+    if (e->rd) {
+        st = stream_read(e, h, sizeof(h), &n);
+        if (st != RH_OK) {
+            return st;
+        }
+        if (n < sizeof(h)) {
+            e->size = n; /* a stream shorter than the header */
+        } else if (memcmp(h, EVTX_FILE_SIG, EVTX_FILE_SIG_LEN) != 0) {
+            size_t k = 0;
+            st = stream_read(e, e->peek, sizeof(e->peek), &k); /* for the chunk check */
+            e->pos -= k;
+            e->npeek = k;
+            if (st != RH_OK) {
+                return st;
+            }
+            if (k < 8) {
+                e->size = EVTX_FILE_HEADER_SIZE + k;
+            }
+        }
+        in->file_size = e->size == UINT64_MAX ? 0 : e->size;
+    } else if (n && read_at(e, 0, h, n) != RH_OK) {
         rh_diagf(e->ctx, RH_DIAG_ERROR, COMPONENT, e->path, 0, "cannot read the file header");
         return RH_ERR_IO;
     }
@@ -65,8 +118,12 @@ static rh_status parse_header(rh_evtx *e)
     if (!in->header_ok) {
         uint8_t c[8];
         /* A damaged file header is tolerated when the first chunk is intact. */
+        if (e->rd) {
+            memcpy(c, e->peek, 8);
+        }
         if (e->size < EVTX_FILE_HEADER_SIZE + 8 ||
-            read_at(e, EVTX_FILE_HEADER_SIZE, c, 8) != RH_OK || memcmp(c, EVTX_CHUNK_SIG, 8) != 0) {
+            (!e->rd && read_at(e, EVTX_FILE_HEADER_SIZE, c, 8) != RH_OK) ||
+            memcmp(c, EVTX_CHUNK_SIG, 8) != 0) {
             rh_diagf(e->ctx, RH_DIAG_ERROR, COMPONENT, e->path, 0,
                      "not an EVTX file (no ElfFile signature)");
             return RH_ERR_FORMAT;
@@ -88,7 +145,7 @@ static rh_status parse_header(rh_evtx *e)
     in->checksum_stored = rh_le32(h + EVTX_FH_CHECKSUM);
     in->checksum_computed = (uint32_t)crc32(0L, h, EVTX_FH_CHECKSUM_LEN);
     in->checksum_ok = in->checksum_stored == in->checksum_computed;
-    if (e->size > EVTX_FILE_HEADER_SIZE) {
+    if (e->size > EVTX_FILE_HEADER_SIZE && e->size != UINT64_MAX) {
         in->chunks_in_file = (e->size - EVTX_FILE_HEADER_SIZE) / EVTX_CHUNK_SIZE;
         in->slack_bytes = (e->size - EVTX_FILE_HEADER_SIZE) % EVTX_CHUNK_SIZE;
     }
@@ -172,6 +229,24 @@ rh_status rh_evtx_open_mem(rh_ctx *ctx, const char *name, const void *data, size
     }
     e->mem = data;
     e->size = len;
+    return open_done(e, parse_header(e), out);
+}
+
+rh_status rh_evtx_open_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *user, rh_evtx **out)
+{
+    rh_evtx *e;
+    rh_status s;
+    *out = NULL;
+    if (!ctx || !rd) {
+        return RH_ERR_ARG;
+    }
+    s = evtx_new(ctx, name, &e);
+    if (s != RH_OK) {
+        return s;
+    }
+    e->rd = rd;
+    e->rd_user = user;
+    e->size = UINT64_MAX;
     return open_done(e, parse_header(e), out);
 }
 
@@ -420,6 +495,58 @@ out:
     return st;
 }
 
+/* A stream: the chunks in order, one 64 KiB block at a time, until its end (the last block
+ * may be partial: slack or truncation), bounded by max_file_size. */
+static rh_status read_stream(struct deliver_ctx *d, unsigned flags)
+{
+    rh_evtx *e = d->e;
+    struct worker_buf w;
+    struct evtx_batch b;
+    uint64_t max = rh_ctx_limits(e->ctx)->max_file_size;
+    rh_status st = RH_OK;
+    evtx_chunk_init(&w.ch, e->ctx, flags);
+    evtx_batch_init(&b, e->ctx);
+    w.buf = rh_malloc(e->ctx, EVTX_CHUNK_SIZE);
+    if (!w.buf) {
+        st = RH_ERR_NOMEM;
+    }
+    while (st == RH_OK && e->size == UINT64_MAX) {
+        uint64_t off = e->pos;
+        size_t got = 0;
+        st = stream_read(e, w.buf, EVTX_CHUNK_SIZE, &got);
+        if (st != RH_OK) {
+            break;
+        }
+        if (got < EVTX_CHUNK_SIZE) {
+            e->size = off + got;
+            memset(w.buf + got, 0, EVTX_CHUNK_SIZE - got);
+        }
+        if (e->pos > max) {
+            rh_diagf(e->ctx, RH_DIAG_ERROR, COMPONENT, e->path, (int64_t)off,
+                     "log larger than max_file_size (%llu bytes): rest not read",
+                     (unsigned long long)max);
+            st = RH_ERR_LIMIT;
+            break;
+        }
+        if (got) {
+            evtx_chunk_process(&w.ch, w.buf, got, off, &b);
+            st = deliver(d, &b);
+            evtx_batch_reset(&b);
+        }
+    }
+    if (e->size != UINT64_MAX) {
+        e->info.file_size = e->size;
+        if (e->size > EVTX_FILE_HEADER_SIZE) {
+            e->info.chunks_in_file = (e->size - EVTX_FILE_HEADER_SIZE) / EVTX_CHUNK_SIZE;
+            e->info.slack_bytes = (e->size - EVTX_FILE_HEADER_SIZE) % EVTX_CHUNK_SIZE;
+        }
+    }
+    rh_free(e->ctx, w.buf);
+    evtx_batch_free(&b);
+    evtx_chunk_free(&w.ch);
+    return st;
+}
+
 rh_status rh_evtx_read(rh_evtx *e, const rh_evtx_read_opts *opts, rh_evtx_record_fn fn, void *user)
 {
     unsigned flags = opts ? opts->flags : 0, threads = opts ? opts->threads : 0;
@@ -429,6 +556,9 @@ rh_status rh_evtx_read(rh_evtx *e, const rh_evtx_read_opts *opts, rh_evtx_record
     uint64_t i, n = item_count(e);
     rh_status st = RH_OK;
     memset(&e->stats, 0, sizeof(e->stats));
+    if (e->rd) {
+        return read_stream(&d, flags);
+    }
     if (threads > 64) {
         threads = 64;
     }

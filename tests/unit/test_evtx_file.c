@@ -226,12 +226,83 @@ static void test_oom(void)
     RH_CHECK(ok_runs > 0);
 }
 
+/* A stream handing out a buffer `step` bytes at a time. */
+struct drip {
+    const uint8_t *p;
+    size_t n, step;
+};
+
+static rh_status drip_read(void *user, void *p, size_t n, size_t *got)
+{
+    struct drip *d = user;
+    size_t k = d->n < d->step ? d->n : d->step;
+    k = k < n ? k : n;
+    memcpy(p, d->p, k);
+    d->p += k;
+    d->n -= k;
+    *got = k;
+    return RH_OK;
+}
+
+/* rh_evtx_open_cb reads the same records as the file, however the stream is cut, and learns
+ * the sizes at its end; a damaged header with an intact chunk is read; a short stream is
+ * refused. */
+static void test_stream(rh_ctx *ctx)
+{
+    static const size_t steps[] = {1, 7, 4096, 65536, 1u << 20};
+    struct acc a, b;
+    uint8_t *buf = NULL;
+    size_t len = 0, i;
+    FILE *f = fopen("data/evtx/slack.evtx", "rb");
+    RH_CHECK(f != NULL);
+    if (f) {
+        buf = malloc(1u << 20);
+        len = buf ? fread(buf, 1, 1u << 20, f) : 0;
+        fclose(f);
+    }
+    RH_CHECK(len > 4096);
+    RH_CHECK_EQ(read_file(ctx, "data/evtx/slack.evtx", RH_EVTX_RECOVER, 0, &a), RH_OK);
+    for (i = 0; buf && i < sizeof(steps) / sizeof(steps[0]); i++) {
+        struct drip d = {buf, len, steps[i]};
+        rh_evtx *e = NULL;
+        rh_evtx_read_opts ro = {RH_EVTX_RECOVER, 4};
+        memset(&b, 0, sizeof(b));
+        RH_CHECK_EQ(rh_evtx_open_cb(ctx, "stream", drip_read, &d, &e), RH_OK);
+        if (e) {
+            RH_CHECK_EQ(rh_evtx_get_info(e)->file_size, 0); /* not known yet */
+            RH_CHECK_EQ(rh_evtx_read(e, &ro, on_rec, &b), RH_OK);
+            RH_CHECK_EQ(rh_evtx_get_info(e)->file_size, len);
+            RH_CHECK_EQ(rh_evtx_get_info(e)->chunks_in_file, (len - 4096) / 65536);
+            rh_evtx_close(e);
+        }
+        RH_CHECK_EQ(b.n, a.n);
+        RH_CHECK(memcmp(a.rids, b.rids, sizeof(a.rids)) == 0);
+    }
+    if (buf) {
+        struct drip d = {buf, len, 100};
+        rh_evtx *e = NULL;
+        memset(buf, 'X', 8); /* the file header signature is gone; the first chunk is intact */
+        RH_CHECK_EQ(rh_evtx_open_cb(ctx, "damaged", drip_read, &d, &e), RH_OK);
+        if (e) {
+            memset(&b, 0, sizeof(b));
+            RH_CHECK_EQ(rh_evtx_read(e, NULL, on_rec, &b), RH_OK);
+            RH_CHECK_EQ(b.n, 4);
+            rh_evtx_close(e);
+        }
+        d.p = buf;
+        d.n = 4000;
+        RH_CHECK_EQ(rh_evtx_open_cb(ctx, "short", drip_read, &d, &e), RH_ERR_FORMAT);
+    }
+    free(buf);
+}
+
 int main(void)
 {
     rh_ctx *ctx = NULL;
     RH_CHECK(rh_ctx_create(NULL, &ctx) == RH_OK);
     test_mini(ctx);
     test_slack_and_threads(ctx);
+    test_stream(ctx);
     rh_ctx_destroy(ctx);
     test_strict_and_damage();
     test_oom();
