@@ -256,7 +256,7 @@ static rh_status read_stream(struct events_src *src, struct events_in *in, const
         return st;
     }
     /* A damaged EVTX header is tried only when a chunk follows it (plain memory and files), so
-     * that other data is refused here, not gathered. */
+     * that other data is refused here, not read further. */
     if (!evtx_sig && (in->gz || n == 0 ||
                       (!path && !in->mem &&
                        (n < EVTX_FILE_HEADER_SIZE + 8 ||
