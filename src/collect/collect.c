@@ -390,7 +390,8 @@ int collect_is_event_name(const char *base, size_t n)
     return 0;
 }
 
-rh_status collect_add_events(rh_collection *c, const char *archive, const char *name, uint64_t size)
+rh_status collect_add_events(rh_collection *c, const char *archive, const char *name, uint64_t size,
+                             int64_t at)
 {
     struct coll_entry tmp;
     struct coll_events *ev;
@@ -434,6 +435,7 @@ rh_status collect_add_events(rh_collection *c, const char *archive, const char *
         ev->host_key = tmp.host_key;
         ev->host_folder = tmp.host_folder;
         ev->pub.size = size;
+        ev->at = at;
         ev->pub.in_archive = archive != NULL;
         ev->pub.host = RH_COLL_NONE;
         tmp.host_key = NULL;
@@ -468,7 +470,7 @@ static rh_status add_file(rh_collection *c, const char *path, int explicit_arg)
         return collect_add_zip(c, path);
     }
     if (collect_is_event_name(b, bn)) {
-        return c->flags & RH_COLL_NO_EVENTS ? RH_OK : collect_add_events(c, NULL, path, size);
+        return c->flags & RH_COLL_NO_EVENTS ? RH_OK : collect_add_events(c, NULL, path, size, -1);
     }
     if (collect_is_log_name(b, bn)) {
         return RH_OK; /* found again by rh_hive_open beside its hive */
@@ -586,6 +588,7 @@ void rh_collection_destroy(rh_collection *c)
     if (!c) {
         return;
     }
+    collect_zip_close(c);
     for (i = 0; i < c->n; i++) {
         entry_free(c->ctx, &c->e[i]);
     }

@@ -20,6 +20,7 @@
 struct coll_log {
     char *name;   /* normalised member path */
     char *member; /* member name as stored in the archive */
+    int64_t at;   /* its local header's offset in the archive, -1 unknown */
     uint8_t *data;
     size_t len;
 };
@@ -33,6 +34,7 @@ struct coll_entry {
     const char *layout;
     char *user, *user_sid, *profile_dir, *embedded_user;
     char *archive, *member; /* archive members: the archive file and the member's stored name */
+    int64_t at;             /* the member's local header offset in the archive, -1 unknown */
     struct coll_log logs[3];
     rh_hive *hive;
     rh_status open_status;
@@ -46,6 +48,7 @@ struct coll_events {
     char *source, *host_key, *host_folder;
     char *path;             /* file inputs */
     char *archive, *member; /* archive members */
+    int64_t at;             /* the member's local header offset, -1 unknown */
 };
 
 struct coll_host {
@@ -53,8 +56,19 @@ struct coll_host {
     char *name, *folder, *system_root;
 };
 
+struct archive;
+
+/* An archive kept open between member reads: members are asked for in about the order they
+ * are stored (hosts sorted, a hive before its logs), so reading on from where the last read
+ * stopped finds the next one without starting over (collect_zip.c). */
+struct zip_cursor {
+    char *path;
+    struct archive *a;
+};
+
 struct rh_collection {
     rh_ctx *ctx;
+    struct zip_cursor zc_hive, zc_aux; /* hives; their logs and event members */
     unsigned flags;
     struct coll_entry *e;
     size_t n, cap;
@@ -76,10 +90,11 @@ rh_status collect_add_entry(rh_collection *c, const char *source, const char *in
                             const char *container, const uint8_t *hdr, uint64_t size,
                             struct coll_entry **out);
 /* Add an event input (file when archive is NULL, else member `name` of archive). */
-rh_status collect_add_events(rh_collection *c, const char *archive, const char *name,
-                             uint64_t size);
+rh_status collect_add_events(rh_collection *c, const char *archive, const char *name, uint64_t size,
+                             int64_t at);
 
 /* collect_zip.c: archives. */
+void collect_zip_close(rh_collection *c);
 rh_status collect_add_zip(rh_collection *c, const char *path);
 /* Open an archive hive: its logs read whole (bounded), the hive streamed out of the archive
  * (rh_hive_open_cb: only what the hive needs). */

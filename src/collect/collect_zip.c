@@ -13,6 +13,10 @@
  */
 #include <archive.h>
 #include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "collect_internal.h"
 #include "reghunt/event.h"
@@ -106,6 +110,7 @@ static rh_status read_bounded(rh_collection *c, struct archive *a, const char *a
 struct pending_log {
     char *norm;   /* normalised member path */
     char *member; /* as stored */
+    int64_t at;   /* local header offset */
 };
 
 struct scan {
@@ -115,7 +120,7 @@ struct scan {
     size_t nlogs, caplogs, first;
 };
 
-static rh_status pend_log(struct scan *s, const char *name)
+static rh_status pend_log(struct scan *s, const char *name, int64_t at)
 {
     if (s->nlogs == s->caplogs) {
         size_t nc = s->caplogs ? s->caplogs * 2 : 8;
@@ -126,6 +131,7 @@ static rh_status pend_log(struct scan *s, const char *name)
         s->logs = nl;
         s->caplogs = nc;
     }
+    s->logs[s->nlogs].at = at;
     s->logs[s->nlogs].member = rh_strdup(s->c->ctx, name);
     if (!s->logs[s->nlogs].member) {
         return RH_ERR_NOMEM;
@@ -148,6 +154,7 @@ static rh_status scan_member(struct scan *s, struct archive *a, struct archive_e
                         : 0;
     uint8_t hdr[HDR_READ];
     size_t bn, got;
+    int64_t at;
     rh_status st;
     struct coll_entry *e = NULL;
     rh_buf src = RH_BUF_INIT(c->ctx);
@@ -156,8 +163,11 @@ static rh_status scan_member(struct scan *s, struct archive *a, struct archive_e
     }
     b = collect_base_name(name, &bn);
     if (collect_is_event_name(b, bn)) {
-        return c->flags & RH_COLL_NO_EVENTS ? RH_OK : collect_add_events(c, s->path, name, size);
+        return c->flags & RH_COLL_NO_EVENTS
+                   ? RH_OK
+                   : collect_add_events(c, s->path, name, size, archive_read_header_position(a));
     }
+    at = archive_read_header_position(a);
     if (read_some(a, hdr, sizeof(hdr), &got) != RH_OK) {
         rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, s->path, -1, "member %s: unreadable: skipped",
                  name);
@@ -178,7 +188,7 @@ static rh_status scan_member(struct scan *s, struct archive *a, struct archive_e
         return RH_OK;
     }
     if (collect_is_log_name(b, bn) || (got >= HDR_READ && rh_le32(hdr + HDR_FILE_TYPE) != 0)) {
-        return pend_log(s, name);
+        return pend_log(s, name, at);
     }
     if (!collect_header_is_hive(hdr, got)) {
         return RH_OK;
@@ -191,6 +201,7 @@ static rh_status scan_member(struct scan *s, struct archive *a, struct archive_e
     if (st == RH_OK && e) {
         e->archive = rh_strdup(c->ctx, s->path);
         e->member = rh_strdup(c->ctx, name);
+        e->at = at;
         st = e->archive && e->member ? RH_OK : RH_ERR_NOMEM;
     }
     return st;
@@ -217,6 +228,7 @@ static rh_status attach_logs(struct scan *s)
             if (!l->member) {
                 l->name = s->logs[i].norm;
                 l->member = s->logs[i].member;
+                l->at = s->logs[i].at;
                 s->logs[i].norm = s->logs[i].member = NULL;
                 e->pub.logs++;
             }
@@ -284,53 +296,171 @@ static rh_status member_read(void *user, void *p, size_t n, size_t *got)
     return RH_OK;
 }
 
-/* Open the archive again and stop at member `name` (RH_NOT_FOUND when it is gone). */
-static rh_status zip_seek(rh_collection *c, const char *archive, const char *name,
-                          struct archive **out)
+static void cursor_close(rh_collection *c, struct zip_cursor *z)
 {
-    struct archive_entry *ae;
-    rh_status st = zip_open(c, archive, out);
-    int r;
-    while (st == RH_OK && (r = archive_read_next_header(*out, &ae)) == ARCHIVE_OK) {
-        const char *n = archive_entry_pathname(ae);
-        if (n && strcmp(n, name) == 0) {
-            return RH_OK;
-        }
+    if (z->a) {
+        archive_read_free(z->a);
     }
-    if (st == RH_OK) {
-        archive_read_free(*out);
-        *out = NULL;
-        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, archive, -1, "member %s: not found again", name);
-        st = RH_ERR_IO;
-    }
-    return st;
+    rh_free(c->ctx, z->path);
+    z->a = NULL;
+    z->path = NULL;
 }
 
-/* The logs of e (small: read whole, bounded), one pass over the archive. */
-static void load_logs(rh_collection *c, struct coll_entry *e)
+void collect_zip_close(rh_collection *c)
+{
+    cursor_close(c, &c->zc_hive);
+    cursor_close(c, &c->zc_aux);
+}
+
+/* Position cursor z at member `name` of `archive`: read on from where it stopped, and start
+ * the archive over once when the member lies behind. *out is the cursor's handle, positioned
+ * at the member's data. RH_ERR_IO when the member is gone. */
+static rh_status zip_seek(rh_collection *c, struct zip_cursor *z, const char *archive,
+                          const char *name, struct archive **out)
+{
+    struct archive_entry *ae;
+    int fresh = 0, r;
+    *out = NULL;
+    if (z->a && strcmp(z->path, archive) != 0) {
+        cursor_close(c, z);
+    }
+    for (;;) {
+        if (!z->a) {
+            rh_status st = zip_open(c, archive, &z->a);
+            if (st != RH_OK) {
+                return st;
+            }
+            z->path = rh_strdup(c->ctx, archive);
+            if (!z->path) {
+                cursor_close(c, z);
+                return RH_ERR_NOMEM;
+            }
+            fresh = 1;
+        }
+        while ((r = archive_read_next_header(z->a, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+            const char *n = archive_entry_pathname(ae);
+            if (n && strcmp(n, name) == 0) {
+                *out = z->a;
+                return RH_OK;
+            }
+        }
+        cursor_close(c, z); /* end (or a damaged header): start over once */
+        if (fresh) {
+            break;
+        }
+    }
+    rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, archive, -1, "member %s: not found again", name);
+    return RH_ERR_IO;
+}
+
+/* A window on the archive file from one member's local header on: libarchive's streaming zip
+ * reader over it returns that member first, so a member is reached without reading the
+ * headers before it (the offset comes from archive_read_header_position at scan time). */
+struct window {
+    int fd;
+    uint64_t pos;
+    uint8_t buf[65536];
+};
+
+static la_ssize_t window_read(struct archive *a, void *user, const void **buf)
+{
+    struct window *w = user;
+    ssize_t n;
+    (void)a;
+    do {
+        n = pread(w->fd, w->buf, sizeof(w->buf), (off_t)w->pos);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return ARCHIVE_FATAL;
+    }
+    w->pos += (uint64_t)n;
+    *buf = w->buf;
+    return n;
+}
+
+static la_int64_t window_skip(struct archive *a, void *user, la_int64_t n)
+{
+    struct window *w = user;
+    (void)a;
+    w->pos += (uint64_t)n;
+    return n;
+}
+
+static int window_close(struct archive *a, void *user)
+{
+    struct window *w = user;
+    (void)a;
+    close(w->fd);
+    free(w);
+    return ARCHIVE_OK;
+}
+
+/* A reader positioned at member `name` whose local header is at `at`, or NULL (then the
+ * caller scans with a cursor: an unknown offset, or a member the streaming reader cannot
+ * read on its own). Owned: archive_read_free. */
+static struct archive *open_at(const char *archive, int64_t at, const char *name)
 {
     struct archive *a;
     struct archive_entry *ae;
-    uint64_t max = rh_ctx_limits(c->ctx)->max_hive_size;
-    int k, left = (e->logs[0].member != NULL) + (e->logs[1].member != NULL) +
-                  (e->logs[2].member != NULL);
-    if (!left || zip_open(c, e->archive, &a) != RH_OK) {
-        return;
+    struct window *w;
+    const char *n;
+    if (at < 0 || (a = archive_read_new()) == NULL) {
+        return NULL;
     }
-    while (left > 0 && archive_read_next_header(a, &ae) == ARCHIVE_OK) {
-        const char *name = archive_entry_pathname(ae);
-        for (k = 0; name && k < 3; k++) {
-            struct coll_log *l = &e->logs[k];
-            if (l->member && !l->data && strcmp(name, l->member) == 0) {
-                if (read_bounded(c, a, e->archive, name, max, &l->data, &l->len) != RH_OK) {
-                    l->data = NULL; /* a log that cannot be read: the hive opens without it */
-                }
-                left--;
-                break;
+    w = malloc(sizeof(*w));
+    if (!w || (w->fd = open(archive, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+        free(w);
+        archive_read_free(a);
+        return NULL;
+    }
+    w->pos = (uint64_t)at;
+    archive_read_support_format_zip_streamable(a);
+    archive_read_support_filter_none(a);
+    if (archive_read_open2(a, w, NULL, window_read, window_skip, window_close) != ARCHIVE_OK) {
+        archive_read_free(a); /* closes the window */
+        return NULL;
+    }
+    if (archive_read_next_header(a, &ae) != ARCHIVE_OK || !(n = archive_entry_pathname(ae)) ||
+        strcmp(n, name) != 0) {
+        archive_read_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* Member `name` (local header at `at`) ready to read: through open_at (*own set: free it),
+ * else through cursor z. */
+static rh_status member_open(rh_collection *c, struct zip_cursor *z, const char *archive,
+                             int64_t at, const char *name, struct archive **out, int *own)
+{
+    *out = open_at(archive, at, name);
+    *own = *out != NULL;
+    return *own ? RH_OK : zip_seek(c, z, archive, name, out);
+}
+
+/* The logs of e (small: read whole, bounded), through the aux cursor. */
+static void load_logs(rh_collection *c, struct coll_entry *e)
+{
+    uint64_t max = rh_ctx_limits(c->ctx)->max_hive_size;
+    int k;
+    for (k = 0; k < 3; k++) {
+        struct coll_log *l = &e->logs[k];
+        struct archive *a;
+        int own;
+        if (!l->member ||
+            member_open(c, &c->zc_aux, e->archive, l->at, l->member, &a, &own) != RH_OK) {
+            continue;
+        }
+        if (read_bounded(c, a, e->archive, l->member, max, &l->data, &l->len) != RH_OK) {
+            l->data = NULL; /* a log that cannot be read: the hive opens without it */
+            if (!own) {
+                cursor_close(c, &c->zc_aux);
             }
         }
+        if (own) {
+            archive_read_free(a);
+        }
     }
-    archive_read_free(a);
 }
 
 rh_status collect_open_member(rh_collection *c, struct coll_entry *e, rh_hive_opts *o,
@@ -341,7 +471,7 @@ rh_status collect_open_member(rh_collection *c, struct coll_entry *e, rh_hive_op
     const char *ln[4] = {NULL, NULL, NULL, NULL};
     struct member_stream m;
     rh_status st;
-    int k, n = 0;
+    int k, n = 0, own;
     if (!(c->flags & RH_COLL_NO_LOGS)) {
         load_logs(c, e);
     }
@@ -358,10 +488,14 @@ rh_status collect_open_member(rh_collection *c, struct coll_entry *e, rh_hive_op
         o->log_data = ld;
         o->log_lens = ll;
     }
-    st = zip_seek(c, e->archive, e->member, &m.a);
+    st = member_open(c, &c->zc_hive, e->archive, e->at, e->member, &m.a, &own);
     if (st == RH_OK) {
         st = rh_hive_open_cb(c->ctx, e->source, member_read, &m, o, out);
-        archive_read_free(m.a);
+        if (own) {
+            archive_read_free(m.a);
+        } else if (st != RH_OK) {
+            cursor_close(c, &c->zc_hive); /* a failed read may leave the handle unusable */
+        }
     }
     for (k = 0; k < 3; k++) { /* replayed at open: not needed any more */
         rh_free(c->ctx, e->logs[k].data);
@@ -377,6 +511,7 @@ rh_status rh_collection_events_read(rh_collection *c, size_t i, const rh_events_
     const struct coll_events *ev;
     struct member_stream m;
     rh_status st;
+    int own;
     if (!c || i >= c->nev || !fn) {
         return RH_ERR_ARG;
     }
@@ -384,10 +519,14 @@ rh_status rh_collection_events_read(rh_collection *c, size_t i, const rh_events_
     if (ev->path) {
         return rh_events_read_file(c->ctx, ev->path, opts, fn, user);
     }
-    st = zip_seek(c, ev->archive, ev->member, &m.a);
+    st = member_open(c, &c->zc_aux, ev->archive, ev->at, ev->member, &m.a, &own);
     if (st == RH_OK) {
         st = rh_events_read_cb(c->ctx, ev->source, member_read, &m, opts, fn, user);
-        archive_read_free(m.a);
+        if (own) {
+            archive_read_free(m.a);
+        } else if (st != RH_OK) {
+            cursor_close(c, &c->zc_aux);
+        }
     }
     return st;
 }
