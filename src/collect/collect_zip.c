@@ -5,7 +5,9 @@
  * event log by its name; nothing else is inflated. Member bytes are read again when they are
  * needed: a hive and its logs when the hunt opens it (rh_collection_open, freed by
  * rh_collection_release), an event log streamed through the events reader
- * (rh_collection_events_read). Memory is one hive at a time, never the archive.
+ * (rh_collection_events_read). Memory is one hive at a time, never the archive. A member is
+ * reached directly from its local header offset, recorded at scan time (open_at), so hunting
+ * a zip of thousands of hosts stays linear.
  *
  * Limits (docs/limits.md): members per archive (RH_COLL_MAX_FILES), one hive or log member
  * (rh_limits.max_hive_size), bytes inflated from all archives (RH_COLL_MAX_ARCHIVE_IN).
