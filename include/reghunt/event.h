@@ -111,7 +111,8 @@ RH_API rh_status rh_events_read_mem(rh_ctx *ctx, const char *name, const void *d
 /**
  * Same as rh_events_read_mem() for an input read through rd (an archive member streamed out
  * of its archive): JSON and NDJSON are streamed value by value, EVTX chunk by chunk
- * (rh_evtx_open_cb); nothing is held whole. Returns what rh_events_read_mem() returns, or rd's error.
+ * (rh_evtx_open_cb); nothing is held whole. Returns what rh_events_read_mem() returns, or rd's
+ * error.
  */
 RH_API rh_status rh_events_read_cb(rh_ctx *ctx, const char *name, rh_read_fn rd, void *rd_user,
                                    const rh_events_opts *opts, rh_event_fn fn, void *user);
