@@ -106,7 +106,7 @@ static rh_status read_file(rh_stack *s, const char *path)
     struct file_read fr = {s, path, 0, 0, 0, RH_OK};
     char *chunk;
     gzFile gz;
-    int fd = open(path, O_RDONLY | O_CLOEXEC), got;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), got = 0;
     if (fd < 0) {
         s->stats.files_failed++;
         rh_diagf(s->ctx, RH_DIAG_ERROR, "stack", path, -1, "cannot open");
