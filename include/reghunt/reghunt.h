@@ -18,6 +18,7 @@
 #include "evidence.h"
 #include "collection.h"
 #include "hunt.h"
+#include "stack.h"
 #include "report.h"
 
 #define RH_VERSION_STRING "0.1.0"

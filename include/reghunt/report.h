@@ -18,6 +18,7 @@
 #include "ctx.h"
 #include "hunt.h"
 #include "kb.h"
+#include "stack.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -59,6 +60,18 @@ RH_API int rh_report_listed_opts(const rh_finding *f, const rh_report_opts *opts
  */
 RH_API rh_status rh_report_write(rh_ctx *ctx, const char *format, const rh_hunt *hunt,
                                  const rh_report_opts *opts, rh_report_write_fn fn, void *user);
+
+/** Stack report formats (text json jsonl csv md html): count and name of format i. */
+RH_API size_t rh_report_stack_format_count(void);
+RH_API const char *rh_report_stack_format_name(size_t i);
+
+/**
+ * Write the rows of a finished stack (rh_stack_finish()) in `format` through fn, escaped per
+ * format as the hunt reports are (docs/fleet.md). Returns RH_OK, RH_ERR_ARG (unknown format),
+ * RH_ERR_NOMEM or the first error of fn.
+ */
+RH_API rh_status rh_report_stack(rh_ctx *ctx, const char *format, const rh_stack *stack,
+                                 rh_report_write_fn fn, void *user);
 
 #ifdef __cplusplus
 }

@@ -46,6 +46,16 @@ rh_ctx *cli_ctx_create(int verbose);
 /* Write a buffer to a stream; returns 0 or -1 on write error. */
 int cli_write(FILE *f, const rh_buf *b);
 
+/* A report sink (rh_report_write_fn) writing to the FILE * in user. */
+rh_status cli_write_sink(void *user, const char *data, size_t len);
+
+/* Open -o PATH for writing (stdout when path is NULL). Returns NULL after one error line. */
+FILE *cli_output_open(const char *path);
+
+/* Close what cli_output_open() gave (flush stdout) after writing with status st. Returns
+ * RH_EXIT_OK, or RH_EXIT_INTERNAL after one error line. */
+int cli_output_close(FILE *out, const char *path, rh_status st);
+
 /* True when stderr is a terminal (progress output is shown only then). */
 int cli_stderr_is_tty(void);
 

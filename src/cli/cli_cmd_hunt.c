@@ -302,11 +302,6 @@ static int parse_when(const char *s, uint64_t *out)
     return rh_time_parse_iso(s, strlen(s), out) == RH_OK && *out ? 0 : -1;
 }
 
-static rh_status write_file(void *user, const char *data, size_t len)
-{
-    return fwrite(data, 1, len, (FILE *)user) == len ? RH_OK : RH_ERR_IO;
-}
-
 /* ---- the command -------------------------------------------------------------------------- */
 
 /* The parsed command line. */
@@ -515,28 +510,12 @@ static int load_hunt_inputs(struct hunt_cmd *o, struct hunt_state *s)
  * error line. */
 static int write_hunt_report(const struct hunt_cmd *o, const struct hunt_state *s)
 {
-    FILE *out = stdout;
-    rh_status st;
-    if (o->output) {
-        out = fopen(o->output, "wb");
-        if (!out) {
-            cli_error("%s: cannot open for writing", o->output);
-            return RH_EXIT_INTERNAL;
-        }
-    }
-    st = rh_report_write(s->ctx, o->format, s->hunt, &o->ro, write_file, out);
-    if (out != stdout) {
-        if (fclose(out) != 0) {
-            st = RH_ERR_IO;
-        }
-    } else if (fflush(out) != 0) {
-        st = RH_ERR_IO;
-    }
-    if (st != RH_OK) {
-        cli_error("%s: write failed: %s", o->output ? o->output : "stdout", rh_strerror(st));
+    FILE *out = cli_output_open(o->output);
+    if (!out) {
         return RH_EXIT_INTERNAL;
     }
-    return RH_EXIT_OK;
+    return cli_output_close(
+        out, o->output, rh_report_write(s->ctx, o->format, s->hunt, &o->ro, cli_write_sink, out));
 }
 
 /* Print the one-line summary on stderr (t0: when the command started). Returns

@@ -109,6 +109,32 @@ int cli_write(FILE *f, const rh_buf *b)
     return 0;
 }
 
+rh_status cli_write_sink(void *user, const char *data, size_t len)
+{
+    return fwrite(data, 1, len, (FILE *)user) == len ? RH_OK : RH_ERR_IO;
+}
+
+FILE *cli_output_open(const char *path)
+{
+    FILE *out = path ? fopen(path, "wb") : stdout;
+    if (!out) {
+        cli_error("%s: cannot open for writing", path);
+    }
+    return out;
+}
+
+int cli_output_close(FILE *out, const char *path, rh_status st)
+{
+    if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {
+        st = st == RH_OK ? RH_ERR_IO : st;
+    }
+    if (st != RH_OK) {
+        cli_error("%s: write failed: %s", path ? path : "stdout", rh_strerror(st));
+        return RH_EXIT_INTERNAL;
+    }
+    return RH_EXIT_OK;
+}
+
 int cli_stderr_is_tty(void)
 {
     return isatty(STDERR_FILENO);

@@ -145,7 +145,7 @@ void report_scratch_free(rh_buf *o, rh_buf *tmp)
     rh_buf_free(tmp);
 }
 
-static rh_status flush(struct report *r, int force)
+static rh_status report_flush(struct report *r, int force)
 {
     rh_status st = rh_buf_status(&r->out);
     if (st == RH_OK && r->out.len && (force || r->out.len >= REPORT_FLUSH_AT)) {
@@ -155,13 +155,49 @@ static rh_status flush(struct report *r, int force)
     return st;
 }
 
+rh_status report_run(struct report *r, rh_status (*begin)(struct report *r),
+                     rh_status (*item)(struct report *r, size_t i), size_t n,
+                     rh_status (*end)(struct report *r))
+{
+    size_t i;
+    rh_status st;
+    rh_buf_init(&r->out, r->ctx);
+    st = begin(r);
+    for (i = 0; i < n && st == RH_OK; i++) {
+        st = item(r, i);
+        if (st == RH_OK) {
+            st = report_flush(r, 0);
+        }
+    }
+    if (st == RH_OK) {
+        st = end(r);
+    }
+    if (st == RH_OK) {
+        st = report_flush(r, 1);
+    }
+    rh_buf_free(&r->out);
+    return st;
+}
+
+/* Finding i of the hunt, when listed. */
+static rh_status hunt_item(struct report *r, size_t i)
+{
+    const rh_finding *f = rh_hunt_at(r->hunt, i);
+    rh_status st;
+    if (!rh_report_listed_opts(f, &r->opts)) {
+        return RH_OK;
+    }
+    st = r->fmt->emit(r, f);
+    r->index++;
+    return st;
+}
+
 rh_status rh_report_write(rh_ctx *ctx, const char *format, const rh_hunt *hunt,
                           const rh_report_opts *opts, rh_report_write_fn fn, void *user)
 {
     const struct report_format *fmt = NULL;
     struct report r;
-    size_t i, n;
-    rh_status st;
+    size_t i;
     if (!ctx || !format || !hunt || !fn) {
         return RH_ERR_ARG;
     }
@@ -176,6 +212,7 @@ rh_status rh_report_write(rh_ctx *ctx, const char *format, const rh_hunt *hunt,
     memset(&r, 0, sizeof(r));
     r.ctx = ctx;
     r.hunt = hunt;
+    r.fmt = fmt;
     if (opts) {
         r.opts = *opts;
     } else {
@@ -183,27 +220,6 @@ rh_status rh_report_write(rh_ctx *ctx, const char *format, const rh_hunt *hunt,
     }
     r.fn = fn;
     r.user = user;
-    rh_buf_init(&r.out, ctx);
     r.listed = report_count_listed(&r);
-    st = fmt->begin(&r);
-    n = rh_hunt_count(hunt);
-    for (i = 0; i < n && st == RH_OK; i++) {
-        const rh_finding *f = rh_hunt_at(hunt, i);
-        if (!rh_report_listed_opts(f, &r.opts)) {
-            continue;
-        }
-        st = fmt->emit(&r, f);
-        r.index++;
-        if (st == RH_OK) {
-            st = flush(&r, 0);
-        }
-    }
-    if (st == RH_OK) {
-        st = fmt->end(&r);
-    }
-    if (st == RH_OK) {
-        st = flush(&r, 1);
-    }
-    rh_buf_free(&r.out);
-    return st;
+    return report_run(&r, fmt->begin, hunt_item, rh_hunt_count(hunt), fmt->end);
 }

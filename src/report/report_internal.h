@@ -17,6 +17,9 @@ struct report {
     rh_report_write_fn fn;
     void *user;
     size_t listed, index;
+    const struct report_format *fmt; /* rh_report_write(): the hunt format */
+    const rh_stack *stack;           /* rh_report_stack(): the stack written (hunt is NULL) */
+    const void *stack_fmt;           /* its format row (report_stack.c) */
 };
 
 /* One row per format. Every function appends to r->out; report.c flushes it. */
@@ -111,6 +114,15 @@ const char *report_field_ecs(enum report_field_id id);
 /* The names of the RH_KNOWN_* marks set in mask, in bit order: out[0..return). */
 enum { REPORT_KNOWN_COUNT = 2 };
 size_t report_known_names(unsigned mask, const char *out[REPORT_KNOWN_COUNT]);
+
+/* The driver of every report: init r->out, begin, item(r, i) for each i < n, end, flushing to
+ * the sink as the buffer grows and at the end; frees r->out. Returns the first error. */
+rh_status report_run(struct report *r, rh_status (*begin)(struct report *r),
+                     rh_status (*item)(struct report *r, size_t i), size_t n,
+                     rh_status (*end)(struct report *r));
+/* The Markdown escape (report_md.c): RH_ESC_HTML, then a backslash before | \ ` * _ [ ] ( ) ~
+ * and a leading + - =. */
+rh_status report_md_esc(rh_buf *out, const char *s, size_t n);
 
 /* JSON building blocks shared by the json/jsonl and ecs formats (both are JSON: one escape
  * function, report_json_str, RH_ESC_JSON inside quotes). */

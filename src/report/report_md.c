@@ -7,7 +7,7 @@
  */
 #include "report_internal.h"
 
-static rh_status esc(rh_buf *out, const char *s, size_t n)
+rh_status report_md_esc(rh_buf *out, const char *s, size_t n)
 {
     rh_buf tmp = RH_BUF_INIT(out->ctx);
     size_t i;
@@ -26,7 +26,7 @@ static rh_status esc(rh_buf *out, const char *s, size_t n)
 static rh_status cell(rh_buf *o, const char *s, size_t n)
 {
     rh_buf_lit(o, " ");
-    esc(o, s, n);
+    report_md_esc(o, s, n);
     return rh_buf_lit(o, " |");
 }
 
@@ -53,7 +53,7 @@ static void md_plan_coverage(struct report *r)
             ind++;
         }
         rh_buf_printf(&r->out, "%*s- ", (int)ind, "");
-        esc(&r->out, t.data + p + ind, l - ind);
+        report_md_esc(&r->out, t.data + p + ind, l - ind);
         rh_buf_lit(&r->out, "\n");
         p += l + 1;
     }

@@ -4,7 +4,8 @@
 # <case>/expected.<format>. Inputs: <case>/input is "demo" (the generated demo collection, run
 # from build/demo), "demo+files" (the demo collection plus every other file of the case, e.g.
 # event logs and rules, copied into one work directory) or "tsv" (<case>/*.tsv built with mkhive into the KAPE path named on the
-# file's first line "# path: ..."). RH_GOLDEN_UPDATE=1 rewrites the expected files;
+# file's first line "# path: ...") or "stack" (`reghunt stack` with <case>/args, run in the
+# case's directory over its own hunt JSONL, once per format listed in <case>/formats). RH_GOLDEN_UPDATE=1 rewrites the expected files;
 # RH_GOLDEN_FORMATS="html ecs" limits the run (and the update) to some formats;
 # RH_GOLDEN_CASES="fused" limits it to some cases. In args, @CASE@ is replaced by the case's
 # directory (for event files kept beside the expected outputs).
@@ -44,13 +45,21 @@ for case in "$SRC"/tests/golden/*/; do
             mkdir -p "$work/$(dirname "$rel")"
             "$MKHIVE" -t 134000000000000000 "$work/$rel" < "$spec" || exit 1
         done ;;
+    stack) work=$(cd "$case" && pwd) ;;
     *) echo "$name: unknown input '$input'"; exit 1 ;;
     esac
+    cmd=hunt fmts=$FORMATS
+    if [ "$input" = stack ]; then
+        cmd=stack fmts=""
+        for f in $(cat "$case/formats"); do
+            case " $FORMATS " in *" $f "*) fmts="$fmts $f" ;; esac
+        done
+    fi
     casedir=$(cd "$case" && pwd)
     args=$(sed "s|@CASE@|$casedir|g" "$case/args")
-    for fmt in $FORMATS; do
+    for fmt in $fmts; do
         # shellcheck disable=SC2086
-        (cd "$work" && "$RH" hunt $args --format "$fmt") > "$TMP/out" 2> "$TMP/err"
+        (cd "$work" && "$RH" $cmd $args --format "$fmt") > "$TMP/out" 2> "$TMP/err"
         rc=$?
         if [ $rc -gt 1 ]; then
             echo "FAIL $name/$fmt: exit $rc"; cat "$TMP/err"; fail=$((fail + 1)); continue
