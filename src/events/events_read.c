@@ -83,21 +83,30 @@ static rh_status raw_read(struct events_in *in, uint8_t *p, size_t n, size_t *go
     return RH_OK;
 }
 
+/* More compressed input for inflate when it has used up what it had. */
+static rh_status refill_z(struct events_in *in)
+{
+    size_t got;
+    rh_status st;
+    if (in->zs.avail_in != 0 || in->raw_eof) {
+        return RH_OK;
+    }
+    st = raw_read(in, in->zbuf, sizeof(in->zbuf), &got);
+    in->zs.next_in = in->zbuf;
+    in->zs.avail_in = (uInt)(st == RH_OK ? got : 0);
+    in->raw_eof = st != RH_OK || got == 0;
+    return st;
+}
+
 /* Inflate into buf; handles concatenated gzip members; caps size and ratio. */
 static rh_status inflate_some(struct events_in *in)
 {
     for (;;) {
         int zr;
         size_t before;
-        if (in->zs.avail_in == 0 && !in->raw_eof) {
-            size_t got;
-            rh_status st = raw_read(in, in->zbuf, sizeof(in->zbuf), &got);
-            if (st != RH_OK) {
-                return st;
-            }
-            in->zs.next_in = in->zbuf;
-            in->zs.avail_in = (uInt)got;
-            in->raw_eof = got == 0;
+        rh_status st = refill_z(in);
+        if (st != RH_OK) {
+            return st;
         }
         in->zs.next_out = in->buf;
         in->zs.avail_out = sizeof(in->buf);
@@ -107,15 +116,9 @@ static rh_status inflate_some(struct events_in *in)
         in->pos = 0;
         if (zr == Z_STREAM_END) {
             /* Concatenated members (as gzread reads them); anything else ends the data. */
-            if (in->zs.avail_in == 0 && !in->raw_eof) {
-                size_t got;
-                rh_status st = raw_read(in, in->zbuf, sizeof(in->zbuf), &got);
-                if (st != RH_OK) {
-                    return st;
-                }
-                in->zs.next_in = in->zbuf;
-                in->zs.avail_in = (uInt)got;
-                in->raw_eof = got == 0;
+            st = refill_z(in);
+            if (st != RH_OK) {
+                return st;
             }
             if (in->zs.avail_in == 0 || in->zs.next_in[0] != 0x1f ||
                 inflateReset(&in->zs) != Z_OK) {
