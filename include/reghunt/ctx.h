@@ -56,6 +56,10 @@ typedef struct rh_limits {
      * (rh_hive_open reads only what the hive needs). Distinct from max_file_size, which
      * bounds whole-file reads (logs, EVTX, JSON). */
     uint64_t max_hive_size;
+    /* A hive file whose bins exceed this many bytes is not read whole: its bins are read on
+     * demand in 64 KiB chunks, cached up to this many bytes (unless logs are replayed into it
+     * or deleted data is recovered, which read it whole). 0 = the default (32 MiB). */
+    uint64_t hive_cache_size;
 } rh_limits;
 
 /** Fill *out with the default limits. */

@@ -16,8 +16,10 @@
  * are decoded once at open; value names and data are decoded on request into caller buffers,
  * so traversal allocates nothing per value.
  *
- * A hive is not safe for concurrent use from several threads, except for read-only calls
- * that take a `const rh_hive *` and write only into caller-owned buffers.
+ * A hive is not safe for concurrent use from several threads. A hive whose bins exceed
+ * rh_limits.hive_cache_size is read on demand: cells are read from the file (pread) into a
+ * bounded cache when a call needs them, so its `const` calls update that cache; value data of
+ * such a hive is always returned in the caller's scratch buffer.
  */
 #ifndef REGHUNT_HIVE_H
 #define REGHUNT_HIVE_H
@@ -75,8 +77,9 @@ typedef struct rh_hive_info {
     uint32_t hbins_size_effective; /* bytes of hive bins actually found by walking the chain */
     uint32_t checksum_stored, checksum_computed;
     int checksum_ok;
-    int dirty;                 /* sequence mismatch or bad checksum before replay */
-    int truncated;             /* file shorter than the declared hive bins */
+    int dirty;     /* sequence mismatch or bad checksum before replay */
+    int truncated; /* file shorter than the declared hive bins */
+    int on_demand; /* bins above rh_limits.hive_cache_size: read on demand through a cache */
     const char *embedded_name; /* UTF-8 of the base block's file name field (may be "") */
     /* transaction logs */
     unsigned logs_found;
@@ -173,6 +176,12 @@ RH_API void rh_hive_close(rh_hive *hive);
 
 /** Borrowed: valid until rh_hive_close(). */
 RH_API const rh_hive_info *rh_hive_get_info(const rh_hive *hive);
+
+/**
+ * Bytes of the file read for the hive so far: for a hive read on demand (info.on_demand),
+ * the base block, the bin headers and the cache's reads; otherwise everything held.
+ */
+RH_API uint64_t rh_hive_bytes_read(const rh_hive *hive);
 
 /** The root key (RH_KEY_NONE if the root could not be read). */
 RH_API rh_key rh_hive_root(const rh_hive *hive);

@@ -151,6 +151,9 @@ static int cmd_info(rh_hive *h, FILE *out)
     rh_buf_printf(&b, "deleted values:     %u\n", i->deleted_values);
     rh_buf_printf(&b, "cells:              %u allocated, %u free, %u allocated but unreferenced\n",
                   i->cells_allocated, i->cells_free, i->cells_unreferenced);
+    rh_buf_printf(&b, "read:               %s, %llu bytes read\n",
+                  i->on_demand ? "on demand (hive_cache_size)" : "whole",
+                  (unsigned long long)rh_hive_bytes_read(h));
     rh_buf_printf(&b, "anomalies:          %llu%s\n", (unsigned long long)i->anomalies,
                   i->anomalies ? " (run with -v to list them)" : "");
     k = cli_write(out, &b) == 0 ? RH_EXIT_OK : RH_EXIT_INTERNAL;

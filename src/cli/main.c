@@ -1,7 +1,9 @@
 /*
  * reghunt: command-line entry point and shared CLI helpers.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +73,103 @@ static void cli_diag(const rh_diag *d, void *user)
     }
 }
 
+/* Limits a user may set in REGHUNT_LIMITS (docs/limits.md). */
+static const struct {
+    const char *name;
+    size_t off;
+    int wide; /* uint64_t, else uint32_t */
+} limit_names[] = {
+    {"max_file_size", offsetof(rh_limits, max_file_size), 1},
+    {"max_hive_size", offsetof(rh_limits, max_hive_size), 1},
+    {"hive_cache_size", offsetof(rh_limits, hive_cache_size), 1},
+    {"max_key_depth", offsetof(rh_limits, max_key_depth), 0},
+    {"max_keys", offsetof(rh_limits, max_keys), 0},
+    {"max_subkeys", offsetof(rh_limits, max_subkeys), 0},
+    {"max_values", offsetof(rh_limits, max_values), 0},
+    {"max_value_size", offsetof(rh_limits, max_value_size), 0},
+    {"max_name_len", offsetof(rh_limits, max_name_len), 0},
+    {"max_diags", offsetof(rh_limits, max_diags), 0},
+    {"max_xml_depth", offsetof(rh_limits, max_xml_depth), 0},
+    {"max_log_entries", offsetof(rh_limits, max_log_entries), 0},
+};
+
+/* One NAME=VALUE[K|M|G] of REGHUNT_LIMITS into lim; 0 on success. */
+static int set_limit(rh_limits *lim, const char *item, size_t n)
+{
+    const char *eq = memchr(item, '=', n);
+    size_t i;
+    for (i = 0; eq && i < sizeof(limit_names) / sizeof(limit_names[0]); i++) {
+        char num[32], *end;
+        unsigned long long v;
+        size_t vn = n - (size_t)(eq + 1 - item);
+        if (strlen(limit_names[i].name) != (size_t)(eq - item) ||
+            memcmp(limit_names[i].name, item, (size_t)(eq - item)) != 0) {
+            continue;
+        }
+        if (vn == 0 || vn >= sizeof(num) || eq[1] == '-') {
+            return -1;
+        }
+        memcpy(num, eq + 1, vn);
+        num[vn] = '\0';
+        errno = 0;
+        v = strtoull(num, &end, 10);
+        switch (*end) {
+        case 'K':
+        case 'k':
+            v = v > (~0ull >> 10) ? ~0ull : v << 10;
+            end++;
+            break;
+        case 'M':
+        case 'm':
+            v = v > (~0ull >> 20) ? ~0ull : v << 20;
+            end++;
+            break;
+        case 'G':
+        case 'g':
+            v = v > (~0ull >> 30) ? ~0ull : v << 30;
+            end++;
+            break;
+        default:
+            break;
+        }
+        if (errno != 0 || end == num || *end != '\0' || v == 0 ||
+            (!limit_names[i].wide && v > 0xFFFFFFFFull) || v == ~0ull) {
+            return -1;
+        }
+        if (limit_names[i].wide) {
+            uint64_t w = v;
+            memcpy((char *)lim + limit_names[i].off, &w, sizeof(w));
+        } else {
+            uint32_t w = (uint32_t)v;
+            memcpy((char *)lim + limit_names[i].off, &w, sizeof(w));
+        }
+        return 0;
+    }
+    return -1;
+}
+
+/* REGHUNT_LIMITS="name=value,...": raise or lower rh_limits for this run. A bad entry is a
+ * usage error naming it. */
+static void apply_env_limits(rh_ctx *ctx)
+{
+    const char *env = getenv("REGHUNT_LIMITS"), *p;
+    rh_limits lim = *rh_ctx_limits(ctx);
+    if (!env || !*env) {
+        return;
+    }
+    for (p = env; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n > 0 && set_limit(&lim, p, n) != 0) {
+            cli_error("REGHUNT_LIMITS: bad entry '%.*s' (want NAME=NUMBER[K|M|G], NAME one of "
+                      "the limits in docs/limits.md)",
+                      (int)(n > 80 ? 80 : n), p);
+            exit(RH_EXIT_USAGE);
+        }
+        p += n + (p[n] == ',');
+    }
+    rh_ctx_set_limits(ctx, &lim);
+}
+
 rh_ctx *cli_ctx_create(int verbose)
 {
     rh_ctx *ctx = NULL;
@@ -80,6 +179,7 @@ rh_ctx *cli_ctx_create(int verbose)
     }
     cli_verbose = verbose;
     rh_ctx_set_diag(ctx, cli_diag, NULL);
+    apply_env_limits(ctx);
     return ctx;
 }
 
@@ -151,7 +251,9 @@ static void usage(FILE *f)
     }
     fprintf(f, "\nRun 'reghunt <command> --help' for a command's options.\n\n"
                "Exit codes: 0 ok, 1 findings reported, 2 usage error, 3 input error,\n"
-               "            4 rule error, 5 internal error.\n");
+               "            4 rule error, 5 internal error.\n\n"
+               "Environment: REGHUNT_LIMITS=\"name=value[K|M|G],...\" raises or lowers the input\n"
+               "limits (e.g. hive_cache_size=1G, max_hive_size=4G); docs/limits.md lists them.\n");
 }
 
 int main(int argc, char **argv)

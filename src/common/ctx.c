@@ -62,6 +62,7 @@ void rh_limits_default(rh_limits *out)
     out->max_xml_depth = RH_DEFAULT_MAX_XML_DEPTH;
     out->max_log_entries = RH_DEFAULT_MAX_LOG_ENTRIES;
     out->max_hive_size = RH_DEFAULT_MAX_HIVE_SIZE;
+    out->hive_cache_size = RH_DEFAULT_HIVE_CACHE_SIZE;
 }
 
 rh_status rh_ctx_create(const rh_allocator *alloc, rh_ctx **out)

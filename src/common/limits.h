@@ -10,6 +10,9 @@
  * msuhanov's specification "Cell index"), so the stable hive bins of a file span at most 2^31
  * bytes: 2 GiB is the largest hive Windows can write, whatever the file or base block says. */
 #define RH_DEFAULT_MAX_HIVE_SIZE (2ull << 30)
+/* Typical SYSTEM and NTUSER hives (5-30 MiB) are read whole; bigger SOFTWARE, Amcache or
+ * crafted hives are read on demand through a cache of this size (regf_page.c). */
+#define RH_DEFAULT_HIVE_CACHE_SIZE (32ull << 20)
 /* Real registry paths stay below 64 levels; 512 stops crafted chains long before the stack. */
 #define RH_DEFAULT_MAX_KEY_DEPTH 512u
 /* SYSTEM hives reach ~50k keys, large SOFTWARE hives ~2M; 16M bounds memory at ~512 MiB. */

@@ -37,9 +37,9 @@ size_t regf_hbin_chain(const uint8_t *bins, size_t len)
 }
 
 rh_status regf_parse_base(rh_ctx *ctx, const char *src, const uint8_t *img, size_t len,
-                          rh_hive_info *info, struct regf_base *base)
+                          size_t chain, rh_hive_info *info, struct regf_base *base)
 {
-    size_t avail, chain;
+    size_t avail;
     rh_status st = RH_OK, s2;
 
     if (len < REGF_LOG_BASE_SIZE || !REGF_SIG4(img, 'r', 'e', 'g', 'f')) {
@@ -87,7 +87,9 @@ rh_status regf_parse_base(rh_ctx *ctx, const char *src, const uint8_t *img, size
     }
 
     avail = len - REGF_BASE_SIZE;
-    chain = regf_hbin_chain(img + REGF_BASE_SIZE, avail);
+    if (chain == SIZE_MAX) {
+        chain = regf_hbin_chain(img + REGF_BASE_SIZE, avail);
+    }
     info->hbins_size_effective = (uint32_t)(chain > 0xFFFFFFFFu ? 0xFFFFFFFFu : chain);
     base->root = info->root_cell;
     base->minor = info->minor;

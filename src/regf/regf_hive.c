@@ -243,7 +243,8 @@ static void count_unreferenced(struct regf_tree *t)
 
 static size_t bins_len_of(const rh_hive *h)
 {
-    size_t avail = h->image_len > REGF_BASE_SIZE ? h->image_len - REGF_BASE_SIZE : 0;
+    size_t size = regf_image_size(h);
+    size_t avail = size > REGF_BASE_SIZE ? size - REGF_BASE_SIZE : 0;
     return h->base.hbins_size < avail ? h->base.hbins_size : avail;
 }
 
@@ -255,7 +256,7 @@ static rh_status replay_diff(rh_hive *h, const struct regf_base *pre_base)
     size_t avail = h->cow->pre_len - REGF_BASE_SIZE;
     rh_status st = RH_OK, ost;
     regf_cow_swap(h);
-    ost = regf_tree_build(&old, h->ctx, h->path, h->image + REGF_BASE_SIZE,
+    ost = regf_tree_build(&old, h->ctx, h->path, h->image + REGF_BASE_SIZE, NULL,
                           pre_base->hbins_size < avail ? pre_base->hbins_size : avail, avail,
                           pre_base->root, pre_base->minor, true, false);
     regf_cow_swap(h);
@@ -279,7 +280,8 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
 
     h->info.path = h->path;
     h->info.file_size = h->src.size;
-    bst = regf_parse_base(h->ctx, h->path, h->image, h->image_len, &h->info, &h->base);
+    bst = regf_parse_base(h->ctx, h->path, h->image, regf_image_size(h),
+                          h->lazy_len ? h->lazy_chain : SIZE_MAX, &h->info, &h->base);
     if (RH_FAILED(bst) && bst != RH_ERR_STRICT) {
         return bst;
     }
@@ -304,7 +306,7 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
                 return RH_ERR_NOMEM;
             }
             h->cow->ctx = h->ctx;
-            h->cow->pre_len = h->image_len;
+            h->cow->pre_len = regf_image_size(h);
         }
         st = regf_replay_logs(h, opts ? opts->log_paths : NULL,
                               opts && opts->log_paths ? opts->log_data : NULL,
@@ -318,8 +320,18 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
     }
     h->info.log_status = h->log_status;
 
-    st = regf_tree_build(&h->tree, h->ctx, h->path, h->image + REGF_BASE_SIZE, bins_len_of(h),
-                         h->image_len - REGF_BASE_SIZE, h->base.root, h->base.minor, false, true);
+    if (h->lazy_len) {
+        /* Still on demand after replay (no log changed it): read its bins through a cache. */
+        st = regf_pager_new(h->ctx, h->path, h->src.fd, REGF_BASE_SIZE,
+                            h->lazy_len - REGF_BASE_SIZE, regf_cache_size(h->ctx), &h->pager);
+        if (st != RH_OK) {
+            return st;
+        }
+        h->info.on_demand = 1;
+    }
+    st = regf_tree_build(&h->tree, h->ctx, h->path, h->pager ? NULL : h->image + REGF_BASE_SIZE,
+                         h->pager, bins_len_of(h), regf_image_size(h) - REGF_BASE_SIZE,
+                         h->base.root, h->base.minor, false, true);
     if (st == RH_OK && (flags & RH_HIVE_DELETED)) {
         st = regf_recover_deleted(&h->tree);
     }
@@ -461,6 +473,7 @@ void rh_hive_close(rh_hive *h)
         return;
     }
     regf_tree_free(&h->tree);
+    regf_pager_free(h->pager);
     regf_source_close(h);
     regf_cow_free(h->ctx, h->cow);
     if (!h->image_borrowed) {
@@ -475,6 +488,12 @@ void rh_hive_close(rh_hive *h)
 }
 
 /* ---- accessors ----------------------------------------------------------------------- */
+
+uint64_t rh_hive_bytes_read(const rh_hive *h)
+{
+    const regf_pager_stats *ps = regf_pager_get_stats(h->pager);
+    return ps ? (uint64_t)h->image_len + ps->bytes_read : (uint64_t)h->image_len;
+}
 
 const rh_hive_info *rh_hive_get_info(const rh_hive *h)
 {
@@ -501,6 +520,7 @@ rh_status rh_key_get_info(const rh_hive *h, rh_key key, rh_key_info *out)
     const struct regf_key *k;
     const uint8_t *nk;
     size_t len;
+    regf_pager_trim(h->pager); /* nothing from an earlier call is held */
     if (key >= h->tree.nkeys) {
         return RH_ERR_ARG;
     }
@@ -619,6 +639,7 @@ rh_status rh_key_class(const rh_hive *h, rh_key key, rh_buf *out)
 {
     const uint8_t *nk, *p;
     size_t len, plen, clen;
+    regf_pager_trim(h->pager); /* nothing from an earlier call is held */
     if (key >= h->tree.nkeys) {
         return RH_ERR_ARG;
     }
@@ -642,6 +663,7 @@ rh_status rh_key_owner_sid(const rh_hive *h, rh_key key, rh_buf *out)
     uint64_t auth = 0;
     uint8_t nsub;
     rh_status st;
+    regf_pager_trim(h->pager); /* nothing from an earlier call is held */
     if (key >= h->tree.nkeys) {
         return RH_ERR_ARG;
     }
@@ -695,6 +717,7 @@ rh_status rh_key_value_find(const rh_hive *h, rh_key key, const char *name, size
     rh_buf b = RH_BUF_INIT(h->ctx);
     uint32_t i, n;
     rh_value found = RH_VALUE_NONE;
+    regf_pager_trim(h->pager);
     if (key >= h->tree.nkeys) {
         return RH_ERR_ARG;
     }
@@ -726,6 +749,7 @@ rh_status rh_value_get_info(const rh_hive *h, rh_value value, rh_value_info *out
     const struct regf_value *v;
     const uint8_t *vk;
     size_t len;
+    regf_pager_trim(h->pager); /* nothing from an earlier call is held */
     if (value >= h->tree.nvalues) {
         return RH_ERR_ARG;
     }
@@ -743,8 +767,8 @@ rh_status rh_value_get_info(const rh_hive *h, rh_value value, rh_value_info *out
         } else if (out->data_size > DB_SEGMENT && h->tree.minor > 3) {
             const uint8_t *p;
             size_t plen;
-            if (regf_cell_any(&h->tree, rh_le32(vk + VK_DATAOFF), &p, &plen) && plen >= 2 &&
-                REGF_SIG2(p, 'd', 'b')) {
+            if (regf_cell_head(&h->tree, rh_le32(vk + VK_DATAOFF), true, 2, &p, &plen) &&
+                plen >= 2 && REGF_SIG2(p, 'd', 'b')) {
                 out->flags |= RH_VALUE_BIG_DATA;
             }
         }
@@ -758,6 +782,7 @@ rh_status rh_value_get_info(const rh_hive *h, rh_value value, rh_value_info *out
 rh_status rh_value_name(const rh_hive *h, rh_value value, rh_buf *out)
 {
     size_t before = out->len;
+    regf_pager_trim(h->pager); /* nothing from an earlier call is held */
     if (value >= h->tree.nvalues) {
         return RH_ERR_ARG;
     }
@@ -781,6 +806,7 @@ rh_status rh_value_data(const rh_hive *h, rh_value value, const uint8_t **data, 
         *len = 0;
         return RH_ERR_ARG;
     }
+    regf_pager_trim(h->pager);
     return regf_value_data(&h->tree, &h->tree.values[value], data, len, scratch);
 }
 

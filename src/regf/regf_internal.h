@@ -65,6 +65,15 @@ struct regf_cow {
 
 #define REGF_COW_PAGE 4096u
 
+/* On-demand reads of a big hive's bins (regf_page.c). */
+struct regf_pager;
+typedef struct regf_pager_stats {
+    uint64_t reads;      /* chunks read from the file */
+    uint64_t bytes_read; /* bytes read from the file */
+    uint64_t evictions;
+    size_t peak_bytes; /* most bytes cached at once */
+} regf_pager_stats;
+
 /* A parsed view of one hive image: cell maps plus the key/value tables. */
 struct regf_tree {
     rh_ctx *ctx;
@@ -85,6 +94,7 @@ struct regf_tree {
     uint32_t nvalues;
     size_t capvalues;
     rh_buf names;      /* key names, UTF-8, concatenated */
+    rh_buf prev_nk;    /* on demand: a record copied out of the cache (walk scratch) */
     size_t cell_hdr;   /* 4 (8 for the 1.1 cell format with a back pointer) */
     uint32_t *orphans; /* value indexes with no key */
     uint32_t norphans;
@@ -93,14 +103,20 @@ struct regf_tree {
     uint32_t cells_allocated, cells_free, cells_unreferenced;
     uint32_t minor;
     uint64_t anomalies;
-    rh_status strict_fail; /* first RH_ERR_STRICT seen */
-    struct regf_cow *cow;  /* pre-replay tree during the diff: bins read through the record */
+    rh_status strict_fail;    /* first RH_ERR_STRICT seen */
+    struct regf_cow *cow;     /* pre-replay tree during the diff: bins read through the record */
+    struct regf_pager *pager; /* bins read on demand (bins == NULL), or NULL */
 };
 
 struct rh_hive {
     rh_ctx *ctx;
     char *path;
     uint8_t *image; /* the hive bytes needed (regf_load), replayed in memory if logs applied */
+    /* On-demand hive: the hive's length in the file (base block + bins); image then holds
+     * only the first bytes read at open (regf_load), the pager reads the bins. 0 = whole. */
+    size_t lazy_len;
+    size_t lazy_chain; /* on demand: the hbin chain's length (regf_load followed it) */
+    struct regf_pager *pager;
     size_t image_len;
     size_t image_cap;    /* bytes allocated for image (owned image only) */
     bool image_borrowed; /* image is the caller's buffer (rh_hive_open_mem): never written */
@@ -117,10 +133,12 @@ struct rh_hive {
 
 /* ---- regf_base.c ---- */
 uint32_t regf_checksum(const uint8_t *base);
-/* Parse the base block; fills info fields and the effective base. Returns RH_ERR_FORMAT if
- * the data is not a primary hive. */
+/* Parse the base block; fills info fields and the effective base. len: the image's length
+ * (on demand: in the file, with only the base block and the first hbin in img); chain: the
+ * hbin chain's length, or SIZE_MAX to follow it in img. Returns RH_ERR_FORMAT if the data is
+ * not a primary hive. */
 rh_status regf_parse_base(rh_ctx *ctx, const char *src, const uint8_t *img, size_t len,
-                          rh_hive_info *info, struct regf_base *base);
+                          size_t chain, rh_hive_info *info, struct regf_base *base);
 /* Length of the valid hbin chain from offset 0 of bins (stops at the first bad hbin). */
 size_t regf_hbin_chain(const uint8_t *bins, size_t len);
 
@@ -146,13 +164,36 @@ const uint8_t *regf_cow_view(struct regf_cow *c, const uint8_t *bins, size_t off
 void regf_cow_views_reset(struct regf_cow *c);
 void regf_cow_free(rh_ctx *ctx, struct regf_cow *c);
 
+/* Bins above this size are read on demand (rh_limits.hive_cache_size or its default). */
+uint64_t regf_cache_size(const rh_ctx *ctx);
+/* Length of the hive image: base block + bins (+ remnant), held or read on demand. */
+size_t regf_image_size(const rh_hive *h);
+
+/* ---- regf_page.c ---- */
+/* A pager over bytes [base, base + len) of fd (duplicated: the pager owns its copy). */
+rh_status regf_pager_new(rh_ctx *ctx, const char *source, int fd, uint64_t base, size_t len,
+                         uint64_t cache_bytes, struct regf_pager **out);
+void regf_pager_free(struct regf_pager *p);
+/* Bins bytes [off, off + len), contiguous; valid until the next regf_pager_trim(). NULL: out of
+ * range or no memory. */
+const uint8_t *regf_pager_get(struct regf_pager *p, size_t off, size_t len);
+/* Drop copies and evict chunks down to the cap. Only where no pointer from get is held.
+ * Accepts NULL. */
+void regf_pager_trim(struct regf_pager *p);
+const regf_pager_stats *regf_pager_get_stats(const struct regf_pager *p);
+
 /* ---- regf_tree.c ---- */
+/* bins == NULL: read through pager. */
 rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, const uint8_t *bins,
-                          size_t bins_len, size_t bins_total, uint32_t root, uint32_t minor,
-                          bool quiet, bool want_refs);
+                          struct regf_pager *pager, size_t bins_len, size_t bins_total,
+                          uint32_t root, uint32_t minor, bool quiet, bool want_refs);
 void regf_tree_free(struct regf_tree *t);
 /* Cell data for an allocated cell at `off`: pointer after the size field and its length. */
 bool regf_cell(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
+/* Same, guaranteeing only the first `head` data bytes readable (on demand, the rest of a big
+ * data cell is not read); any: free cells too. */
+bool regf_cell_head(const struct regf_tree *t, uint32_t off, bool any, size_t head,
+                    const uint8_t **p, size_t *len);
 /* Same for any cell start (allocated or free): deleted-data recovery. */
 bool regf_cell_any(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len);
 /* Any cell start, or a sane old cell header inside free space (deleted data only). */

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/limits.h"
 #include "regf_internal.h"
 
 /* Bytes read ahead per step while following the hbin chain of an untrusted base block. */
@@ -197,8 +198,51 @@ static bool probe_hbin(const rh_hive *h)
     return false;
 }
 
+/* Bytes [at, at + n) of the source into out: from what is read already, with pread(2) for a
+ * file (without growing the image), or by reading a stream ahead in steps. False at its end. */
+static rh_status peek(rh_hive *h, size_t at, uint8_t *out, size_t n, bool *ok)
+{
+    *ok = false;
+    if (at + n > h->image_len && h->src.fd >= 0) {
+        size_t got = 0;
+        while (got < n) {
+            ssize_t r = pread(h->src.fd, out + got, n - got, (off_t)(at + got));
+            if (r < 0 && errno == EINTR) {
+                continue;
+            }
+            if (r < 0) {
+                rh_diagf(h->ctx, RH_DIAG_ERROR, "io", h->path, (int64_t)(at + got),
+                         "read failed: %s", strerror(errno));
+                return RH_ERR_IO;
+            }
+            if (r == 0) {
+                return RH_OK;
+            }
+            got += (size_t)r;
+        }
+        *ok = true;
+        return RH_OK;
+    }
+    if (at + n > h->image_len) {
+        uint64_t top = REGF_BASE_SIZE + rh_ctx_limits(h->ctx)->max_hive_size;
+        size_t ahead = at + n < (size_t)-1 - READ_STEP ? at + n + READ_STEP : at + n;
+        if ((uint64_t)ahead > top) {
+            ahead = (size_t)top;
+        }
+        ahead = ahead < at + n ? at + n : ahead;
+        rh_status st = fill(h, ahead);
+        if (st != RH_OK || at + n > h->image_len) {
+            return st;
+        }
+    }
+    memcpy(out, h->image + at, n);
+    *ok = true;
+    return RH_OK;
+}
+
 /* Follow the hbin chain from offset 0 of the bins exactly as regf_hbin_chain() does on the
- * whole file, reading ahead in steps; *end = where it stops. RH_ERR_LIMIT past the cap. */
+ * whole file, reading only the hbin headers of a file; *end = where it stops. RH_ERR_LIMIT
+ * past the cap. */
 static rh_status follow_chain(rh_hive *h, size_t *end)
 {
     uint64_t max = rh_ctx_limits(h->ctx)->max_hive_size;
@@ -207,28 +251,20 @@ static rh_status follow_chain(rh_hive *h, size_t *end)
     *end = 0;
     for (;;) {
         uint64_t avail = h->src.size - REGF_BASE_SIZE;
-        size_t at = REGF_BASE_SIZE + off, ahead;
-        const uint8_t *p;
+        size_t at = REGF_BASE_SIZE + off;
+        uint8_t p[REGF_HBIN_HDR];
         uint32_t size;
+        bool ok;
         if (avail - off < REGF_HBIN_HDR) {
             break;
         }
-        ahead = at + REGF_HBIN_HDR;
-        if (ahead > h->image_len) {
-            ahead = ahead < (size_t)-1 - READ_STEP ? ahead + READ_STEP : ahead;
-            if ((uint64_t)ahead > REGF_BASE_SIZE + max) {
-                ahead = (size_t)(REGF_BASE_SIZE + max);
-            }
-            ahead = ahead < at + REGF_HBIN_HDR ? at + REGF_HBIN_HDR : ahead;
-            st = fill(h, ahead);
-            if (st != RH_OK) {
-                return st;
-            }
-            if (at + REGF_HBIN_HDR > h->image_len) {
-                break;
-            }
+        st = peek(h, at, p, sizeof(p), &ok);
+        if (st != RH_OK) {
+            return st;
         }
-        p = h->image + at;
+        if (!ok) {
+            break;
+        }
         size = rh_le32(p + REGF_H_SIZE);
         if (!REGF_SIG4(p, 'h', 'b', 'i', 'n') || rh_le32(p + REGF_H_OFFSET) != off ||
             size < REGF_HBIN_ALIGN || size % REGF_HBIN_ALIGN != 0 || size > avail - off) {
@@ -241,6 +277,17 @@ static rh_status follow_chain(rh_hive *h, size_t *end)
     }
     *end = off;
     return RH_OK;
+}
+
+uint64_t regf_cache_size(const rh_ctx *ctx)
+{
+    uint64_t c = rh_ctx_limits(ctx)->hive_cache_size;
+    return c ? c : RH_DEFAULT_HIVE_CACHE_SIZE;
+}
+
+size_t regf_image_size(const rh_hive *h)
+{
+    return h->lazy_len ? h->lazy_len : h->image_len;
 }
 
 rh_status regf_load(rh_hive *h, bool deleted)
@@ -279,7 +326,9 @@ rh_status regf_load(rh_hive *h, bool deleted)
     }
     if (trusted) {
         need = hb < avail ? hb : (size_t)avail;
-        st = fill(h, REGF_BASE_SIZE + need);
+        if (h->src.fd < 0) {
+            st = fill(h, REGF_BASE_SIZE + need); /* a stream is read in order */
+        }
     }
     if (st == RH_OK) {
         st = follow_chain(h, &chain);
@@ -297,6 +346,15 @@ rh_status regf_load(rh_hive *h, bool deleted)
                      (unsigned long long)max);
         }
         end = (size_t)(avail < max ? avail : max);
+    }
+    if (!deleted && h->src.fd >= 0 && end > regf_cache_size(h->ctx)) {
+        /* Too big to hold: its bins are read on demand (regf_page.c). */
+        h->lazy_len = REGF_BASE_SIZE + end;
+        h->lazy_chain = chain;
+        if (h->image_len > h->lazy_len) {
+            h->image_len = h->lazy_len;
+        }
+        return RH_OK;
     }
     st = fill(h, REGF_BASE_SIZE + end);
     if (st == RH_OK && h->image_len > REGF_BASE_SIZE + end) {
@@ -353,6 +411,14 @@ rh_status regf_image_write(rh_hive *h, size_t off, size_t len)
     rh_status st;
     if (!rh_add_sz(off, len, &end)) {
         return RH_ERR_LIMIT;
+    }
+    if (h->lazy_len) {
+        /* Replay writes: an on-demand hive is read whole first (logs change pages anywhere). */
+        st = fill(h, h->lazy_len);
+        if (st != RH_OK) {
+            return st;
+        }
+        h->lazy_len = 0;
     }
     if ((uint64_t)end > REGF_BASE_SIZE + rh_ctx_limits(h->ctx)->max_hive_size) {
         rh_diagf(h->ctx, RH_DIAG_ERROR, "regf", h->path, -1,

@@ -46,15 +46,21 @@ rh_status regf_anomaly(struct regf_tree *t, uint32_t off, const char *fmt, ...)
     return st;
 }
 
-/* Bins bytes [off, off + len) as this tree sees them: the image, or for the pre-replay tree
- * the bytes before replay (regf_cow_view). NULL only when that copy cannot be allocated. */
+/* Bins bytes [off, off + len) as this tree sees them: the image, the pager's cache for a hive
+ * read on demand, or for the pre-replay tree the bytes before replay (regf_cow_view). NULL only
+ * when a copy cannot be allocated (or, on demand, the range is outside the bins). */
 static const uint8_t *bins_at(const struct regf_tree *t, size_t off, size_t len)
 {
+    if (t->pager) {
+        return regf_pager_get(t->pager, off, len);
+    }
     return t->cow ? regf_cow_view(t->cow, t->bins, off, len) : t->bins + off;
 }
 
-static bool cell_at(const struct regf_tree *t, uint32_t off, bool any, const uint8_t **p,
-                    size_t *len)
+/* The cell at off: *p after its header, *len its data length; only the first `head` bytes
+ * are guaranteed readable when head < *len (on demand, the rest is not read). */
+static bool cell_part(const struct regf_tree *t, uint32_t off, bool any, size_t head,
+                      const uint8_t **p, size_t *len)
 {
     int32_t size;
     uint32_t abs;
@@ -76,7 +82,7 @@ static bool cell_at(const struct regf_tree *t, uint32_t off, bool any, const uin
     if (abs < t->cell_hdr || !rh_fits(t->bins_len, off, abs)) {
         return false;
     }
-    c = bins_at(t, off, abs);
+    c = bins_at(t, off, head < abs - t->cell_hdr ? t->cell_hdr + head : abs);
     if (!c) {
         return false;
     }
@@ -85,9 +91,21 @@ static bool cell_at(const struct regf_tree *t, uint32_t off, bool any, const uin
     return true;
 }
 
+static bool cell_at(const struct regf_tree *t, uint32_t off, bool any, const uint8_t **p,
+                    size_t *len)
+{
+    return cell_part(t, off, any, SIZE_MAX, p, len);
+}
+
 bool regf_cell(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len)
 {
     return cell_at(t, off, false, p, len);
+}
+
+bool regf_cell_head(const struct regf_tree *t, uint32_t off, bool any, size_t head,
+                    const uint8_t **p, size_t *len)
+{
+    return cell_part(t, off, any, head, p, len);
 }
 
 bool regf_cell_any(const struct regf_tree *t, uint32_t off, const uint8_t **p, size_t *len)
@@ -161,9 +179,15 @@ static rh_status build_maps(struct regf_tree *t)
         return RH_ERR_NOMEM;
     }
     while (off + REGF_HBIN_HDR <= t->bins_len) {
-        const uint8_t *h = t->bins + off;
-        uint32_t size = rh_le32(h + REGF_H_SIZE);
+        const uint8_t *h;
+        uint32_t size;
         size_t end, pos;
+        regf_pager_trim(t->pager);
+        h = bins_at(t, off, REGF_HBIN_HDR);
+        if (!h) {
+            return RH_ERR_NOMEM;
+        }
+        size = rh_le32(h + REGF_H_SIZE);
         if (!REGF_SIG4(h, 'h', 'b', 'i', 'n') || rh_le32(h + REGF_H_OFFSET) != off ||
             size < REGF_HBIN_ALIGN || size % REGF_HBIN_ALIGN != 0) {
             if (!in_bad) {
@@ -189,8 +213,16 @@ static rh_status build_maps(struct regf_tree *t)
         }
         pos = off + REGF_HBIN_HDR;
         while (pos + 4 <= end) {
-            int32_t cs = (int32_t)rh_le32(t->bins + pos);
-            uint32_t abs = cs < 0 ? (uint32_t)(-(int64_t)cs) : (uint32_t)cs;
+            const uint8_t *c;
+            regf_pager_trim(t->pager); /* one bin may span the whole hive */
+            c = bins_at(t, pos, 4);
+            int32_t cs;
+            uint32_t abs;
+            if (!c) {
+                return RH_ERR_NOMEM;
+            }
+            cs = (int32_t)rh_le32(c);
+            abs = cs < 0 ? (uint32_t)(-(int64_t)cs) : (uint32_t)cs;
             if (abs < cell_align || abs % cell_align != 0 || abs > end - pos) {
                 st = regf_anomaly(t, (uint32_t)pos,
                                   "bad cell size %d: rest of the hive bin skipped", cs);
@@ -423,8 +455,8 @@ static void mark_value_data(struct regf_tree *t, const uint8_t *vk)
     uint32_t size = rh_le32(vk + VK_DATASIZE), off = rh_le32(vk + VK_DATAOFF);
     const uint8_t *p;
     size_t len;
-    if ((size & VK_SIZE_INLINE) || size == 0 || !regf_cell(t, off, &p, &len)) {
-        return;
+    if ((size & VK_SIZE_INLINE) || size == 0 || !regf_cell_head(t, off, false, 8, &p, &len)) {
+        return; /* only the first bytes are read: a db record, or data this walk skips */
     }
     regf_mark_ref(t, off);
     if (len >= 8 && REGF_SIG2(p, 'd', 'b') && size > DB_SEGMENT) {
@@ -466,10 +498,19 @@ static rh_status read_values(struct regf_tree *t, uint32_t key, const uint8_t *n
             n = rh_ctx_limits(t->ctx)->max_values;
         }
     }
+    if (t->pager) {
+        /* On demand: the list is copied so that the cache may be trimmed between values. */
+        rh_buf_reset(&t->prev_nk);
+        if (rh_buf_append(&t->prev_nk, p, (size_t)n * 4) != RH_OK) {
+            return RH_ERR_NOMEM;
+        }
+        p = (const uint8_t *)t->prev_nk.data;
+    }
     for (i = 0; i < n; i++) {
         uint32_t voff = rh_le32(p + 4u * i);
         const uint8_t *vp;
         size_t vlen;
+        regf_pager_trim(t->pager);
         if (!regf_cell(t, voff, &vp, &vlen) || !regf_vk_ok(vp, vlen)) {
             st = regf_anomaly(t, voff, "value list entry %u is not a valid value record", i);
             if (st != RH_OK) {
@@ -518,6 +559,16 @@ static rh_status read_subkeys(struct regf_tree *t, uint32_t key, const uint8_t *
     for (i = 0; i < kids->n; i++) {
         const uint8_t *cp;
         size_t clen;
+        /* On demand, a key's children may lie in as many chunks as it has children: keep a
+         * copy of the previous record (nothing else of the cache is held here). */
+        if (t->pager && prev) {
+            rh_buf_reset(&t->prev_nk);
+            if (rh_buf_append(&t->prev_nk, prev, NK_NAME + rh_le16(prev + NK_NAMELEN)) != RH_OK) {
+                return RH_ERR_NOMEM;
+            }
+            prev = (const uint8_t *)t->prev_nk.data;
+            regf_pager_trim(t->pager);
+        }
         if (!regf_cell(t, kids->v[i], &cp, &clen) || !regf_nk_ok(cp, clen)) {
             continue; /* reported when popped */
         }
@@ -556,6 +607,7 @@ static uint32_t find_root(struct regf_tree *t)
     for (off = 0; off + 8 <= t->bins_len; off += 8) {
         const uint8_t *p;
         size_t len;
+        regf_pager_trim(t->pager);
         if (regf_test_bit(t->alloc_map, t->map_bytes, off) && regf_cell(t, off, &p, &len) &&
             regf_nk_ok(p, len) && (rh_le16(p + NK_FLAGS) & NK_F_HIVE_ENTRY)) {
             return off;
@@ -595,6 +647,7 @@ static rh_status walk(struct regf_tree *t, uint32_t root)
     }
     while (st == RH_OK && stack.n >= 2) {
         uint32_t parent = stack.v[--stack.n], cell = stack.v[--stack.n], key, depth;
+        regf_pager_trim(t->pager); /* nothing of the previous key is held */
         if (!regf_cell(t, cell, &p, &len) || !regf_nk_ok(p, len)) {
             st = regf_anomaly(t, cell, "subkey list entry 0x%x is not a valid key node", cell);
             continue;
@@ -662,6 +715,9 @@ static rh_status walk(struct regf_tree *t, uint32_t root)
                               lim->max_key_depth);
             continue;
         }
+        if (t->pager && (!regf_cell(t, cell, &p, &len) || !regf_nk_ok(p, len))) {
+            break; /* read before, unreadable now: no memory for the cache */
+        }
         st = read_subkeys(t, key, p, &kids, &stack);
     }
     rh_free(t->ctx, stack.v);
@@ -670,8 +726,8 @@ static rh_status walk(struct regf_tree *t, uint32_t root)
 }
 
 rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, const uint8_t *bins,
-                          size_t bins_len, size_t bins_total, uint32_t root, uint32_t minor,
-                          bool quiet, bool want_refs)
+                          struct regf_pager *pager, size_t bins_len, size_t bins_total,
+                          uint32_t root, uint32_t minor, bool quiet, bool want_refs)
 {
     rh_status st;
     memset(t, 0, sizeof(*t));
@@ -679,6 +735,7 @@ rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, con
     t->source = src;
     t->quiet = quiet;
     t->bins = bins;
+    t->pager = pager;
     t->bins_len = bins_len > 0xFFFFFFF0u ? 0xFFFFFFF0u : bins_len;
     t->bins_total = bins_total > 0xFFFFFFF0u ? 0xFFFFFFF0u : bins_total;
     if (t->bins_total < t->bins_len) {
@@ -688,6 +745,7 @@ rh_status regf_tree_build(struct regf_tree *t, rh_ctx *ctx, const char *src, con
     t->cell_hdr = minor == 1 ? 8 : 4;
     t->root = RH_KEY_NONE;
     rh_buf_init(&t->names, ctx);
+    rh_buf_init(&t->prev_nk, ctx);
     st = build_maps(t);
     if (st != RH_OK) {
         return st;
@@ -719,5 +777,6 @@ void regf_tree_free(struct regf_tree *t)
     rh_free(t->ctx, t->values);
     rh_free(t->ctx, t->orphans);
     rh_buf_free(&t->names);
+    rh_buf_free(&t->prev_nk);
     memset(t, 0, sizeof(*t));
 }

@@ -14,8 +14,8 @@ static rh_status lost(const struct regf_tree *t, const struct regf_value *v, con
     return RH_OK;
 }
 
-rh_status regf_value_data(const struct regf_tree *t, const struct regf_value *v,
-                          const uint8_t **data, size_t *len, rh_buf *scratch)
+static rh_status value_data_at(const struct regf_tree *t, const struct regf_value *v,
+                               const uint8_t **data, size_t *len, rh_buf *scratch)
 {
     const uint8_t *vk, *p;
     size_t vklen, plen;
@@ -109,4 +109,23 @@ rh_status regf_value_data(const struct regf_tree *t, const struct regf_value *v,
     *data = p;
     *len = size;
     return RH_OK;
+}
+
+rh_status regf_value_data(const struct regf_tree *t, const struct regf_value *v,
+                          const uint8_t **data, size_t *len, rh_buf *scratch)
+{
+    rh_status st = value_data_at(t, v, data, len, scratch);
+    if (t->pager && *len > 0 && *data != (const uint8_t *)scratch->data) {
+        /* On demand, the cache may evict these bytes at the next call: hand out a copy. */
+        rh_status cst;
+        rh_buf_reset(scratch);
+        cst = rh_buf_append(scratch, *data, *len);
+        if (cst != RH_OK) {
+            *data = (const uint8_t *)"";
+            *len = 0;
+            return cst;
+        }
+        *data = (const uint8_t *)scratch->data;
+    }
+    return st;
 }
