@@ -135,6 +135,16 @@ static void bb(sqlite3_stmt *q, int i, const char *s, size_t n)
     sqlite3_bind_blob(q, i, s ? s : "", (int)n, SQLITE_STATIC);
 }
 
+/* Text, or NULL when s is NULL. */
+static void bt_null(sqlite3_stmt *q, int i, const char *s)
+{
+    if (s) {
+        bt(q, i, s);
+    } else {
+        sqlite3_bind_null(q, i);
+    }
+}
+
 /* Host keys are TEXT (compared with the text '*'). */
 static void bk(sqlite3_stmt *q, int i, const rh_buf *hk)
 {
@@ -163,11 +173,7 @@ static rh_status record_inputs(rh_case *c, int64_t run)
         } else {
             sqlite3_bind_null(q, 4);
         }
-        if (in->sha256[0]) {
-            bt(q, 5, in->sha256);
-        } else {
-            sqlite3_bind_null(q, 5);
-        }
+        bt_null(q, 5, in->sha256[0] ? in->sha256 : NULL);
         st = step_done(c, q, "recording inputs");
     }
     sqlite3_finalize(q);
@@ -234,20 +240,12 @@ static rh_status record_findings(rh_case *c, int64_t run, const rh_hunt *hunt, r
         bt(q, 17, f->target_path);
         bt(q, 18, rh_risk_name(f->risk));
         bt(q, 19, rh_confidence_name(f->confidence));
-        if (f->fusion_state) {
-            bt(q, 20, f->fusion_state);
-        } else {
-            sqlite3_bind_null(q, 20);
-        }
+        bt_null(q, 20, f->fusion_state);
         bind_time(q, 21, f->key_last_write);
         bind_time(q, 22, f->event_time);
         sqlite3_bind_int64(q, 23, (int64_t)f->stack_hosts);
         sqlite3_bind_int64(q, 24, (int64_t)f->total_hosts);
-        if (f->verdict) {
-            bt(q, 25, f->verdict);
-        } else {
-            sqlite3_bind_null(q, 25);
-        }
+        bt_null(q, 25, f->verdict);
         st = st == RH_OK ? step_done(c, q, "recording findings") : st;
     }
     sqlite3_finalize(q);
@@ -353,11 +351,7 @@ rh_status rh_case_set_verdict(rh_case *c, const char *key, const char *verdict, 
         bk(q, 2, &hk);
         bb(q, 3, bar + 1, strlen(bar + 1));
         bt(q, 4, verdict);
-        if (note) {
-            bt(q, 5, note);
-        } else {
-            sqlite3_bind_null(q, 5);
-        }
+        bt_null(q, 5, note);
         bt(q, 6, now);
         st = step_done(c, q, "recording the verdict");
     }
