@@ -107,6 +107,18 @@ typedef struct rh_finding {
      * the hunt read no event input. */
     const char *fusion_state;
     int in_window; /* key last-write or event time inside opts.window_from/to (0 = no) */
+    /* Prevalence (set by rh_hunt_finish): the finding's persistence identity rh_stack_key()
+     * (location id, normalised value name and data; docs/fleet.md), how many hunted hosts have
+     * a finding of that stack key, and how many hosts the hunt covered (hosts without any
+     * finding included). */
+    const char *stack_key;
+    size_t stack_key_len;
+    size_t stack_hosts;
+    size_t total_hosts;
+    /* Case-store verdict of host + stack key (rh_hunt_set_verdict: "tp", "benign", "review")
+     * and its note; NULL = none. A verdict marks a finding, it never hides one. */
+    const char *verdict;
+    const char *verdict_note;
 } rh_finding;
 
 /** Counters of a hunt. */
@@ -231,6 +243,37 @@ RH_API size_t rh_hunt_count(const rh_hunt *hunt);
 RH_API const rh_finding *rh_hunt_at(const rh_hunt *hunt, size_t i);
 /** Borrowed: valid until rh_hunt_destroy(). */
 RH_API const rh_hunt_stats *rh_hunt_get_stats(const rh_hunt *hunt);
+
+/**
+ * Set (or, with verdict NULL, clear) the verdict and note of finding i of a finished hunt
+ * (copied). Returns RH_OK, RH_ERR_ARG (not finished, i out of range) or RH_ERR_NOMEM.
+ */
+RH_API rh_status rh_hunt_set_verdict(rh_hunt *hunt, size_t i, const char *verdict,
+                                     const char *note);
+
+/** One host the hunt covered (after rh_hunt_finish): the collection's hosts in collection
+ * order, then hosts known only from event findings. Borrowed until rh_hunt_destroy(). */
+typedef struct rh_hunt_host {
+    const char *name;
+    size_t findings; /* findings of this host, whatever their risk (0 for a clean host) */
+} rh_hunt_host;
+
+RH_API size_t rh_hunt_host_count(const rh_hunt *hunt);
+RH_API const rh_hunt_host *rh_hunt_host_at(const rh_hunt *hunt, size_t i);
+
+/** One stack key of the hunt's findings, for the "rarest persistence" summary. */
+typedef struct rh_hunt_rare {
+    const rh_finding *example; /* its first finding in report order (stack_key, location, ...) */
+    size_t hosts;              /* hosts with a finding of this key */
+    size_t findings;           /* findings of this key */
+    rh_risk max_risk;          /* highest risk of those findings */
+    double score;              /* rh_stack_score(max_risk, hosts, total hosts) */
+} rh_hunt_rare;
+
+/** The hunt's stack keys ranked rare-and-risky first (score, then stack key byte order), after
+ * rh_hunt_finish. Borrowed until rh_hunt_destroy(). */
+RH_API size_t rh_hunt_rare_count(const rh_hunt *hunt);
+RH_API const rh_hunt_rare *rh_hunt_rare_at(const rh_hunt *hunt, size_t i);
 RH_API void rh_hunt_destroy(rh_hunt *hunt);
 
 /* ---- known-good ---------------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 
+#include "case.h"
 #include "ctx.h"
 #include "hunt.h"
 #include "kb.h"
@@ -38,6 +39,9 @@ typedef struct rh_report_opts {
     const char *plan_techniques;   /* "T1547.001, T1546.012" */
     const char *plan_data_sources; /* "hives, Sysmon" */
     int window_only; /* list only findings inside the hunt window (others are counted) */
+    /* jsonl: after the findings, one {"record":"host",...} line per hunted host (hosts with no
+     * finding included), for `reghunt stack` (docs/hunt-output.md). */
+    int host_lines;
 } rh_report_opts;
 
 /** Number of formats and the name of format i ("text", ...; NULL when out of range). */
@@ -72,6 +76,25 @@ RH_API const char *rh_report_stack_format_name(size_t i);
  */
 RH_API rh_status rh_report_stack(rh_ctx *ctx, const char *format, const rh_stack *stack,
                                  rh_report_write_fn fn, void *user);
+
+/** Case report formats (text jsonl): count and name of format i (NULL when out of range). */
+RH_API size_t rh_report_case_format_count(void);
+RH_API const char *rh_report_case_format_name(size_t i);
+
+/**
+ * Write the runs loaded by rh_case_runs_load() (`reghunt case runs`) in `format` through fn,
+ * escaped per format (RH_ESC_TERMINAL, RH_ESC_JSON). Returns RH_OK, RH_ERR_ARG (unknown
+ * format), RH_ERR_NOMEM or the first error of fn.
+ */
+RH_API rh_status rh_report_case_runs(rh_ctx *ctx, const char *format, const rh_case *c,
+                                     rh_report_write_fn fn, void *user);
+
+/**
+ * Write the changes loaded by rh_case_diff_load() (`reghunt case diff`): text groups them by
+ * host; jsonl is one object per change (docs/fleet.md). Returns as rh_report_case_runs().
+ */
+RH_API rh_status rh_report_case_diff(rh_ctx *ctx, const char *format, const rh_case *c,
+                                     rh_report_write_fn fn, void *user);
 
 #ifdef __cplusplus
 }

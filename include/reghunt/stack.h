@@ -66,6 +66,11 @@ typedef struct rh_stack_row {
     size_t n_sample_hosts;               /* <= RH_STACK_SAMPLE_HOSTS */
     uint64_t first_seen, last_seen;      /* FILETIME min/max of key_last_write and event_time;
                                             0 = none */
+    /* Case-store verdicts (a case file input, or hunt JSONL recorded with --case): "tp",
+     * "benign" or "review" when every host of the row carries that verdict, "mixed" when the
+     * hosts' verdicts differ or some have none, NULL when no host has one. */
+    const char *verdict;
+    size_t verdict_hosts; /* hosts of the row with a verdict */
 } rh_stack_row;
 
 /** What was read. */
@@ -116,12 +121,16 @@ RH_API rh_status rh_stack_create(rh_ctx *ctx, rh_stack **out);
 RH_API void rh_stack_destroy(rh_stack *s);
 
 /**
- * Read a hunt JSONL file (gzip or plain) or a folder (its *.jsonl, *.ndjson, *.jsonl.gz and
+ * Read a case store (reghunt hunt --case; detected by the SQLite header, any name), a hunt
+ * JSONL file (gzip or plain) or a folder (its *.jsonl, *.ndjson, *.jsonl.gz and
  * *.ndjson.gz files, recursively, in byte order of names). A malformed line is one anomaly
- * (source:line), counted, never fatal. Returns RH_OK, RH_ERR_IO (unreadable; one error diag),
- * RH_ERR_FORMAT (the file's first line is not a hunt finding: one error diag naming it),
- * RH_ERR_NOMEM, or RH_ERR_STRICT. For a folder, the first failure of its files is returned
- * after every file was tried.
+ * (source:line), counted, never fatal. A case store contributes the newest run of each host
+ * it recorded (clean hosts included) with the current verdicts. A `{"record":"host"}` line
+ * (hunt --host-lines) counts its host. Returns RH_OK, RH_ERR_IO (unreadable; one error diag),
+ * RH_ERR_FORMAT (the file's first line is not a hunt finding: one error diag naming it; or a
+ * foreign SQLite file), RH_ERR_UNSUPPORTED / RH_ERR_CORRUPT (a case of another schema version,
+ * a damaged case), RH_ERR_NOMEM, or RH_ERR_STRICT. For a folder, the first failure of its files is
+ * returned after every file was tried.
  */
 RH_API rh_status rh_stack_add_path(rh_stack *s, const char *path);
 

@@ -53,6 +53,12 @@ static void hunt_usage(FILE *f)
             "  --hypothesis TEXT  the hunt hypothesis, echoed in the report\n"
             "  --plan FILE        hunt plan (key: value lines or simple YAML: hypothesis,\n"
             "                     techniques, data_sources), echoed in the report\n"
+            "  --case FILE        record the run in the case store FILE (SQLite; created when\n"
+            "                     absent; shared by parallel hunts): inputs with SHA-256,\n"
+            "                     hosts, findings; verdicts of 'reghunt case verdict' are\n"
+            "                     shown on the findings (never hidden). Never inside an input.\n"
+            "  --host-lines       jsonl: after the findings, one {\"record\":\"host\"} line per\n"
+            "                     hunted host, so 'reghunt stack' counts clean hosts too\n"
             "  --deleted          also recover deleted keys and values\n"
             "  --no-logs          do not replay transaction logs\n"
             "  -v, --verbose      print every parser anomaly on stderr\n"
@@ -75,6 +81,41 @@ static void progress_cb(void *user, size_t done, size_t total, const char *sourc
     (void)p;
     fprintf(stderr, "\r\033[K[%zu/%zu] %.60s", done + 1, total, base ? base + 1 : source);
     fflush(stderr);
+}
+
+/* --case: the paths given, then every hive and event file the collection found outside
+ * archives (an archive's members are covered by the archive's own hash). */
+static int note_case_inputs(const struct cli_hunt_args *a, const rh_collection *coll)
+{
+    rh_status st = RH_OK;
+    size_t i;
+    int k;
+    for (k = 0; k < a->npaths && st != RH_ERR_NOMEM && st != RH_ERR_LIMIT; k++) {
+        st = rh_case_add_input(a->kase, a->paths[k], "input");
+    }
+    for (i = 0; i < rh_collection_hive_count(coll) && st != RH_ERR_NOMEM && st != RH_ERR_LIMIT;
+         i++) {
+        const rh_coll_hive *h = rh_collection_hive_at(coll, i);
+        if (!h->in_archive) {
+            st = rh_case_add_input(a->kase, h->source, "hive");
+        }
+    }
+    for (i = 0; i < rh_collection_events_count(coll) && st != RH_ERR_NOMEM && st != RH_ERR_LIMIT;
+         i++) {
+        const rh_coll_events *e = rh_collection_events_at(coll, i);
+        if (!e->in_archive) {
+            st = rh_case_add_input(a->kase, e->source, "events");
+        }
+    }
+    if (st == RH_ERR_NOMEM) {
+        cli_error("out of memory");
+        return RH_EXIT_INTERNAL;
+    }
+    if (st == RH_ERR_LIMIT) {
+        cli_error("--case: more than %u input files to record", RH_CASE_MAX_INPUTS);
+        return RH_EXIT_INPUT;
+    }
+    return RH_EXIT_OK;
 }
 
 int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_hunt **hunt)
@@ -110,6 +151,12 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
     if (st != RH_OK) {
         rc = cli_fail_input(a->paths[0], st);
         goto out;
+    }
+    if (a->kase) {
+        rc = note_case_inputs(a, coll);
+        if (rc != RH_EXIT_OK) {
+            goto out;
+        }
     }
     nhives = rh_collection_hive_count(coll);
     /* Zip collections may hold event logs only: those count as input too. */
@@ -308,7 +355,7 @@ static int parse_when(const char *s, uint64_t *out)
 struct hunt_cmd {
     struct cli_hunt_args a;
     rh_report_opts ro;
-    const char *format, *output, *baseline, *allowlist, *plan_path;
+    const char *format, *output, *baseline, *allowlist, *plan_path, *case_path;
     const char *rule_paths[CLI_MAX_RULE_PATHS];
     size_t nrule_paths;
     int rules_strict;
@@ -326,6 +373,7 @@ struct hunt_state {
     rh_sigma_config *scfg;
     rh_sigma_compiler *scomp;
     rh_ruleset *rs;
+    rh_case *kase; /* --case */
 };
 
 /* Read the options into *o. Returns -1 to go on, or the exit code after --help or one error
@@ -348,6 +396,8 @@ static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
                                           {"window-only", no_argument, NULL, 'W'},
                                           {"hypothesis", required_argument, NULL, 'H'},
                                           {"plan", required_argument, NULL, 'P'},
+                                          {"case", required_argument, NULL, 'C'},
+                                          {"host-lines", no_argument, NULL, 'L'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
     int c;
@@ -383,6 +433,12 @@ static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
             break;
         case 'P':
             o->plan_path = optarg;
+            break;
+        case 'C':
+            o->case_path = optarg;
+            break;
+        case 'L':
+            o->ro.host_lines = 1;
             break;
         case 'f':
             o->format = optarg;
@@ -470,6 +526,13 @@ static int check_hunt_options(int argc, char **argv, struct hunt_cmd *o)
     }
     o->a.paths = (const char *const *)argv + optind;
     o->a.npaths = argc - optind;
+    for (i = 0; o->case_path && i < (size_t)o->a.npaths; i++) {
+        if (rh_case_path_inside(o->case_path, o->a.paths[i])) {
+            cli_error("hunt: --case %s is inside the evidence %s: refusing to write there",
+                      o->case_path, o->a.paths[i]);
+            return RH_EXIT_USAGE;
+        }
+    }
     return -1;
 }
 
@@ -495,6 +558,13 @@ static int load_hunt_inputs(struct hunt_cmd *o, struct hunt_state *s)
             return cli_fail_input(o->baseline, st);
         }
         o->a.baseline = s->bl;
+    }
+    if (o->case_path) {
+        st = rh_case_open(s->ctx, o->case_path, RH_CASE_WRITE, &s->kase);
+        if (st != RH_OK) {
+            return cli_fail_input(o->case_path, st);
+        }
+        o->a.kase = s->kase;
     }
     if (o->allowlist) {
         st = rh_allowlist_load(s->ctx, o->allowlist, &s->al);
@@ -560,6 +630,46 @@ static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt,
     return reported ? RH_EXIT_FINDINGS : RH_EXIT_OK;
 }
 
+/* The command line as one string, arguments with blanks or quotes single-quoted. */
+static void command_line(rh_buf *b, int argc, const char *const *argv)
+{
+    int i;
+    rh_buf_puts(b, "reghunt");
+    for (i = 0; i < argc; i++) {
+        const char *p;
+        rh_buf_putc(b, ' ');
+        if (argv[i][0] && !strpbrk(argv[i], " \t\n'\"\\$`;&|<>()*?")) {
+            rh_buf_puts(b, argv[i]);
+            continue;
+        }
+        rh_buf_putc(b, '\'');
+        for (p = argv[i]; *p; p++) {
+            (*p == '\'') ? rh_buf_puts(b, "'\\''") : rh_buf_putc(b, *p);
+        }
+        rh_buf_putc(b, '\'');
+    }
+}
+
+/* --case: mark the findings with the case's verdicts and record the run. Returns -1 to go on,
+ * or the exit code after one error line. */
+static int record_case(struct hunt_state *s, const char *path, const char *const *args, int argc)
+{
+    rh_buf cmd = RH_BUF_INIT(s->ctx);
+    int64_t run = 0;
+    rh_status st = rh_case_apply_verdicts(s->kase, s->hunt);
+    command_line(&cmd, argc, args);
+    if (st == RH_OK) {
+        st = rh_buf_status(&cmd) == RH_OK
+                 ? rh_case_record(s->kase, s->hunt, cmd.data, (int64_t)time(NULL), &run)
+                 : RH_ERR_NOMEM;
+    }
+    rh_buf_free(&cmd);
+    if (st != RH_OK) {
+        return st == RH_ERR_NOMEM ? cli_fail_input(path, st) : RH_EXIT_INTERNAL;
+    }
+    return -1;
+}
+
 static void free_hunt_state(struct hunt_state *s)
 {
     rh_hunt_destroy(s->hunt);
@@ -571,6 +681,7 @@ static void free_hunt_state(struct hunt_state *s)
     rh_sigma_compiler_destroy(s->scomp);
     rh_sigma_config_free(s->scfg);
     rh_ctx_destroy(s->rctx);
+    rh_case_close(s->kase);
 }
 
 int cli_cmd_hunt(int argc, char **argv)
@@ -579,18 +690,30 @@ int cli_cmd_hunt(int argc, char **argv)
     struct hunt_state s;
     struct timespec t0;
     int rc;
+    const char **args = malloc(((size_t)argc + 1) * sizeof(*args));
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (!args) {
+        cli_error("out of memory");
+        return RH_EXIT_INTERNAL;
+    }
+    /* the command line as given (getopt_long reorders argv) */
+    memcpy(args, argv, (size_t)argc * sizeof(*args));
     rc = parse_hunt_options(argc, argv, &o);
     if (rc < 0) {
         rc = check_hunt_options(argc, argv, &o);
     }
     if (rc >= 0) {
+        free(args);
         return rc;
     }
     memset(&s, 0, sizeof(s));
     rc = load_hunt_inputs(&o, &s);
     if (rc < 0) {
         rc = cli_hunt_collect(s.ctx, &o.a, &s.kb, &s.hunt);
+    }
+    if (rc == RH_EXIT_OK && s.kase) {
+        rc = record_case(&s, o.case_path, args, argc);
+        rc = rc < 0 ? RH_EXIT_OK : rc;
     }
     if (rc == RH_EXIT_OK) {
         rc = write_hunt_report(&o, &s);
@@ -599,5 +722,6 @@ int cli_cmd_hunt(int argc, char **argv)
         rc = print_hunt_summary(&o, s.hunt, &t0);
     }
     free_hunt_state(&s);
+    free(args);
     return rc;
 }

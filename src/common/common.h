@@ -246,6 +246,16 @@ rh_status rh_base64_decode_bytes(rh_buf *out, const char *s, size_t n, unsigned 
 
 /* SHA-256 (FIPS 180-4) of p[0..n) into out. */
 void rh_sha256(const void *p, size_t n, uint8_t out[32]);
+/* The same over data that arrives in pieces: init, update any number of times, final. */
+struct rh_sha256_ctx {
+    uint32_t h[8];
+    uint64_t n;      /* bytes hashed */
+    uint8_t buf[64]; /* a block being filled */
+    size_t buffered;
+};
+void rh_sha256_init(struct rh_sha256_ctx *c);
+void rh_sha256_update(struct rh_sha256_ctx *c, const void *p, size_t n);
+void rh_sha256_final(struct rh_sha256_ctx *c, uint8_t out[32]);
 
 /* ---- misc ----------------------------------------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /*
  * SHA-256 (FIPS 180-4): the one hash in the tree, used for the HTML report's CSP script hash.
- * One-shot over a buffer; the input is public data, so no constant-time care is taken.
+ * One-shot over a buffer or streamed (init/update/final: the case store hashes evidence files);
+ * the input is public data, so no constant-time care is taken.
  */
 #include "common.h"
 
@@ -39,34 +40,72 @@ static void sha256_block(uint32_t h[8], const uint8_t *p)
     h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-void rh_sha256(const void *p, size_t n, uint8_t out[32])
+void rh_sha256_init(struct rh_sha256_ctx *c)
 {
-    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    static const uint32_t iv[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, iv, sizeof(iv));
+    c->n = 0;
+    c->buffered = 0;
+}
+
+void rh_sha256_update(struct rh_sha256_ctx *c, const void *p, size_t n)
+{
     const uint8_t *in = p;
-    uint8_t tail[128];
-    uint64_t bits = (uint64_t)n * 8;
-    size_t full = n / 64 * 64, rest = n - full, tl, i;
-    for (i = 0; i < full; i += 64) {
-        sha256_block(h, in + i);
+    c->n += n;
+    if (c->buffered) {
+        size_t take = 64 - c->buffered < n ? 64 - c->buffered : n;
+        memcpy(c->buf + c->buffered, in, take);
+        c->buffered += take;
+        in += take;
+        n -= take;
+        if (c->buffered < 64) {
+            return;
+        }
+        sha256_block(c->h, c->buf);
+        c->buffered = 0;
     }
+    while (n >= 64) {
+        sha256_block(c->h, in);
+        in += 64;
+        n -= 64;
+    }
+    if (n) {
+        memcpy(c->buf, in, n);
+        c->buffered = n;
+    }
+}
+
+void rh_sha256_final(struct rh_sha256_ctx *c, uint8_t out[32])
+{
+    uint8_t tail[128];
+    uint64_t bits = c->n * 8;
+    size_t rest = c->buffered, tl, i;
     memset(tail, 0, sizeof(tail));
     if (rest) {
-        memcpy(tail, in + full, rest);
+        memcpy(tail, c->buf, rest);
     }
     tail[rest] = 0x80;
     tl = rest + 1 + 8 <= 64 ? 64 : 128;
     for (i = 0; i < 8; i++) {
         tail[tl - 1 - i] = (uint8_t)(bits >> (8 * i));
     }
-    sha256_block(h, tail);
+    sha256_block(c->h, tail);
     if (tl == 128) {
-        sha256_block(h, tail + 64);
+        sha256_block(c->h, tail + 64);
     }
     for (i = 0; i < 8; i++) {
-        out[4 * i] = (uint8_t)(h[i] >> 24);
-        out[4 * i + 1] = (uint8_t)(h[i] >> 16);
-        out[4 * i + 2] = (uint8_t)(h[i] >> 8);
-        out[4 * i + 3] = (uint8_t)h[i];
+        out[4 * i] = (uint8_t)(c->h[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
+        out[4 * i + 3] = (uint8_t)c->h[i];
     }
+}
+
+void rh_sha256(const void *p, size_t n, uint8_t out[32])
+{
+    struct rh_sha256_ctx c;
+    rh_sha256_init(&c);
+    rh_sha256_update(&c, p, n);
+    rh_sha256_final(&c, out);
 }

@@ -22,6 +22,7 @@ const char *rh_finding_source_name(rh_finding_source s)
 #define OWNED_TIME(m, aux, opt)
 #define OWNED_FLAG(m, aux, opt)
 #define OWNED_KNOWN(m, aux, opt)
+#define OWNED_NUM(m, aux, opt)
 #define FREE_ID(m)
 #define FREE_TEXT(m)  rh_free(ctx, (char *)f->pub.m);
 #define FREE_TEXTN(m) rh_free(ctx, (char *)f->pub.m);
@@ -29,6 +30,7 @@ const char *rh_finding_source_name(rh_finding_source s)
 #define FREE_TIME(m)
 #define FREE_FLAG(m)
 #define FREE_KNOWN(m)
+#define FREE_NUM(m)
 #define PRESENCE_REQ 0
 #define PRESENCE_OPT 1
 

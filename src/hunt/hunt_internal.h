@@ -84,6 +84,11 @@ struct rh_hunt {
     size_t ngaps;
     char **pool; /* strings owned by the hunt (sources) */
     size_t npool;
+    /* prevalence (hunt_prevalence.c): hosts covered and stack keys ranked */
+    rh_hunt_host *hunt_hosts; /* names borrowed from hosts[] and the findings */
+    size_t nhunt_hosts;
+    rh_hunt_rare *rare;
+    size_t nrare;
 };
 
 /* A finding under construction: all borrowed, copied by hunt_finding_add (pub.hunt_id is
@@ -104,6 +109,11 @@ rh_status hunt_finding_set(rh_ctx *ctx, const char **field, const char *s, size_
 /* Sort the findings into report order (risk, window, host, user, key, value, source...) and
  * number them TH-HUNTIN-<stats.date>-NNN. */
 void hunt_findings_order(rh_hunt *h);
+
+/* hunt_prevalence.c: set every finding's stack_key, stack_hosts and total_hosts, list the
+ * hosts covered and rank the stack keys (after hunt_findings_order). */
+rh_status hunt_prevalence(rh_hunt *h);
+void hunt_prevalence_free(rh_hunt *h);
 
 /* hunt_fuse.c */
 rh_status hunt_sigma_hive(rh_hunt *h, const rh_coll_host *host, const rh_coll_hive *ch,

@@ -44,6 +44,21 @@ size_t report_count_listed(const struct report *r)
     return n;
 }
 
+size_t report_rare(const struct report *r, const rh_hunt_rare *out[REPORT_RARE_TOP])
+{
+    size_t i, n = 0, total = rh_hunt_rare_count(r->hunt);
+    if (rh_hunt_host_count(r->hunt) < 2) {
+        return 0;
+    }
+    for (i = 0; i < total && n < REPORT_RARE_TOP; i++) {
+        const rh_hunt_rare *q = rh_hunt_rare_at(r->hunt, i);
+        if (q->max_risk >= r->opts.min_risk) {
+            out[n++] = q;
+        }
+    }
+    return n;
+}
+
 int report_has_plan(const struct report *r)
 {
     return r->opts.hypothesis || r->opts.hunt_plan || r->opts.plan_techniques ||

@@ -34,6 +34,9 @@ static void cell(rh_buf *o, rh_buf *tmp, const struct report_field *v, int first
     case REPORT_KIND_FLAG:
         rh_buf_puts(tmp, v->u ? "true" : "false");
         break;
+    case REPORT_KIND_NUM:
+        rh_buf_printf(tmp, "%llu", (unsigned long long)v->num);
+        break;
     case REPORT_KIND_KNOWN:
         n = report_known_names(v->u, names);
         for (i = 0; i < n; i++) {

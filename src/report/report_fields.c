@@ -14,6 +14,7 @@
 #define KIND_TIME    REPORT_KIND_TIME
 #define KIND_FLAG    REPORT_KIND_FLAG
 #define KIND_KNOWN   REPORT_KIND_KNOWN
+#define KIND_NUM     REPORT_KIND_NUM
 #define ABSENT_KEEP  REPORT_ABSENT_KEEP
 #define ABSENT_OMIT  REPORT_ABSENT_OMIT
 #define ABSENT_JNULL REPORT_ABSENT_JNULL
@@ -97,6 +98,7 @@ const char *report_field_ecs(enum report_field_id id)
     (v)->u = (f)->m != 0;                                                                          \
     (v)->present = (f)->m != 0
 #define GET_KNOWN(f, m, aux, v) (v)->u = (f)->m
+#define GET_NUM(f, m, aux, v)   (v)->num = (uint64_t)(f)->m
 
 static void text_value(struct report_field *v, const char *s, size_t n)
 {

@@ -310,6 +310,31 @@ static rh_status risk_table(struct report *r, const rh_finding **v, size_t n)
     return rh_buf_puts(&r->out, "</tbody></table></div>\n");
 }
 
+/* The rarest persistence of a hunt over several hosts (report_rare). */
+static rh_status rare_table(struct report *r)
+{
+    const rh_hunt_rare *v[REPORT_RARE_TOP];
+    size_t i, n = report_rare(r, v);
+    if (n == 0) {
+        return rh_buf_status(&r->out);
+    }
+    rh_buf_printf(&r->out,
+                  "<div><h3>Rarest persistence (of %zu hosts)</h3><table class=\"g\" "
+                  "id=\"rare\"><thead><tr><th>Rank</th><th>Risk</th><th>Hosts</th>"
+                  "<th>Findings</th><th>Stack key</th></tr></thead><tbody>\n",
+                  rh_hunt_host_count(r->hunt));
+    for (i = 0; i < n && rh_buf_status(&r->out) == RH_OK; i++) {
+        int k = (int)v[i]->max_risk;
+        rh_buf_printf(&r->out,
+                      "<tr><td class=\"n\">%zu</td><td><span class=\"r r%d\">%s</span></td>"
+                      "<td class=\"n\">%zu</td><td class=\"n\">%zu</td>",
+                      i + 1, k, rh_risk_name(v[i]->max_risk), v[i]->hosts, v[i]->findings);
+        wrap(&r->out, "<td>", v[i]->example->stack_key, v[i]->example->stack_key_len,
+             "</td></tr>\n");
+    }
+    return rh_buf_puts(&r->out, "</tbody></table></div>\n");
+}
+
 /* ---- timeline ----------------------------------------------------------------------------- */
 
 /* x of time t on the axis, in tenths of a pixel (integer arithmetic: deterministic). */
@@ -501,6 +526,7 @@ static rh_status html_begin(struct report *r)
     risk_table(r, v, n);
     group_table(&r->out, v, n, 0);
     group_table(&r->out, v, n, 1);
+    rare_table(r);
     rh_buf_puts(&r->out, "</div>\n");
     timeline(&r->out, v, n);
     rh_free(r->ctx, (void *)v);
@@ -526,6 +552,9 @@ static rh_status html_begin(struct report *r)
 
 static rh_status flags(rh_buf *o, const rh_finding *f)
 {
+    if (f->verdict) {
+        wrap_s(o, "<span class=\"flag\">verdict:", f->verdict, "</span>");
+    }
     if (f->hidden_name) {
         rh_buf_puts(o, "<span class=\"flag\">hidden-name</span>");
     }
@@ -615,6 +644,15 @@ static rh_status detail(rh_buf *o, const rh_finding *f)
     }
     kv_s(o, "Target", f->target_path);
     kv_s(o, "Path class", f->path_class);
+    kv(o, "Stack key", f->stack_key, f->stack_key_len);
+    rh_buf_printf(o, "<dt>Prevalence</dt><dd>%zu of %zu host(s)</dd>\n", f->stack_hosts,
+                  f->total_hosts);
+    if (f->verdict) {
+        kv_s(o, "Verdict", f->verdict);
+    }
+    if (f->verdict_note) {
+        kv_s(o, "Verdict note", f->verdict_note);
+    }
     kv_s(o, "Risk", rh_risk_name(f->risk));
     kv_s(o, "Confidence", rh_confidence_name(f->confidence));
     kv_s(o, "Action", rh_action_name(f->action));

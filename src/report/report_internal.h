@@ -20,6 +20,7 @@ struct report {
     const struct report_format *fmt; /* rh_report_write(): the hunt format */
     const rh_stack *stack;           /* rh_report_stack(): the stack written (hunt is NULL) */
     const void *stack_fmt;           /* its format row (report_stack.c) */
+    const rh_case *kase;             /* rh_report_case_*(): the case read (hunt is NULL) */
 };
 
 /* One row per format. Every function appends to r->out; report.c flushes it. */
@@ -41,6 +42,11 @@ void report_scratch_free(rh_buf *o, rh_buf *tmp);
 size_t report_count_listed(const struct report *r);
 /* "(default)" for the unnamed value. */
 void report_value_name(const rh_finding *f, const char **p, size_t *n);
+/* The "rarest persistence" summary: up to REPORT_RARE_TOP stack keys of the hunt ranked
+ * rare-and-risky first (rh_hunt_rare_at) whose highest risk is at least min_risk; none when
+ * the hunt covered fewer than 2 hosts. Returns the count written to out. */
+enum { REPORT_RARE_TOP = 10 };
+size_t report_rare(const struct report *r, const rh_hunt_rare *out[REPORT_RARE_TOP]);
 /* True when the report shows a hunt plan (hypothesis, plan fields). */
 int report_has_plan(const struct report *r);
 /* True when the hunt recorded data sources / coverage gaps (event inputs or rules). */
@@ -75,7 +81,8 @@ enum report_field_kind {
     REPORT_KIND_TIME = 4,  /* time */
     REPORT_KIND_FLAG = 5,  /* u: 0 or 1 */
     REPORT_KIND_KNOWN = 6, /* u: RH_KNOWN_* mask */
-    REPORT_KIND_COUNT = 7
+    REPORT_KIND_NUM = 7,   /* num: a count */
+    REPORT_KIND_COUNT = 8
 };
 
 /* What a format writes for an absent optional field. */
@@ -96,6 +103,7 @@ struct report_field {
     size_t n;
     uint64_t time;
     unsigned u;
+    uint64_t num;
 };
 
 /* The fields of fmt in its order: ids[0..return). */

@@ -57,6 +57,9 @@ static int json_value(rh_buf *o, const struct report_field *v, int first)
     case REPORT_KIND_FLAG:
         rh_buf_printf(o, "%s\"%s\":%s", first ? "" : ",", v->name, v->u ? "true" : "false");
         break;
+    case REPORT_KIND_NUM:
+        rh_buf_printf(o, "%s\"%s\":%llu", first ? "" : ",", v->name, (unsigned long long)v->num);
+        break;
     case REPORT_KIND_KNOWN:
         rh_buf_printf(o, "%s\"%s\":[", first ? "" : ",", v->name);
         n = report_known_names(v->u, names);
@@ -198,10 +201,27 @@ static rh_status jsonl_emit(struct report *r, const rh_finding *f)
     return rh_buf_putc(&r->out, '\n');
 }
 
+/* With opts.host_lines: one host record per hunted host after the findings, so a consumer
+ * (reghunt stack) counts hosts that have no finding listed (docs/hunt-output.md). */
 static rh_status jsonl_end(struct report *r)
 {
-    (void)r;
-    return RH_OK;
+    size_t i, j, total = rh_hunt_count(r->hunt), nh = rh_hunt_host_count(r->hunt);
+    if (!r->opts.host_lines) {
+        return RH_OK;
+    }
+    for (i = 0; i < nh && rh_buf_status(&r->out) == RH_OK; i++) {
+        const rh_hunt_host *h = rh_hunt_host_at(r->hunt, i);
+        size_t listed = 0;
+        for (j = 0; j < total && h->findings; j++) {
+            const rh_finding *f = rh_hunt_at(r->hunt, j);
+            listed += rh_host_eq(f->host, h->name) ? (size_t)rh_report_listed_opts(f, &r->opts) : 0;
+        }
+        rh_buf_lit(&r->out, "{\"record\":\"host\",");
+        report_json_field(&r->out, "host", h->name, strlen(h->name), 1);
+        rh_buf_printf(&r->out, ",\"findings\":%zu,\"listed\":%zu,\"total_hosts\":%zu}\n",
+                      h->findings, listed, nh);
+    }
+    return rh_buf_status(&r->out);
 }
 
 const struct report_format report_json = {"json", json_begin, json_emit, json_end};

@@ -61,6 +61,27 @@ static void md_plan_coverage(struct report *r)
     report_scratch_free(&r->out, &t);
 }
 
+/* The rarest persistence of a hunt over several hosts (report_rare). */
+static void md_rare(struct report *r)
+{
+    const rh_hunt_rare *v[REPORT_RARE_TOP];
+    size_t i, n = report_rare(r, v);
+    if (n == 0) {
+        return;
+    }
+    rh_buf_printf(&r->out,
+                  "## Rarest persistence (of %zu hosts)\n\n"
+                  "| Rank | Risk | Hosts | Findings | Stack key |\n|---:|---|---:|---:|---|\n",
+                  rh_hunt_host_count(r->hunt));
+    for (i = 0; i < n && rh_buf_status(&r->out) == RH_OK; i++) {
+        rh_buf_printf(&r->out, "| %zu | %s | %zu | %zu |", i + 1, rh_risk_name(v[i]->max_risk),
+                      v[i]->hosts, v[i]->findings);
+        cell(&r->out, v[i]->example->stack_key, v[i]->example->stack_key_len);
+        rh_buf_lit(&r->out, "\n");
+    }
+    rh_buf_lit(&r->out, "\n");
+}
+
 static rh_status md_begin(struct report *r)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
@@ -78,10 +99,12 @@ static rh_status md_begin(struct report *r)
     if (report_has_plan(r) || report_has_coverage(r)) {
         md_plan_coverage(r);
     }
+    md_rare(r);
     return rh_buf_lit(&r->out, "| Hunt ID | Risk | Confidence | Technique | Host | User | Key | "
                                "Value | Type | Data | Last write | Target | Reasons | "
-                               "Recommended action | Flags |\n"
-                               "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                               "Recommended action | Hosts | Flags |\n"
+                               "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---:|---|"
+                               "\n");
 }
 
 static rh_status md_emit(struct report *r, const rh_finding *f)
@@ -115,6 +138,12 @@ static rh_status md_emit(struct report *r, const rh_finding *f)
     cell_s(o, f->reasons);
     cell_s(o, f->recommended_action);
     report_scratch_reset(o, &tmp);
+    rh_buf_printf(&tmp, "%zu/%zu", f->stack_hosts, f->total_hosts);
+    cell(o, tmp.data ? tmp.data : "", tmp.len);
+    report_scratch_reset(o, &tmp);
+    if (f->verdict) {
+        rh_buf_printf(&tmp, "verdict:%s ", f->verdict);
+    }
     rh_buf_printf(&tmp, "%s%s%s%s%s%s%s%s", f->fusion_state ? "correlation:" : "",
                   f->fusion_state ? f->fusion_state : "", f->fusion_state ? " " : "",
                   f->hidden_name ? "hidden-name " : "", f->deleted ? "deleted " : "",

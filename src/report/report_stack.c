@@ -88,7 +88,11 @@ static rh_status json_row(rh_buf *o, const rh_stack_row *w)
     rh_buf_putc(o, ']');
     json_time(o, "first_seen", w->first_seen);
     json_time(o, "last_seen", w->last_seen);
-    return rh_buf_lit(o, ",\"verdict\":null}");
+    if (!w->verdict) {
+        return rh_buf_lit(o, ",\"verdict\":null}");
+    }
+    report_json_field(o, "verdict", w->verdict, strlen(w->verdict), 0);
+    return rh_buf_putc(o, '}');
 }
 
 static rh_status nothing(struct report *r)
@@ -189,7 +193,7 @@ static rh_status csv_row(struct report *r, const rh_stack_row *w)
         report_scratch_reset(o, &t);
     }
     report_scratch_free(o, &t);
-    csv_cell(o, "", 0, 0);
+    csv_cell(o, w->verdict ? w->verdict : "", w->verdict ? strlen(w->verdict) : 0, 0);
     return rh_buf_lit(o, "\r\n");
 }
 
@@ -268,6 +272,10 @@ static rh_status text_row(struct report *r, const rh_stack_row *w)
     }
     rh_buf_puts(o, w->hosts > w->n_sample_hosts ? ", ...\n" : "\n");
     text_seen(o, w);
+    if (w->verdict) {
+        rh_buf_printf(o, "Verdict: %s (%zu of %zu host(s) judged)\n", w->verdict, w->verdict_hosts,
+                      w->hosts);
+    }
     return rh_buf_status(o);
 }
 
@@ -290,8 +298,9 @@ static rh_status md_begin(struct report *r)
                   rh_stack_count(r->stack), s->keys, s->total_hosts,
                   (unsigned long long)s->findings, s->files, (unsigned long long)s->malformed);
     return rh_buf_puts(&r->out, "| # | score | max risk | hosts | prevalence | location | "
-                                "technique | value name | value data | target | sample hosts |\n"
-                                "|---|---|---|---|---|---|---|---|---|---|---|\n");
+                                "technique | value name | value data | target | sample hosts | "
+                                "verdict |\n"
+                                "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 }
 
 static rh_status md_row(struct report *r, const rh_stack_row *w)
@@ -310,6 +319,7 @@ static rh_status md_row(struct report *r, const rh_stack_row *w)
     join_hosts(&t, w, ", ");
     md_cell(o, t.data, t.len);
     report_scratch_free(o, &t);
+    md_cell(o, w->verdict ? w->verdict : "", w->verdict ? strlen(w->verdict) : 0);
     return rh_buf_putc(o, '\n');
 }
 
@@ -354,7 +364,7 @@ static rh_status html_begin(struct report *r)
                           "risk</th><th>hosts</th><th>prevalence</th><th>location</th>"
                           "<th>technique</th><th>value name</th><th>value data</th>"
                           "<th>target</th><th>sample hosts</th><th>first seen</th>"
-                          "<th>last seen</th></tr></thead>\n<tbody>\n");
+                          "<th>last seen</th><th>verdict</th></tr></thead>\n<tbody>\n");
 }
 
 static rh_status html_row(struct report *r, const rh_stack_row *w)
@@ -382,6 +392,7 @@ static rh_status html_row(struct report *r, const rh_stack_row *w)
         report_scratch_reset(o, &t);
     }
     report_scratch_free(o, &t);
+    html_td(o, NULL, w->verdict ? w->verdict : "", w->verdict ? strlen(w->verdict) : 0);
     return rh_buf_lit(o, "</tr>\n");
 }
 

@@ -98,6 +98,18 @@ static rh_status text_emit(struct report *r, const rh_finding *f)
     esc_s(o, f->reasons);
     rh_buf_lit(o, "\nRecommended Action: ");
     esc_s(o, f->recommended_action);
+    rh_buf_printf(o, "\nPrevalence: %zu of %zu host(s), stack key ", f->stack_hosts,
+                  f->total_hosts);
+    esc(o, f->stack_key, f->stack_key_len);
+    if (f->verdict) {
+        rh_buf_lit(o, "\nVerdict: ");
+        esc_s(o, f->verdict);
+        if (f->verdict_note) {
+            rh_buf_lit(o, " (");
+            esc_s(o, f->verdict_note);
+            rh_buf_lit(o, ")");
+        }
+    }
     if (f->fusion_state) {
         rh_buf_lit(o, "\nCorrelation: ");
         esc_s(o, f->fusion_state);
@@ -170,6 +182,27 @@ static rh_status print_rows(rh_buf *o, const char *title, const struct row *rows
     return rh_buf_status(o);
 }
 
+/* The rarest persistence of a hunt over several hosts (report_rare). */
+static rh_status text_rare(struct report *r)
+{
+    const rh_hunt_rare *v[REPORT_RARE_TOP];
+    size_t i, n = report_rare(r, v);
+    rh_buf *o = &r->out;
+    if (n == 0) {
+        return rh_buf_status(o);
+    }
+    rh_buf_printf(o, "\nRarest persistence (rare-and-risky first, of %zu hosts)\n",
+                  rh_hunt_host_count(r->hunt));
+    rh_buf_printf(o, "  %4s %-8s %5s %8s  %s\n", "Rank", "Risk", "Hosts", "Findings", "Stack key");
+    for (i = 0; i < n && rh_buf_status(o) == RH_OK; i++) {
+        rh_buf_printf(o, "  %4zu %-8s %5zu %8zu  ", i + 1, rh_risk_name(v[i]->max_risk),
+                      v[i]->hosts, v[i]->findings);
+        esc(o, v[i]->example->stack_key, v[i]->example->stack_key_len);
+        rh_buf_lit(o, "\n");
+    }
+    return rh_buf_status(o);
+}
+
 static rh_status text_end(struct report *r)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
@@ -200,6 +233,7 @@ static rh_status text_end(struct report *r)
     print_rows(o, "Host", hosts, nh);
     rh_buf_lit(o, "\n");
     print_rows(o, "Technique", techs, nt);
+    text_rare(r);
     if (report_has_coverage(r)) {
         rh_buf t = RH_BUF_INIT(r->ctx);
         report_coverage_text(r, &t);

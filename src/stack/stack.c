@@ -66,14 +66,6 @@ void rh_stack_destroy(rh_stack *s)
     rh_free(s->ctx, s);
 }
 
-/* One finding's fields, borrowed from its JSON object. */
-struct finding {
-    const char *host, *lid, *tech, *name, *data, *target;
-    size_t host_n, lid_n, tech_n, name_n, data_n, target_n;
-    rh_risk risk;
-    uint64_t times[2];
-};
-
 static const char *jstr(json_t *o, const char *k, size_t *len)
 {
     json_t *v = json_object_get(o, k);
@@ -97,7 +89,7 @@ static uint64_t jtime(json_t *o, const char *k)
 }
 
 /* The fields of a hunt finding; 0 when o is not one (host, location_id, risk required). */
-static int finding_of(json_t *o, struct finding *f)
+static int finding_of(json_t *o, struct stack_finding *f)
 {
     size_t n;
     const char *risk = jstr(o, "risk", &n);
@@ -113,7 +105,21 @@ static int finding_of(json_t *o, struct finding *f)
     f->target = jstr(o, "target_path", &f->target_n);
     f->times[0] = jtime(o, "key_last_write");
     f->times[1] = jtime(o, "event_time");
+    f->verdict = jstr(o, "verdict", &n);
+    f->verdict = f->verdict ? stack_verdict(f->verdict, n) : NULL;
     return 1;
+}
+
+const char *stack_verdict(const char *v, size_t n)
+{
+    static const char *const names[] = {"tp", "benign", "review"};
+    size_t i;
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (n == strlen(names[i]) && memcmp(v, names[i], n) == 0) {
+            return names[i];
+        }
+    }
+    return NULL;
 }
 
 static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
@@ -123,7 +129,8 @@ static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 }
 
 /* Replace the row's representative with f when f sorts first (data, name, target, technique). */
-static rh_status take_representative(rh_stack *s, struct stack_row *r, const struct finding *f)
+static rh_status take_representative(rh_stack *s, struct stack_row *r,
+                                     const struct stack_finding *f)
 {
     int c = 0;
     char *lid, *tech, *name, *data, *target;
@@ -222,7 +229,40 @@ static rh_status row_of(rh_stack *s, struct stack_row **out)
     return RH_OK;
 }
 
-static rh_status aggregate(rh_stack *s, const struct finding *f)
+/* The host's entry (its id in val), added when new. */
+static rh_status host_entry(rh_stack *s, const char *host, size_t n, struct rh_strmap_entry **he)
+{
+    bool added = false;
+    rh_status st = rh_strmap_put(&s->hosts, host, n, he, &added);
+    if (st == RH_OK && added) {
+        (*he)->val = s->hosts.n;
+    }
+    return st;
+}
+
+rh_status stack_add_host(rh_stack *s, const char *host, size_t n)
+{
+    struct rh_strmap_entry *he;
+    return n ? dropped(s, host_entry(s, host, n, &he)) : RH_OK;
+}
+
+/* Track the verdicts of a row: the first one, how many hosts carry one, mixed or not. */
+static void row_verdict(struct stack_row *r, const char *v, int new_host)
+{
+    if (!v) {
+        r->verdict_mixed |= r->verdict != NULL;
+        return;
+    }
+    if (r->verdict && r->verdict != v) {
+        r->verdict_mixed = 1;
+    }
+    if (!r->verdict) {
+        r->verdict = v;
+    }
+    r->verdict_hosts += (size_t)new_host;
+}
+
+rh_status stack_aggregate(rh_stack *s, const struct stack_finding *f)
 {
     struct rh_strmap_entry *he, *pe;
     struct stack_row *r;
@@ -230,12 +270,9 @@ static rh_status aggregate(rh_stack *s, const struct finding *f)
     unsigned char pair[8];
     uint32_t rid, hid;
     size_t i;
-    rh_status st = rh_strmap_put(&s->hosts, f->host, f->host_n, &he, &added);
+    rh_status st = host_entry(s, f->host, f->host_n, &he);
     if (st != RH_OK) {
         return dropped(s, st);
-    }
-    if (added) {
-        he->val = s->hosts.n;
     }
     hid = (uint32_t)he->val;
     rh_buf_reset(&s->key);
@@ -255,6 +292,7 @@ static rh_status aggregate(rh_stack *s, const struct finding *f)
         r->hosts++;
         add_sample(r, he->key);
     }
+    row_verdict(r, f->verdict, added);
     r->risk_counts[f->risk]++;
     if (f->risk > r->max_risk) {
         r->max_risk = f->risk;
@@ -275,10 +313,16 @@ rh_status rh_stack_add_line(rh_stack *s, const char *line, size_t len)
 {
     json_error_t err;
     json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, &err);
-    struct finding f;
+    struct stack_finding f;
     rh_status st = RH_ERR_FORMAT;
-    if (o && json_is_object(o) && finding_of(o, &f)) {
-        st = aggregate(s, &f);
+    size_t n = 0;
+    const char *rec = o && json_is_object(o) ? jstr(o, "record", &n) : NULL;
+    if (rec && strcmp(rec, "host") == 0) {
+        /* a host record of `hunt -f jsonl --host-lines`: the host counts, findings or not */
+        const char *host = jstr(o, "host", &n);
+        st = host && n ? stack_add_host(s, host, n) : RH_ERR_FORMAT;
+    } else if (o && json_is_object(o) && finding_of(o, &f)) {
+        st = stack_aggregate(s, &f);
     }
     json_decref(o);
     return st;
@@ -325,6 +369,11 @@ static void row_publish(rh_stack *s, struct stack_row *r)
     p->n_sample_hosts = r->nsamples;
     p->first_seen = r->first;
     p->last_seen = r->last;
+    /* one verdict on every host of the row, else "mixed" when any host has one */
+    p->verdict = !r->verdict                                         ? NULL
+                 : !r->verdict_mixed && r->verdict_hosts == r->hosts ? r->verdict
+                                                                     : "mixed";
+    p->verdict_hosts = r->verdict_hosts;
 }
 
 rh_status rh_stack_finish(rh_stack *s, const rh_stack_filter *filter)

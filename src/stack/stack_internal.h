@@ -6,6 +6,7 @@
 #define RH_STACK_INTERNAL_H
 
 #include "common/common.h"
+#include "reghunt/case.h"
 #include "reghunt/stack.h"
 
 struct stack_row {
@@ -20,7 +21,26 @@ struct stack_row {
     uint64_t first, last;
     const char *samples[RH_STACK_SAMPLE_HOSTS]; /* the hosts map's copies */
     size_t nsamples;
+    const char *verdict;  /* the first verdict seen ("tp", "benign", "review"), or NULL */
+    size_t verdict_hosts; /* hosts whose findings of this key carry a verdict */
+    int verdict_mixed;    /* verdicts differ between findings */
 };
+
+/* One finding's fields (borrowed from a JSON object or a case row). */
+struct stack_finding {
+    const char *host, *lid, *tech, *name, *data, *target;
+    size_t host_n, lid_n, tech_n, name_n, data_n, target_n;
+    rh_risk risk;
+    uint64_t times[2];
+    const char *verdict; /* "tp", "benign", "review" or NULL */
+};
+
+/* Aggregate one finding (stack.c); RH_OK also when dropped at a cap. */
+rh_status stack_aggregate(rh_stack *s, const struct stack_finding *f);
+/* Count a host that may have no finding (a host record, a case host). */
+rh_status stack_add_host(rh_stack *s, const char *host, size_t n);
+/* The verdict name v[0..n) as one of the static "tp", "benign", "review", else NULL. */
+const char *stack_verdict(const char *v, size_t n);
 
 struct rh_stack {
     rh_ctx *ctx;

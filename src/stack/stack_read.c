@@ -149,6 +149,51 @@ static rh_status read_file(rh_stack *s, const char *path)
     return fr.st;
 }
 
+/* A case store: the newest run of each host (rh_case_latest). */
+static rh_status case_cb(void *user, const char *host, const rh_case_finding *cf)
+{
+    rh_stack *s = user;
+    struct stack_finding f;
+    if (!cf) {
+        return stack_add_host(s, host, strlen(host));
+    }
+    memset(&f, 0, sizeof(f));
+    f.host = cf->host;
+    f.host_n = strlen(cf->host);
+    f.lid = cf->location_id;
+    f.lid_n = strlen(cf->location_id);
+    f.tech = cf->technique;
+    f.tech_n = strlen(cf->technique);
+    f.target = cf->target_path;
+    f.target_n = strlen(cf->target_path);
+    f.name = cf->value_name;
+    f.name_n = cf->value_name_len;
+    f.data = cf->value_data;
+    f.data_n = cf->value_data_len;
+    f.risk = cf->risk;
+    f.times[0] = cf->key_last_write;
+    f.times[1] = cf->event_time;
+    f.verdict = cf->verdict;
+    s->stats.lines++;
+    return stack_aggregate(s, &f);
+}
+
+static rh_status read_case(rh_stack *s, const char *path)
+{
+    rh_case *c = NULL;
+    rh_status st = rh_case_open(s->ctx, path, RH_CASE_READ, &c);
+    if (st == RH_OK) {
+        st = rh_case_latest(c, case_cb, s);
+    }
+    rh_case_close(c);
+    if (st == RH_OK) {
+        s->stats.files++;
+    } else if (st != RH_ERR_NOMEM) {
+        s->stats.files_failed++;
+    }
+    return st;
+}
+
 /* Names of hunt JSONL files in folders. */
 static int wanted(const char *name)
 {
@@ -213,7 +258,7 @@ rh_status rh_stack_add_path(rh_stack *s, const char *path)
         return RH_ERR_IO;
     }
     if (!S_ISDIR(sb.st_mode)) {
-        return read_file(s, path);
+        return rh_case_is_sqlite(path) ? read_case(s, path) : read_file(s, path);
     }
     rh_buf_init(&p, s->ctx);
     rh_buf_puts(&p, path);
