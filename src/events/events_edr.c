@@ -21,6 +21,15 @@
 #define SYSMON_PROVIDER "Microsoft-Windows-Sysmon"
 #define SYSMON_CHANNEL  "Microsoft-Windows-Sysmon/Operational"
 
+/* Falcon registry events name their process only by id: the image and pid of each
+ * ProcessRollup2 seen earlier in the same input are kept for them, up to these caps. */
+#define EDR_MAX_PROCS      65536u
+#define EDR_MAX_PROC_BYTES (32u << 20)
+
+struct edr_proc {
+    const char *image, *pid;
+};
+
 struct edr {
     rh_ctx *ctx;
     struct rh_arena arena; /* computed strings of the current event */
@@ -28,6 +37,8 @@ struct edr {
     size_t n, cap;
     rh_buf tmp;
     bool nomem;
+    struct rh_strmap procs;     /* "host\nTargetProcessId" -> struct edr_proc * */
+    struct rh_arena proc_arena; /* the edr_procs (capped: EDR_MAX_PROC_BYTES) */
 };
 
 struct rec {
@@ -736,6 +747,8 @@ static void map_mde(struct edr *e, const struct rec *r, const char *table, rh_ev
 
 /* ---- CrowdStrike Falcon ------------------------------------------------------------------- */
 
+static const struct edr_proc *cs_lookup(struct edr *e, const char *host, const rh_event_field *id);
+
 /* Falcon fields come bare (FDR) or with Event Search's "_decimal" suffix. */
 static const rh_event_field *cs_get(const struct rec *r, const char *name)
 {
@@ -792,6 +805,15 @@ static bool cs_registry(struct edr *e, const struct rec *r, rh_event *ev, const 
     put_n(e, "EventType", etype, strlen(etype));
     put_utctime(e, ev->timestamp);
     put_guid(e, "ProcessGuid", host, cs_get(r, "ContextProcessId"), NULL);
+    {
+        const struct edr_proc *p = cs_lookup(e, host, cs_get(r, "ContextProcessId"));
+        if (p) {
+            if (p->pid) {
+                put_n(e, "ProcessId", p->pid, strlen(p->pid));
+            }
+            put_n(e, "Image", p->image, strlen(p->image));
+        }
+    }
     put_target(e, get(r, "RegObjectName"), vn, value);
     if (details) {
         const rh_event_field *s = get(r, "RegStringValue");
@@ -806,8 +828,57 @@ static bool cs_registry(struct edr *e, const struct rec *r, rh_event *ev, const 
     return true;
 }
 
+/* Key of a Falcon process in e->tmp: host and the sensor's process id. */
+static bool cs_proc_key(struct edr *e, const char *host, const rh_event_field *id)
+{
+    if (!id) {
+        return false;
+    }
+    rh_buf_reset(&e->tmp);
+    rh_buf_puts(&e->tmp, host ? host : "");
+    rh_buf_putc(&e->tmp, '\n');
+    rh_buf_append(&e->tmp, id->value, id->value_len);
+    if (rh_buf_status(&e->tmp) != RH_OK) {
+        e->nomem = true;
+        return false;
+    }
+    return true;
+}
+
+/* Remember a ProcessRollup2's image and pid (silently not, past the caps). */
+static void cs_remember(struct edr *e, const char *host, const rh_event_field *id,
+                        const rh_event_field *image, const rh_event_field *pid)
+{
+    struct rh_strmap_entry *en;
+    struct edr_proc *p;
+    bool added;
+    if (!image || !cs_proc_key(e, host, id) ||
+        rh_strmap_put(&e->procs, e->tmp.data, e->tmp.len, &en, &added) != RH_OK) {
+        return;
+    }
+    p = rh_arena_alloc(&e->proc_arena, sizeof(*p));
+    if (!p) {
+        return;
+    }
+    p->image = rh_arena_strndup(&e->proc_arena, image->value, image->value_len);
+    p->pid = pid ? rh_arena_strndup(&e->proc_arena, pid->value, pid->value_len) : NULL;
+    en->val = p->image ? (size_t)(uintptr_t)p : 0;
+}
+
+static const struct edr_proc *cs_lookup(struct edr *e, const char *host, const rh_event_field *id)
+{
+    struct rh_strmap_entry *en;
+    if (!cs_proc_key(e, host, id)) {
+        return NULL;
+    }
+    en = rh_strmap_find(&e->procs, e->tmp.data, e->tmp.len);
+    return en && en->val ? (const struct edr_proc *)(uintptr_t)en->val : NULL;
+}
+
 static bool cs_process(struct edr *e, const struct rec *r, rh_event *ev, const char *host)
 {
+    cs_remember(e, host, cs_get(r, "TargetProcessId"), get(r, "ImageFileName"),
+                cs_get(r, "RawProcessId"));
     sysmon_header(ev, 1);
     put_utctime(e, ev->timestamp);
     put_guid(e, "ProcessGuid", host, cs_get(r, "TargetProcessId"), NULL);
@@ -1122,6 +1193,8 @@ rh_status events_edr_emit(struct events_src *src, int shape, const char *table,
         }
         e->ctx = src->ctx;
         rh_arena_init(&e->arena, src->ctx, 16384, 0);
+        rh_arena_init(&e->proc_arena, src->ctx, 65536, EDR_MAX_PROC_BYTES);
+        rh_strmap_init(&e->procs, src->ctx, rh_hash_fnv1a, RH_STRMAP_COPY, 64, EDR_MAX_PROCS);
         rh_buf_init(&e->tmp, src->ctx);
         src->edr = e;
     }
@@ -1166,6 +1239,8 @@ void events_edr_free(struct events_src *src)
         return;
     }
     rh_arena_free(&e->arena);
+    rh_arena_free(&e->proc_arena);
+    rh_strmap_free(&e->procs);
     rh_buf_free(&e->tmp);
     rh_free(src->ctx, e->out);
     rh_free(src->ctx, e);

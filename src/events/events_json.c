@@ -452,6 +452,14 @@ static rh_status edr_object(struct events_src *src, const json_t *o, uint64_t po
     return RH_NOT_FOUND;
 }
 
+/* Event Hub's message body {"records":[{"category":"AdvancedHunting-..",..},..]}. */
+static bool is_hub_message(const json_t *o)
+{
+    const json_t *r = json_object_get(o, "records"), *c;
+    c = json_is_array(r) ? json_object_get(json_array_get(r, 0), "category") : NULL;
+    return json_is_string(c) && strncmp(json_string_value(c), "AdvancedHunting-", 16) == 0;
+}
+
 rh_status events_json_object(struct events_src *src, const json_t *o, uint64_t pos)
 {
     struct jev *j = src->jev;
@@ -460,6 +468,21 @@ rh_status events_json_object(struct events_src *src, const json_t *o, uint64_t p
     if (!json_is_object(o)) {
         return rh_diagf(src->ctx, RH_DIAG_ANOMALY, "events", src->path, (int64_t)pos,
                         "JSON value is not an object; skipped");
+    }
+    if (is_hub_message(o)) {
+        const json_t *r = json_object_get(o, "records"), *it;
+        size_t i;
+        json_array_foreach(r, i, it)
+        {
+            if (!json_is_object(it) || is_hub_message(it)) {
+                continue; /* one level of wrapping only */
+            }
+            st = events_json_object(src, it, pos);
+            if (st != RH_OK) {
+                return st;
+            }
+        }
+        return RH_OK;
     }
     memset(&ev, 0, sizeof(ev));
     rh_arena_reset(&j->arena);
