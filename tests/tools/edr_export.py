@@ -145,8 +145,10 @@ class Procs:
         return '2000-01-01T%02d:%02d:%02d.000Z' % (s // 3600, s // 60 % 60, s % 60)
 
 
-def falcon_id(host, guid):
-    return str(int(h(host, guid, n=15), 16))
+def falcon_id(ev, guid):
+    # per log: the sample logs were recorded on snapshots of the same machines, and some
+    # reuse a ProcessGuid for another process; Falcon's ids are unique
+    return str(int(h(ev['computer'], ev['source'], guid, n=15), 16))
 
 
 # ---- Defender ---------------------------------------------------------------------------
@@ -237,7 +239,7 @@ def falcon_record(ev, procs, suffix=''):
         key, vname = split_target(f.get('TargetObject', ''), value_ev)
         r['event_simpleName'] = ('AsepValueUpdate' if '\\currentversion\\run' in key.lower()
                                  else 'RegGenericValueUpdate')
-        r['ContextProcessId' + suffix] = falcon_id(host, f.get('ProcessGuid', ''))
+        r['ContextProcessId' + suffix] = falcon_id(ev, f.get('ProcessGuid', ''))
         r['RegObjectName'] = hive_nt(key)
         r['RegValueName'] = vname or ''
         r['RegOperationType' + suffix] = str(CS_OPS.get(et, 1))
@@ -254,8 +256,8 @@ def falcon_record(ev, procs, suffix=''):
         return r
     if eid == 1:
         r.update({'event_simpleName': 'ProcessRollup2',
-                  'TargetProcessId' + suffix: falcon_id(host, f.get('ProcessGuid', '')),
-                  'ParentProcessId' + suffix: falcon_id(host, f.get('ParentProcessGuid', '')),
+                  'TargetProcessId' + suffix: falcon_id(ev, f.get('ProcessGuid', '')),
+                  'ParentProcessId' + suffix: falcon_id(ev, f.get('ParentProcessGuid', '')),
                   'RawProcessId' + suffix: f.get('ProcessId', ''),
                   'ImageFileName': f.get('Image', ''), 'CommandLine': f.get('CommandLine', ''),
                   'UserName': split_user(f.get('User', ''))[1],
@@ -280,11 +282,12 @@ def s1_record(ev, procs):
     value_ev = et in ('SetValue', 'DeleteValue')
     key, vname = split_target(f.get('TargetObject', ''), value_ev)
     path = hive_nt(key, 'MACHINE', 'USER') + ('\\' + vname if vname is not None else '')
-    value = ''
+    value = vtype = ''
     if et == 'SetValue':
         typ, text, num = data_of(f.get('Details', ''))
         value = str(num) if num is not None else text
-    return {'EventTime': when(ev), 'EndpointName': host, 'ObjectType': 'Registry',
+        vtype = {1: 'REG_SZ', 3: 'REG_BINARY', 4: 'REG_DWORD', 11: 'REG_QWORD'}[typ]
+    return {'RegistryValueType': vtype,'EventTime': when(ev), 'EndpointName': host, 'ObjectType': 'Registry',
             'EventType': S1_TYPES.get(et, 'Registry Value Modified'),
             'RegistryKeyPath': path, 'RegistryValue': value,
             'SrcProcImagePath': f.get('Image', ''), 'SrcProcPid': f.get('ProcessId', ''),
@@ -295,7 +298,8 @@ def s1_record(ev, procs):
 def s1_pq(r):
     return {'event': {'category': 'Registry', 'type': r['EventType'], 'time': r['EventTime']},
             'endpoint': {'name': r['EndpointName'], 'os': 'windows'},
-            'registry': {'keyPath': r['RegistryKeyPath'], 'value': r['RegistryValue']},
+            'registry': {'keyPath': r['RegistryKeyPath'], 'value': r['RegistryValue'],
+                         'valueType': r['RegistryValueType']},
             'src': {'process': {'image': {'path': r['SrcProcImagePath']},
                                 'pid': r['SrcProcPid'], 'user': r['SrcProcUser'],
                                 'storyline': {'id': r['SrcProcStorylineId']}}}}
@@ -357,9 +361,25 @@ def main():
                                    for t, r in recs[i:i + 3]]}
                 out.write(json.dumps(msg) + '\n')
     elif shape in ('falcon', 'falcon-csv'):
-        recs = [falcon_record(e, procs, '_decimal' if shape == 'falcon-csv' else '')
-                for e in events]
-        recs = [r for r in recs if r]
+        sfx = '_decimal' if shape == 'falcon-csv' else ''
+        recs = []
+        seen = {(e['source'], fields(e).get('ProcessGuid')) for e in events if e['event_id'] == 1}
+        for e in events:
+            f = fields(e)
+            g = (e['source'], f.get('ProcessGuid', ''))
+            if e['event_id'] in (12, 13, 14) and g[1] and g not in seen and f.get('Image'):
+                # a process that was running before the log began: Falcon reports it with a
+                # SyntheticProcessRollup2
+                seen.add(g)
+                syn = dict(e, event_id=1, fields=[{'name': 'ProcessGuid', 'value': g[1]},
+                                                  {'name': 'ProcessId', 'value': f.get('ProcessId', '')},
+                                                  {'name': 'Image', 'value': f['Image']}])
+                r = falcon_record(syn, procs, sfx)
+                r['event_simpleName'] = 'SyntheticProcessRollup2'
+                recs.append(r)
+            r = falcon_record(e, procs, sfx)
+            if r:
+                recs.append(r)
         if shape == 'falcon-csv':
             write_csv(recs, out)
         else:
