@@ -134,7 +134,8 @@ static rh_status end_record(struct csv *c)
         for (i = 0; i < n; i++) {
             c->fields[i].value = field_at(c, i);
             c->fields[i].value_len = field_len(c, i);
-            c->fields[i].type = RH_FIELD_STRING;
+            /* exports of several tables or event ids leave the other columns empty */
+            c->fields[i].type = c->fields[i].value_len ? RH_FIELD_STRING : RH_FIELD_NULL;
         }
         for (; i < c->ncols; i++) {
             c->fields[i].value = "";

@@ -217,7 +217,7 @@ static void put_rest(struct edr *e, const struct rec *r, size_t mapped)
 {
     size_t i, k;
     for (i = 0; i < r->n; i++) {
-        bool dup = false;
+        bool dup = r->f[i].type == RH_FIELD_NULL; /* an empty column: absent */
         for (k = 0; k < mapped && !dup; k++) {
             dup = strcmp(e->out[k].name, r->f[i].name) == 0;
         }
@@ -1141,7 +1141,7 @@ static void map_splunk(struct edr *e, const struct rec *r, rh_event *ev)
         ev->channel = dup_f(e, src ? src : st);
     }
     for (i = 0; i < r->n; i++) {
-        if (!splunk_meta(r->f[i].name)) {
+        if (!splunk_meta(r->f[i].name) && r->f[i].type != RH_FIELD_NULL) {
             size_t at = e->n;
             put_n(e, r->f[i].name, r->f[i].value, r->f[i].value_len);
             if (!e->nomem) {
