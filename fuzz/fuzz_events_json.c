@@ -1,8 +1,9 @@
 /*
- * libFuzzer target: SIEM JSON input streamed in small pieces (NDJSON, arrays, objects back
- * to back, every shape mapping; the splitter across read boundaries, gzip) through the
- * normalized JSON line. Seeds: fuzz/corpus/events_json/ (the
- * hand-written fixtures of tests/data/events/).
+ * libFuzzer target: SIEM JSON and CSV input streamed in small pieces (NDJSON, arrays, objects
+ * back to back, every shape mapping including the EDR/SIEM export shapes; the JSON splitter and
+ * the RFC 4180 CSV reader across read boundaries, gzip) through the normalized JSON line.
+ * Seeds: fuzz/corpus/events_json/ (the hand-written fixtures of tests/data/events/, each
+ * export shape among them, CSV included).
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -21,8 +21,9 @@ static void evidence_usage(FILE *f)
     fprintf(f, "Usage: reghunt evidence PATH... [--host H] [--key KEYPATH [--value NAME]]\n"
                "                        [--subtree] [--json] [--recover] [-v]\n"
                "\n"
-               "Indexes event logs (.evtx, SIEM JSON/NDJSON, gzip; directories are walked for\n"
-               ".evtx/.json/.ndjson/.jsonl/.gz files) for correlation with registry state:\n"
+               "Indexes event logs (.evtx, SIEM JSON/NDJSON, EDR/SIEM CSV, gzip; directories\n"
+               "are walked for .evtx/.json/.ndjson/.jsonl/.csv/.gz files) for correlation with\n"
+               "registry state:\n"
                "registry writes (Sysmon 12/13/14, Security 4657), processes (Sysmon 1, Security\n"
                "4688), network connections (Sysmon 3), file creations (Sysmon 11/29) and the\n"
                "time each log covers (docs/correlation.md).\n"
@@ -48,7 +49,7 @@ static void evidence_usage(FILE *f)
 
 static int has_log_ext(const char *name)
 {
-    static const char *const exts[] = {".evtx", ".json", ".ndjson", ".jsonl", ".gz"};
+    static const char *const exts[] = {".evtx", ".json", ".ndjson", ".jsonl", ".csv", ".gz"};
     size_t n = strlen(name), i;
     for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
         size_t k = strlen(exts[i]), j;

@@ -16,7 +16,8 @@ static void hunt_usage(FILE *f)
     size_t i;
     fprintf(f, "Usage: reghunt hunt PATH... [options]\n\n"
                "Hunts registry persistence in offline hives and event logs. PATH is a hive file,\n"
-               "an event log (.evtx, .json, .ndjson, .jsonl, .gz), a directory (searched\n"
+               "an event log (.evtx, .json, .ndjson, .jsonl, .csv, .gz; also Defender, Falcon,\n"
+               "SentinelOne and Splunk exports: docs/events.md), a directory (searched\n"
                "recursively for both; KAPE and Velociraptor layouts are recognised) or a zip\n"
                "collection of hives and event logs (streamed member by member, never extracted;\n"
                "limits: docs/limits.md). Transaction logs beside each hive are replayed in\n"

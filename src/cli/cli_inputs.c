@@ -41,7 +41,7 @@ static int each_in_collection(rh_ctx *ctx, const char *path, cli_event_input_fn 
     if (st != RH_OK) {
         rc = cli_fail_input(path, st);
     } else if ((n = rh_collection_events_count(coll)) == 0) {
-        cli_error("%s: no event logs found (.evtx, .json, .ndjson, .jsonl, .gz)", path);
+        cli_error("%s: no event logs found (.evtx, .json, .ndjson, .jsonl, .csv, .gz)", path);
         rc = RH_EXIT_INPUT;
     } else {
         for (i = 0; i < n && rc != RH_EXIT_INTERNAL; i++) {

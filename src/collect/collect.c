@@ -376,10 +376,10 @@ static rh_status read_header(rh_collection *c, const char *path, uint8_t *hdr, s
     return RH_OK;
 }
 
-/* Event inputs by name: .evtx, .json, .ndjson, .jsonl, .gz (any case). */
+/* Event inputs by name: .evtx, .json, .ndjson, .jsonl, .csv, .gz (any case). */
 int collect_is_event_name(const char *base, size_t n)
 {
-    static const char *const sfx[] = {".evtx", ".json", ".ndjson", ".jsonl", ".gz"};
+    static const char *const sfx[] = {".evtx", ".json", ".ndjson", ".jsonl", ".csv", ".gz"};
     size_t i;
     for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
         size_t l = strlen(sfx[i]);

@@ -12,6 +12,7 @@
 #include "reghunt/evtx.h"
 
 struct jev;
+struct edr;
 
 struct events_src {
     rh_ctx *ctx;
@@ -19,6 +20,7 @@ struct events_src {
     rh_event_fn fn;
     void *user;
     struct jev *jev;
+    struct edr *edr; /* EDR/SIEM export mapping (events_edr.c), made on first use */
 };
 
 /* Caps of the event readers (docs/limits.md). */
@@ -53,6 +55,21 @@ rh_status events_json_stream(struct events_src *src, struct events_in *in);
 rh_status events_json_object(struct events_src *src, const json_t *o, uint64_t pos);
 #endif
 rh_status events_jev_create(struct events_src *src);
+
+/* EDR and SIEM export shapes (events_edr.c, docs/events.md). */
+enum events_edr_shape { EDR_NONE = 0, EDR_MDE, EDR_FALCON, EDR_S1, EDR_SPLUNK };
+/* The shape of a record from its field names (EDR_NONE: none of them). */
+int events_edr_detect(const rh_event_field *f, size_t n);
+/* Map one record of a shape (its fields, borrowed) to the normalized event and call src->fn.
+ * table: MDE's table name when the record says it (streaming "category"), else NULL. pos: line
+ * (JSON) or record number (CSV). Returns the callback's status or RH_ERR_NOMEM. */
+rh_status events_edr_emit(struct events_src *src, int shape, const char *table,
+                          const rh_event_field *f, size_t n, uint64_t pos);
+void events_edr_free(struct events_src *src);
+
+/* Stream RFC 4180 CSV exports (events_csv.c): a header row names the columns and selects the
+ * shape (events_edr_detect); each row is one event. */
+rh_status events_csv_stream(struct events_src *src, struct events_in *in);
 void events_jev_free(struct events_src *src);
 
 #endif

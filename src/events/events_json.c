@@ -401,6 +401,65 @@ static void map_flat(struct jev *j, const json_t *o, rh_event *ev)
     add_fields_from(j, o, "", 0, 0, flat_header_keys);
 }
 
+/* A key that one of the EDR/SIEM export shapes has at the top (events_edr.c). */
+static bool edr_hint(const json_t *o)
+{
+    static const char *const keys[] = {
+        "event_simpleName", "ActionType", "EventCode",        "properties",       "result",
+        "RegistryKeyPath",  "registry",   "registry.keyPath", "SrcProcImagePath", NULL};
+    size_t i;
+    for (i = 0; keys[i]; i++) {
+        if (json_object_get(o, keys[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An EDR/SIEM export record: MDE's streaming wrapper {"time","category":"AdvancedHunting-T",
+ * "properties":{..}}, Splunk's {"preview":..,"result":{..}} rows, or a flat record. Returns
+ * RH_NOT_FOUND when the object is none of the shapes (j is left empty). */
+static rh_status edr_object(struct events_src *src, const json_t *o, uint64_t pos)
+{
+    struct jev *j = src->jev;
+    const json_t *props = json_object_get(o, "properties"), *cat = json_object_get(o, "category");
+    const json_t *res = json_object_get(o, "result"), *body = o;
+    const char *table = NULL;
+    int shape;
+    if (json_is_object(props) && json_is_string(cat) &&
+        strncmp(json_string_value(cat), "AdvancedHunting-", 16) == 0) {
+        body = props;
+        table = json_string_value(cat) + 16;
+    } else if (json_is_object(res)) {
+        body = res;
+    }
+    add_fields_from(j, body, "", 0, 0, NULL);
+    if (body == props && json_object_get(o, "time")) {
+        add_field(j, "time", 4, json_object_get(o, "time"));
+    }
+    if (j->nomem) {
+        return RH_ERR_NOMEM;
+    }
+    shape = events_edr_detect(j->fields, j->n);
+    if (table && shape == EDR_NONE) {
+        shape = EDR_MDE;
+    }
+    if (shape != EDR_NONE) {
+        return events_edr_emit(src, shape, table, j->fields, j->n, pos);
+    }
+    rh_arena_reset(&j->arena);
+    j->n = 0;
+    return RH_NOT_FOUND;
+}
+
+/* Event Hub's message body {"records":[{"category":"AdvancedHunting-..",..},..]}. */
+static bool is_hub_message(const json_t *o)
+{
+    const json_t *r = json_object_get(o, "records"), *c;
+    c = json_is_array(r) ? json_object_get(json_array_get(r, 0), "category") : NULL;
+    return json_is_string(c) && strncmp(json_string_value(c), "AdvancedHunting-", 16) == 0;
+}
+
 rh_status events_json_object(struct events_src *src, const json_t *o, uint64_t pos)
 {
     struct jev *j = src->jev;
@@ -410,10 +469,31 @@ rh_status events_json_object(struct events_src *src, const json_t *o, uint64_t p
         return rh_diagf(src->ctx, RH_DIAG_ANOMALY, "events", src->path, (int64_t)pos,
                         "JSON value is not an object; skipped");
     }
+    if (is_hub_message(o)) {
+        const json_t *r = json_object_get(o, "records"), *it;
+        size_t i;
+        json_array_foreach(r, i, it)
+        {
+            if (!json_is_object(it) || is_hub_message(it)) {
+                continue; /* one level of wrapping only */
+            }
+            st = events_json_object(src, it, pos);
+            if (st != RH_OK) {
+                return st;
+            }
+        }
+        return RH_OK;
+    }
     memset(&ev, 0, sizeof(ev));
     rh_arena_reset(&j->arena);
     j->n = 0;
     j->nomem = false;
+    if (!json_object_get(o, "winlog") && edr_hint(o)) {
+        st = edr_object(src, o, pos);
+        if (st != RH_NOT_FOUND) {
+            return st;
+        }
+    }
     if (json_is_object(json_object_get(o, "winlog"))) {
         map_ecs(j, o, &ev);
     } else if (json_is_object(json_object_get(o, "Event")) ||

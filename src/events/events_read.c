@@ -6,8 +6,10 @@
  *    an EVTX whose header is damaged but whose chunks are intact): rh_evtx reader. A file is
  *    read by rh_evtx_open, memory in place; a compressed or archived log is streamed chunk by
  *    chunk (rh_evtx_open_cb), never gathered whole.
- *  - JSON, streamed value by value (events_json_value.c): NDJSON line by line; arrays element
+ *  - JSON, streamed value by value (events_json_stream.c): NDJSON line by line; arrays element
  *    by element; pretty-printed objects back to back. No input is read whole.
+ *  - CSV (events_csv.c): text whose first line holds a comma; the header names the export
+ *    shape (events_edr.c), then record by record.
  *
  * Limits (docs/limits.md): decompressed bytes <= max_file_size, a gzip expansion ratio cap
  * (EVENTS_MAX_RATIO after the first EVENTS_RATIO_FREE bytes), one JSON value or NDJSON line
@@ -242,6 +244,21 @@ static size_t skip_ws(const uint8_t *p, size_t n)
     return i;
 }
 
+/* Text whose first line has a comma and no control bytes but tab/CR: a CSV header. */
+static int looks_csv(const uint8_t *p, size_t n)
+{
+    size_t i;
+    int comma = 0;
+    for (i = 0; i < n && p[i] != '\n'; i++) {
+        if (p[i] == ',') {
+            comma = 1;
+        } else if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\r') {
+            return 0;
+        }
+    }
+    return comma;
+}
+
 /* in is started; path is set for a plain file (rh_evtx_open reads it itself). */
 static rh_status read_stream(struct events_src *src, struct events_in *in, const char *path,
                              const rh_events_opts *opts)
@@ -258,6 +275,9 @@ static rh_status read_stream(struct events_src *src, struct events_in *in, const
         events_jev_free(src);
         return st;
     }
+    if (!evtx_sig && looks_csv(d + s, n - s)) {
+        return events_csv_stream(src, in);
+    }
     /* A damaged EVTX header is tried only when a chunk follows it (plain memory and files), so
      * that other data is refused here, not read further. */
     if (!evtx_sig && (in->gz || n == 0 ||
@@ -265,7 +285,7 @@ static rh_status read_stream(struct events_src *src, struct events_in *in, const
                        (n < EVTX_FILE_HEADER_SIZE + 8 ||
                         memcmp(d + EVTX_FILE_HEADER_SIZE, EVTX_CHUNK_SIG, 8) != 0)))) {
         rh_diagf(src->ctx, RH_DIAG_ERROR, COMPONENT, src->path, 0,
-                 "unrecognised input (neither EVTX nor JSON/NDJSON)");
+                 "unrecognised input (neither EVTX, JSON/NDJSON nor CSV)");
         return RH_ERR_FORMAT;
     }
     /* EVTX, or maybe one whose header is damaged but whose chunks are intact. */
@@ -305,6 +325,7 @@ static rh_status run(struct events_src *src, struct events_in *in, const char *p
     if (st == RH_OK) {
         st = read_stream(src, in, path, opts);
     }
+    events_edr_free(src);
     in_end(in);
     return st;
 }
