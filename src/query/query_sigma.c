@@ -166,6 +166,21 @@ static struct qnode *string_leaf(struct sig_build *b, uint8_t field, const char 
     return or ;
 }
 
+/* "field 'X' is not mapped on this platform" (X is [A-Za-z0-9_] or a Sysmon name here). */
+static const char *unmapped(struct sig_build *b, const char *field)
+{
+    static const char pre[] = "field '", post[] = "' has no mapping on this platform";
+    size_t n = strlen(field) > 64 ? 64 : strlen(field);
+    char *s = rh_arena_alloc(b->a, sizeof(pre) + n + sizeof(post));
+    if (!s) {
+        return "a field the data model does not map";
+    }
+    memcpy(s, pre, sizeof(pre) - 1);
+    memcpy(s + sizeof(pre) - 1, field, n);
+    memcpy(s + sizeof(pre) - 1 + n, post, sizeof(post));
+    return s;
+}
+
 static struct qnode *item_node(struct sig_build *b, const rh_sigma_litem *it)
 {
     uint8_t field = QF_RAW;
@@ -191,11 +206,11 @@ static struct qnode *item_node(struct sig_build *b, const rh_sigma_litem *it)
             }
         }
         if (!b->be->pass_raw) {
-            b->why = "a field the data model does not map";
+            b->why = unmapped(b, fname);
             return NULL;
         }
     } else if (!b->be->fields[field]) {
-        b->why = "a field the data model does not map";
+        b->why = unmapped(b, fname);
         return NULL;
     }
     grp = qn_new(b->a, (it->flags & RH_SIGMA_ITEM_ALL) && !(it->flags & RH_SIGMA_ITEM_NEQ) ? Q_AND
