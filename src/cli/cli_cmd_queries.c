@@ -33,6 +33,7 @@ static void queries_usage(FILE *f)
                "                      keeps its sub-techniques); repeatable\n"
                "  -r, --rules PATH    Sigma rule file or folder (registry_set, registry_add,\n"
                "                      registry_delete, registry_event rules); repeatable\n"
+               "      --no-kb         no knowledge-base queries (only the -r rules)\n"
                "  -k, --kb FILE       add or override knowledge-base rows from a TSV file\n"
                "                      (columns: docs/kb.md)\n"
                "  -o, --output DIR    write one file per backend (hunt.spl, hunt.cim.spl,\n"
@@ -55,7 +56,7 @@ struct queries_cmd {
     const char *rules[QUERIES_MAX_ARGS];
     size_t nrules;
     const char *kb_file, *dir;
-    int json, verbose;
+    int json, verbose, no_kb;
 };
 
 static int parse_backends(const char *arg, unsigned *mask)
@@ -84,15 +85,12 @@ static int parse_backends(const char *arg, unsigned *mask)
 /* Parse the options; returns -1 to go on, else the exit code. */
 static int queries_parse(int argc, char **argv, struct queries_cmd *o)
 {
-    static const struct option longs[] = {{"backend", required_argument, NULL, 'b'},
-                                          {"technique", required_argument, NULL, 't'},
-                                          {"rules", required_argument, NULL, 'r'},
-                                          {"kb", required_argument, NULL, 'k'},
-                                          {"output", required_argument, NULL, 'o'},
-                                          {"format", required_argument, NULL, 'f'},
-                                          {"verbose", no_argument, NULL, 'v'},
-                                          {"help", no_argument, NULL, 'h'},
-                                          {NULL, 0, NULL, 0}};
+    static const struct option longs[] = {
+        {"backend", required_argument, NULL, 'b'}, {"technique", required_argument, NULL, 't'},
+        {"rules", required_argument, NULL, 'r'},   {"kb", required_argument, NULL, 'k'},
+        {"output", required_argument, NULL, 'o'},  {"format", required_argument, NULL, 'f'},
+        {"verbose", no_argument, NULL, 'v'},       {"no-kb", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
     int c;
     memset(o, 0, sizeof(*o));
     optind = 1;
@@ -131,6 +129,9 @@ static int queries_parse(int argc, char **argv, struct queries_cmd *o)
             break;
         case 'v':
             o->verbose = 1;
+            break;
+        case 'n':
+            o->no_kb = 1;
             break;
         case 'h':
             queries_usage(stdout);
@@ -295,7 +296,7 @@ int cli_cmd_queries(int argc, char **argv)
         rc = load_rules(ctx, &o, &rs);
     }
     if (rc == RH_EXIT_OK) {
-        st = rh_query_pack_add_kb(p, kb, o.backends, o.techniques, o.ntechniques);
+        st = o.no_kb ? RH_OK : rh_query_pack_add_kb(p, kb, o.backends, o.techniques, o.ntechniques);
         if (st == RH_OK && rs) {
             st = rh_query_pack_add_rules(p, rs, o.backends, o.techniques, o.ntechniques);
         }

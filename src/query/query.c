@@ -288,7 +288,9 @@ int query_render(struct qemit *e, const struct qnode *n, int neg)
         r = be->leaf(e, n, neg);
         if (r == QL_UNSUP) {
             if (!e->unsup) {
-                e->unsup = "a value this language cannot express";
+                e->unsup = n->op == Q_REGEX ? "a regular expression (no exact form in this "
+                                              "language's regex dialect)"
+                                            : "a value this language cannot express";
             }
             return -1;
         }

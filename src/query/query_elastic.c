@@ -294,6 +294,23 @@ static rh_status lucene_wrap(rh_buf *out, const struct qbackend *be, unsigned ev
     return rh_buf_putc(out, '\n');
 }
 
+/* Sysmon EventType -> ECS event.type */
+static const char *const *ecs_event_type(const char *sysmon)
+{
+    static const char *const change[] = {"change", NULL}, *const creation[] = {"creation", NULL},
+                             *const deletion[] = {"deletion", NULL};
+    if (rh_ascii_streq(sysmon, "SetValue") || rh_ascii_streq(sysmon, "RenameKey")) {
+        return change;
+    }
+    if (rh_ascii_streq(sysmon, "CreateKey")) {
+        return creation;
+    }
+    if (rh_ascii_streq(sysmon, "DeleteKey") || rh_ascii_streq(sysmon, "DeleteValue")) {
+        return deletion;
+    }
+    return NULL;
+}
+
 static const char *const ecs_sw[] = {"HKLM\\SOFTWARE\\", "\\REGISTRY\\MACHINE\\SOFTWARE\\", NULL};
 static const char *const ecs_sys[] = {"HKLM\\SYSTEM\\", "\\REGISTRY\\MACHINE\\SYSTEM\\", NULL};
 static const char *const ecs_user[] = {"HKEY_USERS\\*\\", "HKU\\*\\", "\\REGISTRY\\USER\\*\\",
@@ -362,5 +379,5 @@ const struct qbackend query_be_lucene = {
     lucene_leaf,
     eql_exact,
     lucene_wrap,
-    NULL,
+    ecs_event_type,
 };
