@@ -114,8 +114,8 @@ static void test_hostile_location(rh_query_pack *p)
 {
     rh_kb_location locs[3];
     size_t b, i, n0 = rh_query_pack_count(p);
-    locs[0] = hostile_location(RH_KB_HIVE_NTUSER, "Software\\Evil\"Key\\Pipe|Name\\Trail\\",
-                               "Val\"ue*");
+    locs[0] =
+        hostile_location(RH_KB_HIVE_NTUSER, "Software\\Evil\"Key\\Pipe|Name\\Trail\\", "Val\"ue*");
     locs[1] = hostile_location(RH_KB_HIVE_SOFTWARE, "A\\B \\C%d%\\**\\E\\", "(default)");
     locs[2] = hostile_location(RH_KB_HIVE_SYSTEM, "ControlSet001\\Services\\x\"y\\", "Q?\\");
     for (b = 0; b < RH_QB_COUNT; b++) {
