@@ -56,6 +56,29 @@ rh_status rh_query_comment(rh_buf *out, rh_query_backend b, const char *text)
     return backends[b]->comment(out, text ? text : "");
 }
 
+rh_status query_escape_quoted(rh_buf *out, const char *s, size_t n, unsigned flags)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int named = (flags & QESC_NAMED_CTL) != 0;
+        if (c == '\\' || c == '"') {
+            rh_buf_putc(out, '\\');
+            rh_buf_putc(out, (char)c);
+        } else if (named && (c == '\n' || c == '\r' || c == '\t')) {
+            rh_buf_putc(out, '\\');
+            rh_buf_putc(out, c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+        } else if ((flags & QESC_U_CTL) && (c < 0x20 || c == 0x7f)) {
+            rh_buf_printf(out, "\\u%04x", c);
+        } else if (c < 0x20 || c == 0x7f) {
+            rh_buf_putc(out, '?');
+        } else {
+            rh_buf_putc(out, (char)c);
+        }
+    }
+    return rh_buf_status(out);
+}
+
 rh_status query_comment_text(rh_buf *out, const char *text, const char *drop)
 {
     const unsigned char *s = (const unsigned char *)text;

@@ -19,25 +19,7 @@
 
 static rh_status es_escape(rh_buf *out, const char *s, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\\' || c == '"') {
-            rh_buf_putc(out, '\\');
-            rh_buf_putc(out, (char)c);
-        } else if (c == '\n') {
-            rh_buf_lit(out, "\\n");
-        } else if (c == '\r') {
-            rh_buf_lit(out, "\\r");
-        } else if (c == '\t') {
-            rh_buf_lit(out, "\\t");
-        } else if (c < 0x20 || c == 0x7f) {
-            rh_buf_putc(out, '?');
-        } else {
-            rh_buf_putc(out, (char)c);
-        }
-    }
-    return rh_buf_status(out);
+    return query_escape_quoted(out, s, n, QESC_NAMED_CTL);
 }
 
 static rh_status lucene_escape(rh_buf *out, const char *s, size_t n)

@@ -130,6 +130,14 @@ rh_status query_regex_re2(rh_buf *out, const struct qpat *p);
  * controls as `.` (*approx set), STAR .*, QMARK . */
 rh_status query_regex_lucene(rh_buf *out, const struct qpat *p, int fold, int *approx);
 
+/* The body of a double-quoted literal in a C-like string syntax: `\` and `"` take a
+ * backslash; with QESC_NAMED_CTL newline, CR and tab become \n \r \t; with QESC_U_CTL other
+ * control characters become \uNNNN; any control character left becomes `?`. Each language's
+ * escape function calls it with its own flags. */
+#define QESC_NAMED_CTL 0x1u
+#define QESC_U_CTL     0x2u
+rh_status query_escape_quoted(rh_buf *out, const char *s, size_t n, unsigned flags);
+
 /* Header comment helper: sanitised text (controls, U+0085/2028/2029 -> space; bytes in
  * `drop` removed). */
 rh_status query_comment_text(rh_buf *out, const char *text, const char *drop);

@@ -12,25 +12,7 @@
 
 static rh_status kql_escape(rh_buf *out, const char *s, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\\' || c == '"') {
-            rh_buf_putc(out, '\\');
-            rh_buf_putc(out, (char)c);
-        } else if (c == '\n') {
-            rh_buf_lit(out, "\\n");
-        } else if (c == '\r') {
-            rh_buf_lit(out, "\\r");
-        } else if (c == '\t') {
-            rh_buf_lit(out, "\\t");
-        } else if (c < 0x20 || c == 0x7f) {
-            rh_buf_printf(out, "\\u%04x", c);
-        } else {
-            rh_buf_putc(out, (char)c);
-        }
-    }
-    return rh_buf_status(out);
+    return query_escape_quoted(out, s, n, QESC_NAMED_CTL | QESC_U_CTL);
 }
 
 static rh_status kql_comment(rh_buf *out, const char *text)
@@ -176,45 +158,61 @@ static void kql_in_list(rh_buf *out, const char *col, unsigned events)
     rh_buf_lit(out, ")\n");
 }
 
+/* The columns of a KQL table the wrap names. */
+struct kql_table {
+    const char *table, *action, *key, *prev_key, *name, *prev_name, *project;
+};
+
+static const struct kql_table mde_table = {
+    "DeviceRegistryEvents",
+    "ActionType",
+    "RegistryKey",
+    "PreviousRegistryKey",
+    "RegistryValueName",
+    "PreviousRegistryValueName",
+    "Timestamp, DeviceName, ActionType, RegistryKey, RegistryValueName, RegistryValueData, "
+    "InitiatingProcessFolderPath, InitiatingProcessCommandLine, InitiatingProcessAccountName"};
+static const struct kql_table asim_table = {
+    "imRegistry",
+    "EventType",
+    "RegistryKey",
+    "RegistryPreviousKey",
+    "RegistryValue",
+    "RegistryPreviousValue",
+    "TimeGenerated, DvcHostname, EventType, RegistryKey, RegistryValue, RegistryValueData, "
+    "ActingProcessName, ActorUsername"};
+
+static rh_status kql_wrap(rh_buf *out, const struct kql_table *t, unsigned events, unsigned used,
+                          const char *expr, size_t n)
+{
+    rh_buf_printf(out, "%s\n", t->table);
+    kql_in_list(out, t->action, events);
+    if (used & (1u << QF_PATH)) {
+        /* Sysmon's TargetObject: key, backslash, value name; deletes keep them in Previous* */
+        rh_buf_printf(out,
+                      "| extend rh_key = iff(isempty(%s), %s, %s), rh_name = iff(isempty(%s), "
+                      "%s, %s)\n",
+                      t->key, t->prev_key, t->key, t->name, t->prev_name, t->name);
+        rh_buf_lit(out, "| extend TargetObject = iff(isempty(rh_name), rh_key, strcat"
+                        "(rh_key, \"\\\\\", rh_name))\n");
+    }
+    rh_buf_lit(out, "| where ");
+    rh_buf_append(out, expr, n);
+    return rh_buf_printf(out, "\n| project %s\n", t->project);
+}
+
 static rh_status mde_wrap(rh_buf *out, const struct qbackend *be, unsigned events, unsigned used,
                           const char *expr, size_t n)
 {
     (void)be;
-    rh_buf_lit(out, "DeviceRegistryEvents\n");
-    kql_in_list(out, "ActionType", events);
-    if (used & (1u << QF_PATH)) {
-        /* Sysmon's TargetObject: key, backslash, value name; deletes keep the key in
-         * PreviousRegistryKey */
-        rh_buf_lit(out, "| extend rh_key = iff(isempty(RegistryKey), PreviousRegistryKey, "
-                        "RegistryKey), rh_name = iff(isempty(RegistryValueName), "
-                        "PreviousRegistryValueName, RegistryValueName)\n"
-                        "| extend TargetObject = iff(isempty(rh_name), rh_key, strcat(rh_key, "
-                        "\"\\\\\", rh_name))\n");
-    }
-    rh_buf_lit(out, "| where ");
-    rh_buf_append(out, expr, n);
-    return rh_buf_lit(out, "\n| project Timestamp, DeviceName, ActionType, RegistryKey, "
-                           "RegistryValueName, RegistryValueData, InitiatingProcessFolderPath, "
-                           "InitiatingProcessCommandLine, InitiatingProcessAccountName\n");
+    return kql_wrap(out, &mde_table, events, used, expr, n);
 }
 
 static rh_status asim_wrap(rh_buf *out, const struct qbackend *be, unsigned events, unsigned used,
                            const char *expr, size_t n)
 {
     (void)be;
-    rh_buf_lit(out, "imRegistry\n");
-    kql_in_list(out, "EventType", events);
-    if (used & (1u << QF_PATH)) {
-        rh_buf_lit(out, "| extend rh_key = iff(isempty(RegistryKey), RegistryPreviousKey, "
-                        "RegistryKey), rh_name = iff(isempty(RegistryValue), "
-                        "RegistryPreviousValue, RegistryValue)\n"
-                        "| extend TargetObject = iff(isempty(rh_name), rh_key, strcat(rh_key, "
-                        "\"\\\\\", rh_name))\n");
-    }
-    rh_buf_lit(out, "| where ");
-    rh_buf_append(out, expr, n);
-    return rh_buf_lit(out, "\n| project TimeGenerated, DvcHostname, EventType, RegistryKey, "
-                           "RegistryValue, RegistryValueData, ActingProcessName, ActorUsername\n");
+    return kql_wrap(out, &asim_table, events, used, expr, n);
 }
 
 static const char *const *kql_event_type(const char *sysmon)

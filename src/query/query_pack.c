@@ -76,18 +76,15 @@ static rh_status add_skip(rh_query_pack *p, rh_query_backend b, const rh_sigma_r
 {
     rh_query_skip *s;
     char name[512];
-    if (p->nskips == p->capskips) {
-        size_t cap = p->capskips ? p->capskips * 2 : 16;
-        rh_query_skip *ns;
-        if (cap > QUERY_MAX) {
-            return RH_ERR_LIMIT;
-        }
-        ns = rh_realloc(p->ctx, p->skips, cap * sizeof(*ns));
-        if (!ns) {
-            return RH_ERR_NOMEM;
-        }
-        p->skips = ns;
-        p->capskips = cap;
+    void *items = p->skips;
+    rh_status st;
+    if (p->nskips >= QUERY_MAX) {
+        return RH_ERR_LIMIT;
+    }
+    st = rh_array_reserve(p->ctx, &items, &p->capskips, p->nskips + 1, sizeof(*p->skips));
+    p->skips = items;
+    if (st != RH_OK) {
+        return st;
     }
     s = &p->skips[p->nskips];
     snprintf(name, sizeof(name), "%s (%s)", info->title[0] ? info->title : "untitled",
@@ -105,18 +102,15 @@ static rh_status add_skip(rh_query_pack *p, rh_query_backend b, const rh_sigma_r
 
 static rh_query *new_query(rh_query_pack *p)
 {
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 64;
-        rh_query *nq;
-        if (cap > QUERY_MAX) {
-            return NULL;
-        }
-        nq = rh_realloc(p->ctx, p->q, cap * sizeof(*nq));
-        if (!nq) {
-            return NULL;
-        }
-        p->q = nq;
-        p->cap = cap;
+    void *items = p->q;
+    rh_status st;
+    if (p->n >= QUERY_MAX) {
+        return NULL;
+    }
+    st = rh_array_reserve(p->ctx, &items, &p->cap, p->n + 1, sizeof(*p->q));
+    p->q = items;
+    if (st != RH_OK) {
+        return NULL;
     }
     memset(&p->q[p->n], 0, sizeof(p->q[0]));
     return &p->q[p->n];

@@ -10,19 +10,7 @@
 
 static rh_status spl_escape(rh_buf *out, const char *s, size_t n)
 {
-    size_t i;
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\\' || c == '"') {
-            rh_buf_putc(out, '\\');
-            rh_buf_putc(out, (char)c);
-        } else if (c < 0x20 || c == 0x7f) {
-            rh_buf_putc(out, '?');
-        } else {
-            rh_buf_putc(out, (char)c);
-        }
-    }
-    return rh_buf_status(out);
+    return query_escape_quoted(out, s, n, 0);
 }
 
 static rh_status spl_comment(rh_buf *out, const char *text)
