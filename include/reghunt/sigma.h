@@ -145,6 +145,107 @@ RH_API const rh_sigma_rule_info *rh_ruleset_rule_at(const rh_ruleset *rs, size_t
 /** Destroy a ruleset. Accepts NULL. Every matcher using it must be destroyed first. */
 RH_API void rh_ruleset_destroy(rh_ruleset *rs);
 
+/* ---- detection logic, read-only (query converters: docs/queries.md) ------------------------ */
+
+/** Kind of a compiled value. */
+typedef enum rh_sigma_lvalue_kind {
+    RH_SIGMA_LV_STRING = 0, /* string pattern: bytes with wildcard markers (after modifiers) */
+    RH_SIGMA_LV_REGEX = 1,  /* `re`: bytes is the expression, re_flags its i/m/s modifiers */
+    RH_SIGMA_LV_NULL = 2,   /* `null`: the field is absent (or empty) */
+    RH_SIGMA_LV_EXISTS = 3, /* `exists`: num 1 = present, 0 = absent */
+    RH_SIGMA_LV_OTHER = 4   /* numeric, time part, cidr, fieldref ...: `modifier` names it */
+} rh_sigma_lvalue_kind;
+
+/* Markers of rh_sigma_lvalue.wild, one per byte. */
+#define RH_SIGMA_WILD_LIT   0 /* the byte itself */
+#define RH_SIGMA_WILD_STAR  1 /* `*`: any run of characters */
+#define RH_SIGMA_WILD_QMARK 2 /* `?`: one character */
+
+/* Flags of rh_sigma_lvalue.re_flags. */
+#define RH_SIGMA_RE_I 0x1u
+#define RH_SIGMA_RE_M 0x2u
+#define RH_SIGMA_RE_S 0x4u
+
+/** One value of an item, in the rule's own case. */
+typedef struct rh_sigma_lvalue {
+    rh_sigma_lvalue_kind kind;
+    const char *modifier;      /* the deciding modifier ("" for strings and null) */
+    const char *bytes;         /* STRING / REGEX (NUL-terminated after len bytes) */
+    const unsigned char *wild; /* STRING: len markers (RH_SIGMA_WILD_*) */
+    size_t len;
+    int cased;         /* `cased` modifier: compare case-sensitively */
+    unsigned re_flags; /* REGEX: RH_SIGMA_RE_* */
+    int64_t num;       /* EXISTS: 1 or 0 */
+} rh_sigma_lvalue;
+
+/* Flags of rh_sigma_litem.flags. */
+#define RH_SIGMA_ITEM_ALL     0x1u /* `all`: every value must match (else any) */
+#define RH_SIGMA_ITEM_NEQ     0x2u /* `neq`: the field differs from every value */
+#define RH_SIGMA_ITEM_KEYWORD 0x4u /* no field: the values are searched in every field */
+
+/** One `field|modifiers: values` item. */
+typedef struct rh_sigma_litem {
+    const char *field; /* as written in the rule ("" for keywords) */
+    unsigned flags;
+    const rh_sigma_lvalue *vals;
+    size_t nvals;
+} rh_sigma_litem;
+
+/** A map of items, ANDed. */
+typedef struct rh_sigma_lmap {
+    const rh_sigma_litem *items;
+    size_t nitems;
+} rh_sigma_lmap;
+
+/** A search identifier: its maps ORed. */
+typedef struct rh_sigma_lsearch {
+    const char *name;
+    const rh_sigma_lmap *maps;
+    size_t nmaps;
+} rh_sigma_lsearch;
+
+/** Condition operators. */
+typedef enum rh_sigma_lop {
+    RH_SIGMA_LC_SEARCH = 0, /* arg: index into searches */
+    RH_SIGMA_LC_AND = 1,
+    RH_SIGMA_LC_OR = 2,
+    RH_SIGMA_LC_NOT = 3,
+    RH_SIGMA_LC_ATLEAST = 4, /* arg: how many kids must hold */
+    RH_SIGMA_LC_TRUE = 5,
+    RH_SIGMA_LC_FALSE = 6
+} rh_sigma_lop;
+
+/** A condition node. */
+typedef struct rh_sigma_lcond {
+    rh_sigma_lop op;
+    uint32_t arg;
+    const struct rh_sigma_lcond *const *kids;
+    size_t nkids;
+} rh_sigma_lcond;
+
+/**
+ * The compiled detection of a rule: searches and condition, plus the Sigma filters that
+ * suppress it (the rule matches when cond holds and no filter's cond holds).
+ */
+typedef struct rh_sigma_logic {
+    const rh_sigma_lsearch *searches;
+    size_t nsearches;
+    const rh_sigma_lcond *cond;
+    const struct rh_sigma_logic *filters;
+    size_t nfilters;
+    void *priv_; /* owner's storage */
+} rh_sigma_logic;
+
+/**
+ * The detection logic of rule i of a ruleset (detections only: correlations give
+ * RH_ERR_UNSUPPORTED). Owned: free with rh_sigma_logic_free(); independent of the ruleset's
+ * lifetime. Returns RH_OK, RH_ERR_ARG (i out of range), RH_ERR_UNSUPPORTED or RH_ERR_NOMEM.
+ */
+RH_API rh_status rh_sigma_rule_logic(const rh_ruleset *rs, size_t i, rh_sigma_logic **out);
+
+/** Free what rh_sigma_rule_logic() gave. Accepts NULL. */
+RH_API void rh_sigma_logic_free(rh_sigma_logic *l);
+
 /* ---- matching ----------------------------------------------------------------------------- */
 
 /** One match. Borrowed: valid during the callback only. */

@@ -137,6 +137,17 @@ static int finish_values(struct sigma_build *b, struct mod_state *st, const stru
         }
         sv = &out->vals[out->nvals++];
         *sv = mv->v;
+        sv->raw = rh_arena_zalloc(b->a, mv->n + 1);
+        sv->rawwild = rh_arena_zalloc(b->a, mv->n + 1);
+        if (!sv->raw || !sv->rawwild) {
+            return sigma_fail(b, val, RH_ERR_NOMEM, "out of memory");
+        }
+        if (mv->n) {
+            memcpy((uint8_t *)sv->raw, mv->b, mv->n);
+            memcpy((uint8_t *)sv->rawwild, mv->w, mv->n);
+        }
+        sv->rawlen = mv->n;
+        sv->re_flags = st->re_flags;
         if (sv->mod->free && own_value(b->rs, sv) != RH_OK) {
             if (sv->mod->free) {
                 sv->mod->free(sv);
@@ -168,6 +179,10 @@ int sigma_compile_item(struct sigma_build *b, const char *key, const struct ynod
     st.field = key;
     if (split_modifiers(b, key, keynode, flen, &mods) < 0) {
         return -1;
+    }
+    out->field = rh_arena_strndup(b->a, key, flen);
+    if (!out->field) {
+        return sigma_fail(b, keynode, RH_ERR_NOMEM, "out of memory");
     }
     if (flen == 0) {
         out->fid = UINT32_MAX;

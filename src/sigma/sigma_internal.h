@@ -100,6 +100,11 @@ struct sig_value {
     int aux;          /* modifier-specific (time part, comparison op, cidr family...) */
     void *data;       /* modifier-owned (pcre2 code, cidr bytes) */
     const char *text; /* the value as written (for diagnostics) */
+    /* the value after the modifier chain, unfolded, with its wildcard markers (W_*): what a
+     * query converter needs (rh_sigma_rule_logic); `re`: the expression and its i/m/s flags */
+    const uint8_t *raw, *rawwild;
+    size_t rawlen;
+    uint32_t re_flags;
 };
 
 /* Item flags. */
@@ -108,7 +113,8 @@ struct sig_value {
 #define SIG_I_KEYWORD 0x4u /* no field: search every field value */
 
 struct sig_item {
-    uint32_t fid; /* rule-side field id (UINT32_MAX for keywords) */
+    uint32_t fid;      /* rule-side field id (UINT32_MAX for keywords) */
+    const char *field; /* the field name as written ("" for keywords) */
     uint32_t flags;
     struct sig_value *vals;
     size_t nvals;
