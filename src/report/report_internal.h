@@ -45,6 +45,12 @@ void report_value_name(const rh_finding *f, const char **p, size_t *n);
 int report_has_plan(const struct report *r);
 /* True when the hunt recorded data sources / coverage gaps (event inputs or rules). */
 int report_has_coverage(const struct report *r);
+/* True when the hunt matched threat-intelligence indicators (rh_hunt_ioc). */
+int report_has_ti(const struct report *r);
+/* The "Threat intelligence" section as plain text lines (unescaped): feeds, counters, expired
+ * indicators (at most REPORT_TI_EXPIRED), and the hits of every listed finding. */
+#define REPORT_TI_EXPIRED 100u
+rh_status report_ti_text(const struct report *r, rh_buf *out);
 /* Plan and coverage as plain text lines ('\n'-terminated, unescaped: escape per format). */
 rh_status report_plan_text(const struct report *r, rh_buf *out);
 rh_status report_coverage_text(const struct report *r, rh_buf *out);
