@@ -497,10 +497,20 @@ rh_status rh_ioc_match(rh_ioc_matcher *m, const rh_ioc_obs *obs, size_t nobs,
             size_t j;
             for (j = 0; j < d->n && st == RH_OK; j++) {
                 unsigned char c = (unsigned char)d->s[j];
-                uint32_t o;
+                uint32_t o, t;
                 c = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
-                q = rh_ac_step(ac, q, ac->cls[c]);
-                for (o = ac->out_off[q]; o < ac->out_off[q + 1] && st == RH_OK; o++) {
+                if (ac->drow) {
+                    /* pure DFA: premultiplied targets, bit 31 = outputs (common/ac.h) */
+                    q = ac->drow[(q & 0x7fffffffu) + ac->cls[c]];
+                    if (!(q & 0x80000000u)) {
+                        continue;
+                    }
+                    t = (q & 0x7fffffffu) / ac->ncls;
+                } else {
+                    q = rh_ac_step(ac, q, ac->cls[c]);
+                    t = q;
+                }
+                for (o = ac->out_off[t]; o < ac->out_off[t + 1] && st == RH_OK; o++) {
                     st = queue(m, ac->outs[o]);
                 }
             }
