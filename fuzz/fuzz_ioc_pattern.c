@@ -38,8 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)ioc_pattern_parse(&a, (const char *)data, size, &x, &e);
     rh_arena_free(&a);
     rh_buf_init(&b, ctx);
-    rh_buf_lit(&b, "{\"type\":\"bundle\",\"objects\":[{\"type\":\"indicator\",\"id\":\"indicator--f\","
-                   "\"pattern_type\":\"stix\",\"pattern\":");
+    rh_buf_lit(&b,
+               "{\"type\":\"bundle\",\"objects\":[{\"type\":\"indicator\",\"id\":\"indicator--f\","
+               "\"pattern_type\":\"stix\",\"pattern\":");
     rh_escape_append(&b, (const char *)data, size, RH_ESC_JSON);
     rh_buf_lit(&b, "}]}");
     if (rh_buf_status(&b) == RH_OK && rh_ioc_create(ctx, NULL, &s) == RH_OK) {

@@ -45,7 +45,7 @@ typedef struct rh_ioc_opts {
                                every finding: MATCHES, short LIKE, negations) [10000] */
     size_t max_reports;     /* unsupported/invalid indicators reported one by one per feed;
                                later ones are only counted [50] */
-    uint64_t now; /* FILETIME that valid_until is checked against; 0 = nothing expires */
+    uint64_t now;           /* FILETIME that valid_until is checked against; 0 = nothing expires */
 } rh_ioc_opts;
 
 /** Counters over every feed loaded. */
@@ -64,11 +64,11 @@ typedef struct rh_ioc_stats {
 
 /** One indicator. Borrowed: valid until rh_ioc_destroy(). */
 typedef struct rh_ioc_indicator {
-    const char *id;      /* STIX id, MISP attribute uuid, or "<file>:<line>" */
-    const char *name;    /* STIX name, MISP comment / event info; "" when none */
-    const char *source;  /* the feed file (or the name given to rh_ioc_load_mem) */
-    const char *type;    /* "stix-pattern", "md5", "domain", "regkey", ... */
-    const char *pattern; /* the STIX pattern, or the value (MISP, list) */
+    const char *id;       /* STIX id, MISP attribute uuid, or "<file>:<line>" */
+    const char *name;     /* STIX name, MISP comment / event info; "" when none */
+    const char *source;   /* the feed file (or the name given to rh_ioc_load_mem) */
+    const char *type;     /* "stix-pattern", "md5", "domain", "regkey", ... */
+    const char *pattern;  /* the STIX pattern, or the value (MISP, list) */
     uint64_t valid_until; /* FILETIME, 0 = none */
 } rh_ioc_indicator;
 
@@ -89,10 +89,10 @@ RH_API void rh_ioc_destroy(rh_ioc_set *set);
  */
 RH_API rh_status rh_ioc_load_file(rh_ioc_set *set, const char *path);
 /** Same for a feed in memory; name is its source in diags and hits. Borrowed for the call. */
-RH_API rh_status rh_ioc_load_mem(rh_ioc_set *set, const char *name, const void *data,
-                                 size_t len);
+RH_API rh_status rh_ioc_load_mem(rh_ioc_set *set, const char *name, const void *data, size_t len);
 
-/** Build the prefilter. Call once after the last load. Returns RH_OK, RH_ERR_NOMEM, RH_ERR_LIMIT. */
+/** Build the prefilter. Call once after the last load. Returns RH_OK, RH_ERR_NOMEM, RH_ERR_LIMIT.
+ */
 RH_API rh_status rh_ioc_finish(rh_ioc_set *set);
 
 /** Borrowed: valid until rh_ioc_destroy(). */
@@ -107,15 +107,15 @@ RH_API int rh_ioc_feed_at(const rh_ioc_set *set, size_t i, const char **name, co
 
 /** What an observation handed to rh_ioc_match() is. */
 typedef enum rh_ioc_field {
-    RH_IOC_OBS_REG_KEY = 0,   /* registry key path (HKLM\..., HKU\<SID>\..., HKEY_...) */
-    RH_IOC_OBS_VALUE_NAME,    /* registry value name */
-    RH_IOC_OBS_VALUE_DATA,    /* registry value data: compared whole and searched for tokens */
-    RH_IOC_OBS_PATH,          /* a file path: compared whole and by its file name */
-    RH_IOC_OBS_COMMAND_LINE,  /* free text: searched for paths, names, hashes, hosts, URLs */
-    RH_IOC_OBS_HASHES,        /* Sysmon Hashes ("SHA256=...,MD5=...") or one bare hash */
-    RH_IOC_OBS_IP,            /* an IPv4 or IPv6 address */
-    RH_IOC_OBS_HOSTNAME,      /* a DNS name (matches indicators for it and its parents) */
-    RH_IOC_OBS_URL,           /* a URL */
+    RH_IOC_OBS_REG_KEY = 0,  /* registry key path (HKLM\..., HKU\<SID>\..., HKEY_...) */
+    RH_IOC_OBS_VALUE_NAME,   /* registry value name */
+    RH_IOC_OBS_VALUE_DATA,   /* registry value data: compared whole and searched for tokens */
+    RH_IOC_OBS_PATH,         /* a file path: compared whole and by its file name */
+    RH_IOC_OBS_COMMAND_LINE, /* free text: searched for paths, names, hashes, hosts, URLs */
+    RH_IOC_OBS_HASHES,       /* Sysmon Hashes ("SHA256=...,MD5=...") or one bare hash */
+    RH_IOC_OBS_IP,           /* an IPv4 or IPv6 address */
+    RH_IOC_OBS_HOSTNAME,     /* a DNS name (matches indicators for it and its parents) */
+    RH_IOC_OBS_URL,          /* a URL */
     RH_IOC_OBS_COUNT
 } rh_ioc_field;
 

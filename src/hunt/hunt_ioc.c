@@ -95,7 +95,8 @@ static void finding_obs(const rh_finding *f, const rh_evidence_tree *tree,
             obs_str(l, RH_IOC_OBS_HASHES, nd->proc.hashes, "process tree hashes");
         }
         for (j = 0; j < nd->nconns; j++) {
-            obs_str(l, RH_IOC_OBS_IP, nd->conns[j]->dst_ip, "network destination of the writer's tree");
+            obs_str(l, RH_IOC_OBS_IP, nd->conns[j]->dst_ip,
+                    "network destination of the writer's tree");
             obs_str(l, RH_IOC_OBS_HOSTNAME, nd->conns[j]->dst_host,
                     "DNS name of the writer's tree");
         }
@@ -133,8 +134,8 @@ static rh_status apply_hits(rh_hunt *h, struct hunt_finding *hf, const rh_ioc_hi
         if (i >= HUNT_IOC_MAX_SHOWN) {
             continue;
         }
-        st = rh_buf_printf(&ti, "%s%s \"%s\" (%s): %s %s in %s", i ? "; " : "", ind->id,
-                           ind->name, ind->source, hits[i].prop, ind->pattern,
+        st = rh_buf_printf(&ti, "%s%s \"%s\" (%s): %s %s in %s", i ? "; " : "", ind->id, ind->name,
+                           ind->source, hits[i].prop, ind->pattern,
                            hits[i].where ? hits[i].where : "?");
     }
     if (st == RH_OK && nhits > HUNT_IOC_MAX_SHOWN) {
@@ -145,11 +146,12 @@ static rh_status apply_hits(rh_hunt *h, struct hunt_finding *hf, const rh_ioc_hi
     if (nr < floor) {
         nr = floor;
     }
-    st = st == RH_OK ? rh_buf_printf(&r, "threat intelligence: %zu indicator(s) matched, first %s "
-                                         "\"%s\" from %s in %s; risk %s -> %s",
-                                     nhits, hits[0].ind->id, hits[0].ind->name,
-                                     hits[0].ind->source, hits[0].where ? hits[0].where : "?",
-                                     rh_risk_name(f->risk), rh_risk_name(nr))
+    st = st == RH_OK ? rh_buf_printf(&r,
+                                     "threat intelligence: %zu indicator(s) matched, first %s "
+                                     "\"%s\" from %s in %s; risk %s -> %s",
+                                     nhits, hits[0].ind->id, hits[0].ind->name, hits[0].ind->source,
+                                     hits[0].where ? hits[0].where : "?", rh_risk_name(f->risk),
+                                     rh_risk_name(nr))
                      : st;
     st = st == RH_OK ? hunt_add_reason(h, hf, r.data) : st;
     st = st == RH_OK ? hunt_finding_set(h->ctx, &f->threat_intel, ti.data, ti.len) : st;

@@ -17,12 +17,12 @@
 #define IOC_DEF_MAX_SCAN    10000u       /* unanchored indicators evaluated per finding */
 #define IOC_DEF_MAX_REPORTS 50u          /* diags per feed, then counted only */
 /* Fixed caps (why: hostile patterns and findings). */
-#define IOC_MAX_DEPTH      64u    /* nesting of parentheses / brackets in one pattern */
-#define IOC_MAX_IN         4096u  /* values of one IN (...) set */
-#define IOC_MAX_DERIVED    8192u  /* derived observations (tokens, names, parents) per match */
-#define IOC_MAX_TOKENS     512u   /* tokens taken from one free-text observation */
-#define IOC_MAX_OBS_BYTES  65536u /* bytes of one observation looked at */
-#define IOC_MIN_LITERAL    3u     /* shorter LIKE literals are not anchored (scanned) */
+#define IOC_MAX_DEPTH      64u     /* nesting of parentheses / brackets in one pattern */
+#define IOC_MAX_IN         4096u   /* values of one IN (...) set */
+#define IOC_MAX_DERIVED    8192u   /* derived observations (tokens, names, parents) per match */
+#define IOC_MAX_TOKENS     512u    /* tokens taken from one free-text observation */
+#define IOC_MAX_OBS_BYTES  65536u  /* bytes of one observation looked at */
+#define IOC_MIN_LITERAL    3u      /* shorter LIKE literals are not anchored (scanned) */
 #define IOC_RE_MATCH_LIMIT 100000u /* PCRE2 match limit per MATCHES evaluation */
 #define IOC_RE_DEPTH_LIMIT 1000u   /* PCRE2 depth (backtracking) limit */
 
@@ -65,13 +65,13 @@ struct ioc_node {
 #define IOC_RESERVE(ctx, arr, cap, need, st)                                                       \
     do {                                                                                           \
         void *p_ = (arr);                                                                          \
-        (st) = rh_array_reserve((ctx), &p_, &(cap), (need), sizeof(*(arr)));                        \
+        (st) = rh_array_reserve((ctx), &p_, &(cap), (need), sizeof(*(arr)));                       \
         (arr) = p_;                                                                                \
     } while (0)
 
 struct ioc_perr {
-    size_t off;       /* byte offset in the pattern */
-    int unsupported;  /* 1: a valid construct reghunt does not evaluate */
+    size_t off;      /* byte offset in the pattern */
+    int unsupported; /* 1: a valid construct reghunt does not evaluate */
     char msg[160];
 };
 

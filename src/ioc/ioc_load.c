@@ -156,8 +156,8 @@ static int is_ipv4(const char *s, size_t n)
 int ioc_detect(const char *s, size_t n)
 {
     static const char *const exts[] = {"exe", "dll", "sys", "ps1", "psm1", "bat", "cmd", "vbs",
-                                       "vbe", "js",  "jse", "hta", "scr", "lnk", "jar", "msi",
-                                       "cpl", "ocx", "wsf", "tmp", "dat", "bin", "py",  NULL};
+                                       "vbe", "js",  "jse", "hta", "scr",  "lnk", "jar", "msi",
+                                       "cpl", "ocx", "wsf", "tmp", "dat",  "bin", "py",  NULL};
     size_t i, colons = 0, dot = 0;
     int name_chars = 1, letters_after_dot = 0;
     if (!n) {
@@ -204,7 +204,8 @@ int ioc_detect(const char *s, size_t n)
         return -1;
     }
     for (i = 0; exts[i]; i++) {
-        if (n - dot == strlen(exts[i]) && rh_ascii_casecmp(s + dot, n - dot, exts[i], n - dot) == 0) {
+        if (n - dot == strlen(exts[i]) &&
+            rh_ascii_casecmp(s + dot, n - dot, exts[i], n - dot) == 0) {
             return IOC_P_FILE_NAME;
         }
     }
@@ -216,9 +217,9 @@ int ioc_detect(const char *s, size_t n)
 
 static const char *type_name(int prop)
 {
-    static const char *const names[IOC_P_COUNT] = {
-        "md5",  "sha1", "sha256", "filename", "path",   "domain",
-        "ipv4", "ipv6", "url",    "regkey",   "regval", "regdata"};
+    static const char *const names[IOC_P_COUNT] = {"md5",  "sha1",   "sha256", "filename",
+                                                   "path", "domain", "ipv4",   "ipv6",
+                                                   "url",  "regkey", "regval", "regdata"};
     return prop >= 0 && prop < IOC_P_COUNT ? names[prop] : "?";
 }
 
@@ -292,8 +293,8 @@ rh_status ioc_load_list(rh_ioc_set *s, struct ioc_feed *feed, const char *p, siz
             }
         }
         if (prop < 0) {
-            ioc_report(s, feed, 0, pub.id, "type of '%.*s' not recognised", (int)(vl > 60 ? 60 : vl),
-                       l);
+            ioc_report(s, feed, 0, pub.id, "type of '%.*s' not recognised",
+                       (int)(vl > 60 ? 60 : vl), l);
             continue;
         }
         pub.type = type_name(prop);
@@ -368,9 +369,9 @@ static rh_status stix_sco(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o,
         {
             int hp = hash_prop(k);
             if (hp >= 0 && json_is_string(hv)) {
-                x = mk_bin(s, IOC_N_OR, x,
-                           mk_eq(s, (unsigned)hp, json_string_value(hv),
-                                 strlen(json_string_value(hv))));
+                x = mk_bin(
+                    s, IOC_N_OR, x,
+                    mk_eq(s, (unsigned)hp, json_string_value(hv), strlen(json_string_value(hv))));
             }
         }
         if (!x && (v = jstr(o, "name")) != NULL) {
@@ -631,10 +632,17 @@ static int misp_prop(const char *t)
     static const struct {
         const char *t;
         int prop;
-    } map[] = {{"md5", IOC_P_MD5},         {"sha1", IOC_P_SHA1},     {"sha256", IOC_P_SHA256},
-               {"filename", IOC_P_FILE_NAME}, {"domain", IOC_P_DOMAIN}, {"hostname", IOC_P_DOMAIN},
-               {"ip-dst", IOC_P_IPV4},     {"ip-src", IOC_P_IPV4},   {"url", IOC_P_URL},
-               {"regkey", IOC_P_REG_KEY},  {"regkey|value", IOC_P_REG_KEY}};
+    } map[] = {{"md5", IOC_P_MD5},
+               {"sha1", IOC_P_SHA1},
+               {"sha256", IOC_P_SHA256},
+               {"filename", IOC_P_FILE_NAME},
+               {"domain", IOC_P_DOMAIN},
+               {"hostname", IOC_P_DOMAIN},
+               {"ip-dst", IOC_P_IPV4},
+               {"ip-src", IOC_P_IPV4},
+               {"url", IOC_P_URL},
+               {"regkey", IOC_P_REG_KEY},
+               {"regkey|value", IOC_P_REG_KEY}};
     size_t i;
     for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         if (strcmp(t, map[i].t) == 0) {
@@ -707,7 +715,8 @@ static rh_status misp_regobj(rh_ioc_set *s, struct ioc_feed *feed, const json_t 
     }
     memset(&pub, 0, sizeof(pub));
     pub.id = dup(s, jstr(obj, "uuid") ? jstr(obj, "uuid") : "misp-object");
-    pub.name = dup(s, jstr(obj, "comment") && jstr(obj, "comment")[0] ? jstr(obj, "comment") : info);
+    pub.name =
+        dup(s, jstr(obj, "comment") && jstr(obj, "comment")[0] ? jstr(obj, "comment") : info);
     pub.source = feed->name;
     pub.type = "registry-key";
     pub.pattern = dup(s, key);

@@ -44,8 +44,7 @@ rh_status rh_ioc_finish(rh_ioc_set *s)
         rh_free(s->ctx, l);
         if (st == RH_ERR_LIMIT) {
             (void)rh_diagf(s->ctx, RH_DIAG_ERROR, "ioc", NULL, -1,
-                           "LIKE literals of %s exceed the automaton's limits",
-                           ioc_prop_path(p));
+                           "LIKE literals of %s exceed the automaton's limits", ioc_prop_path(p));
         }
         s->has_ac[p] = st == RH_OK;
     }
@@ -182,7 +181,11 @@ static rh_status derive_hash(rh_ioc_matcher *m, uint32_t src, const char *s, siz
     if (!is_hex(s, n)) {
         return RH_OK;
     }
-    return derive(m, n == 32 ? IOC_P_MD5 : n == 40 ? IOC_P_SHA1 : n == 64 ? IOC_P_SHA256 : 0xff,
+    return derive(m,
+                  n == 32   ? IOC_P_MD5
+                  : n == 40 ? IOC_P_SHA1
+                  : n == 64 ? IOC_P_SHA256
+                            : 0xff,
                   src, s, n == 32 || n == 40 || n == 64 ? n : 0);
 }
 
@@ -279,7 +282,8 @@ static rh_status derive_text(rh_ioc_matcher *m, uint32_t src, const char *s, siz
             digits += t[k] >= '0' && t[k] <= '9';
         }
         if (l > 3 && memchr(t, ':', l) && l > (size_t)((const char *)memchr(t, ':', l) - t) + 2 &&
-            ((const char *)memchr(t, ':', l))[1] == '/' && ((const char *)memchr(t, ':', l))[2] == '/') {
+            ((const char *)memchr(t, ':', l))[1] == '/' &&
+            ((const char *)memchr(t, ':', l))[2] == '/') {
             st = derive_url(m, src, t, l);
         } else if (memchr(t, '\\', l) || memchr(t, '/', l)) {
             st = derive_path(m, src, t, l);
@@ -532,7 +536,8 @@ rh_status rh_ioc_match(rh_ioc_matcher *m, const rh_ioc_obs *obs, size_t nobs,
             ok = eval(m, ind->expr, &first);
         } else {
             for (j = 0; j < m->nd && !ok; j++) {
-                if (m->d[j].prop == ind->prop && eq_ci(ind->value, ind->vlen, m->d[j].s, m->d[j].n)) {
+                if (m->d[j].prop == ind->prop &&
+                    eq_ci(ind->value, ind->vlen, m->d[j].s, m->d[j].n)) {
                     ok = 1;
                     first = j;
                 }

@@ -149,8 +149,8 @@ static void next(struct pp *p)
         p->t = T_BAD;
         return;
     }
-    while (p->pos < p->n && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
-                             p->s[p->pos] == '\r' || p->s[p->pos] == '\n')) {
+    while (p->pos < p->n && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' || p->s[p->pos] == '\r' ||
+                             p->s[p->pos] == '\n')) {
         p->pos++;
     }
     p->tstart = p->pos;
@@ -655,8 +655,8 @@ int ioc_like(const char *p, size_t pn, const char *s, size_t sn)
         if (pi < pn && p[pi] == '%') {
             star_p = ++pi;
             star_s = si;
-        } else if (pi < pn && (p[pi] == '_' || fold((unsigned char)p[pi]) ==
-                                                   fold((unsigned char)s[si]))) {
+        } else if (pi < pn &&
+                   (p[pi] == '_' || fold((unsigned char)p[pi]) == fold((unsigned char)s[si]))) {
             pi++;
             si++;
         } else if (star_p != (size_t)-1) {

