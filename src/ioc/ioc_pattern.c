@@ -160,39 +160,18 @@ static void next(struct pp *p)
         return;
     }
     c = (unsigned char)p->s[p->pos];
+    {
+        /* one-character tokens, in enum order from T_LBRACK */
+        static const char singles[] = "[](),:.*";
+        const char *q = c ? strchr(singles, c) : NULL;
+        if (q) {
+            p->t = (enum tok)(T_LBRACK + (q - singles));
+            p->pos++;
+            p->tlen = 1;
+            return;
+        }
+    }
     switch (c) {
-    case '[':
-        p->t = T_LBRACK;
-        p->pos++;
-        break;
-    case ']':
-        p->t = T_RBRACK;
-        p->pos++;
-        break;
-    case '(':
-        p->t = T_LPAREN;
-        p->pos++;
-        break;
-    case ')':
-        p->t = T_RPAREN;
-        p->pos++;
-        break;
-    case ',':
-        p->t = T_COMMA;
-        p->pos++;
-        break;
-    case ':':
-        p->t = T_COLON;
-        p->pos++;
-        break;
-    case '.':
-        p->t = T_DOT;
-        p->pos++;
-        break;
-    case '*':
-        p->t = T_STAR;
-        p->pos++;
-        break;
     case '=':
         p->t = T_EQ;
         p->pos += (p->pos + 1 < p->n && p->s[p->pos + 1] == '=') ? 2 : 1;
@@ -380,6 +359,37 @@ static int set_val(struct pp *p, int prop, int op, const char **v, size_t *l)
 
 static struct ioc_node *cmp_or(struct pp *p);
 
+/* The current string token as the one value of comparison x; then the next token. */
+static int one_val(struct pp *p, struct ioc_node *x)
+{
+    x->vals = rh_arena_alloc(p->a, sizeof(*x->vals));
+    x->lens = rh_arena_alloc(p->a, sizeof(*x->lens));
+    if (!x->vals || !x->lens) {
+        p->st = RH_ERR_NOMEM;
+        return 0;
+    }
+    if (!set_val(p, x->prop, x->op, &x->vals[0], &x->lens[0])) {
+        return 0;
+    }
+    x->nvals = 1;
+    next(p);
+    return 1;
+}
+
+/* sub (kw sub)*, left-associative: AND and OR at both levels. */
+static struct ioc_node *binop(struct pp *p, struct ioc_node *(*sub)(struct pp *), const char *kw,
+                              int kind)
+{
+    struct ioc_node *x = sub(p);
+    while (x && is_kw(p, kw)) {
+        struct ioc_node *y;
+        next(p);
+        y = sub(p);
+        x = y ? node(p, kind, x, y) : NULL;
+    }
+    return x;
+}
+
 static struct ioc_node *prop_test(struct pp *p)
 {
     struct ioc_node *x;
@@ -433,17 +443,9 @@ static struct ioc_node *prop_test(struct pp *p)
             fail(p, 0, p->tstart, "expected a literal after the comparison operator");
             return NULL;
         }
-        x->vals = rh_arena_alloc(p->a, sizeof(*x->vals));
-        x->lens = rh_arena_alloc(p->a, sizeof(*x->lens));
-        if (!x->vals || !x->lens) {
-            p->st = RH_ERR_NOMEM;
+        if (!one_val(p, x)) {
             return NULL;
         }
-        if (!set_val(p, prop, IOC_OP_EQ, &x->vals[0], &x->lens[0])) {
-            return NULL;
-        }
-        x->nvals = 1;
-        next(p);
     } else if (is_kw(p, "LIKE") || is_kw(p, "MATCHES")) {
         x->op = is_kw(p, "LIKE") ? IOC_OP_LIKE : IOC_OP_MATCHES;
         next(p);
@@ -452,17 +454,9 @@ static struct ioc_node *prop_test(struct pp *p)
                  x->op == IOC_OP_LIKE ? "LIKE" : "MATCHES");
             return NULL;
         }
-        x->vals = rh_arena_alloc(p->a, sizeof(*x->vals));
-        x->lens = rh_arena_alloc(p->a, sizeof(*x->lens));
-        if (!x->vals || !x->lens) {
-            p->st = RH_ERR_NOMEM;
+        if (!one_val(p, x)) {
             return NULL;
         }
-        if (!set_val(p, prop, x->op, &x->vals[0], &x->lens[0])) {
-            return NULL;
-        }
-        x->nvals = 1;
-        next(p);
     } else if (is_kw(p, "IN")) {
         const char **vals = NULL;
         size_t *lens = NULL, nv = 0;
@@ -519,26 +513,12 @@ static struct ioc_node *prop_test(struct pp *p)
 
 static struct ioc_node *cmp_and(struct pp *p)
 {
-    struct ioc_node *x = prop_test(p);
-    while (x && is_kw(p, "AND")) {
-        struct ioc_node *y;
-        next(p);
-        y = prop_test(p);
-        x = y ? node(p, IOC_N_AND, x, y) : NULL;
-    }
-    return x;
+    return binop(p, prop_test, "AND", IOC_N_AND);
 }
 
 static struct ioc_node *cmp_or(struct pp *p)
 {
-    struct ioc_node *x = cmp_and(p);
-    while (x && is_kw(p, "OR")) {
-        struct ioc_node *y;
-        next(p);
-        y = cmp_and(p);
-        x = y ? node(p, IOC_N_OR, x, y) : NULL;
-    }
-    return x;
+    return binop(p, cmp_and, "OR", IOC_N_OR);
 }
 
 static struct ioc_node *obs_exprs(struct pp *p);
@@ -582,26 +562,12 @@ static struct ioc_node *obs_qual(struct pp *p)
 
 static struct ioc_node *obs_and(struct pp *p)
 {
-    struct ioc_node *x = obs_qual(p);
-    while (x && is_kw(p, "AND")) {
-        struct ioc_node *y;
-        next(p);
-        y = obs_qual(p);
-        x = y ? node(p, IOC_N_AND, x, y) : NULL;
-    }
-    return x;
+    return binop(p, obs_qual, "AND", IOC_N_AND);
 }
 
 static struct ioc_node *obs_or(struct pp *p)
 {
-    struct ioc_node *x = obs_and(p);
-    while (x && is_kw(p, "OR")) {
-        struct ioc_node *y;
-        next(p);
-        y = obs_and(p);
-        x = y ? node(p, IOC_N_OR, x, y) : NULL;
-    }
-    return x;
+    return binop(p, obs_and, "OR", IOC_N_OR);
 }
 
 static struct ioc_node *obs_exprs(struct pp *p)
