@@ -526,7 +526,9 @@ rh_status rh_ioc_match(rh_ioc_matcher *m, const rh_ioc_obs *obs, size_t nobs,
     if (st != RH_OK) {
         return st;
     }
-    qsort(m->cand, m->ncand, sizeof(*m->cand), cmp_u32);
+    if (m->ncand > 1) {
+        qsort(m->cand, m->ncand, sizeof(*m->cand), cmp_u32);
+    }
     for (i = 0; i < m->ncand && st == RH_OK; i++) {
         const struct ioc_ind *ind = &s->inds[m->cand[i]];
         size_t first = SIZE_MAX, j;
