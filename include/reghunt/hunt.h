@@ -28,6 +28,7 @@
 #include "collection.h"
 #include "ctx.h"
 #include "evidence.h"
+#include "ioc.h"
 #include "kb.h"
 #include "score.h"
 #include "sigma.h"
@@ -119,6 +120,9 @@ typedef struct rh_finding {
      * and its note; NULL = none. A verdict marks a finding, it never hides one. */
     const char *verdict;
     const char *verdict_note;
+    /* Threat-intelligence hits (opts.ioc), "; "-separated, each
+     * `<indicator id> "<name>" (<feed>): <property> <pattern> in <where>`; NULL = none. */
+    const char *threat_intel;
 } rh_finding;
 
 /** Counters of a hunt. */
@@ -146,6 +150,8 @@ typedef struct rh_hunt_stats {
     size_t merged;           /* records merged into an existing finding (same host+key+value) */
     size_t by_fusion[RH_FUSION_COUNT]; /* findings per rh_evidence_fusion state */
     size_t outside_window; /* findings outside opts.window_from/to (0 without a window) */
+    size_t ioc_findings;   /* findings with at least one threat-intelligence hit */
+    size_t ioc_hits;       /* indicator hits over all findings */
 } rh_hunt_stats;
 
 /** Progress callback: called before each hive is walked. */
@@ -163,6 +169,10 @@ typedef struct rh_hunt_opts {
     /* Hunt window (FILETIME, 0 = open end). Findings whose key last-write or event time lies
      * inside get in_window = 1, a reason, and rank above the others of the same risk. */
     uint64_t window_from, window_to;
+    /* Threat-intelligence indicators (rh_ioc_finish()ed), matched against every finding when
+     * the hunt finishes (docs/threat-intel.md, risk rule in docs/scoring.md). Borrowed; must
+     * outlive the hunt. NULL = none. */
+    const rh_ioc_set *ioc;
 } rh_hunt_opts;
 
 /**
@@ -217,6 +227,9 @@ typedef struct rh_hunt_source {
     uint64_t count;       /* hives of that kind, or events */
     uint64_t first, last; /* events: time coverage (FILETIME); hives: 0 */
 } rh_hunt_source;
+
+/** The indicator set of opts.ioc, or NULL (reporters list its feeds and expired ones). */
+RH_API const rh_ioc_set *rh_hunt_ioc(const rh_hunt *hunt);
 
 /** Data sources per host, ordered by host then kind then name. Borrowed until destroy. */
 RH_API size_t rh_hunt_source_count(const rh_hunt *hunt);

@@ -16,6 +16,7 @@
 #include "score.h"
 #include "evtx.h"
 #include "evidence.h"
+#include "ioc.h"
 #include "collection.h"
 #include "hunt.h"
 #include "stack.h"

@@ -16,6 +16,7 @@ struct cli_hunt_args {
     const rh_ruleset *rules;         /* -r: Sigma rules, or NULL */
     uint64_t window_from, window_to; /* --from / --to (FILETIME, 0 = open) */
     rh_case *kase;                   /* --case: note every input read into it, or NULL */
+    const rh_ioc_set *ioc;           /* --ioc: indicators, or NULL */
 };
 
 /* Read the collection and hunt it. On success returns RH_EXIT_OK with *hunt (finished) and

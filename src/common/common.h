@@ -14,6 +14,7 @@
 #include "reghunt/text.h"
 
 #include "arena.h"
+#include "ac.h"
 #include "strmap.h"
 
 /* ---- size arithmetic ---------------------------------------------------------------- */

@@ -261,7 +261,11 @@ rh_status hunt_fuse(rh_hunt *h)
             st = hunt_finding_from_sigma(h, ord[i].x, &mi);
         }
     }
-    /* 5. Hunt window, counters. */
+    /* 5. Threat intelligence (before the counters: a hit can raise the risk). */
+    if (st == RH_OK && h->opts.ioc) {
+        st = hunt_ioc_apply(h);
+    }
+    /* 6. Hunt window, counters. */
     memset(h->stats.by_risk, 0, sizeof(h->stats.by_risk));
     memset(h->stats.by_fusion, 0, sizeof(h->stats.by_fusion));
     h->stats.known_good = 0;

@@ -120,6 +120,8 @@ rh_status hunt_sigma_hive(rh_hunt *h, const rh_coll_host *host, const rh_coll_hi
                           const rh_hive *hv);
 rh_status hunt_note_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t first, size_t end);
 rh_status hunt_fuse(rh_hunt *h);
+/* hunt_ioc.c: match opts.ioc against every finding (reasons, risk, threat_intel). */
+rh_status hunt_ioc_apply(rh_hunt *h);
 /* Read the collection's in-memory event log members (zip archives) into the index. */
 rh_status hunt_collection_events(rh_hunt *h, rh_collection *coll);
 void hunt_fuse_free(rh_hunt *h);

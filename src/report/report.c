@@ -70,6 +70,50 @@ int report_has_coverage(const struct report *r)
     return rh_hunt_source_count(r->hunt) || rh_hunt_gap_count(r->hunt);
 }
 
+int report_has_ti(const struct report *r)
+{
+    return rh_hunt_ioc(r->hunt) != NULL;
+}
+
+rh_status report_ti_text(const struct report *r, rh_buf *o)
+{
+    const rh_ioc_set *set = rh_hunt_ioc(r->hunt);
+    const rh_ioc_stats *is = rh_ioc_get_stats(set);
+    const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
+    size_t i, n;
+    for (i = 0; i < rh_ioc_feed_count(set); i++) {
+        const char *name, *fmt;
+        size_t k;
+        if (rh_ioc_feed_at(set, i, &name, &fmt, &k)) {
+            rh_buf_printf(o, "Feed %s (%s): %zu indicator(s)\n", name, fmt, k);
+        }
+    }
+    rh_buf_printf(o,
+                  "Indicators: %zu active, %zu expired (listed, not matched), %zu revoked, %zu "
+                  "unsupported, %zu invalid, %zu other object(s) ignored\n",
+                  is->indicators, is->expired, is->revoked, is->unsupported, is->invalid,
+                  is->ignored);
+    rh_buf_printf(o, "Matches: %zu finding(s), %zu indicator hit(s)\n", s->ioc_findings,
+                  s->ioc_hits);
+    n = rh_ioc_expired_count(set);
+    for (i = 0; i < n && i < REPORT_TI_EXPIRED && rh_buf_status(o) == RH_OK; i++) {
+        const rh_ioc_indicator *e = rh_ioc_expired_at(set, i);
+        rh_buf_printf(o, "Expired: %s \"%s\" (%s) valid until ", e->id, e->name, e->source);
+        rh_filetime_to_iso(o, e->valid_until);
+        rh_buf_printf(o, ": %s\n", e->pattern);
+    }
+    if (n > REPORT_TI_EXPIRED) {
+        rh_buf_printf(o, "Expired: and %zu more\n", n - REPORT_TI_EXPIRED);
+    }
+    for (i = 0; i < rh_hunt_count(r->hunt) && rh_buf_status(o) == RH_OK; i++) {
+        const rh_finding *f = rh_hunt_at(r->hunt, i);
+        if (f->threat_intel && rh_report_listed_opts(f, &r->opts)) {
+            rh_buf_printf(o, "%s (%s): %s\n", f->hunt_id, rh_risk_name(f->risk), f->threat_intel);
+        }
+    }
+    return rh_buf_status(o);
+}
+
 rh_status report_plan_text(const struct report *r, rh_buf *o)
 {
     if (r->opts.hypothesis) {

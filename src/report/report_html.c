@@ -508,6 +508,15 @@ static rh_status head(struct report *r)
         report_scratch_free(o, &t);
         rh_buf_puts(o, "</section>\n");
     }
+    if (report_has_ti(r)) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        report_ti_text(r, &t);
+        rh_buf_puts(o, "<section class=\"plan\" id=\"threat-intel\"><h2>Threat intelligence</h2>"
+                       "<pre class=\"coverage\">");
+        esc_n(o, t.data ? t.data : "", t.len, 1);
+        rh_buf_puts(o, "</pre></section>\n");
+        report_scratch_free(o, &t);
+    }
     return rh_buf_puts(o, "</header>\n");
 }
 
@@ -641,6 +650,9 @@ static rh_status detail(rh_buf *o, const rh_finding *f)
     }
     if (f->fusion_state) {
         kv_s(o, "Correlation", f->fusion_state);
+    }
+    if (f->threat_intel) {
+        kv_s(o, "Threat intelligence", f->threat_intel);
     }
     kv_s(o, "Target", f->target_path);
     kv_s(o, "Path class", f->path_class);

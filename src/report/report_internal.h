@@ -51,6 +51,12 @@ size_t report_rare(const struct report *r, const rh_hunt_rare *out[REPORT_RARE_T
 int report_has_plan(const struct report *r);
 /* True when the hunt recorded data sources / coverage gaps (event inputs or rules). */
 int report_has_coverage(const struct report *r);
+/* True when the hunt matched threat-intelligence indicators (rh_hunt_ioc). */
+int report_has_ti(const struct report *r);
+/* The "Threat intelligence" section as plain text lines (unescaped): feeds, counters, expired
+ * indicators (at most REPORT_TI_EXPIRED), and the hits of every listed finding. */
+#define REPORT_TI_EXPIRED 100u
+rh_status report_ti_text(const struct report *r, rh_buf *out);
 /* Plan and coverage as plain text lines ('\n'-terminated, unescaped: escape per format). */
 rh_status report_plan_text(const struct report *r, rh_buf *out);
 rh_status report_coverage_text(const struct report *r, rh_buf *out);

@@ -159,6 +159,50 @@ static rh_status json_plan_coverage(struct report *r)
     return rh_buf_lit(o, "]},\n");
 }
 
+/* "threat_intelligence": feeds, counters and expired indicators (only with --ioc); the hits
+ * are each finding's threat_intel. */
+static rh_status json_ti(struct report *r)
+{
+    const rh_ioc_set *set = rh_hunt_ioc(r->hunt);
+    const rh_ioc_stats *is;
+    const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
+    rh_buf *o = &r->out;
+    size_t i, n;
+    if (!set) {
+        return RH_OK;
+    }
+    is = rh_ioc_get_stats(set);
+    rh_buf_printf(o,
+                  "  \"threat_intelligence\": {\"indicators\":%zu,\"expired\":%zu,\"revoked\":%zu,"
+                  "\"unsupported\":%zu,\"invalid\":%zu,\"ignored\":%zu,\"findings_matched\":%zu,"
+                  "\"hits\":%zu,\"feeds\":[",
+                  is->indicators, is->expired, is->revoked, is->unsupported, is->invalid,
+                  is->ignored, s->ioc_findings, s->ioc_hits);
+    for (i = 0; i < rh_ioc_feed_count(set) && rh_buf_status(o) == RH_OK; i++) {
+        const char *name, *fmt;
+        size_t k;
+        if (rh_ioc_feed_at(set, i, &name, &fmt, &k)) {
+            rh_buf_puts(o, i ? ",{" : "{");
+            report_json_field(o, "file", name, strlen(name), 1);
+            field_s(o, "format", fmt);
+            rh_buf_printf(o, ",\"indicators\":%zu}", k);
+        }
+    }
+    rh_buf_lit(o, "],\"expired_indicators\":[");
+    n = rh_ioc_expired_count(set);
+    for (i = 0; i < n && i < REPORT_TI_EXPIRED && rh_buf_status(o) == RH_OK; i++) {
+        const rh_ioc_indicator *e = rh_ioc_expired_at(set, i);
+        rh_buf_puts(o, i ? ",{" : "{");
+        report_json_field(o, "id", e->id, strlen(e->id), 1);
+        field_s(o, "name", e->name);
+        field_s(o, "source", e->source);
+        field_s(o, "pattern", e->pattern);
+        field_time(o, "valid_until", e->valid_until);
+        rh_buf_putc(o, '}');
+    }
+    return rh_buf_lit(o, "]},\n");
+}
+
 static rh_status json_begin(struct report *r)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(r->hunt);
@@ -175,6 +219,7 @@ static rh_status json_begin(struct report *r)
         s->known_good, s->by_risk[RH_RISK_CRITICAL], s->by_risk[RH_RISK_HIGH],
         s->by_risk[RH_RISK_MEDIUM], s->by_risk[RH_RISK_LOW], s->by_risk[RH_RISK_INFO]);
     json_plan_coverage(r);
+    json_ti(r);
     return rh_buf_lit(&r->out, "  \"findings\": [");
 }
 

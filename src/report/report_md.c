@@ -161,8 +161,25 @@ static rh_status md_emit(struct report *r, const rh_finding *f)
 
 static rh_status md_end(struct report *r)
 {
-    return r->index ? rh_buf_status(&r->out)
-                    : rh_buf_lit(&r->out, "\n_No findings at or above the minimum risk._\n");
+    if (!r->index) {
+        rh_buf_lit(&r->out, "\n_No findings at or above the minimum risk._\n");
+    }
+    if (report_has_ti(r)) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        size_t p = 0;
+        report_ti_text(r, &t);
+        rh_buf_lit(&r->out, "\n## Threat intelligence\n\n");
+        while (p < t.len && rh_buf_status(&r->out) == RH_OK) {
+            const char *nl = memchr(t.data + p, '\n', t.len - p);
+            size_t l = nl ? (size_t)(nl - (t.data + p)) : t.len - p;
+            rh_buf_lit(&r->out, "- ");
+            report_md_esc(&r->out, t.data + p, l);
+            rh_buf_lit(&r->out, "\n");
+            p += l + 1;
+        }
+        report_scratch_free(&r->out, &t);
+    }
+    return rh_buf_status(&r->out);
 }
 
 const struct report_format report_md = {"md", md_begin, md_emit, md_end};

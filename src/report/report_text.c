@@ -129,6 +129,10 @@ static rh_status text_emit(struct report *r, const rh_finding *f)
             rh_buf_truncate(o, o->len - 1);
         }
     }
+    if (f->threat_intel) {
+        rh_buf_lit(o, "\nThreat intelligence: ");
+        esc_s(o, f->threat_intel);
+    }
     rh_buf_lit(o, "\nSource: ");
     esc_s(o, f->source_file);
     if (f->deleted || f->from_log_replay || f->known_good || f->hidden_name) {
@@ -238,6 +242,13 @@ static rh_status text_end(struct report *r)
         rh_buf t = RH_BUF_INIT(r->ctx);
         report_coverage_text(r, &t);
         rh_buf_lit(o, "\nCoverage\n");
+        esc_lines(o, t.data ? t.data : "", t.len, "  ");
+        report_scratch_free(o, &t);
+    }
+    if (report_has_ti(r)) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        report_ti_text(r, &t);
+        rh_buf_lit(o, "\nThreat intelligence\n");
         esc_lines(o, t.data ? t.data : "", t.len, "  ");
         report_scratch_free(o, &t);
     }

@@ -247,41 +247,11 @@ struct sig_entry {
     uint32_t ndeids;
 };
 
-/* Aho-Corasick automaton over folded bytes for one event field. States are numbered
- * breadth-first; states below ndense have full DFA rows, the others sparse trie edges and a
- * failure link (ndense == nstates: a pure DFA). */
+/* The Aho-Corasick automaton (common/ac.h) of one event field's prefilter literals. */
 struct sig_ac {
     uint32_t fid;
-    uint8_t cls[256];
-    uint32_t ncls;
-    uint32_t nstates;
-    uint32_t ndense;
-    uint32_t *delta;    /* ndense * ncls (hybrid; sigma_ac_step) */
-    uint32_t *drow;     /* pure DFA: the rows, targets premultiplied by ncls, bit 31 = outputs */
-    uint32_t *fail;     /* nstates */
-    uint32_t *edge_off; /* nstates + 1: trie edges of s are [edge_off[s], edge_off[s+1]) */
-    uint8_t *edge_cls;
-    uint32_t *edge_to;
-    uint32_t *out_off; /* nstates + 1: outputs of state s are outs[out_off[s] .. out_off[s+1]) */
-    uint32_t *outs;    /* pf_index of entries */
+    struct rh_ac ac;
 };
-
-/* The automaton's transition from state s on byte class c. */
-static inline uint32_t sigma_ac_step(const struct sig_ac *ac, uint32_t s, uint32_t c)
-{
-    for (;;) {
-        uint32_t e, end;
-        if (s < ac->ndense) {
-            return ac->delta[(size_t)s * ac->ncls + c];
-        }
-        for (e = ac->edge_off[s], end = ac->edge_off[s + 1]; e < end; e++) {
-            if (ac->edge_cls[e] == c) {
-                return ac->edge_to[e];
-            }
-        }
-        s = ac->fail[s];
-    }
-}
 
 enum corr_type { CORR_EVENT_COUNT = 0, CORR_VALUE_COUNT, CORR_TEMPORAL, CORR_TEMPORAL_ORDERED };
 

@@ -567,7 +567,7 @@ static bool binding_ok(rh_sigma_matcher *m, const struct sig_binding *b, const r
     return true;
 }
 
-static void ac_run(rh_sigma_matcher *m, const struct sig_ac *ac, const uint8_t *p, size_t n)
+static void ac_run(rh_sigma_matcher *m, const struct rh_ac *ac, const uint8_t *p, size_t n)
 {
     uint32_t s = 0;
     size_t i;
@@ -591,7 +591,7 @@ static void ac_run(rh_sigma_matcher *m, const struct sig_ac *ac, const uint8_t *
     }
     for (i = 0; i < n; i++) {
         uint32_t o;
-        s = sigma_ac_step(ac, s, ac->cls[p[i]]);
+        s = rh_ac_step(ac, s, ac->cls[p[i]]);
         for (o = ac->out_off[s]; o < ac->out_off[s + 1]; o++) {
             uint32_t x = ac->outs[o];
             if (m->pf_gen[x] != m->gen) {
@@ -613,7 +613,7 @@ static void ac_scan(rh_sigma_matcher *m, struct sigma_view *v, int tx, uint32_t 
         size_t f;
         for (f = 0; f < v->nall; f++) {
             sigma_view_fold(&mc, f, &fv.fold, &fv.foldlen);
-            ac_run(m, ac, fv.fold, fv.foldlen);
+            ac_run(m, &ac->ac, fv.fold, fv.foldlen);
         }
         return;
     }
@@ -621,7 +621,7 @@ static void ac_scan(rh_sigma_matcher *m, struct sigma_view *v, int tx, uint32_t 
     if (!fv.f) {
         return;
     }
-    ac_run(m, ac, fv.fold, fv.foldlen);
+    ac_run(m, &ac->ac, fv.fold, fv.foldlen);
 }
 
 static rh_status try_entry(rh_sigma_matcher *m, const rh_event *ev, const struct sig_entry *e,

@@ -1,0 +1,889 @@
+/*
+ * Feed loaders: STIX 2.1 (bundles streamed object by object: the top level is walked by a
+ * small JSON skipper and each element of "objects" parsed alone with jansson, so a bundle of a
+ * million indicators never becomes one tree), MISP event JSON (parsed whole: events are
+ * usually small) and plain lists (one indicator per line, type detected).
+ */
+#include <jansson.h>
+#include <stdio.h>
+
+#include "ioc_internal.h"
+#include "reghunt/event.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static const char *dup(rh_ioc_set *s, const char *v)
+{
+    return rh_arena_strdup(&s->arena, v ? v : "");
+}
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static struct ioc_node *mk_eq(rh_ioc_set *s, unsigned prop, const char *v, size_t n)
+{
+    struct ioc_node *x = rh_arena_zalloc(&s->arena, sizeof(*x));
+    if (!x) {
+        return NULL;
+    }
+    x->kind = IOC_N_CMP;
+    x->op = IOC_OP_EQ;
+    x->prop = (uint8_t)prop;
+    x->vals = rh_arena_alloc(&s->arena, sizeof(*x->vals));
+    x->lens = rh_arena_alloc(&s->arena, sizeof(*x->lens));
+    if (!x->vals || !x->lens) {
+        return NULL;
+    }
+    x->vals[0] = prop == IOC_P_REG_KEY ? ioc_regkey_norm(&s->arena, v, n, &x->lens[0])
+                                       : rh_arena_strndup(&s->arena, v, n);
+    if (prop != IOC_P_REG_KEY) {
+        x->lens[0] = n;
+    }
+    x->nvals = 1;
+    return x->vals[0] ? x : NULL;
+}
+
+static struct ioc_node *mk_bin(rh_ioc_set *s, int kind, struct ioc_node *a, struct ioc_node *b)
+{
+    struct ioc_node *x;
+    if (!a || !b) {
+        return a ? a : b;
+    }
+    x = rh_arena_zalloc(&s->arena, sizeof(*x));
+    if (x) {
+        x->kind = (uint8_t)kind;
+        x->a = a;
+        x->b = b;
+    }
+    return x;
+}
+
+/* A registry path that may end in a value name (MISP regkey, list lines): the key itself, or
+ * its parent key with the last component as value name. */
+static struct ioc_node *mk_regkey(rh_ioc_set *s, const char *k, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && k[i - 1] != '\\') {
+        i--;
+    }
+    if (i < 2) {
+        return mk_eq(s, IOC_P_REG_KEY, k, n);
+    }
+    return mk_bin(s, IOC_N_OR, mk_eq(s, IOC_P_REG_KEY, k, n),
+                  mk_bin(s, IOC_N_AND, mk_eq(s, IOC_P_REG_KEY, k, i - 1),
+                         mk_eq(s, IOC_P_REG_VNAME, k + i, n - i)));
+}
+
+static rh_status add_expr(rh_ioc_set *s, struct ioc_feed *feed, const rh_ioc_indicator *pub,
+                          struct ioc_node *x)
+{
+    struct ioc_ind in;
+    if (!x) {
+        return RH_ERR_NOMEM;
+    }
+    memset(&in, 0, sizeof(in));
+    in.pub = *pub;
+    in.expr = x;
+    return ioc_add(s, feed, &in);
+}
+
+/* A value of property prop that may carry "|data" (regkey|value) or be a registry path. */
+static rh_status add_typed(rh_ioc_set *s, struct ioc_feed *feed, rh_ioc_indicator *pub, int prop,
+                           const char *v, size_t n)
+{
+    if (n > s->opts.max_pattern_len) {
+        ioc_report(s, feed, 0, pub->id, "value of %zu bytes (max_pattern_len %zu)", n,
+                   s->opts.max_pattern_len);
+        return RH_OK;
+    }
+    if (prop == IOC_P_REG_KEY) {
+        const char *bar = memchr(v, '|', n);
+        struct ioc_node *x = mk_regkey(s, v, bar ? (size_t)(bar - v) : n);
+        if (bar) {
+            x = x ? mk_bin(s, IOC_N_AND, x,
+                           mk_eq(s, IOC_P_REG_VDATA, bar + 1, n - (size_t)(bar - v) - 1))
+                  : NULL;
+        }
+        return add_expr(s, feed, pub, x);
+    }
+    return ioc_add_value(s, feed, pub, (unsigned)prop, v, n);
+}
+
+/* ---- type detection (lists) ---------------------------------------------------------------- */
+
+static int all_hex(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return 0;
+        }
+    }
+    return n > 0;
+}
+
+static int prefix_ci(const char *s, size_t n, const char *p)
+{
+    size_t l = strlen(p);
+    return n >= l && rh_ascii_casecmp(s, l, p, l) == 0;
+}
+
+static int is_ipv4(const char *s, size_t n)
+{
+    unsigned parts = 0, v = 0, digits = 0;
+    size_t i;
+    for (i = 0; i <= n; i++) {
+        if (i == n || s[i] == '.') {
+            if (!digits || v > 255) {
+                return 0;
+            }
+            parts++;
+            v = digits = 0;
+        } else if (s[i] >= '0' && s[i] <= '9' && digits < 3) {
+            v = v * 10 + (unsigned)(s[i] - '0');
+            digits++;
+        } else {
+            return 0;
+        }
+    }
+    return parts == 4;
+}
+
+int ioc_detect(const char *s, size_t n)
+{
+    static const char *const exts[] = {"exe", "dll", "sys", "ps1", "psm1", "bat", "cmd", "vbs",
+                                       "vbe", "js",  "jse", "hta", "scr",  "lnk", "jar", "msi",
+                                       "cpl", "ocx", "wsf", "tmp", "dat",  "bin", "py",  NULL};
+    size_t i, colons = 0, dot = 0;
+    int name_chars = 1, letters_after_dot = 0;
+    if (!n) {
+        return -1;
+    }
+    if ((n == 32 || n == 40 || n == 64) && all_hex(s, n)) {
+        return n == 32 ? IOC_P_MD5 : n == 40 ? IOC_P_SHA1 : IOC_P_SHA256;
+    }
+    if (prefix_ci(s, n, "http://") || prefix_ci(s, n, "https://") || prefix_ci(s, n, "ftp://")) {
+        return IOC_P_URL;
+    }
+    if (prefix_ci(s, n, "HKLM\\") || prefix_ci(s, n, "HKCU\\") || prefix_ci(s, n, "HKU\\") ||
+        prefix_ci(s, n, "HKCR\\") || prefix_ci(s, n, "HKCC\\") || prefix_ci(s, n, "HKEY_") ||
+        prefix_ci(s, n, "\\REGISTRY\\")) {
+        return IOC_P_REG_KEY;
+    }
+    if (is_ipv4(s, n)) {
+        return IOC_P_IPV4;
+    }
+    for (i = 0; i < n; i++) {
+        colons += s[i] == ':';
+    }
+    if (colons >= 2) {
+        for (i = 0; i < n && (s[i] == ':' || s[i] == '.' || all_hex(s + i, 1)); i++) {
+        }
+        return i == n ? IOC_P_IPV6 : -1;
+    }
+    if ((n >= 3 && s[1] == ':' && (s[2] == '\\' || s[2] == '/')) || prefix_ci(s, n, "\\\\") ||
+        memchr(s, '\\', n)) {
+        return IOC_P_FILE_PATH;
+    }
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '.') {
+            dot = i + 1;
+            letters_after_dot = 0;
+        } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            letters_after_dot++;
+        } else if (!((c >= '0' && c <= '9') || c == '-' || c == '_')) {
+            name_chars = 0;
+        }
+    }
+    if (!dot || dot == n) {
+        return -1;
+    }
+    for (i = 0; exts[i]; i++) {
+        if (n - dot == strlen(exts[i]) &&
+            rh_ascii_casecmp(s + dot, n - dot, exts[i], n - dot) == 0) {
+            return IOC_P_FILE_NAME;
+        }
+    }
+    if (name_chars && letters_after_dot == (int)(n - dot) && n - dot >= 2) {
+        return IOC_P_DOMAIN;
+    }
+    return name_chars ? -1 : IOC_P_FILE_NAME;
+}
+
+static const char *type_name(int prop)
+{
+    static const char *const names[IOC_P_COUNT] = {"md5",  "sha1",   "sha256", "filename",
+                                                   "path", "domain", "ipv4",   "ipv6",
+                                                   "url",  "regkey", "regval", "regdata"};
+    return prop >= 0 && prop < IOC_P_COUNT ? names[prop] : "?";
+}
+
+/* ---- plain lists ------------------------------------------------------------------------- */
+
+rh_status ioc_load_list(rh_ioc_set *s, struct ioc_feed *feed, const char *p, size_t n)
+{
+    size_t pos = 0, line = 0;
+    rh_status st = RH_OK;
+    char idbuf[64];
+    while (pos < n && st == RH_OK) {
+        const char *l = p + pos, *nl = memchr(l, '\n', n - pos), *sep;
+        size_t len = nl ? (size_t)(nl - l) : n - pos, vl;
+        rh_ioc_indicator pub;
+        int prop;
+        pos += len + (nl ? 1 : 0);
+        line++;
+        while (len && (l[len - 1] == '\r' || l[len - 1] == ' ' || l[len - 1] == '\t')) {
+            len--;
+        }
+        while (len && (l[0] == ' ' || l[0] == '\t')) {
+            l++;
+            len--;
+        }
+        if (line == 1 && len >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
+            l += 3;
+            len -= 3;
+        }
+        if (!len || l[0] == '#') {
+            continue;
+        }
+        /* VALUE [TAB|; DESCRIPTION] */
+        sep = memchr(l, '\t', len);
+        if (!sep) {
+            sep = memchr(l, ';', len);
+        }
+        vl = sep ? (size_t)(sep - l) : len;
+        while (vl && (l[vl - 1] == ' ')) {
+            vl--;
+        }
+        memset(&pub, 0, sizeof(pub));
+        snprintf(idbuf, sizeof(idbuf), ":%zu", line);
+        {
+            size_t fl = strlen(feed->name), il = strlen(idbuf);
+            char *id = rh_arena_take(&s->arena, fl + il + 1, 1);
+            if (!id) {
+                return RH_ERR_NOMEM;
+            }
+            memcpy(id, feed->name, fl);
+            memcpy(id + fl, idbuf, il + 1);
+            pub.id = id;
+        }
+        pub.source = feed->name;
+        if (sep) {
+            const char *d = sep + 1, *e = l + len;
+            while (d < e && (*d == ' ' || *d == '\t')) {
+                d++;
+            }
+            pub.name = rh_arena_strndup(&s->arena, d, (size_t)(e - d));
+        } else {
+            pub.name = "";
+        }
+        if (!pub.name) {
+            return RH_ERR_NOMEM;
+        }
+        {
+            const char *bar = memchr(l, '|', vl);
+            prop = ioc_detect(l, bar ? (size_t)(bar - l) : vl);
+            if (bar && prop != IOC_P_REG_KEY) {
+                prop = -1;
+            }
+        }
+        if (prop < 0) {
+            ioc_report(s, feed, 0, pub.id, "type of '%.*s' not recognised",
+                       (int)(vl > 60 ? 60 : vl), l);
+            continue;
+        }
+        pub.type = type_name(prop);
+        pub.pattern = rh_arena_strndup(&s->arena, l, vl);
+        if (!pub.pattern) {
+            return RH_ERR_NOMEM;
+        }
+        st = add_typed(s, feed, &pub, prop, l, vl);
+    }
+    return st;
+}
+
+/* ---- STIX ---------------------------------------------------------------------------------- */
+
+static int hash_prop(const char *k)
+{
+    char h[16];
+    size_t i, j = 0;
+    for (i = 0; k[i] && j + 1 < sizeof(h); i++) {
+        if (k[i] != '-' && k[i] != '\'') {
+            h[j++] = (char)(k[i] >= 'a' && k[i] <= 'z' ? k[i] - 32 : k[i]);
+        }
+    }
+    h[j] = 0;
+    return strcmp(h, "MD5") == 0      ? IOC_P_MD5
+           : strcmp(h, "SHA1") == 0   ? IOC_P_SHA1
+           : strcmp(h, "SHA256") == 0 ? IOC_P_SHA256
+                                      : -1;
+}
+
+/* A cyber-observable (SCO) taken as an indicator (observed-data content). */
+static rh_status stix_sco(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o, const char *id)
+{
+    const char *type = jstr(o, "type"), *v;
+    rh_ioc_indicator pub;
+    struct ioc_node *x = NULL;
+    int prop = -1;
+    memset(&pub, 0, sizeof(pub));
+    pub.id = dup(s, id ? id : jstr(o, "id"));
+    pub.source = feed->name;
+    pub.name = "";
+    pub.type = dup(s, type);
+    if (!pub.id || !pub.type) {
+        return RH_ERR_NOMEM;
+    }
+    if (!type) {
+        ioc_report(s, feed, 0, pub.id, "observable without a type");
+        return RH_OK;
+    }
+    if (strcmp(type, "domain-name") == 0) {
+        prop = IOC_P_DOMAIN;
+    } else if (strcmp(type, "ipv4-addr") == 0) {
+        prop = IOC_P_IPV4;
+    } else if (strcmp(type, "ipv6-addr") == 0) {
+        prop = IOC_P_IPV6;
+    } else if (strcmp(type, "url") == 0) {
+        prop = IOC_P_URL;
+    }
+    if (prop >= 0) {
+        v = jstr(o, "value");
+        if (!v || !v[0]) {
+            ioc_report(s, feed, 0, pub.id, "%s without a value", type);
+            return RH_OK;
+        }
+        pub.pattern = dup(s, v);
+        return pub.pattern ? add_typed(s, feed, &pub, prop, v, strlen(v)) : RH_ERR_NOMEM;
+    }
+    if (strcmp(type, "file") == 0) {
+        const json_t *h = json_object_get(o, "hashes"), *hv;
+        const char *k;
+        json_object_foreach((json_t *)h, k, hv)
+        {
+            int hp = hash_prop(k);
+            if (hp >= 0 && json_is_string(hv)) {
+                x = mk_bin(
+                    s, IOC_N_OR, x,
+                    mk_eq(s, (unsigned)hp, json_string_value(hv), strlen(json_string_value(hv))));
+            }
+        }
+        if (!x && (v = jstr(o, "name")) != NULL) {
+            x = mk_eq(s, IOC_P_FILE_NAME, v, strlen(v));
+        }
+        pub.pattern = dup(s, x ? "file observable" : "");
+    } else if (strcmp(type, "windows-registry-key") == 0) {
+        const json_t *vals = json_object_get(o, "values"), *e;
+        struct ioc_node *names = NULL;
+        size_t i;
+        v = jstr(o, "key");
+        if (v) {
+            x = mk_eq(s, IOC_P_REG_KEY, v, strlen(v));
+            json_array_foreach(vals, i, e)
+            {
+                const char *nm = jstr(e, "name");
+                if (nm) {
+                    names = mk_bin(s, IOC_N_OR, names, mk_eq(s, IOC_P_REG_VNAME, nm, strlen(nm)));
+                }
+            }
+            x = names ? mk_bin(s, IOC_N_AND, x, names) : x;
+        }
+        pub.pattern = dup(s, v ? v : "");
+    } else {
+        s->stats.ignored++;
+        return RH_OK;
+    }
+    if (!pub.pattern) {
+        return RH_ERR_NOMEM;
+    }
+    if (!x) {
+        ioc_report(s, feed, 0, pub.id, "%s observable without a hash, name or key", type);
+        return RH_OK;
+    }
+    return add_expr(s, feed, &pub, x);
+}
+
+static rh_status stix_object(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o)
+{
+    const char *type = jstr(o, "type");
+    if (!type) {
+        ioc_report(s, feed, 0, jstr(o, "id"), "object without a type");
+        return RH_OK;
+    }
+    if (json_is_true(json_object_get(o, "revoked"))) {
+        s->stats.revoked++;
+        return RH_OK;
+    }
+    if (strcmp(type, "indicator") == 0) {
+        rh_ioc_indicator pub;
+        const char *pt = jstr(o, "pattern_type"), *pat = jstr(o, "pattern"),
+                   *vu = jstr(o, "valid_until");
+        memset(&pub, 0, sizeof(pub));
+        pub.id = dup(s, jstr(o, "id"));
+        pub.name = dup(s, jstr(o, "name"));
+        pub.source = feed->name;
+        pub.type = "stix-pattern";
+        pub.pattern = dup(s, pat);
+        if (!pub.id || !pub.name || !pub.pattern) {
+            return RH_ERR_NOMEM;
+        }
+        if (pt && strcmp(pt, "stix") != 0) {
+            ioc_report(s, feed, 1, pub.id, "pattern_type '%.40s'", pt);
+            return RH_OK;
+        }
+        if (!pat) {
+            ioc_report(s, feed, 0, pub.id, "indicator without a pattern");
+            return RH_OK;
+        }
+        if (vu && rh_time_parse_iso(vu, strlen(vu), &pub.valid_until) != RH_OK) {
+            ioc_report(s, feed, 0, pub.id, "valid_until '%.40s' is not a timestamp", vu);
+            return RH_OK;
+        }
+        return ioc_add_pattern(s, feed, &pub);
+    }
+    if (strcmp(type, "observed-data") == 0) {
+        /* STIX 2.0 embeds its observables; 2.1 refers to top-level SCOs (loaded as such). */
+        const json_t *objs = json_object_get(o, "objects"), *v;
+        const char *k;
+        rh_status st = RH_OK;
+        json_object_foreach((json_t *)objs, k, v)
+        {
+            st = st == RH_OK ? stix_sco(s, feed, v, jstr(o, "id")) : st;
+        }
+        if (!objs) {
+            s->stats.ignored++;
+        }
+        return st;
+    }
+    return stix_sco(s, feed, o, NULL);
+}
+
+/* Skip one JSON value at p[*pos] (bounded nesting); 0 when malformed. */
+static int skip_value(const char *p, size_t n, size_t *pos)
+{
+    size_t i = *pos, depth = 0;
+    do {
+        if (i >= n) {
+            return 0;
+        }
+        if (p[i] == '"') {
+            for (i++; i < n && p[i] != '"'; i++) {
+                if (p[i] == '\\') {
+                    i++;
+                }
+            }
+            if (i >= n) {
+                return 0;
+            }
+            i++;
+        } else if (p[i] == '{' || p[i] == '[') {
+            if (++depth > 4096) {
+                return 0;
+            }
+            i++;
+        } else if (p[i] == '}' || p[i] == ']') {
+            if (!depth) {
+                return 0;
+            }
+            depth--;
+            i++;
+        } else {
+            i++;
+            if (!depth) {
+                while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && p[i] != ' ' &&
+                       p[i] != '\n' && p[i] != '\r' && p[i] != '\t') {
+                    i++;
+                }
+            }
+        }
+    } while (depth);
+    *pos = i;
+    return 1;
+}
+
+static void skip_ws(const char *p, size_t n, size_t *pos)
+{
+    while (*pos < n && (p[*pos] == ' ' || p[*pos] == '\n' || p[*pos] == '\r' || p[*pos] == '\t')) {
+        (*pos)++;
+    }
+}
+
+static rh_status bad_json(rh_ioc_set *s, struct ioc_feed *feed, size_t off, const char *what)
+{
+    (void)rh_diagf(s->ctx, RH_DIAG_ERROR, "ioc", feed->name, (int64_t)off, "%s", what);
+    return RH_ERR_FORMAT;
+}
+
+typedef rh_status (*elem_fn)(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o);
+
+/* Parse each element of the array at p[*pos] alone and hand it to fn. */
+static rh_status each_element(rh_ioc_set *s, struct ioc_feed *feed, const char *p, size_t n,
+                              size_t *pos, elem_fn fn)
+{
+    rh_status st = RH_OK;
+    (*pos)++; /* '[' */
+    skip_ws(p, n, pos);
+    if (*pos < n && p[*pos] == ']') {
+        (*pos)++;
+        return RH_OK;
+    }
+    while (st == RH_OK) {
+        size_t start;
+        json_error_t err;
+        json_t *o;
+        skip_ws(p, n, pos);
+        start = *pos;
+        if (!skip_value(p, n, pos)) {
+            return bad_json(s, feed, start, "malformed JSON value in the array");
+        }
+        o = json_loadb(p + start, *pos - start, 0, &err);
+        if (!o) {
+            return bad_json(s, feed, start + (size_t)(err.position > 0 ? err.position : 0),
+                            err.text);
+        }
+        st = json_is_object(o) ? fn(s, feed, o) : bad_json(s, feed, start, "not a JSON object");
+        json_decref(o);
+        skip_ws(p, n, pos);
+        if (*pos < n && p[*pos] == ',') {
+            (*pos)++;
+            continue;
+        }
+        if (*pos < n && p[*pos] == ']') {
+            (*pos)++;
+            break;
+        }
+        return bad_json(s, feed, *pos, "expected ',' or ']' in the array");
+    }
+    return st;
+}
+
+rh_status ioc_load_stix(rh_ioc_set *s, struct ioc_feed *feed, const char *p, size_t n)
+{
+    size_t pos = 0;
+    int saw_objects = 0;
+    skip_ws(p, n, &pos);
+    if (pos < n && p[pos] == '[') {
+        return each_element(s, feed, p, n, &pos, stix_object);
+    }
+    /* top-level object: walk its members; "objects" is streamed */
+    pos++;
+    for (;;) {
+        size_t kstart, kend;
+        skip_ws(p, n, &pos);
+        if (pos < n && p[pos] == '}') {
+            break;
+        }
+        kstart = pos;
+        if (pos >= n || p[pos] != '"' || !skip_value(p, n, &pos)) {
+            return bad_json(s, feed, kstart, "expected a member name");
+        }
+        kend = pos;
+        skip_ws(p, n, &pos);
+        if (pos >= n || p[pos] != ':') {
+            return bad_json(s, feed, pos, "expected ':'");
+        }
+        pos++;
+        skip_ws(p, n, &pos);
+        if (kend - kstart == 9 && memcmp(p + kstart, "\"objects\"", 9) == 0 && pos < n &&
+            p[pos] == '[') {
+            rh_status st = each_element(s, feed, p, n, &pos, stix_object);
+            if (st != RH_OK) {
+                return st;
+            }
+            saw_objects = 1;
+        } else if (!skip_value(p, n, &pos)) {
+            return bad_json(s, feed, pos, "malformed JSON value");
+        }
+        skip_ws(p, n, &pos);
+        if (pos < n && p[pos] == ',') {
+            pos++;
+            continue;
+        }
+        if (pos < n && p[pos] == '}') {
+            break;
+        }
+        return bad_json(s, feed, pos, "expected ',' or '}'");
+    }
+    if (!saw_objects) {
+        /* a single STIX object */
+        json_error_t err;
+        json_t *o = json_loadb(p, n, 0, &err);
+        rh_status st;
+        if (!o) {
+            return bad_json(s, feed, (size_t)(err.position > 0 ? err.position : 0), err.text);
+        }
+        st = stix_object(s, feed, o);
+        json_decref(o);
+        return st;
+    }
+    return RH_OK;
+}
+
+/* ---- MISP ---------------------------------------------------------------------------------- */
+
+static int misp_prop(const char *t)
+{
+    static const struct {
+        const char *t;
+        int prop;
+    } map[] = {{"md5", IOC_P_MD5},
+               {"sha1", IOC_P_SHA1},
+               {"sha256", IOC_P_SHA256},
+               {"filename", IOC_P_FILE_NAME},
+               {"domain", IOC_P_DOMAIN},
+               {"hostname", IOC_P_DOMAIN},
+               {"ip-dst", IOC_P_IPV4},
+               {"ip-src", IOC_P_IPV4},
+               {"url", IOC_P_URL},
+               {"regkey", IOC_P_REG_KEY},
+               {"regkey|value", IOC_P_REG_KEY}};
+    size_t i;
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strcmp(t, map[i].t) == 0) {
+            return map[i].prop;
+        }
+    }
+    return -1;
+}
+
+static rh_status misp_attr(rh_ioc_set *s, struct ioc_feed *feed, const json_t *a, const char *info)
+{
+    const char *type = jstr(a, "type"), *v = jstr(a, "value"), *c = jstr(a, "comment");
+    rh_ioc_indicator pub;
+    int prop;
+    if (!type || !v) {
+        ioc_report(s, feed, 0, jstr(a, "uuid"), "attribute without type or value");
+        return RH_OK;
+    }
+    if (json_is_true(json_object_get(a, "deleted"))) {
+        s->stats.revoked++;
+        return RH_OK;
+    }
+    prop = misp_prop(type);
+    if (prop < 0) {
+        s->stats.ignored++;
+        return RH_OK;
+    }
+    if (prop == IOC_P_IPV4 && strchr(v, ':')) {
+        prop = IOC_P_IPV6;
+    }
+    memset(&pub, 0, sizeof(pub));
+    pub.id = dup(s, jstr(a, "uuid") ? jstr(a, "uuid") : "misp-attribute");
+    pub.name = dup(s, c && c[0] ? c : info);
+    pub.source = feed->name;
+    pub.type = dup(s, type);
+    pub.pattern = dup(s, v);
+    if (!pub.id || !pub.name || !pub.type || !pub.pattern) {
+        return RH_ERR_NOMEM;
+    }
+    if (prop == IOC_P_REG_KEY && strcmp(type, "regkey") == 0 && strchr(v, '|')) {
+        ioc_report(s, feed, 0, pub.id, "regkey value with '|' (use regkey|value)");
+        return RH_OK;
+    }
+    return add_typed(s, feed, &pub, prop, v, strlen(v));
+}
+
+/* A registry-key object: key AND name AND data (the ones present). */
+static rh_status misp_regobj(rh_ioc_set *s, struct ioc_feed *feed, const json_t *obj,
+                             const char *info)
+{
+    const json_t *attrs = json_object_get(obj, "Attribute"), *a;
+    struct ioc_node *x = NULL;
+    rh_ioc_indicator pub;
+    const char *key = "";
+    size_t i;
+    json_array_foreach(attrs, i, a)
+    {
+        const char *rel = jstr(a, "object_relation"), *v = jstr(a, "value");
+        if (!rel || !v || json_is_true(json_object_get(a, "deleted"))) {
+            continue;
+        }
+        if (strcmp(rel, "key") == 0) {
+            x = mk_bin(s, IOC_N_AND, x, mk_eq(s, IOC_P_REG_KEY, v, strlen(v)));
+            key = v;
+        } else if (strcmp(rel, "name") == 0) {
+            x = mk_bin(s, IOC_N_AND, x, mk_eq(s, IOC_P_REG_VNAME, v, strlen(v)));
+        } else if (strcmp(rel, "data") == 0) {
+            x = mk_bin(s, IOC_N_AND, x, mk_eq(s, IOC_P_REG_VDATA, v, strlen(v)));
+        }
+    }
+    memset(&pub, 0, sizeof(pub));
+    pub.id = dup(s, jstr(obj, "uuid") ? jstr(obj, "uuid") : "misp-object");
+    pub.name =
+        dup(s, jstr(obj, "comment") && jstr(obj, "comment")[0] ? jstr(obj, "comment") : info);
+    pub.source = feed->name;
+    pub.type = "registry-key";
+    pub.pattern = dup(s, key);
+    if (!pub.id || !pub.name || !pub.pattern) {
+        return RH_ERR_NOMEM;
+    }
+    if (!x) {
+        ioc_report(s, feed, 0, pub.id, "registry-key object without key, name or data");
+        return RH_OK;
+    }
+    return add_expr(s, feed, &pub, x);
+}
+
+static rh_status misp_event(rh_ioc_set *s, struct ioc_feed *feed, const json_t *ev)
+{
+    const char *info = jstr(ev, "info");
+    const json_t *attrs = json_object_get(ev, "Attribute"), *objs = json_object_get(ev, "Object");
+    const json_t *a, *o;
+    size_t i, j;
+    rh_status st = RH_OK;
+    if (!info) {
+        info = "";
+    }
+    json_array_foreach(attrs, i, a)
+    {
+        st = st == RH_OK ? misp_attr(s, feed, a, info) : st;
+    }
+    json_array_foreach(objs, i, o)
+    {
+        const char *name = jstr(o, "name");
+        if (st != RH_OK) {
+            break;
+        }
+        if (name && strcmp(name, "registry-key") == 0) {
+            st = misp_regobj(s, feed, o, info);
+            continue;
+        }
+        json_array_foreach(json_object_get(o, "Attribute"), j, a)
+        {
+            st = st == RH_OK ? misp_attr(s, feed, a, info) : st;
+        }
+    }
+    return st;
+}
+
+static rh_status misp_any(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o)
+{
+    const json_t *ev = json_object_get(o, "Event"), *r = json_object_get(o, "response"), *e;
+    size_t i;
+    rh_status st = RH_OK;
+    if (json_is_object(ev)) {
+        return misp_event(s, feed, ev);
+    }
+    if (json_is_array(r)) {
+        json_array_foreach(r, i, e)
+        {
+            st = st == RH_OK ? misp_any(s, feed, e) : st;
+        }
+        return st;
+    }
+    return misp_event(s, feed, o);
+}
+
+rh_status ioc_load_misp(rh_ioc_set *s, struct ioc_feed *feed, const char *p, size_t n)
+{
+    json_error_t err;
+    json_t *o = json_loadb(p, n, 0, &err);
+    rh_status st = RH_OK;
+    size_t i;
+    json_t *e;
+    if (!o) {
+        return bad_json(s, feed, (size_t)(err.position > 0 ? err.position : 0), err.text);
+    }
+    if (json_is_array(o)) {
+        json_array_foreach(o, i, e)
+        {
+            st = st == RH_OK ? misp_any(s, feed, e) : st;
+        }
+    } else {
+        st = misp_any(s, feed, o);
+    }
+    json_decref(o);
+    return st;
+}
+
+/* ---- entry points ----------------------------------------------------------------------- */
+
+/* The format of a JSON feed: MISP when a top-level member (or the first element's) is
+ * "Event", "Attribute" or "response"; STIX otherwise. */
+static int looks_misp(const char *p, size_t n)
+{
+    size_t pos = 0, depth = 0, lim = n < 65536 ? n : 65536;
+    /* scan the first members at nesting 1 (or 2 inside a top-level array) */
+    for (pos = 0; pos < lim; pos++) {
+        char c = p[pos];
+        if (c == '"') {
+            size_t st = pos;
+            if (!skip_value(p, lim, &pos)) {
+                return 0;
+            }
+            if ((depth == 1 || (depth == 2 && p[0] == '[')) &&
+                ((pos - st == 7 && memcmp(p + st, "\"Event\"", 7) == 0) ||
+                 (pos - st == 11 && memcmp(p + st, "\"Attribute\"", 11) == 0) ||
+                 (pos - st == 10 && memcmp(p + st, "\"response\"", 10) == 0))) {
+                return 1;
+            }
+            pos--;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
+rh_status rh_ioc_load_mem(rh_ioc_set *s, const char *name, const void *data, size_t len)
+{
+    struct ioc_feed *feed;
+    const char *p = data;
+    size_t pos = 0;
+    rh_status st = RH_OK;
+    if (!s || s->finished || (!data && len)) {
+        return RH_ERR_ARG;
+    }
+    IOC_RESERVE(s->ctx, s->feeds, s->capfeeds, s->nfeeds + 1, st);
+    if (st != RH_OK) {
+        return st;
+    }
+    feed = &s->feeds[s->nfeeds];
+    memset(feed, 0, sizeof(*feed));
+    feed->name = dup(s, name ? name : "(memory)");
+    if (!feed->name) {
+        return RH_ERR_NOMEM;
+    }
+    s->nfeeds++;
+    s->stats.feeds++;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+        p += 3;
+        len -= 3;
+    }
+    skip_ws(p, len, &pos);
+    if (pos < len && (p[pos] == '{' || p[pos] == '[')) {
+        if (looks_misp(p + pos, len - pos)) {
+            feed->format = "misp";
+            return ioc_load_misp(s, feed, p + pos, len - pos);
+        }
+        feed->format = "stix";
+        return ioc_load_stix(s, feed, p + pos, len - pos);
+    }
+    feed->format = "list";
+    return ioc_load_list(s, feed, p, len);
+}
+
+rh_status rh_ioc_load_file(rh_ioc_set *s, const char *path)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    rh_status st;
+    if (!s || !path || s->finished) {
+        return RH_ERR_ARG;
+    }
+    st = rh_read_file(s->ctx, path, s->opts.max_file_size, &buf, &len);
+    if (st != RH_OK) {
+        return st;
+    }
+    st = rh_ioc_load_mem(s, path, buf, len);
+    rh_free(s->ctx, buf);
+    return st;
+}
