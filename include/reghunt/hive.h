@@ -179,7 +179,8 @@ RH_API const rh_hive_info *rh_hive_get_info(const rh_hive *hive);
 
 /**
  * Bytes of the file read for the hive so far: for a hive read on demand (info.on_demand),
- * the base block, the bin headers and the cache's reads; otherwise everything held.
+ * what was read at open (base block and first MiB) plus every chunk the cache has read
+ * (re-reads after eviction included); otherwise the image held in memory.
  */
 RH_API uint64_t rh_hive_bytes_read(const rh_hive *hive);
 
