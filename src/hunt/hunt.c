@@ -927,7 +927,7 @@ rh_status rh_hunt_finish(rh_hunt *h)
         }
     }
     hunt_findings_order(h);
-    return RH_OK;
+    return hunt_chains_build(h);
 }
 
 void rh_hunt_destroy(rh_hunt *h)
@@ -940,6 +940,7 @@ void rh_hunt_destroy(rh_hunt *h)
         hunt_finding_free(h->ctx, h->f[i]);
     }
     rh_free(h->ctx, h->f);
+    hunt_chains_free(h);
     hunt_fuse_free(h);
     rh_free(h->ctx, h);
 }

@@ -110,6 +110,7 @@ static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
                 f->pub.evidence_len = text.len;
             }
             f->pub.event_time = w->time;
+            st = st == RH_OK ? hunt_finding_set_writer(h->ctx, f, &w->writer) : st;
             if (st == RH_OK && w->writer.image) {
                 st = hunt_finding_set(h->ctx, &f->pub.process_executable, w->writer.image,
                                       strlen(w->writer.image));

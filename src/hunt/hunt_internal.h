@@ -28,6 +28,12 @@ struct hunt_finding {
     size_t rel_key_len;
     char *profile_dir;    /* user's profile folder (baseline normalisation, owned) or NULL */
     unsigned sigma_rules; /* Sigma rules already named in reasons */
+    /* The process that wrote the value (its write event or Sigma event), for the attack
+     * chains (hunt_chain.c): owned strings or NULL; has_writer 0 = unknown. */
+    int has_writer;
+    char *writer_guid, *writer_image;
+    uint32_t writer_pid;
+    uint64_t writer_time;
 };
 
 /* A registry write or Sigma match kept for fusion (owned strings, "" when absent). */
@@ -84,6 +90,11 @@ struct rh_hunt {
     size_t ngaps;
     char **pool; /* strings owned by the hunt (sources) */
     size_t npool;
+    /* attack chains (hunt_chain.c), built after the findings are ordered */
+    rh_hunt_chain *chains;
+    size_t nchains;
+    size_t *chain_of;    /* per finding: chain index + 1, 0 = none */
+    size_t *chain_items; /* the chains' finding lists, one block */
 };
 
 /* A finding under construction: all borrowed, copied by hunt_finding_add (pub.hunt_id is
@@ -104,6 +115,13 @@ rh_status hunt_finding_set(rh_ctx *ctx, const char **field, const char *s, size_
 /* Sort the findings into report order (risk, window, host, user, key, value, source...) and
  * number them TH-HUNTIN-<stats.date>-NNN. */
 void hunt_findings_order(rh_hunt *h);
+/* Remember the process that wrote finding f (copies its guid and image). RH_OK / NOMEM. */
+rh_status hunt_finding_set_writer(rh_ctx *ctx, struct hunt_finding *f,
+                                  const rh_evidence_proc_ref *w);
+
+/* hunt_chain.c: group the ordered findings into attack chains; free them. */
+rh_status hunt_chains_build(rh_hunt *h);
+void hunt_chains_free(rh_hunt *h);
 
 /* hunt_fuse.c */
 rh_status hunt_sigma_hive(rh_hunt *h, const rh_coll_host *host, const rh_coll_hive *ch,

@@ -174,6 +174,17 @@ rh_status hunt_write_evidence(rh_hunt *h, const char *host, const rh_evidence_wr
 
 /* ---- findings from hits ------------------------------------------------------------------- */
 
+/* The process of a logged hit as the evidence index names one (borrowed from x). */
+static void hit_writer(const struct hunt_hit *x, rh_evidence_proc_ref *ref)
+{
+    memset(ref, 0, sizeof(*ref));
+    ref->guid = x->guid[0] ? x->guid : NULL;
+    ref->pid = x->pid;
+    ref->time = x->time;
+    ref->image = x->image[0] ? x->image : NULL;
+    ref->user = x->user[0] ? x->user : NULL;
+}
+
 /* Decode Sysmon Details into registry data (decoded form). */
 static void details_data(const char *d, rh_buf *out, uint32_t *type)
 {
@@ -353,6 +364,11 @@ rh_status hunt_finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t n
     if (st == RH_OK) {
         st = hunt_push_map(h, mi, h->n - 1);
     }
+    if (st == RH_OK) {
+        rh_evidence_proc_ref ref;
+        hit_writer(x, &ref);
+        st = hunt_finding_set_writer(h->ctx, h->f[h->n - 1], w ? &w->writer : &ref);
+    }
 out:
     rh_evidence_list_free(h->ev, &wl);
     rh_score_result_free(h->ctx, &res);
@@ -390,12 +406,7 @@ rh_status hunt_finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct m
     st = st == RH_OK ? rule_reason(&reasons, x->rule, x->kind == HIT_SIGMA_STATE) : st;
     if (st == RH_OK && x->kind == HIT_SIGMA_EVENT && h->ev) {
         rh_evidence_proc_ref ref;
-        memset(&ref, 0, sizeof(ref));
-        ref.guid = x->guid[0] ? x->guid : NULL;
-        ref.pid = x->pid;
-        ref.time = x->time;
-        ref.image = x->image[0] ? x->image : NULL;
-        ref.user = x->user[0] ? x->user : NULL;
+        hit_writer(x, &ref);
         st = rh_buf_printf(&text, "Event %u at ", x->event_id);
         st = st == RH_OK ? rh_filetime_to_iso(&text, x->time) : st;
         st = st == RH_OK
@@ -474,6 +485,11 @@ rh_status hunt_finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct m
     }
     if (st == RH_OK) {
         h->f[h->n - 1]->sigma_rules = 1;
+    }
+    if (st == RH_OK && x->kind == HIT_SIGMA_EVENT) {
+        rh_evidence_proc_ref ref;
+        hit_writer(x, &ref);
+        st = hunt_finding_set_writer(h->ctx, h->f[h->n - 1], &ref);
     }
 out:
     hunt_map_free(&m);

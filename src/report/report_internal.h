@@ -45,6 +45,13 @@ void report_value_name(const rh_finding *f, const char **p, size_t *n);
 int report_has_plan(const struct report *r);
 /* True when the hunt recorded data sources / coverage gaps (event inputs or rules). */
 int report_has_coverage(const struct report *r);
+/* Attack chains (rh_hunt_chain): listed when their risk is at least min_risk; their count;
+ * the tactics of a mask in ATT&CK order joined by sep; every listed chain as plain text
+ * lines (event strings already RH_ESC_TERMINAL-escaped onto one line; escape per format). */
+int report_chain_listed(const struct report *r, const rh_hunt_chain *c);
+size_t report_chains_listed(const struct report *r);
+rh_status report_tactics_text(unsigned mask, const char *sep, rh_buf *o);
+rh_status report_chains_text(const struct report *r, rh_buf *out);
 /* Plan and coverage as plain text lines ('\n'-terminated, unescaped: escape per format). */
 rh_status report_plan_text(const struct report *r, rh_buf *out);
 rh_status report_coverage_text(const struct report *r, rh_buf *out);
