@@ -133,7 +133,10 @@ typedef struct rh_hunt_stats {
     size_t sigma_event_hits; /* rule matches on logged events */
     size_t merged;           /* records merged into an existing finding (same host+key+value) */
     size_t by_fusion[RH_FUSION_COUNT]; /* findings per rh_evidence_fusion state */
-    size_t outside_window; /* findings outside opts.window_from/to (0 without a window) */
+    size_t outside_window;      /* findings outside opts.window_from/to (0 without a window) */
+    size_t sigma_correlations;  /* Sigma correlation matches over the logged events */
+    size_t correlations_joined; /* ... of them that joined existing findings (the rest made
+                                   findings of their own) */
 } rh_hunt_stats;
 
 /** Progress callback: called before each hive is walked. */

@@ -141,12 +141,6 @@ out:
 
 /* ---- the fusion pass ------------------------------------------------------------------------ */
 
-struct hit_ord {
-    char *key;
-    size_t i;
-    const struct hunt_hit *x;
-};
-
 static int cmp_hit(const void *pa, const void *pb)
 {
     const struct hit_ord *a = pa, *b = pb;
@@ -262,6 +256,10 @@ rh_status hunt_fuse(rh_hunt *h)
             st = hunt_finding_from_sigma(h, ord[i].x, &mi);
         }
     }
+    /* 4b. Sigma correlations: join the findings of their windows' events, else a finding. */
+    if (st == RH_OK && h->ncorrs) {
+        st = hunt_join_correlations(h, ord, &mi);
+    }
     /* 5. Hunt window, counters. */
     memset(h->stats.by_risk, 0, sizeof(h->stats.by_risk));
     memset(h->stats.by_fusion, 0, sizeof(h->stats.by_fusion));
@@ -323,6 +321,12 @@ void hunt_fuse_free(rh_hunt *h)
         rh_free(h->ctx, h->gaps[i]);
     }
     rh_free(h->ctx, h->gaps);
+    for (i = 0; i < h->ncorrs; i++) {
+        rh_free(h->ctx, h->corrs[i].group);
+        rh_free(h->ctx, h->corrs[i].host);
+    }
+    rh_free(h->ctx, h->corrs);
     rh_sigma_matcher_destroy(h->matcher);
+    rh_sigma_matcher_destroy(h->state_matcher);
     rh_evidence_destroy(h->ev);
 }

@@ -51,10 +51,21 @@ struct hunt_hit {
     int user_inferred; /* an HKCU target was given the only user hive holding the value */
     uint32_t pid, event_id;
     uint64_t time, record_id, key_last_write;
+    uint64_t ts;                    /* the event's timestamp as Sigma sees it (correlations) */
     const rh_sigma_rule_info *rule; /* Sigma hits */
 };
 
-enum { HIT_WRITE = 0, HIT_SIGMA_EVENT = 1, HIT_SIGMA_STATE = 2 };
+/* HIT_SIGMA_REF: a match of a rule only correlations use; it makes no finding, it only tells
+ * which events a correlation's window held. */
+enum { HIT_WRITE = 0, HIT_SIGMA_EVENT = 1, HIT_SIGMA_STATE = 2, HIT_SIGMA_REF = 3 };
+
+/* A Sigma correlation that fired over the logged events (owned strings). */
+struct hunt_corr {
+    const rh_sigma_rule_info *rule;
+    char *group; /* "Field=value, ..." */
+    char *host;  /* the last event's Computer, "" at flush */
+    uint64_t value, first, last;
+};
 
 /* What the collection held for one host (kept after the collection is gone). */
 struct hunt_host_rec {
@@ -79,7 +90,10 @@ struct rh_hunt {
     int finished;
     /* fusion */
     rh_evidence *ev;
-    rh_sigma_matcher *matcher;
+    rh_sigma_matcher *matcher;       /* logged events */
+    rh_sigma_matcher *state_matcher; /* hive state */
+    struct hunt_corr *corrs;
+    size_t ncorrs, capcorrs;
     struct hunt_hit *hits;
     size_t nhits, caphits;
     struct hunt_host_rec *hosts;
@@ -128,6 +142,8 @@ rh_status hunt_sigma_hive(rh_hunt *h, const rh_coll_host *host, const rh_coll_hi
                           const rh_hive *hv);
 rh_status hunt_note_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t first, size_t end);
 rh_status hunt_fuse(rh_hunt *h);
+/* Close the correlation windows still open over the logged events (rh_sigma_matcher_flush). */
+rh_status hunt_sigma_flush(rh_hunt *h);
 /* Read the collection's in-memory event log members (zip archives) into the index. */
 rh_status hunt_collection_events(rh_hunt *h, rh_collection *coll);
 void hunt_fuse_free(rh_hunt *h);

@@ -517,3 +517,141 @@ rh_status hunt_merge_sigma(rh_hunt *h, struct hunt_finding *f, const struct hunt
     rh_buf_free(&b);
     return st;
 }
+
+/* ---- Sigma correlations ------------------------------------------------------------------- */
+
+static int corr_refers(const struct hunt_corr *c, const rh_sigma_rule_info *r)
+{
+    size_t i;
+    for (i = 0; r && i < c->rule->nrefs; i++) {
+        if (c->rule->refs[i] == r) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "Sigma correlation "T" (id, event_count 3 in group 'G', 2026-... .. 2026-..., level high)" */
+static rh_status corr_reason(rh_buf *b, const struct hunt_corr *c)
+{
+    rh_buf_printf(b, "Sigma correlation \"%s\" (%s, %s %llu", c->rule->title, c->rule->id,
+                  c->rule->correlation_type, (unsigned long long)c->value);
+    if (c->group[0]) {
+        rh_buf_printf(b, " in group '%s'", c->group);
+    }
+    rh_buf_lit(b, ", ");
+    rh_filetime_to_iso(b, c->first);
+    rh_buf_lit(b, " .. ");
+    rh_filetime_to_iso(b, c->last);
+    return rh_buf_printf(b, ", level %s)", c->rule->level[0] ? c->rule->level : "none");
+}
+
+/* Join finding idx to the correlation whose reason is `why` (once per correlation). */
+static rh_status corr_join(rh_hunt *h, size_t idx, const rh_buf *why, unsigned char *done)
+{
+    if (done[idx]) {
+        return RH_OK;
+    }
+    done[idx] = 1;
+    return hunt_add_reason(h, h->f[idx], why->data ? why->data : "");
+}
+
+/* Raise finding f to the correlation's level: risk, action and its text. */
+static rh_status corr_raise(rh_hunt *h, struct hunt_finding *f, rh_risk lv)
+{
+    rh_action act;
+    const char *text;
+    if (f->pub.risk >= lv) {
+        return RH_OK;
+    }
+    text = action_text(lv, &act);
+    f->pub.risk = lv;
+    f->pub.action = act;
+    return hunt_finding_set(h->ctx, &f->pub.recommended_action, text, strlen(text));
+}
+
+/* A finding of its own for a correlation whose events belong to no finding: a Sigma event
+ * finding (hunt_finding_from_sigma) for the correlation rule, its data the correlation. */
+static rh_status corr_finding(rh_hunt *h, const struct hunt_corr *c, const struct hunt_hit *last,
+                              const rh_buf *why, struct mindex *mi)
+{
+    struct hunt_hit x;
+    memset(&x, 0, sizeof(x));
+    x.kind = HIT_SIGMA_EVENT;
+    x.rule = c->rule;
+    x.host = (char *)(c->host[0] || !last ? c->host : last->host);
+    x.target = (char *)"";
+    x.details = (char *)"";
+    x.source = (char *)(last ? last->source : "");
+    x.image = (char *)(last ? last->image : "");
+    x.guid = (char *)(last ? last->guid : "");
+    x.user = (char *)(last ? last->user : "");
+    x.user_sid = x.user_name = x.hive_kind = x.writer_sid = (char *)"";
+    x.extra = why->data ? why->data : (char *)"";
+    x.pid = last ? last->pid : 0;
+    x.event_id = last ? last->event_id : 0;
+    x.record_id = last ? last->record_id : 0;
+    x.time = c->last;
+    x.ts = c->last;
+    return hunt_finding_from_sigma(h, &x, mi);
+}
+
+rh_status hunt_join_correlations(rh_hunt *h, const struct hit_ord *ord, struct mindex *mi)
+{
+    unsigned char *done = NULL;
+    rh_buf why = RH_BUF_INIT(h->ctx);
+    rh_status st = RH_OK;
+    size_t ci, i, k, nkeep = h->n;
+    for (ci = 0; ci < h->ncorrs && st == RH_OK; ci++) {
+        const struct hunt_corr *c = &h->corrs[ci];
+        const struct hunt_hit *last = NULL;
+        size_t joined = 0;
+        rh_risk lv = level_risk(c->rule->level);
+        rh_free(h->ctx, done);
+        done = rh_calloc(h->ctx, h->n ? h->n : 1, 1);
+        if (!done) {
+            st = RH_ERR_NOMEM;
+            break;
+        }
+        rh_buf_reset(&why);
+        st = corr_reason(&why, c);
+        for (i = 0; i < h->nhits && st == RH_OK; i++) {
+            const struct hunt_hit *x = ord[i].x;
+            size_t idx;
+            if ((x->kind != HIT_SIGMA_REF && x->kind != HIT_SIGMA_EVENT) ||
+                !corr_refers(c, x->rule) || x->ts < c->first || x->ts > c->last ||
+                (c->host[0] && !rh_host_eq(c->host, x->host))) {
+                continue;
+            }
+            if (!last || x->ts >= last->ts) {
+                last = x;
+            }
+            if (hunt_mindex_get(mi, ord[i].key, &idx) && idx < nkeep) {
+                st = corr_join(h, idx, &why, done);
+                joined++;
+            }
+            /* the event's process wrote findings: those are the correlated ones too */
+            for (k = 0; x->guid[0] && k < nkeep && st == RH_OK; k++) {
+                const struct hunt_finding *f = h->f[k];
+                if (f->writer_guid && rh_ascii_streq(f->writer_guid, x->guid) &&
+                    rh_host_eq(f->pub.host, x->host)) {
+                    st = corr_join(h, k, &why, done);
+                    joined++;
+                }
+            }
+        }
+        for (k = 0; k < nkeep && st == RH_OK; k++) {
+            if (done[k]) {
+                st = corr_raise(h, h->f[k], lv);
+            }
+        }
+        if (st == RH_OK && joined) {
+            h->stats.correlations_joined++;
+        } else if (st == RH_OK) {
+            st = corr_finding(h, c, last, &why, mi);
+        }
+    }
+    rh_free(h->ctx, done);
+    rh_buf_free(&why);
+    return st;
+}

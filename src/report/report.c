@@ -6,7 +6,8 @@
 
 /* The table: add a format by adding a row (and its report_<name>.c). */
 static const struct report_format *const formats[] = {
-    &report_text, &report_json, &report_jsonl, &report_csv, &report_md, &report_html, &report_ecs,
+    &report_text, &report_json, &report_jsonl,     &report_csv,        &report_md,
+    &report_html, &report_ecs,  &report_navigator, &report_timesketch,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -272,6 +273,7 @@ static rh_status hunt_item(struct report *r, size_t i)
     if (!rh_report_listed_opts(f, &r->opts)) {
         return RH_OK;
     }
+    r->item = i;
     st = r->fmt->emit(r, f);
     r->index++;
     return st;

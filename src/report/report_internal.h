@@ -17,6 +17,7 @@ struct report {
     rh_report_write_fn fn;
     void *user;
     size_t listed, index;
+    size_t item;                     /* rh_hunt_at() index of the finding being emitted */
     const struct report_format *fmt; /* rh_report_write(): the hunt format */
     const rh_stack *stack;           /* rh_report_stack(): the stack written (hunt is NULL) */
     const void *stack_fmt;           /* its format row (report_stack.c) */
@@ -31,7 +32,7 @@ struct report_format {
 };
 
 extern const struct report_format report_text, report_json, report_jsonl, report_csv, report_md,
-    report_html, report_ecs;
+    report_html, report_ecs, report_navigator, report_timesketch;
 
 /* Shared helpers (no escaping: callers escape with their format's function). Writers append
  * to sticky rh_bufs (text.h) and return the output buffer's status; scratch buffers hand their
