@@ -91,6 +91,12 @@ rh_status report_coverage_text(const struct report *r, rh_buf *o)
                   s->by_fusion[RH_FUSION_UNCOVERED], s->by_fusion[RH_FUSION_GONE],
                   s->by_fusion[RH_FUSION_RESIDUE], s->by_fusion[RH_FUSION_EVENT_ONLY],
                   s->sigma_state_hits, s->sigma_event_hits, s->merged);
+    if (s->sigma_correlations) {
+        rh_buf_printf(o,
+                      "Sigma correlations: %zu over the logged events, %zu joined existing "
+                      "findings\n",
+                      s->sigma_correlations, s->correlations_joined);
+    }
     if (n) {
         rh_buf_lit(o, "Data sources:\n");
     }

@@ -123,15 +123,16 @@ static rh_status json_plan_coverage(struct report *r)
                   "  \"coverage\": {\"kb_locations\":%zu,\"sigma_rules\":%zu,"
                   "\"event_inputs\":%zu,\"event_inputs_unreadable\":%zu,\"events\":%llu,"
                   "\"sigma_state_hits\":%zu,\"sigma_event_hits\":%zu,\"merged\":%zu,"
-                  "\"outside_window\":%zu,\"by_fusion\":{\"confirmed\":%zu,\"log-gap\":%zu,"
+                  "\"outside_window\":%zu,\"sigma_correlations\":%zu,\"correlations_joined\":%zu,"
+                  "\"by_fusion\":{\"confirmed\":%zu,\"log-gap\":%zu,"
                   "\"uncovered\":%zu,\"gone\":%zu,\"residue\":%zu,\"event-only\":%zu},"
                   "\"sources\":[",
                   s->kb_locations, s->rules, s->event_inputs, s->event_inputs_failed,
                   (unsigned long long)s->events, s->sigma_state_hits, s->sigma_event_hits,
-                  s->merged, s->outside_window, s->by_fusion[RH_FUSION_CONFIRMED],
-                  s->by_fusion[RH_FUSION_LOG_GAP], s->by_fusion[RH_FUSION_UNCOVERED],
-                  s->by_fusion[RH_FUSION_GONE], s->by_fusion[RH_FUSION_RESIDUE],
-                  s->by_fusion[RH_FUSION_EVENT_ONLY]);
+                  s->merged, s->outside_window, s->sigma_correlations, s->correlations_joined,
+                  s->by_fusion[RH_FUSION_CONFIRMED], s->by_fusion[RH_FUSION_LOG_GAP],
+                  s->by_fusion[RH_FUSION_UNCOVERED], s->by_fusion[RH_FUSION_GONE],
+                  s->by_fusion[RH_FUSION_RESIDUE], s->by_fusion[RH_FUSION_EVENT_ONLY]);
     for (i = 0; i < rh_hunt_source_count(r->hunt) && rh_buf_status(o) == RH_OK; i++) {
         const rh_hunt_source *src = rh_hunt_source_at(r->hunt, i);
         rh_buf_puts(o, i ? ",{" : "{");
