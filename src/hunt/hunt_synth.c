@@ -546,14 +546,25 @@ static rh_status corr_reason(rh_buf *b, const struct hunt_corr *c)
     return rh_buf_printf(b, ", level %s)", c->rule->level[0] ? c->rule->level : "none");
 }
 
-/* Join finding idx to the correlation whose reason is `why` (once per correlation). */
-static rh_status corr_join(rh_hunt *h, size_t idx, const rh_buf *why, unsigned char *done)
+/* The join state: per finding the last correlation that joined it (index + 1), and the
+ * findings the current correlation joined. */
+struct corr_joins {
+    size_t *stamp;
+    size_t *list;
+    size_t n, cap;
+};
+
+/* Join finding idx to correlation ci, whose reason is `why` (once per correlation). */
+static rh_status corr_join(rh_hunt *h, struct corr_joins *j, size_t ci, size_t idx,
+                           const rh_buf *why)
 {
-    if (done[idx]) {
+    rh_status st;
+    if (j->stamp[idx] == ci + 1) {
         return RH_OK;
     }
-    done[idx] = 1;
-    return hunt_add_reason(h, h->f[idx], why->data ? why->data : "");
+    j->stamp[idx] = ci + 1;
+    RH_ARRAY_PUSH(h->ctx, j->list, j->n, j->cap, idx, st);
+    return st == RH_OK ? hunt_add_reason(h, h->f[idx], why->data ? why->data : "") : st;
 }
 
 /* Raise finding f to the correlation's level: risk, action and its text. */
@@ -596,62 +607,140 @@ static rh_status corr_finding(rh_hunt *h, const struct hunt_corr *c, const struc
     return hunt_finding_from_sigma(h, &x, mi);
 }
 
-rh_status hunt_join_correlations(rh_hunt *h, const struct hit_ord *ord, struct mindex *mi)
+/* A candidate event of a correlation window: a Sigma hit, by its time. */
+struct corr_cand {
+    uint64_t ts;
+    size_t oi; /* index into ord */
+};
+
+static int cmp_cand(const void *pa, const void *pb)
 {
-    unsigned char *done = NULL;
-    rh_buf why = RH_BUF_INIT(h->ctx);
-    rh_status st = RH_OK;
-    size_t ci, i, k, nkeep = h->n;
-    for (ci = 0; ci < h->ncorrs && st == RH_OK; ci++) {
-        const struct hunt_corr *c = &h->corrs[ci];
-        const struct hunt_hit *last = NULL;
-        size_t joined = 0;
-        rh_risk lv = level_risk(c->rule->level);
-        rh_free(h->ctx, done);
-        done = rh_calloc(h->ctx, h->n ? h->n : 1, 1);
-        if (!done) {
-            st = RH_ERR_NOMEM;
-            break;
-        }
-        rh_buf_reset(&why);
-        st = corr_reason(&why, c);
-        for (i = 0; i < h->nhits && st == RH_OK; i++) {
-            const struct hunt_hit *x = ord[i].x;
-            size_t idx;
-            if ((x->kind != HIT_SIGMA_REF && x->kind != HIT_SIGMA_EVENT) ||
-                !corr_refers(c, x->rule) || x->ts < c->first || x->ts > c->last ||
-                (c->host[0] && !rh_host_eq(c->host, x->host))) {
-                continue;
-            }
-            if (!last || x->ts >= last->ts) {
-                last = x;
-            }
-            if (hunt_mindex_get(mi, ord[i].key, &idx) && idx < nkeep) {
-                st = corr_join(h, idx, &why, done);
-                joined++;
-            }
-            /* the event's process wrote findings: those are the correlated ones too */
-            for (k = 0; x->guid[0] && k < nkeep && st == RH_OK; k++) {
-                const struct hunt_finding *f = h->f[k];
-                if (f->writer_guid && rh_ascii_streq(f->writer_guid, x->guid) &&
-                    rh_host_eq(f->pub.host, x->host)) {
-                    st = corr_join(h, k, &why, done);
-                    joined++;
-                }
-            }
-        }
-        for (k = 0; k < nkeep && st == RH_OK; k++) {
-            if (done[k]) {
-                st = corr_raise(h, h->f[k], lv);
-            }
-        }
-        if (st == RH_OK && joined) {
-            h->stats.correlations_joined++;
-        } else if (st == RH_OK) {
-            st = corr_finding(h, c, last, &why, mi);
+    const struct corr_cand *a = pa, *b = pb;
+    if (a->ts != b->ts) {
+        return a->ts < b->ts ? -1 : 1;
+    }
+    return a->oi < b->oi ? -1 : a->oi > b->oi;
+}
+
+/* Findings by writer ProcessGuid (case-insensitive), for the join by process. */
+struct guid_ix {
+    const char *guid;
+    size_t idx;
+};
+
+static int cmp_guid(const void *pa, const void *pb)
+{
+    const struct guid_ix *a = pa, *b = pb;
+    int r = rh_ascii_casecmp(a->guid, strlen(a->guid), b->guid, strlen(b->guid));
+    if (r) {
+        return r;
+    }
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* First position of guid in the sorted byguid[0..n). */
+static size_t guid_lower(const struct guid_ix *byguid, size_t n, const char *guid)
+{
+    size_t lo = 0, hi = n, gl = strlen(guid);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rh_ascii_casecmp(byguid[mid].guid, strlen(byguid[mid].guid), guid, gl) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    rh_free(h->ctx, done);
+    return lo;
+}
+
+/* Join correlation ci to the findings of the candidates in its window. */
+static rh_status corr_one(rh_hunt *h, size_t ci, const struct hit_ord *ord,
+                          const struct corr_cand *cand, size_t ncand, const struct guid_ix *byguid,
+                          size_t nguid, size_t nkeep, struct corr_joins *j, rh_buf *why,
+                          struct mindex *mi)
+{
+    const struct hunt_corr *c = &h->corrs[ci];
+    const struct hunt_hit *last = NULL;
+    size_t lo = 0, hi = ncand, i, k;
+    rh_status st;
+    rh_buf_reset(why);
+    st = corr_reason(why, c);
+    while (lo < hi) { /* the first candidate at or after the window's start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (cand[mid].ts < c->first) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    j->n = 0;
+    for (i = lo; i < ncand && cand[i].ts <= c->last && st == RH_OK; i++) {
+        const struct hunt_hit *x = ord[cand[i].oi].x;
+        size_t idx;
+        if (!corr_refers(c, x->rule) || (c->host[0] && !rh_host_eq(c->host, x->host))) {
+            continue;
+        }
+        last = x;
+        if (hunt_mindex_get(mi, ord[cand[i].oi].key, &idx) && idx < nkeep) {
+            st = corr_join(h, j, ci, idx, why);
+        }
+        /* the event's process wrote findings: those are the correlated ones too */
+        for (k = x->guid[0] ? guid_lower(byguid, nguid, x->guid) : nguid;
+             k < nguid && st == RH_OK && rh_ascii_streq(byguid[k].guid, x->guid); k++) {
+            if (rh_host_eq(h->f[byguid[k].idx]->pub.host, x->host)) {
+                st = corr_join(h, j, ci, byguid[k].idx, why);
+            }
+        }
+    }
+    for (k = 0; k < j->n && st == RH_OK; k++) {
+        st = corr_raise(h, h->f[j->list[k]], level_risk(c->rule->level));
+    }
+    if (st == RH_OK && j->n) {
+        h->stats.correlations_joined++;
+    } else if (st == RH_OK) {
+        st = corr_finding(h, c, last, why, mi);
+    }
+    return st;
+}
+
+rh_status hunt_join_correlations(rh_hunt *h, const struct hit_ord *ord, struct mindex *mi)
+{
+    struct corr_joins j;
+    struct corr_cand *cand = NULL;
+    struct guid_ix *byguid = NULL;
+    rh_buf why = RH_BUF_INIT(h->ctx);
+    rh_status st = RH_OK;
+    size_t i, ncand = 0, nguid = 0, nkeep = h->n;
+    memset(&j, 0, sizeof(j));
+    j.stamp = rh_calloc(h->ctx, nkeep ? nkeep : 1, sizeof(size_t));
+    cand = rh_calloc(h->ctx, h->nhits ? h->nhits : 1, sizeof(*cand));
+    byguid = rh_calloc(h->ctx, nkeep ? nkeep : 1, sizeof(*byguid));
+    if (!j.stamp || !cand || !byguid) {
+        st = RH_ERR_NOMEM;
+        goto out;
+    }
+    for (i = 0; i < h->nhits; i++) {
+        if (ord[i].x->kind == HIT_SIGMA_REF || ord[i].x->kind == HIT_SIGMA_EVENT) {
+            cand[ncand].ts = ord[i].x->ts;
+            cand[ncand++].oi = i;
+        }
+    }
+    qsort(cand, ncand, sizeof(*cand), cmp_cand);
+    for (i = 0; i < nkeep; i++) {
+        if (h->f[i]->writer_guid) {
+            byguid[nguid].guid = h->f[i]->writer_guid;
+            byguid[nguid++].idx = i;
+        }
+    }
+    qsort(byguid, nguid, sizeof(*byguid), cmp_guid);
+    for (i = 0; i < h->ncorrs && st == RH_OK; i++) {
+        st = corr_one(h, i, ord, cand, ncand, byguid, nguid, nkeep, &j, &why, mi);
+    }
+out:
+    rh_free(h->ctx, j.stamp);
+    rh_free(h->ctx, j.list);
+    rh_free(h->ctx, cand);
+    rh_free(h->ctx, byguid);
     rh_buf_free(&why);
     return st;
 }
