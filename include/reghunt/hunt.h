@@ -149,9 +149,12 @@ typedef struct rh_hunt_stats {
     size_t sigma_event_hits; /* rule matches on logged events */
     size_t merged;           /* records merged into an existing finding (same host+key+value) */
     size_t by_fusion[RH_FUSION_COUNT]; /* findings per rh_evidence_fusion state */
-    size_t outside_window; /* findings outside opts.window_from/to (0 without a window) */
-    size_t ioc_findings;   /* findings with at least one threat-intelligence hit */
-    size_t ioc_hits;       /* indicator hits over all findings */
+    size_t outside_window;      /* findings outside opts.window_from/to (0 without a window) */
+    size_t ioc_findings;        /* findings with at least one threat-intelligence hit */
+    size_t ioc_hits;            /* indicator hits over all findings */
+    size_t sigma_correlations;  /* Sigma correlation matches over the logged events */
+    size_t correlations_joined; /* ... of them that joined existing findings (the rest made
+                                   findings of their own) */
 } rh_hunt_stats;
 
 /** Progress callback: called before each hive is walked. */
@@ -241,6 +244,40 @@ RH_API const rh_hunt_source *rh_hunt_source_at(const rh_hunt *hunt, size_t i);
  */
 RH_API size_t rh_hunt_gap_count(const rh_hunt *hunt);
 RH_API const char *rh_hunt_gap_at(const rh_hunt *hunt, size_t i);
+
+/** The knowledge base the hunt searched (borrowed from rh_hunt_create()). */
+RH_API const rh_kb *rh_hunt_kb(const rh_hunt *hunt);
+
+/**
+ * An attack chain (docs/hunting.md "Attack chains"): findings whose writing processes share
+ * one process tree, below the session (explorer.exe, services.exe, ...), in the event logs.
+ * Built by rh_hunt_finish() from the evidence index; none without event input. Borrowed:
+ * valid until rh_hunt_destroy().
+ */
+typedef struct rh_hunt_chain {
+    char id[24];      /* "CHAIN-001", numbered in report order */
+    const char *host; /* the findings' host */
+    /* The chain's root: the oldest process of the writers' trees below the session. */
+    const char *root_image;
+    const char *root_command_line; /* NULL when not logged */
+    const char *root_guid;         /* NULL when not logged */
+    uint32_t root_pid;
+    uint64_t root_start; /* FILETIME, 0 = unknown */
+    unsigned tactics;   /* bit (1u << rh_tactic) per ATT&CK tactic seen; print in rh_tactic order */
+    rh_risk risk;       /* the highest risk of its findings */
+    size_t processes;   /* distinct processes of the trees below the session, logged ones */
+    size_t connections; /* their network connections (Sysmon 3) */
+    size_t files;       /* their created files (Sysmon 11/29) */
+    uint64_t first, last;   /* time span of those events and of the findings' write events */
+    const size_t *findings; /* indices for rh_hunt_at(), ascending */
+    size_t nfindings;
+} rh_hunt_chain;
+
+/** Attack chains, highest risk first (after rh_hunt_finish). Borrowed until destroy. */
+RH_API size_t rh_hunt_chain_count(const rh_hunt *hunt);
+RH_API const rh_hunt_chain *rh_hunt_chain_at(const rh_hunt *hunt, size_t i);
+/** The chain finding i belongs to, or NULL. */
+RH_API const rh_hunt_chain *rh_hunt_chain_of(const rh_hunt *hunt, size_t finding);
 
 /**
  * Add a finding from another source (its strings are copied; hunt_id is ignored).

@@ -199,6 +199,41 @@ RH_API const rh_kb_default *rh_kb_default_at(const rh_kb *kb, size_t i);
 /** ATT&CK name of a technique id of the knowledge base ("T1546.008" ...), or NULL. */
 RH_API const char *rh_technique_name(const char *technique);
 
+/** ATT&CK Enterprise tactics, in the matrix's (kill-chain) order. */
+typedef enum rh_tactic {
+    RH_TACTIC_RECONNAISSANCE = 0,
+    RH_TACTIC_RESOURCE_DEVELOPMENT = 1,
+    RH_TACTIC_INITIAL_ACCESS = 2,
+    RH_TACTIC_EXECUTION = 3,
+    RH_TACTIC_PERSISTENCE = 4,
+    RH_TACTIC_PRIVILEGE_ESCALATION = 5,
+    RH_TACTIC_DEFENSE_EVASION = 6,
+    RH_TACTIC_CREDENTIAL_ACCESS = 7,
+    RH_TACTIC_DISCOVERY = 8,
+    RH_TACTIC_LATERAL_MOVEMENT = 9,
+    RH_TACTIC_COLLECTION = 10,
+    RH_TACTIC_COMMAND_AND_CONTROL = 11,
+    RH_TACTIC_EXFILTRATION = 12,
+    RH_TACTIC_IMPACT = 13
+} rh_tactic;
+#define RH_TACTIC_COUNT 14
+
+/** Short name as ATT&CK and the Navigator write it ("initial-access"), or "" out of range. */
+RH_API const char *rh_tactic_id(rh_tactic t);
+/** Display name ("Initial Access"), or "" out of range. */
+RH_API const char *rh_tactic_name(rh_tactic t);
+
+/**
+ * The tactic a technique is reported under: the knowledge base's techniques
+ * (kb_techniques.def: persistence for most) and a few common ones Sigma rules tag (T1059
+ * execution, T1105 command and control, T1566 initial access, ...; docs/kb.md). A
+ * sub-technique not listed takes its parent's. Returns RH_OK or RH_NOT_FOUND (unknown id).
+ */
+RH_API rh_status rh_technique_tactic(const char *technique, rh_tactic *out);
+
+/** True when s is an ATT&CK technique id: "T" + 4 digits, optionally "." + 3 digits. */
+RH_API int rh_technique_id_valid(const char *s);
+
 /** The location with this id, or NULL. */
 RH_API const rh_kb_location *rh_kb_find(const rh_kb *kb, const char *id);
 

@@ -53,6 +53,9 @@ typedef struct rh_sigma_rule_info {
     int line;                                 /* line of the document start */
     rh_sigma_kind kind;
     const char *correlation_type; /* "event_count", ... for correlations, else "" */
+    /* Correlations: the rules they reference (`rules:`), in their order; else NULL, 0. */
+    const struct rh_sigma_rule_info *const *refs;
+    size_t nrefs;
 } rh_sigma_rule_info;
 
 /** A rule that was not loaded. Borrowed: valid until the compiler is destroyed. */
@@ -256,6 +259,9 @@ typedef struct rh_sigma_match {
     const char *group;          /* "Field=value, ..." of the group-by fields ("" if none) */
     uint64_t value;             /* event count, distinct value count, or rules seen */
     uint64_t first_ts, last_ts; /* FILETIME of the first and last event of the window */
+    /* 1: a match of a rule only correlations use (generate: false), reported because the
+     * matcher has RH_SIGMA_MATCH_REFERENCED; not a detection of its own. */
+    int referenced;
 } rh_sigma_match;
 
 /** Match callback: return RH_OK to continue; anything else stops matching and is returned. */
@@ -289,6 +295,11 @@ RH_API void rh_sigma_matcher_destroy(rh_sigma_matcher *m);
  * still applies to its logsource's events only). Same matches in the same order, much slower:
  * for tests that check the indexes never drop a match. */
 #define RH_SIGMA_MATCH_EXHAUSTIVE 0x1u
+
+/* Also report matches of rules that only correlations use (generate: false), flagged
+ * rh_sigma_match.referenced, so that a caller can tell which events a correlation's window
+ * held (the hunt joins correlations to findings with them). */
+#define RH_SIGMA_MATCH_REFERENCED 0x2u
 
 /** Set RH_SIGMA_MATCH_* flags on a matcher (0 = default). */
 RH_API void rh_sigma_matcher_set_flags(rh_sigma_matcher *m, unsigned flags);

@@ -852,13 +852,22 @@ rh_status rh_hunt_create(rh_ctx *ctx, const rh_kb *kb, const rh_hunt_opts *opts,
     memcpy(h->stats.date, "16010101", 9);
     h->stats.kb_locations = rh_kb_count(kb);
     h->stats.rules = h->opts.rules ? rh_ruleset_rule_count(h->opts.rules) : 0;
-    if (h->opts.rules && rh_sigma_matcher_create(ctx, h->opts.rules, &h->matcher) != RH_OK) {
+    /* Two matchers: logged events (their correlations see only logged events, with the
+     * matches of referenced rules for the join to findings) and hive state. */
+    if (h->opts.rules &&
+        (rh_sigma_matcher_create(ctx, h->opts.rules, &h->matcher) != RH_OK ||
+         rh_sigma_matcher_create(ctx, h->opts.rules, &h->state_matcher) != RH_OK)) {
+        rh_sigma_matcher_destroy(h->matcher);
         rh_free(ctx, h);
         return RH_ERR_NOMEM;
+    }
+    if (h->matcher) {
+        rh_sigma_matcher_set_flags(h->matcher, RH_SIGMA_MATCH_REFERENCED);
     }
     if (h->opts.date) {
         if (!parse_date(h->opts.date, h->stats.date)) {
             rh_sigma_matcher_destroy(h->matcher);
+            rh_sigma_matcher_destroy(h->state_matcher);
             rh_free(ctx, h);
             return RH_ERR_ARG;
         }
@@ -907,7 +916,8 @@ rh_status rh_hunt_finish(rh_hunt *h)
     if (!h || h->finished) {
         return RH_ERR_ARG;
     }
-    st = hunt_fuse(h);
+    st = hunt_sigma_flush(h);
+    st = st == RH_OK ? hunt_fuse(h) : st;
     if (st != RH_OK) {
         return st;
     }
@@ -927,7 +937,8 @@ rh_status rh_hunt_finish(rh_hunt *h)
         }
     }
     hunt_findings_order(h);
-    return hunt_prevalence(h);
+    st = hunt_prevalence(h);
+    return st == RH_OK ? hunt_chains_build(h) : st;
 }
 
 void rh_hunt_destroy(rh_hunt *h)
@@ -941,6 +952,7 @@ void rh_hunt_destroy(rh_hunt *h)
     }
     rh_free(h->ctx, h->f);
     hunt_prevalence_free(h);
+    hunt_chains_free(h);
     hunt_fuse_free(h);
     rh_free(h->ctx, h);
 }

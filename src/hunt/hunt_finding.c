@@ -44,7 +44,29 @@ void hunt_finding_free(rh_ctx *ctx, struct hunt_finding *f)
 #undef RH_FINDING_FIELD
     rh_free(ctx, f->rel_key);
     rh_free(ctx, f->profile_dir);
+    rh_free(ctx, f->writer_guid);
+    rh_free(ctx, f->writer_image);
     rh_free(ctx, f);
+}
+
+rh_status hunt_finding_set_writer(rh_ctx *ctx, struct hunt_finding *f,
+                                  const rh_evidence_proc_ref *w)
+{
+    char *g = w->guid && w->guid[0] ? rh_strdup(ctx, w->guid) : NULL;
+    char *im = w->image && w->image[0] ? rh_strdup(ctx, w->image) : NULL;
+    if ((w->guid && w->guid[0] && !g) || (w->image && w->image[0] && !im)) {
+        rh_free(ctx, g);
+        rh_free(ctx, im);
+        return RH_ERR_NOMEM;
+    }
+    rh_free(ctx, f->writer_guid);
+    rh_free(ctx, f->writer_image);
+    f->writer_guid = g;
+    f->writer_image = im;
+    f->writer_pid = w->pid;
+    f->writer_time = w->time;
+    f->has_writer = g || im || w->pid;
+    return RH_OK;
 }
 
 /* Replace the borrowed string *dst (*len bytes when counted, else NUL-terminated) by an owned

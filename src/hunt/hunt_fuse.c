@@ -110,6 +110,7 @@ static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
                 f->pub.evidence_len = text.len;
             }
             f->pub.event_time = w->time;
+            st = st == RH_OK ? hunt_finding_set_writer(h->ctx, f, &w->writer) : st;
             if (st == RH_OK && w->writer.image) {
                 st = hunt_finding_set(h->ctx, &f->pub.process_executable, w->writer.image,
                                       strlen(w->writer.image));
@@ -139,12 +140,6 @@ out:
 }
 
 /* ---- the fusion pass ------------------------------------------------------------------------ */
-
-struct hit_ord {
-    char *key;
-    size_t i;
-    const struct hunt_hit *x;
-};
 
 static int cmp_hit(const void *pa, const void *pb)
 {
@@ -261,6 +256,10 @@ rh_status hunt_fuse(rh_hunt *h)
             st = hunt_finding_from_sigma(h, ord[i].x, &mi);
         }
     }
+    /* 4b. Sigma correlations: join the findings of their windows' events, else a finding. */
+    if (st == RH_OK && h->ncorrs) {
+        st = hunt_join_correlations(h, ord, &mi);
+    }
     /* 5. Threat intelligence (before the counters: a hit can raise the risk). */
     if (st == RH_OK && h->opts.ioc) {
         st = hunt_ioc_apply(h);
@@ -326,6 +325,12 @@ void hunt_fuse_free(rh_hunt *h)
         rh_free(h->ctx, h->gaps[i]);
     }
     rh_free(h->ctx, h->gaps);
+    for (i = 0; i < h->ncorrs; i++) {
+        rh_free(h->ctx, h->corrs[i].group);
+        rh_free(h->ctx, h->corrs[i].host);
+    }
+    rh_free(h->ctx, h->corrs);
     rh_sigma_matcher_destroy(h->matcher);
+    rh_sigma_matcher_destroy(h->state_matcher);
     rh_evidence_destroy(h->ev);
 }

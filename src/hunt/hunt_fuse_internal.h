@@ -53,6 +53,16 @@ rh_status hunt_finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t n
                                   struct mindex *mi);
 rh_status hunt_finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct mindex *mi);
 rh_status hunt_merge_sigma(rh_hunt *h, struct hunt_finding *f, const struct hunt_hit *x);
+/* The hits of the fusion pass in merge-key order (hunt_fuse.c). */
+struct hit_ord {
+    char *key;
+    size_t i;
+    const struct hunt_hit *x;
+};
+/* Join every correlation of h->corrs to the findings its window's events belong to (by merge
+ * key, or as the finding's writing process): a reason and at least the rule's level as risk;
+ * a correlation that joins none becomes a finding of its own (hunt_synth.c). */
+rh_status hunt_join_correlations(rh_hunt *h, const struct hit_ord *ord, struct mindex *mi);
 
 /* coverage (hunt_coverage.c) */
 rh_status hunt_build_sources(rh_hunt *h);

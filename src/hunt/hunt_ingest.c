@@ -96,20 +96,61 @@ static void hit_from_event(rh_ctx *ctx, struct hunt_hit *x, const rh_event *e, i
     x->pid = a.pid;
     x->event_id = e->event_id;
     x->time = a.time;
+    x->ts = e->timestamp;
     x->record_id = e->record_id;
+}
+
+/* A correlation that fired: kept for the join to the findings of its window's events
+ * (hunt_join_correlations). */
+static rh_status corr_push(rh_hunt *h, const rh_sigma_match *m)
+{
+    struct hunt_corr c;
+    rh_status st;
+    if (h->ncorrs >= HUNT_MAX_HITS) {
+        return RH_OK; /* the cap of hits (documented) */
+    }
+    memset(&c, 0, sizeof(c));
+    c.rule = m->rule;
+    c.group = rh_strdup(h->ctx, m->group ? m->group : "");
+    c.host = rh_strdup(h->ctx, m->event && m->event->computer ? m->event->computer : "");
+    c.value = m->value;
+    c.first = m->first_ts;
+    c.last = m->last_ts;
+    if (!c.group || !c.host) {
+        rh_free(h->ctx, c.group);
+        rh_free(h->ctx, c.host);
+        return RH_ERR_NOMEM;
+    }
+    RH_ARRAY_PUSH(h->ctx, h->corrs, h->ncorrs, h->capcorrs, c, st);
+    if (st != RH_OK) {
+        rh_free(h->ctx, c.group);
+        rh_free(h->ctx, c.host);
+    }
+    h->stats.sigma_correlations++;
+    return st;
 }
 
 static rh_status on_event_match(const rh_sigma_match *m, void *user)
 {
     rh_hunt *h = user;
     struct hunt_hit x;
-    if (!m->event || !m->rule || m->rule->kind != RH_SIGMA_DETECTION) {
-        return RH_OK; /* correlations have no single event to attribute */
+    if (m->rule && m->rule->kind == RH_SIGMA_CORRELATION) {
+        return corr_push(h, m);
     }
-    h->stats.sigma_event_hits++;
-    hit_from_event(h->ctx, &x, m->event, HIT_SIGMA_EVENT);
+    if (!m->event || !m->rule || m->rule->kind != RH_SIGMA_DETECTION) {
+        return RH_OK;
+    }
+    if (!m->referenced) {
+        h->stats.sigma_event_hits++;
+    }
+    hit_from_event(h->ctx, &x, m->event, m->referenced ? HIT_SIGMA_REF : HIT_SIGMA_EVENT);
     x.rule = m->rule;
     return hit_push(h, &x);
+}
+
+rh_status hunt_sigma_flush(rh_hunt *h)
+{
+    return h->matcher ? rh_sigma_matcher_flush(h->matcher, on_event_match, h) : RH_OK;
 }
 
 /* A registry value set (the evidence index's classification: Sysmon 13, 4657 not deleting). */
@@ -299,7 +340,7 @@ static rh_status on_state_match(const rh_sigma_match *m, void *user)
 static rh_status on_state_event(const rh_event *e, void *user)
 {
     struct state_ctx *s = user;
-    return rh_sigma_matcher_match(s->h->matcher, e, on_state_match, s);
+    return rh_sigma_matcher_match(s->h->state_matcher, e, on_state_match, s);
 }
 
 rh_status hunt_sigma_hive(rh_hunt *h, const rh_coll_host *host, const rh_coll_hive *ch,
@@ -309,7 +350,7 @@ rh_status hunt_sigma_hive(rh_hunt *h, const rh_coll_host *host, const rh_coll_hi
     rh_buf root = RH_BUF_INIT(h->ctx);
     struct state_ctx s;
     rh_status st = RH_OK;
-    if (!h->matcher) {
+    if (!h->state_matcher) {
         return RH_OK;
     }
     memset(&ho, 0, sizeof(ho));

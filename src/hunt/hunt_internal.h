@@ -28,6 +28,12 @@ struct hunt_finding {
     size_t rel_key_len;
     char *profile_dir;    /* user's profile folder (baseline normalisation, owned) or NULL */
     unsigned sigma_rules; /* Sigma rules already named in reasons */
+    /* The process that wrote the value (its write event or Sigma event), for the attack
+     * chains (hunt_chain.c): owned strings or NULL; has_writer 0 = unknown. */
+    int has_writer;
+    char *writer_guid, *writer_image;
+    uint32_t writer_pid;
+    uint64_t writer_time;
 };
 
 /* A registry write or Sigma match kept for fusion (owned strings, "" when absent). */
@@ -45,10 +51,21 @@ struct hunt_hit {
     int user_inferred; /* an HKCU target was given the only user hive holding the value */
     uint32_t pid, event_id;
     uint64_t time, record_id, key_last_write;
+    uint64_t ts;                    /* the event's timestamp as Sigma sees it (correlations) */
     const rh_sigma_rule_info *rule; /* Sigma hits */
 };
 
-enum { HIT_WRITE = 0, HIT_SIGMA_EVENT = 1, HIT_SIGMA_STATE = 2 };
+/* HIT_SIGMA_REF: a match of a rule only correlations use; it makes no finding, it only tells
+ * which events a correlation's window held. */
+enum { HIT_WRITE = 0, HIT_SIGMA_EVENT = 1, HIT_SIGMA_STATE = 2, HIT_SIGMA_REF = 3 };
+
+/* A Sigma correlation that fired over the logged events (owned strings). */
+struct hunt_corr {
+    const rh_sigma_rule_info *rule;
+    char *group; /* "Field=value, ..." */
+    char *host;  /* the last event's Computer, "" at flush */
+    uint64_t value, first, last;
+};
 
 /* What the collection held for one host (kept after the collection is gone). */
 struct hunt_host_rec {
@@ -73,7 +90,10 @@ struct rh_hunt {
     int finished;
     /* fusion */
     rh_evidence *ev;
-    rh_sigma_matcher *matcher;
+    rh_sigma_matcher *matcher;       /* logged events */
+    rh_sigma_matcher *state_matcher; /* hive state */
+    struct hunt_corr *corrs;
+    size_t ncorrs, capcorrs;
     struct hunt_hit *hits;
     size_t nhits, caphits;
     struct hunt_host_rec *hosts;
@@ -89,6 +109,11 @@ struct rh_hunt {
     size_t nhunt_hosts;
     rh_hunt_rare *rare;
     size_t nrare;
+    /* attack chains (hunt_chain.c), built after the findings are ordered */
+    rh_hunt_chain *chains;
+    size_t nchains;
+    size_t *chain_of;    /* per finding: chain index + 1, 0 = none */
+    size_t *chain_items; /* the chains' finding lists, one block */
 };
 
 /* A finding under construction: all borrowed, copied by hunt_finding_add (pub.hunt_id is
@@ -109,6 +134,13 @@ rh_status hunt_finding_set(rh_ctx *ctx, const char **field, const char *s, size_
 /* Sort the findings into report order (risk, window, host, user, key, value, source...) and
  * number them TH-HUNTIN-<stats.date>-NNN. */
 void hunt_findings_order(rh_hunt *h);
+/* Remember the process that wrote finding f (copies its guid and image). RH_OK / NOMEM. */
+rh_status hunt_finding_set_writer(rh_ctx *ctx, struct hunt_finding *f,
+                                  const rh_evidence_proc_ref *w);
+
+/* hunt_chain.c: group the ordered findings into attack chains; free them. */
+rh_status hunt_chains_build(rh_hunt *h);
+void hunt_chains_free(rh_hunt *h);
 
 /* hunt_prevalence.c: set every finding's stack_key, stack_hosts and total_hosts, list the
  * hosts covered and rank the stack keys (after hunt_findings_order). */
@@ -122,6 +154,8 @@ rh_status hunt_note_host(rh_hunt *h, rh_collection *coll, size_t hi, size_t firs
 rh_status hunt_fuse(rh_hunt *h);
 /* hunt_ioc.c: match opts.ioc against every finding (reasons, risk, threat_intel). */
 rh_status hunt_ioc_apply(rh_hunt *h);
+/* Close the correlation windows still open over the logged events (rh_sigma_matcher_flush). */
+rh_status hunt_sigma_flush(rh_hunt *h);
 /* Read the collection's in-memory event log members (zip archives) into the index. */
 rh_status hunt_collection_events(rh_hunt *h, rh_collection *coll);
 void hunt_fuse_free(rh_hunt *h);

@@ -174,6 +174,17 @@ rh_status hunt_write_evidence(rh_hunt *h, const char *host, const rh_evidence_wr
 
 /* ---- findings from hits ------------------------------------------------------------------- */
 
+/* The process of a logged hit as the evidence index names one (borrowed from x). */
+static void hit_writer(const struct hunt_hit *x, rh_evidence_proc_ref *ref)
+{
+    memset(ref, 0, sizeof(*ref));
+    ref->guid = x->guid[0] ? x->guid : NULL;
+    ref->pid = x->pid;
+    ref->time = x->time;
+    ref->image = x->image[0] ? x->image : NULL;
+    ref->user = x->user[0] ? x->user : NULL;
+}
+
 /* Decode Sysmon Details into registry data (decoded form). */
 static void details_data(const char *d, rh_buf *out, uint32_t *type)
 {
@@ -353,6 +364,11 @@ rh_status hunt_finding_from_write(rh_hunt *h, const struct hunt_hit *x, size_t n
     if (st == RH_OK) {
         st = hunt_push_map(h, mi, h->n - 1);
     }
+    if (st == RH_OK) {
+        rh_evidence_proc_ref ref;
+        hit_writer(x, &ref);
+        st = hunt_finding_set_writer(h->ctx, h->f[h->n - 1], w ? &w->writer : &ref);
+    }
 out:
     rh_evidence_list_free(h->ev, &wl);
     rh_score_result_free(h->ctx, &res);
@@ -390,12 +406,7 @@ rh_status hunt_finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct m
     st = st == RH_OK ? rule_reason(&reasons, x->rule, x->kind == HIT_SIGMA_STATE) : st;
     if (st == RH_OK && x->kind == HIT_SIGMA_EVENT && h->ev) {
         rh_evidence_proc_ref ref;
-        memset(&ref, 0, sizeof(ref));
-        ref.guid = x->guid[0] ? x->guid : NULL;
-        ref.pid = x->pid;
-        ref.time = x->time;
-        ref.image = x->image[0] ? x->image : NULL;
-        ref.user = x->user[0] ? x->user : NULL;
+        hit_writer(x, &ref);
         st = rh_buf_printf(&text, "Event %u at ", x->event_id);
         st = st == RH_OK ? rh_filetime_to_iso(&text, x->time) : st;
         st = st == RH_OK
@@ -475,6 +486,11 @@ rh_status hunt_finding_from_sigma(rh_hunt *h, const struct hunt_hit *x, struct m
     if (st == RH_OK) {
         h->f[h->n - 1]->sigma_rules = 1;
     }
+    if (st == RH_OK && x->kind == HIT_SIGMA_EVENT) {
+        rh_evidence_proc_ref ref;
+        hit_writer(x, &ref);
+        st = hunt_finding_set_writer(h->ctx, h->f[h->n - 1], &ref);
+    }
 out:
     hunt_map_free(&m);
     rh_buf_free(&reasons);
@@ -499,5 +515,232 @@ rh_status hunt_merge_sigma(rh_hunt *h, struct hunt_finding *f, const struct hunt
         f->sigma_rules++;
     }
     rh_buf_free(&b);
+    return st;
+}
+
+/* ---- Sigma correlations ------------------------------------------------------------------- */
+
+static int corr_refers(const struct hunt_corr *c, const rh_sigma_rule_info *r)
+{
+    size_t i;
+    for (i = 0; r && i < c->rule->nrefs; i++) {
+        if (c->rule->refs[i] == r) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "Sigma correlation "T" (id, event_count 3 in group 'G', 2026-... .. 2026-..., level high)" */
+static rh_status corr_reason(rh_buf *b, const struct hunt_corr *c)
+{
+    rh_buf_printf(b, "Sigma correlation \"%s\" (%s, %s %llu", c->rule->title, c->rule->id,
+                  c->rule->correlation_type, (unsigned long long)c->value);
+    if (c->group[0]) {
+        rh_buf_printf(b, " in group '%s'", c->group);
+    }
+    rh_buf_lit(b, ", ");
+    rh_filetime_to_iso(b, c->first);
+    rh_buf_lit(b, " .. ");
+    rh_filetime_to_iso(b, c->last);
+    return rh_buf_printf(b, ", level %s)", c->rule->level[0] ? c->rule->level : "none");
+}
+
+/* The join state: per finding the last correlation that joined it (index + 1), and the
+ * findings the current correlation joined. */
+struct corr_joins {
+    size_t *stamp;
+    size_t *list;
+    size_t n, cap;
+};
+
+/* Join finding idx to correlation ci, whose reason is `why` (once per correlation). */
+static rh_status corr_join(rh_hunt *h, struct corr_joins *j, size_t ci, size_t idx,
+                           const rh_buf *why)
+{
+    rh_status st;
+    if (j->stamp[idx] == ci + 1) {
+        return RH_OK;
+    }
+    j->stamp[idx] = ci + 1;
+    RH_ARRAY_PUSH(h->ctx, j->list, j->n, j->cap, idx, st);
+    return st == RH_OK ? hunt_add_reason(h, h->f[idx], why->data ? why->data : "") : st;
+}
+
+/* Raise finding f to the correlation's level: risk, action and its text. */
+static rh_status corr_raise(rh_hunt *h, struct hunt_finding *f, rh_risk lv)
+{
+    rh_action act;
+    const char *text;
+    if (f->pub.risk >= lv) {
+        return RH_OK;
+    }
+    text = action_text(lv, &act);
+    f->pub.risk = lv;
+    f->pub.action = act;
+    return hunt_finding_set(h->ctx, &f->pub.recommended_action, text, strlen(text));
+}
+
+/* A finding of its own for a correlation whose events belong to no finding: a Sigma event
+ * finding (hunt_finding_from_sigma) for the correlation rule, its data the correlation. */
+static rh_status corr_finding(rh_hunt *h, const struct hunt_corr *c, const struct hunt_hit *last,
+                              const rh_buf *why, struct mindex *mi)
+{
+    struct hunt_hit x;
+    memset(&x, 0, sizeof(x));
+    x.kind = HIT_SIGMA_EVENT;
+    x.rule = c->rule;
+    x.host = (char *)(c->host[0] || !last ? c->host : last->host);
+    x.target = (char *)"";
+    x.details = (char *)"";
+    x.source = (char *)(last ? last->source : "");
+    x.image = (char *)(last ? last->image : "");
+    x.guid = (char *)(last ? last->guid : "");
+    x.user = (char *)(last ? last->user : "");
+    x.user_sid = x.user_name = x.hive_kind = x.writer_sid = (char *)"";
+    x.extra = why->data ? why->data : (char *)"";
+    x.pid = last ? last->pid : 0;
+    x.event_id = last ? last->event_id : 0;
+    x.record_id = last ? last->record_id : 0;
+    x.time = c->last;
+    x.ts = c->last;
+    return hunt_finding_from_sigma(h, &x, mi);
+}
+
+/* A candidate event of a correlation window: a Sigma hit, by its time. */
+struct corr_cand {
+    uint64_t ts;
+    size_t oi; /* index into ord */
+};
+
+static int cmp_cand(const void *pa, const void *pb)
+{
+    const struct corr_cand *a = pa, *b = pb;
+    if (a->ts != b->ts) {
+        return a->ts < b->ts ? -1 : 1;
+    }
+    return a->oi < b->oi ? -1 : a->oi > b->oi;
+}
+
+/* Findings by writer ProcessGuid (case-insensitive), for the join by process. */
+struct guid_ix {
+    const char *guid;
+    size_t idx;
+};
+
+static int cmp_guid(const void *pa, const void *pb)
+{
+    const struct guid_ix *a = pa, *b = pb;
+    int r = rh_ascii_casecmp(a->guid, strlen(a->guid), b->guid, strlen(b->guid));
+    if (r) {
+        return r;
+    }
+    return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* First position of guid in the sorted byguid[0..n). */
+static size_t guid_lower(const struct guid_ix *byguid, size_t n, const char *guid)
+{
+    size_t lo = 0, hi = n, gl = strlen(guid);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rh_ascii_casecmp(byguid[mid].guid, strlen(byguid[mid].guid), guid, gl) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Join correlation ci to the findings of the candidates in its window. */
+static rh_status corr_one(rh_hunt *h, size_t ci, const struct hit_ord *ord,
+                          const struct corr_cand *cand, size_t ncand, const struct guid_ix *byguid,
+                          size_t nguid, size_t nkeep, struct corr_joins *j, rh_buf *why,
+                          struct mindex *mi)
+{
+    const struct hunt_corr *c = &h->corrs[ci];
+    const struct hunt_hit *last = NULL;
+    size_t lo = 0, hi = ncand, i, k;
+    rh_status st;
+    rh_buf_reset(why);
+    st = corr_reason(why, c);
+    while (lo < hi) { /* the first candidate at or after the window's start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (cand[mid].ts < c->first) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    j->n = 0;
+    for (i = lo; i < ncand && cand[i].ts <= c->last && st == RH_OK; i++) {
+        const struct hunt_hit *x = ord[cand[i].oi].x;
+        size_t idx;
+        if (!corr_refers(c, x->rule) || (c->host[0] && !rh_host_eq(c->host, x->host))) {
+            continue;
+        }
+        last = x;
+        if (hunt_mindex_get(mi, ord[cand[i].oi].key, &idx) && idx < nkeep) {
+            st = corr_join(h, j, ci, idx, why);
+        }
+        /* the event's process wrote findings: those are the correlated ones too */
+        for (k = x->guid[0] ? guid_lower(byguid, nguid, x->guid) : nguid;
+             k < nguid && st == RH_OK && rh_ascii_streq(byguid[k].guid, x->guid); k++) {
+            if (rh_host_eq(h->f[byguid[k].idx]->pub.host, x->host)) {
+                st = corr_join(h, j, ci, byguid[k].idx, why);
+            }
+        }
+    }
+    for (k = 0; k < j->n && st == RH_OK; k++) {
+        st = corr_raise(h, h->f[j->list[k]], level_risk(c->rule->level));
+    }
+    if (st == RH_OK && j->n) {
+        h->stats.correlations_joined++;
+    } else if (st == RH_OK) {
+        st = corr_finding(h, c, last, why, mi);
+    }
+    return st;
+}
+
+rh_status hunt_join_correlations(rh_hunt *h, const struct hit_ord *ord, struct mindex *mi)
+{
+    struct corr_joins j;
+    struct corr_cand *cand = NULL;
+    struct guid_ix *byguid = NULL;
+    rh_buf why = RH_BUF_INIT(h->ctx);
+    rh_status st = RH_OK;
+    size_t i, ncand = 0, nguid = 0, nkeep = h->n;
+    memset(&j, 0, sizeof(j));
+    j.stamp = rh_calloc(h->ctx, nkeep ? nkeep : 1, sizeof(size_t));
+    cand = rh_calloc(h->ctx, h->nhits ? h->nhits : 1, sizeof(*cand));
+    byguid = rh_calloc(h->ctx, nkeep ? nkeep : 1, sizeof(*byguid));
+    if (!j.stamp || !cand || !byguid) {
+        st = RH_ERR_NOMEM;
+        goto out;
+    }
+    for (i = 0; i < h->nhits; i++) {
+        if (ord[i].x->kind == HIT_SIGMA_REF || ord[i].x->kind == HIT_SIGMA_EVENT) {
+            cand[ncand].ts = ord[i].x->ts;
+            cand[ncand++].oi = i;
+        }
+    }
+    qsort(cand, ncand, sizeof(*cand), cmp_cand);
+    for (i = 0; i < nkeep; i++) {
+        if (h->f[i]->writer_guid) {
+            byguid[nguid].guid = h->f[i]->writer_guid;
+            byguid[nguid++].idx = i;
+        }
+    }
+    qsort(byguid, nguid, sizeof(*byguid), cmp_guid);
+    for (i = 0; i < h->ncorrs && st == RH_OK; i++) {
+        st = corr_one(h, i, ord, cand, ncand, byguid, nguid, nkeep, &j, &why, mi);
+    }
+out:
+    rh_free(h->ctx, j.stamp);
+    rh_free(h->ctx, j.list);
+    rh_free(h->ctx, cand);
+    rh_free(h->ctx, byguid);
+    rh_buf_free(&why);
     return st;
 }

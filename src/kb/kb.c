@@ -15,10 +15,11 @@
 struct kb_tech {
     const char *id;
     const char *name;
+    rh_tactic tactic;
 };
 
 static const struct kb_tech kb_techs[] = {
-#define RH_KB_TECH(id, name) {id, name},
+#define RH_KB_TECH(id, name, tactic) {id, name, RH_TACTIC_##tactic},
 #include "kb_techniques.def"
 #undef RH_KB_TECH
 };
@@ -69,6 +70,109 @@ const char *rh_technique_name(const char *technique)
         }
     }
     return NULL;
+}
+
+/* Techniques outside the knowledge base that Sigma rules commonly tag, with the tactic a
+ * finding of them is reported under (sub-techniques take their parent's). */
+static const struct {
+    const char *id;
+    rh_tactic tactic;
+} other_tactics[] = {
+    {"T1003", RH_TACTIC_CREDENTIAL_ACCESS},   {"T1021", RH_TACTIC_LATERAL_MOVEMENT},
+    {"T1027", RH_TACTIC_DEFENSE_EVASION},     {"T1036", RH_TACTIC_DEFENSE_EVASION},
+    {"T1047", RH_TACTIC_EXECUTION},           {"T1055", RH_TACTIC_DEFENSE_EVASION},
+    {"T1059", RH_TACTIC_EXECUTION},           {"T1070", RH_TACTIC_DEFENSE_EVASION},
+    {"T1071", RH_TACTIC_COMMAND_AND_CONTROL}, {"T1082", RH_TACTIC_DISCOVERY},
+    {"T1105", RH_TACTIC_COMMAND_AND_CONTROL}, {"T1110", RH_TACTIC_CREDENTIAL_ACCESS},
+    {"T1189", RH_TACTIC_INITIAL_ACCESS},      {"T1190", RH_TACTIC_INITIAL_ACCESS},
+    {"T1204", RH_TACTIC_EXECUTION},           {"T1218", RH_TACTIC_DEFENSE_EVASION},
+    {"T1562", RH_TACTIC_DEFENSE_EVASION},     {"T1566", RH_TACTIC_INITIAL_ACCESS},
+    {"T1569", RH_TACTIC_EXECUTION},           {"T1571", RH_TACTIC_COMMAND_AND_CONTROL},
+    {"T1572", RH_TACTIC_COMMAND_AND_CONTROL}, {"T1573", RH_TACTIC_COMMAND_AND_CONTROL},
+};
+
+static const struct {
+    const char *id, *name;
+} tactics[RH_TACTIC_COUNT] = {
+    {"reconnaissance", "Reconnaissance"},
+    {"resource-development", "Resource Development"},
+    {"initial-access", "Initial Access"},
+    {"execution", "Execution"},
+    {"persistence", "Persistence"},
+    {"privilege-escalation", "Privilege Escalation"},
+    {"defense-evasion", "Defense Evasion"},
+    {"credential-access", "Credential Access"},
+    {"discovery", "Discovery"},
+    {"lateral-movement", "Lateral Movement"},
+    {"collection", "Collection"},
+    {"command-and-control", "Command and Control"},
+    {"exfiltration", "Exfiltration"},
+    {"impact", "Impact"},
+};
+
+const char *rh_tactic_id(rh_tactic t)
+{
+    return (unsigned)t < RH_TACTIC_COUNT ? tactics[t].id : "";
+}
+
+const char *rh_tactic_name(rh_tactic t)
+{
+    return (unsigned)t < RH_TACTIC_COUNT ? tactics[t].name : "";
+}
+
+int rh_technique_id_valid(const char *s)
+{
+    size_t i;
+    if (!s || s[0] != 'T') {
+        return 0;
+    }
+    for (i = 1; i <= 4; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    if (s[5] == '\0') {
+        return 1;
+    }
+    if (s[5] != '.') {
+        return 0;
+    }
+    for (i = 6; i <= 8; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return s[9] == '\0';
+}
+
+rh_status rh_technique_tactic(const char *technique, rh_tactic *out)
+{
+    char parent[6];
+    size_t i;
+    if (!rh_technique_id_valid(technique) || !out) {
+        return RH_NOT_FOUND;
+    }
+    memcpy(parent, technique, 5);
+    parent[5] = '\0';
+    for (i = 0; i < sizeof(kb_techs) / sizeof(kb_techs[0]); i++) {
+        if (strcmp(kb_techs[i].id, technique) == 0) {
+            *out = kb_techs[i].tactic;
+            return RH_OK;
+        }
+    }
+    for (i = 0; i < sizeof(kb_techs) / sizeof(kb_techs[0]); i++) {
+        if (strncmp(kb_techs[i].id, parent, 5) == 0) {
+            *out = kb_techs[i].tactic;
+            return RH_OK;
+        }
+    }
+    for (i = 0; i < sizeof(other_tactics) / sizeof(other_tactics[0]); i++) {
+        if (strcmp(other_tactics[i].id, parent) == 0) {
+            *out = other_tactics[i].tactic;
+            return RH_OK;
+        }
+    }
+    return RH_NOT_FOUND;
 }
 
 /* ---- names ---------------------------------------------------------------------------------- */

@@ -6,7 +6,8 @@
 
 /* The table: add a format by adding a row (and its report_<name>.c). */
 static const struct report_format *const formats[] = {
-    &report_text, &report_json, &report_jsonl, &report_csv, &report_md, &report_html, &report_ecs,
+    &report_text, &report_json, &report_jsonl,     &report_csv,        &report_md,
+    &report_html, &report_ecs,  &report_navigator, &report_timesketch,
 };
 
 #define NFORMATS (sizeof(formats) / sizeof(formats[0]))
@@ -149,6 +150,12 @@ rh_status report_coverage_text(const struct report *r, rh_buf *o)
                   s->by_fusion[RH_FUSION_UNCOVERED], s->by_fusion[RH_FUSION_GONE],
                   s->by_fusion[RH_FUSION_RESIDUE], s->by_fusion[RH_FUSION_EVENT_ONLY],
                   s->sigma_state_hits, s->sigma_event_hits, s->merged);
+    if (s->sigma_correlations) {
+        rh_buf_printf(o,
+                      "Sigma correlations: %zu over the logged events, %zu joined existing "
+                      "findings\n",
+                      s->sigma_correlations, s->correlations_joined);
+    }
     if (n) {
         rh_buf_lit(o, "Data sources:\n");
     }
@@ -177,6 +184,91 @@ rh_status report_coverage_text(const struct report *r, rh_buf *o)
     if ((r->opts.window_only || s->outside_window)) {
         rh_buf_printf(o, "Hunt window: %zu finding(s) outside%s\n", s->outside_window,
                       r->opts.window_only ? " (counted, not listed)" : "");
+    }
+    return rh_buf_status(o);
+}
+
+int report_chain_listed(const struct report *r, const rh_hunt_chain *c)
+{
+    return c && c->risk >= r->opts.min_risk;
+}
+
+size_t report_chains_listed(const struct report *r)
+{
+    size_t i, n = 0;
+    for (i = 0; i < rh_hunt_chain_count(r->hunt); i++) {
+        n += (size_t)report_chain_listed(r, rh_hunt_chain_at(r->hunt, i));
+    }
+    return n;
+}
+
+rh_status report_tactics_text(unsigned mask, const char *sep, rh_buf *o)
+{
+    unsigned t;
+    int first = 1;
+    for (t = 0; t < RH_TACTIC_COUNT; t++) {
+        if (mask & (1u << t)) {
+            rh_buf_printf(o, "%s%s", first ? "" : sep, rh_tactic_name((rh_tactic)t));
+            first = 0;
+        }
+    }
+    return rh_buf_status(o);
+}
+
+/* An event string on one line of the chain text: control and bidi characters made visible
+ * (RH_ESC_TERMINAL), so a newline in it cannot start a line of its own; the format's escape
+ * still follows. */
+static rh_status one_line(rh_buf *o, const char *s)
+{
+    return rh_escape_append(o, s ? s : "", s ? strlen(s) : 0, RH_ESC_TERMINAL);
+}
+
+rh_status report_chains_text(const struct report *r, rh_buf *o)
+{
+    size_t i, k;
+    for (i = 0; i < rh_hunt_chain_count(r->hunt) && rh_buf_status(o) == RH_OK; i++) {
+        const rh_hunt_chain *c = rh_hunt_chain_at(r->hunt, i);
+        if (!report_chain_listed(r, c)) {
+            continue;
+        }
+        rh_buf_printf(o, "%s ", c->id);
+        one_line(o, c->host);
+        rh_buf_printf(o, " (risk %s): ", rh_risk_name(c->risk));
+        report_tactics_text(c->tactics, " \xE2\x86\x92 ", o);
+        rh_buf_lit(o, "\n  root: ");
+        one_line(o, c->root_image);
+        rh_buf_printf(o, " (pid %u)", c->root_pid);
+        if (c->root_start) {
+            rh_buf_lit(o, ", started ");
+            rh_filetime_to_iso(o, c->root_start);
+        }
+        if (c->root_command_line) {
+            rh_buf_lit(o, "\n  command line: ");
+            one_line(o, c->root_command_line);
+        }
+        rh_buf_printf(o, "\n  activity: %zu process(es), %zu connection(s), %zu file(s)",
+                      c->processes, c->connections, c->files);
+        if (c->first) {
+            rh_buf_lit(o, ", ");
+            rh_filetime_to_iso(o, c->first);
+            rh_buf_lit(o, " .. ");
+            rh_filetime_to_iso(o, c->last);
+        }
+        rh_buf_printf(o, "\n  findings (%zu):\n", c->nfindings);
+        for (k = 0; k < c->nfindings && rh_buf_status(o) == RH_OK; k++) {
+            const rh_finding *f = rh_hunt_at(r->hunt, c->findings[k]);
+            const char *vn;
+            size_t vl;
+            rh_buf line = RH_BUF_INIT(r->ctx);
+            report_value_name(f, &vn, &vl);
+            rh_buf_printf(o, "    %s %s %s ", f->hunt_id, rh_risk_name(f->risk), f->technique);
+            rh_buf_append(&line, f->key_path, f->key_path_len);
+            rh_buf_putc(&line, '\\');
+            rh_buf_append(&line, vn, vl);
+            rh_escape_append(o, line.data ? line.data : "", line.len, RH_ESC_TERMINAL);
+            report_scratch_free(o, &line);
+            rh_buf_lit(o, "\n");
+        }
     }
     return rh_buf_status(o);
 }
@@ -246,6 +338,7 @@ static rh_status hunt_item(struct report *r, size_t i)
     if (!rh_report_listed_opts(f, &r->opts)) {
         return RH_OK;
     }
+    r->item = i;
     st = r->fmt->emit(r, f);
     r->index++;
     return st;

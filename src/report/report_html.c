@@ -741,7 +741,16 @@ static rh_status html_end(struct report *r)
                       "the minimum risk.</td></tr></tbody>\n",
                       HTML_NCOLS);
     }
-    rh_buf_puts(o, "</table>\n</main>\n<footer>reghunt hunt report; fields "
+    rh_buf_puts(o, "</table>\n");
+    if (report_chains_listed(r)) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        report_chains_text(r, &t);
+        rh_buf_puts(o, "<section id=\"chains\"><h2>Attack chains</h2>\n<pre class=\"chains\">");
+        esc_n(o, t.data ? t.data : "", t.len, 1);
+        rh_buf_puts(o, "</pre></section>\n");
+        report_scratch_free(o, &t);
+    }
+    rh_buf_puts(o, "</main>\n<footer>reghunt hunt report; fields "
                    "and formats: docs/hunt-output.md. Every string from the "
                    "evidence is shown escaped; control and bidi characters "
                    "appear as \\xNN / \\u{NNNN}.</footer>\n<script>");

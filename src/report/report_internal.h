@@ -17,6 +17,7 @@ struct report {
     rh_report_write_fn fn;
     void *user;
     size_t listed, index;
+    size_t item;                     /* rh_hunt_at() index of the finding being emitted */
     const struct report_format *fmt; /* rh_report_write(): the hunt format */
     const rh_stack *stack;           /* rh_report_stack(): the stack written (hunt is NULL) */
     const void *stack_fmt;           /* its format row (report_stack.c) */
@@ -32,7 +33,7 @@ struct report_format {
 };
 
 extern const struct report_format report_text, report_json, report_jsonl, report_csv, report_md,
-    report_html, report_ecs;
+    report_html, report_ecs, report_navigator, report_timesketch;
 
 /* Shared helpers (no escaping: callers escape with their format's function). Writers append
  * to sticky rh_bufs (text.h) and return the output buffer's status; scratch buffers hand their
@@ -57,6 +58,13 @@ int report_has_ti(const struct report *r);
  * indicators (at most REPORT_TI_EXPIRED), and the hits of every listed finding. */
 #define REPORT_TI_EXPIRED 100u
 rh_status report_ti_text(const struct report *r, rh_buf *out);
+/* Attack chains (rh_hunt_chain): listed when their risk is at least min_risk; their count;
+ * the tactics of a mask in ATT&CK order joined by sep; every listed chain as plain text
+ * lines (event strings already RH_ESC_TERMINAL-escaped onto one line; escape per format). */
+int report_chain_listed(const struct report *r, const rh_hunt_chain *c);
+size_t report_chains_listed(const struct report *r);
+rh_status report_tactics_text(unsigned mask, const char *sep, rh_buf *o);
+rh_status report_chains_text(const struct report *r, rh_buf *out);
 /* Plan and coverage as plain text lines ('\n'-terminated, unescaped: escape per format). */
 rh_status report_plan_text(const struct report *r, rh_buf *out);
 rh_status report_coverage_text(const struct report *r, rh_buf *out);

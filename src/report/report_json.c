@@ -126,15 +126,16 @@ static rh_status json_plan_coverage(struct report *r)
                   "  \"coverage\": {\"kb_locations\":%zu,\"sigma_rules\":%zu,"
                   "\"event_inputs\":%zu,\"event_inputs_unreadable\":%zu,\"events\":%llu,"
                   "\"sigma_state_hits\":%zu,\"sigma_event_hits\":%zu,\"merged\":%zu,"
-                  "\"outside_window\":%zu,\"by_fusion\":{\"confirmed\":%zu,\"log-gap\":%zu,"
+                  "\"outside_window\":%zu,\"sigma_correlations\":%zu,\"correlations_joined\":%zu,"
+                  "\"by_fusion\":{\"confirmed\":%zu,\"log-gap\":%zu,"
                   "\"uncovered\":%zu,\"gone\":%zu,\"residue\":%zu,\"event-only\":%zu},"
                   "\"sources\":[",
                   s->kb_locations, s->rules, s->event_inputs, s->event_inputs_failed,
                   (unsigned long long)s->events, s->sigma_state_hits, s->sigma_event_hits,
-                  s->merged, s->outside_window, s->by_fusion[RH_FUSION_CONFIRMED],
-                  s->by_fusion[RH_FUSION_LOG_GAP], s->by_fusion[RH_FUSION_UNCOVERED],
-                  s->by_fusion[RH_FUSION_GONE], s->by_fusion[RH_FUSION_RESIDUE],
-                  s->by_fusion[RH_FUSION_EVENT_ONLY]);
+                  s->merged, s->outside_window, s->sigma_correlations, s->correlations_joined,
+                  s->by_fusion[RH_FUSION_CONFIRMED], s->by_fusion[RH_FUSION_LOG_GAP],
+                  s->by_fusion[RH_FUSION_UNCOVERED], s->by_fusion[RH_FUSION_GONE],
+                  s->by_fusion[RH_FUSION_RESIDUE], s->by_fusion[RH_FUSION_EVENT_ONLY]);
     for (i = 0; i < rh_hunt_source_count(r->hunt) && rh_buf_status(o) == RH_OK; i++) {
         const rh_hunt_source *src = rh_hunt_source_at(r->hunt, i);
         rh_buf_puts(o, i ? ",{" : "{");
@@ -229,9 +230,68 @@ static rh_status json_emit(struct report *r, const rh_finding *f)
     return json_finding(&r->out, f);
 }
 
+/* ,"chains":[...] (only when the hunt has listed attack chains): docs/hunt-output.md. */
+static rh_status json_chains(struct report *r)
+{
+    rh_buf *o = &r->out;
+    size_t i, k;
+    int first = 1;
+    if (!report_chains_listed(r)) {
+        return rh_buf_status(o);
+    }
+    rh_buf_lit(o, ",\n  \"chains\": [");
+    for (i = 0; i < rh_hunt_chain_count(r->hunt) && rh_buf_status(o) == RH_OK; i++) {
+        const rh_hunt_chain *c = rh_hunt_chain_at(r->hunt, i);
+        unsigned t;
+        int tf = 1;
+        if (!report_chain_listed(r, c)) {
+            continue;
+        }
+        rh_buf_puts(o, first ? "\n    {" : ",\n    {");
+        first = 0;
+        report_json_field(o, "id", c->id, strlen(c->id), 1);
+        field_s(o, "host", c->host);
+        field_s(o, "risk", rh_risk_name(c->risk));
+        rh_buf_lit(o, ",\"tactics\":[");
+        for (t = 0; t < RH_TACTIC_COUNT; t++) {
+            if (c->tactics & (1u << t)) {
+                rh_buf_printf(o, "%s\"%s\"", tf ? "" : ",", rh_tactic_id((rh_tactic)t));
+                tf = 0;
+            }
+        }
+        rh_buf_lit(o, "],\"root\":{");
+        report_json_field(o, "image", c->root_image, strlen(c->root_image), 1);
+        rh_buf_printf(o, ",\"pid\":%u", c->root_pid);
+        if (c->root_guid) {
+            field_s(o, "guid", c->root_guid);
+        }
+        if (c->root_command_line) {
+            field_s(o, "command_line", c->root_command_line);
+        }
+        if (c->root_start) {
+            field_time(o, "start", c->root_start);
+        }
+        rh_buf_printf(o, "},\"processes\":%zu,\"connections\":%zu,\"files\":%zu", c->processes,
+                      c->connections, c->files);
+        if (c->first) {
+            field_time(o, "first", c->first);
+            field_time(o, "last", c->last);
+        }
+        rh_buf_lit(o, ",\"findings\":[");
+        for (k = 0; k < c->nfindings; k++) {
+            const rh_finding *f = rh_hunt_at(r->hunt, c->findings[k]);
+            rh_buf_printf(o, "%s\"%s\"", k ? "," : "", f->hunt_id);
+        }
+        rh_buf_lit(o, "]}");
+    }
+    return rh_buf_lit(o, "\n  ]");
+}
+
 static rh_status json_end(struct report *r)
 {
-    return rh_buf_puts(&r->out, r->index ? "\n  ]\n}\n" : "]\n}\n");
+    rh_buf_puts(&r->out, r->index ? "\n  ]" : "]");
+    json_chains(r);
+    return rh_buf_puts(&r->out, "\n}\n");
 }
 
 static rh_status jsonl_begin(struct report *r)

@@ -35,30 +35,37 @@ static rh_status cell_s(rh_buf *o, const char *s)
     return cell(o, s, s ? strlen(s) : 0);
 }
 
+/* Plain text lines (report_plan_text, ...) as a nested Markdown list: the line's leading
+ * blanks give its level. Frees t. */
+static void md_list(struct report *r, rh_buf *t)
+{
+    size_t p = 0;
+    while (p < t->len && rh_buf_status(&r->out) == RH_OK) {
+        const char *nl = memchr(t->data + p, '\n', t->len - p);
+        size_t l = nl ? (size_t)(nl - (t->data + p)) : t->len - p;
+        size_t ind = 0;
+        while (ind < l && t->data[p + ind] == ' ') {
+            ind++;
+        }
+        rh_buf_printf(&r->out, "%*s- ", (int)ind, "");
+        report_md_esc(&r->out, t->data + p + ind, l - ind);
+        rh_buf_lit(&r->out, "\n");
+        p += l + 1;
+    }
+    rh_buf_lit(&r->out, "\n");
+    report_scratch_free(&r->out, t);
+}
+
 /* The plan and coverage lines as a nested Markdown list. */
 static void md_plan_coverage(struct report *r)
 {
     rh_buf t = RH_BUF_INIT(r->ctx);
-    size_t p = 0;
     rh_buf_lit(&r->out, "## Hunt plan and coverage\n\n");
     report_plan_text(r, &t);
     if (report_has_coverage(r)) {
         report_coverage_text(r, &t);
     }
-    while (p < t.len && rh_buf_status(&r->out) == RH_OK) {
-        const char *nl = memchr(t.data + p, '\n', t.len - p);
-        size_t l = nl ? (size_t)(nl - (t.data + p)) : t.len - p;
-        size_t ind = 0;
-        while (ind < l && t.data[p + ind] == ' ') {
-            ind++;
-        }
-        rh_buf_printf(&r->out, "%*s- ", (int)ind, "");
-        report_md_esc(&r->out, t.data + p + ind, l - ind);
-        rh_buf_lit(&r->out, "\n");
-        p += l + 1;
-    }
-    rh_buf_lit(&r->out, "\n");
-    report_scratch_free(&r->out, &t);
+    md_list(r, &t);
 }
 
 /* The rarest persistence of a hunt over several hosts (report_rare). */
@@ -164,20 +171,17 @@ static rh_status md_end(struct report *r)
     if (!r->index) {
         rh_buf_lit(&r->out, "\n_No findings at or above the minimum risk._\n");
     }
+    if (report_chains_listed(r)) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        rh_buf_lit(&r->out, "\n## Attack chains\n\n");
+        report_chains_text(r, &t);
+        md_list(r, &t);
+    }
     if (report_has_ti(r)) {
         rh_buf t = RH_BUF_INIT(r->ctx);
-        size_t p = 0;
-        report_ti_text(r, &t);
         rh_buf_lit(&r->out, "\n## Threat intelligence\n\n");
-        while (p < t.len && rh_buf_status(&r->out) == RH_OK) {
-            const char *nl = memchr(t.data + p, '\n', t.len - p);
-            size_t l = nl ? (size_t)(nl - (t.data + p)) : t.len - p;
-            rh_buf_lit(&r->out, "- ");
-            report_md_esc(&r->out, t.data + p, l);
-            rh_buf_lit(&r->out, "\n");
-            p += l + 1;
-        }
-        report_scratch_free(&r->out, &t);
+        report_ti_text(r, &t);
+        md_list(r, &t);
     }
     return rh_buf_status(&r->out);
 }

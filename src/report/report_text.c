@@ -225,6 +225,14 @@ static rh_status text_end(struct report *r)
         (void)add_row(hosts, &nh, f->host, f->risk);
         (void)add_row(techs, &nt, f->technique, f->risk);
     }
+    if (report_chains_listed(r)) {
+        rh_buf t = RH_BUF_INIT(r->ctx);
+        report_chains_text(r, &t);
+        rh_buf_lit(o, "Attack chains\n");
+        esc_lines(o, t.data ? t.data : "", t.len, "  ");
+        rh_buf_lit(o, "\n");
+        report_scratch_free(o, &t);
+    }
     rh_buf_printf(o,
                   "Summary\n  Hosts: %zu   Hives: %zu (hunted %zu, unreadable %zu)   "
                   "Values scored: %llu\n"

@@ -310,8 +310,18 @@ rh_status sigma_corr_resolve(rh_sigma_compiler *c)
         }
         k = r->corr;
         /* re-resolve indexes after compaction */
-        for (j = 0; j < k->nrefs; j++) {
-            k->rules[j] = lookup(rs, k->rule_refs[j])->index;
+        {
+            const rh_sigma_rule_info **refs =
+                rh_arena_array(&rs->arena, k->nrefs ? k->nrefs : 1, sizeof(*refs));
+            if (!refs) {
+                return RH_ERR_NOMEM;
+            }
+            for (j = 0; j < k->nrefs; j++) {
+                k->rules[j] = lookup(rs, k->rule_refs[j])->index;
+                refs[j] = &rs->rules[k->rules[j]]->info;
+            }
+            r->info.refs = refs;
+            r->info.nrefs = k->nrefs;
         }
         k->index = (uint32_t)rs->ncorrs;
         rs->corrs[rs->ncorrs++] = r;

@@ -669,13 +669,14 @@ static rh_status try_entry(rh_sigma_matcher *m, const rh_event *ev, const struct
         }
     }
     m->rule_gen[r->index] = m->gen;
-    if (r->emit) {
+    if (r->emit || (m->flags & RH_SIGMA_MATCH_REFERENCED)) {
         rh_sigma_match mt;
         memset(&mt, 0, sizeof(mt));
         mt.rule = &r->info;
         mt.event = ev;
         mt.group = "";
         mt.first_ts = mt.last_ts = ev->timestamp;
+        mt.referenced = !r->emit;
         st = fn(&mt, user);
         if (st != RH_OK) {
             return st;

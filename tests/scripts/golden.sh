@@ -13,7 +13,7 @@
 set -u
 RH=$1 SRC=$2 BUILD=$3
 MKHIVE=$BUILD/tests/mkhive
-FORMATS=${RH_GOLDEN_FORMATS:-"text json jsonl csv md html ecs"}
+FORMATS=${RH_GOLDEN_FORMATS:-"text json jsonl csv md html ecs navigator timesketch"}
 fail=0 pass=0
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

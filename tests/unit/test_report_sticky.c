@@ -103,7 +103,8 @@ static void test_format(rh_ctx *ctx, const rh_hunt *h, const char *fmt)
 
 int main(void)
 {
-    static const char *const formats[] = {"text", "json", "jsonl", "csv", "md", "html", "ecs"};
+    static const char *const formats[] = {"text", "json", "jsonl",     "csv",       "md",
+                                          "html", "ecs",  "navigator", "timesketch"};
     rh_allocator a = rh_test_allocator();
     rh_ctx *ctx = NULL;
     rh_kb *kb = NULL;
