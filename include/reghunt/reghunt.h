@@ -19,6 +19,7 @@
 #include "collection.h"
 #include "hunt.h"
 #include "stack.h"
+#include "os.h"
 #include "report.h"
 
 #define RH_VERSION_STRING "0.1.0"

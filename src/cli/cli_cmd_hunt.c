@@ -6,8 +6,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "cli_hunt.h"
 
@@ -245,7 +243,7 @@ static void plan_append(char *dst, size_t cap, const char *v)
  * hypothesis, techniques, data_sources (or "data sources"). Unknown keys are ignored. */
 static int load_plan(const char *path, struct plan *p)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = rh_os_fopen(path, "r");
     char line[1024], *cur = NULL;
     if (!f) {
         return -1;
@@ -520,11 +518,9 @@ static int write_hunt_report(const struct hunt_cmd *o, const struct hunt_state *
 
 /* Print the one-line summary on stderr (t0: when the command started). Returns
  * RH_EXIT_FINDINGS when a finding that is not known-good is listed, else RH_EXIT_OK. */
-static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt,
-                              const struct timespec *t0)
+static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt, uint64_t t0)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(hunt);
-    struct timespec t1;
     double secs;
     size_t i, reported = 0;
     char failed_logs[32] = "";
@@ -535,8 +531,7 @@ static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt,
         const rh_finding *f = rh_hunt_at(hunt, i);
         reported += rh_report_listed_opts(f, &o->ro) && !f->known_good;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    secs = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+    secs = (double)(rh_os_monotonic_ns() - t0) / 1e9;
     if (s->event_inputs || s->event_inputs_failed || o->a.rules) {
         fprintf(stderr,
                 "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), %llu "
@@ -577,9 +572,8 @@ int cli_cmd_hunt(int argc, char **argv)
 {
     struct hunt_cmd o;
     struct hunt_state s;
-    struct timespec t0;
+    uint64_t t0 = rh_os_monotonic_ns();
     int rc;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = parse_hunt_options(argc, argv, &o);
     if (rc < 0) {
         rc = check_hunt_options(argc, argv, &o);
@@ -596,7 +590,7 @@ int cli_cmd_hunt(int argc, char **argv)
         rc = write_hunt_report(&o, &s);
     }
     if (rc == RH_EXIT_OK) {
-        rc = print_hunt_summary(&o, s.hunt, &t0);
+        rc = print_hunt_summary(&o, s.hunt, t0);
     }
     free_hunt_state(&s);
     return rc;

@@ -361,7 +361,7 @@ static rh_status ac_build(rh_ruleset *rs, struct sig_ac *ac, struct ac_lit *lits
     if (total > (1u << 26)) {
         return RH_ERR_LIMIT;
     }
-    qsort(lits, nlits, sizeof(*lits), cmp_lit);
+    rh_sort(lits, nlits, sizeof(*lits), cmp_lit);
     par = rh_calloc(ctx, total, sizeof(uint32_t));
     pcls = rh_calloc(ctx, total, 1);
     ccnt = rh_calloc(ctx, total + 1, sizeof(uint32_t));
