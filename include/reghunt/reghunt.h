@@ -20,6 +20,7 @@
 #include "hunt.h"
 #include "stack.h"
 #include "os.h"
+#include "live.h"
 #include "report.h"
 
 #define RH_VERSION_STRING "0.1.0"

@@ -51,7 +51,11 @@ static void hunt_usage(FILE *f)
             "  --hypothesis TEXT  the hunt hypothesis, echoed in the report\n"
             "  --plan FILE        hunt plan (key: value lines or simple YAML: hypothesis,\n"
             "                     techniques, data_sources), echoed in the report\n"
-            "  --deleted          also recover deleted keys and values\n"
+            "  --live             also hunt this running Windows system through the registry\n"
+            "                     API, read-only (HKLM SOFTWARE and SYSTEM, every profile's\n"
+            "                     HKU hives or, when not loaded, its hive files; no deleted\n"
+            "                     data or transaction logs: docs/windows.md); Windows only\n"
+            "  --deleted          also recover deleted keys and values"
             "  --no-logs          do not replay transaction logs\n"
             "  -v, --verbose      print every parser anomaly on stderr\n"
             "  -h, --help         this help\n\n"
@@ -104,16 +108,38 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
             goto out;
         }
     }
+    if (a->live) {
+        rh_live_stats ls;
+        cli_last_diag[0] = '\0';
+        st = rh_live_add(ctx, coll, &ls);
+        if (st == RH_ERR_UNSUPPORTED) {
+            cli_error("hunt: --live reads the registry of a running Windows system; this "
+                      "build runs elsewhere (hunt hive files or a collection instead)");
+            rc = RH_EXIT_USAGE;
+            goto out;
+        }
+        if (st != RH_OK) {
+            rc = cli_fail_input("live registry", st);
+            goto out;
+        }
+        if (a->verbose) {
+            fprintf(stderr,
+                    "reghunt: live: %zu hive(s) through the API, %zu profile hive file(s), "
+                    "%llu key(s), %llu value(s), %llu key(s) not readable\n",
+                    ls.hives_api, ls.hives_file, (unsigned long long)ls.keys,
+                    (unsigned long long)ls.values, (unsigned long long)ls.keys_denied);
+        }
+    }
     st = rh_collection_finish(coll);
     if (st != RH_OK) {
-        rc = cli_fail_input(a->paths[0], st);
+        rc = cli_fail_input(a->npaths ? a->paths[0] : "live registry", st);
         goto out;
     }
     nhives = rh_collection_hive_count(coll);
     /* Zip collections may hold event logs only: those count as input too. */
     if (nhives == 0 && rh_collection_events_count(coll) == 0) {
-        cli_error("%s%s: no registry hives or event logs found", a->paths[0],
-                  a->npaths > 1 ? " ..." : "");
+        cli_error("%s%s: no registry hives or event logs found",
+                  a->npaths ? a->paths[0] : "live registry", a->npaths > 1 ? " ..." : "");
         rc = RH_EXIT_INPUT;
         goto out;
     }
@@ -145,11 +171,12 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
             0) {
         const rh_hunt_stats *hs = rh_hunt_get_stats(*hunt);
         if (hs->event_inputs_failed == 0) {
-            cli_error("%s: no hive could be read (%zu unreadable)", a->paths[0], hs->hives_failed);
+            cli_error("%s: no hive could be read (%zu unreadable)",
+                      a->npaths ? a->paths[0] : "live registry", hs->hives_failed);
         } else {
             cli_error("%s%s: no input could be read (%zu hive(s) and %zu event log(s) unreadable)",
-                      a->paths[0], a->npaths > 1 ? " ..." : "", hs->hives_failed,
-                      hs->event_inputs_failed);
+                      a->npaths ? a->paths[0] : "live registry", a->npaths > 1 ? " ..." : "",
+                      hs->hives_failed, hs->event_inputs_failed);
         }
         rc = RH_EXIT_INPUT;
         goto out;
@@ -338,6 +365,7 @@ static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
                                           {"date", required_argument, NULL, 'D'},
                                           {"deleted", no_argument, NULL, 'd'},
                                           {"no-logs", no_argument, NULL, 'n'},
+                                          {"live", no_argument, NULL, 'L'},
                                           {"verbose", no_argument, NULL, 'v'},
                                           {"rules", required_argument, NULL, 'r'},
                                           {"rules-strict", no_argument, NULL, 'S'},
@@ -410,6 +438,9 @@ static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
         case 'n':
             o->a.no_logs = 1;
             break;
+        case 'L':
+            o->a.live = 1;
+            break;
         case 'v':
             o->a.verbose = 1;
             break;
@@ -447,7 +478,7 @@ static int check_hunt_options(int argc, char **argv, struct hunt_cmd *o)
             return RH_EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !o->a.live) {
         cli_error("hunt: no input (see 'reghunt hunt --help')");
         return RH_EXIT_USAGE;
     }

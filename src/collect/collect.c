@@ -54,6 +54,7 @@ static void entry_free(rh_ctx *ctx, struct coll_entry *e)
     rh_free(ctx, e->embedded_user);
     rh_free(ctx, e->archive);
     rh_free(ctx, e->member);
+    rh_free(ctx, e->image);
     for (i = 0; i < 3; i++) {
         rh_free(ctx, e->logs[i].name);
         rh_free(ctx, e->logs[i].member);
@@ -592,6 +593,32 @@ rh_status rh_collection_add(rh_collection *c, const char *path)
     return add_file(c, path, 1);
 }
 
+rh_status rh_collection_add_image(rh_collection *c, const char *source, const char *layout_path,
+                                  uint8_t *image, size_t len)
+{
+    struct coll_entry *e = NULL;
+    rh_status st;
+    if (!c || !source || !layout_path || !image || c->finished) {
+        if (c) {
+            rh_free(c->ctx, image);
+        }
+        return RH_ERR_ARG;
+    }
+    if (!collect_header_is_hive(image, len)) {
+        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, source, 0, "not a registry hive (no regf header)");
+        rh_free(c->ctx, image);
+        return RH_ERR_FORMAT;
+    }
+    st = collect_add_entry(c, source, layout_path, NULL, image, len, &e);
+    if (st != RH_OK) {
+        rh_free(c->ctx, image);
+        return st;
+    }
+    e->image = image;
+    e->image_len = len;
+    return RH_OK;
+}
+
 size_t rh_collection_hive_count(const rh_collection *c)
 {
     return c ? c->n : 0;
@@ -647,7 +674,10 @@ rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)
     o.flags = (c->flags & RH_COLL_NO_LOGS ? RH_HIVE_NO_LOGS : 0) |
               (c->flags & RH_COLL_DELETED ? RH_HIVE_DELETED : 0);
     e->open_tried = 1;
-    if (e->archive) {
+    if (e->image) {
+        o.flags |= RH_HIVE_NO_LOGS;
+        e->open_status = rh_hive_open_mem(c->ctx, e->source, e->image, e->image_len, &o, &e->hive);
+    } else if (e->archive) {
         e->open_status = collect_open_member(c, e, &o, &e->hive);
     } else {
         e->open_status = rh_hive_open(c->ctx, e->source, &o, &e->hive);

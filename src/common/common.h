@@ -195,6 +195,25 @@ int64_t rh_fd_read(int fd, void *buf, size_t n);
 int64_t rh_fd_pread(int fd, void *buf, size_t n, uint64_t off);
 void rh_fd_close(int fd);
 
+/*
+ * The live registry (Windows; elsewhere every call returns RH_ERR_UNSUPPORTED), read through
+ * ntdll's counted-name calls (NtOpenKey, NtEnumerateKey, NtEnumerateValueKey, NtQueryKey)
+ * with KEY_READ, so names holding NULs are opened and listed as stored. Names are UTF-16 code
+ * units in an rh_buf (2 bytes each, native order). rh_os_key_open: parent NULL opens an NT
+ * path ("\\Registry\\Machine\\SOFTWARE"); returns RH_OK, RH_NOT_FOUND, RH_ERR_IO (access
+ * denied and other failures) or RH_ERR_UNSUPPORTED. The enumerators return RH_END past the
+ * last entry. Owned: close with rh_os_key_close (accepts NULL). rh_os_key_is_link: 1 when the
+ * subkey `name` of parent is a registry link (a REG_LINK SymbolicLinkValue).
+ */
+typedef struct rh_os_key rh_os_key;
+rh_status rh_os_key_open(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len,
+                         rh_os_key **out);
+rh_status rh_os_key_last_write(rh_os_key *k, uint64_t *filetime);
+rh_status rh_os_key_enum(rh_os_key *k, uint32_t i, rh_buf *name, uint64_t *last_write);
+rh_status rh_os_value_enum(rh_os_key *k, uint32_t i, rh_buf *name, uint32_t *type, rh_buf *data);
+void rh_os_key_close(rh_os_key *k);
+int rh_os_key_is_link(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len);
+
 /* A textual IPv4 (4 bytes) or IPv6 (16 bytes) address into out (inet_pton): 4, 6 or 0. */
 int rh_ip_parse(const char *s, uint8_t out[16]);
 

@@ -386,6 +386,241 @@ rh_status rh_dir_list(rh_ctx *ctx, const char *path, size_t max, char ***out, si
     return list_done(ctx, names, n, st, out, count);
 }
 
+/* ---- the live registry through ntdll ---- */
+
+#define NT_BUFFER_OVERFLOW  ((LONG)0x80000005L)
+#define NT_NO_MORE_ENTRIES  ((LONG)0x8000001AL)
+#define NT_BUFFER_TOO_SMALL ((LONG)0xC0000023L)
+#define NT_NAME_NOT_FOUND   ((LONG)0xC0000034L)
+#define NT_PATH_NOT_FOUND   ((LONG)0xC000003AL)
+#define NT_OBJ_CASE_INSENS  0x40UL
+#define NT_OBJ_OPENLINK     0x100UL
+#define NT_REG_LINK         6u
+#define NT_KEY_BASIC_INFO   0 /* KeyBasicInformation: FILETIME, index, name length, name */
+#define NT_VALUE_FULL_INFO  1 /* KeyValueFullInformation: index, type, data off/len, name */
+#define NT_MAX_INFO         (64u << 20)
+
+struct nt_ustr {
+    USHORT len, max;
+    PWSTR buf;
+};
+
+struct nt_attr {
+    ULONG length;
+    HANDLE root;
+    struct nt_ustr *name;
+    ULONG attributes;
+    PVOID sd, qos;
+};
+
+typedef LONG(WINAPI *nt_open_key_fn)(HANDLE *, ACCESS_MASK, struct nt_attr *);
+typedef LONG(WINAPI *nt_enum_fn)(HANDLE, ULONG, ULONG, PVOID, ULONG, ULONG *);
+typedef LONG(WINAPI *nt_query_key_fn)(HANDLE, ULONG, PVOID, ULONG, ULONG *);
+typedef LONG(WINAPI *nt_close_fn)(HANDLE);
+
+static struct {
+    int loaded;
+    nt_open_key_fn open_key;
+    nt_enum_fn enum_key, enum_value;
+    nt_query_key_fn query_key;
+    nt_close_fn close;
+} nt;
+
+struct rh_os_key {
+    rh_ctx *ctx;
+    HANDLE h;
+    uint8_t *buf;
+    ULONG cap;
+};
+
+static int nt_load(void)
+{
+    HMODULE m;
+    if (nt.loaded) {
+        return nt.loaded > 0;
+    }
+    m = GetModuleHandleW(L"ntdll.dll");
+    nt.open_key = m ? (nt_open_key_fn)(void (*)(void))GetProcAddress(m, "NtOpenKey") : NULL;
+    nt.enum_key = m ? (nt_enum_fn)(void (*)(void))GetProcAddress(m, "NtEnumerateKey") : NULL;
+    nt.enum_value = m ? (nt_enum_fn)(void (*)(void))GetProcAddress(m, "NtEnumerateValueKey") : NULL;
+    nt.query_key = m ? (nt_query_key_fn)(void (*)(void))GetProcAddress(m, "NtQueryKey") : NULL;
+    nt.close = m ? (nt_close_fn)(void (*)(void))GetProcAddress(m, "NtClose") : NULL;
+    nt.loaded = nt.open_key && nt.enum_key && nt.enum_value && nt.query_key && nt.close ? 1 : -1;
+    return nt.loaded > 0;
+}
+
+static rh_status key_open(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len,
+                          ULONG attributes, rh_os_key **out)
+{
+    struct nt_ustr us;
+    struct nt_attr oa;
+    HANDLE h = NULL;
+    LONG r;
+    rh_os_key *k;
+    *out = NULL;
+    if (!nt_load()) {
+        return RH_ERR_UNSUPPORTED;
+    }
+    if (len > 32767) {
+        return RH_ERR_ARG;
+    }
+    us.len = us.max = (USHORT)(len * 2);
+    us.buf = (PWSTR)(uintptr_t)name;
+    memset(&oa, 0, sizeof(oa));
+    oa.length = sizeof(oa);
+    oa.root = parent ? parent->h : NULL;
+    oa.name = &us;
+    oa.attributes = attributes;
+    r = nt.open_key(&h, KEY_READ, &oa);
+    if (r < 0) {
+        return r == NT_NAME_NOT_FOUND || r == NT_PATH_NOT_FOUND ? RH_NOT_FOUND : RH_ERR_IO;
+    }
+    k = rh_calloc(ctx, 1, sizeof(*k));
+    if (!k) {
+        nt.close(h);
+        return RH_ERR_NOMEM;
+    }
+    k->ctx = ctx;
+    k->h = h;
+    *out = k;
+    return RH_OK;
+}
+
+rh_status rh_os_key_open(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len,
+                         rh_os_key **out)
+{
+    return key_open(ctx, parent, name, len, NT_OBJ_CASE_INSENS, out);
+}
+
+int rh_os_key_is_link(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len)
+{
+    rh_os_key *k = NULL;
+    rh_buf vn, vd;
+    uint32_t i, type;
+    int link = 0;
+    if (key_open(ctx, parent, name, len, NT_OBJ_CASE_INSENS | NT_OBJ_OPENLINK, &k) != RH_OK) {
+        return 0;
+    }
+    rh_buf_init(&vn, ctx);
+    rh_buf_init(&vd, ctx);
+    for (i = 0; !link && rh_os_value_enum(k, i, &vn, &type, &vd) == RH_OK; i++) {
+        link = type == NT_REG_LINK;
+    }
+    rh_buf_free(&vn);
+    rh_buf_free(&vd);
+    rh_os_key_close(k);
+    return link;
+}
+
+void rh_os_key_close(rh_os_key *k)
+{
+    if (k) {
+        nt.close(k->h);
+        rh_free(k->ctx, k->buf);
+        rh_free(k->ctx, k);
+    }
+}
+
+/* One Nt*Key information call into k->buf, growing it as the call asks. */
+static rh_status nt_info(rh_os_key *k, int what, uint32_t i, ULONG *got)
+{
+    for (;;) {
+        LONG r;
+        ULONG need = 0;
+        if (!k->buf) {
+            k->cap = 4096;
+            if (!(k->buf = rh_malloc(k->ctx, k->cap))) {
+                return RH_ERR_NOMEM;
+            }
+        }
+        if (what == 0) {
+            r = nt.query_key(k->h, NT_KEY_BASIC_INFO, k->buf, k->cap, &need);
+        } else if (what == 1) {
+            r = nt.enum_key(k->h, i, NT_KEY_BASIC_INFO, k->buf, k->cap, &need);
+        } else {
+            r = nt.enum_value(k->h, i, NT_VALUE_FULL_INFO, k->buf, k->cap, &need);
+        }
+        if (r == NT_NO_MORE_ENTRIES) {
+            return RH_END;
+        }
+        if (r == NT_BUFFER_OVERFLOW || r == NT_BUFFER_TOO_SMALL) {
+            ULONG nc = need > k->cap ? need : k->cap * 2;
+            uint8_t *nb;
+            if (nc > NT_MAX_INFO) {
+                return RH_ERR_LIMIT;
+            }
+            if (!(nb = rh_realloc(k->ctx, k->buf, nc))) {
+                return RH_ERR_NOMEM;
+            }
+            k->buf = nb;
+            k->cap = nc;
+            continue;
+        }
+        if (r < 0) {
+            return RH_ERR_IO;
+        }
+        *got = need < k->cap ? need : k->cap;
+        return RH_OK;
+    }
+}
+
+/* KEY_BASIC_INFORMATION: LastWriteTime (8), TitleIndex (4), NameLength (4), Name. */
+static rh_status basic_info(rh_os_key *k, ULONG got, rh_buf *name, uint64_t *last_write)
+{
+    uint32_t nl;
+    if (got < 16 || (nl = rh_le32(k->buf + 12)) > got - 16) {
+        return RH_ERR_CORRUPT;
+    }
+    *last_write = rh_le64(k->buf);
+    if (name) {
+        rh_buf_reset(name);
+        return rh_buf_append(name, k->buf + 16, nl & ~1u);
+    }
+    return RH_OK;
+}
+
+rh_status rh_os_key_last_write(rh_os_key *k, uint64_t *filetime)
+{
+    ULONG got = 0;
+    rh_status st = nt_info(k, 0, 0, &got);
+    return st == RH_OK ? basic_info(k, got, NULL, filetime) : st;
+}
+
+rh_status rh_os_key_enum(rh_os_key *k, uint32_t i, rh_buf *name, uint64_t *last_write)
+{
+    ULONG got = 0;
+    rh_status st = nt_info(k, 1, i, &got);
+    return st == RH_OK ? basic_info(k, got, name, last_write) : st;
+}
+
+/* KEY_VALUE_FULL_INFORMATION: TitleIndex, Type, DataOffset, DataLength, NameLength, Name. */
+rh_status rh_os_value_enum(rh_os_key *k, uint32_t i, rh_buf *name, uint32_t *type, rh_buf *data)
+{
+    ULONG got = 0;
+    uint32_t doff, dlen, nl;
+    rh_status st = nt_info(k, 2, i, &got);
+    if (st != RH_OK) {
+        return st;
+    }
+    if (got < 20) {
+        return RH_ERR_CORRUPT;
+    }
+    *type = rh_le32(k->buf + 4);
+    doff = rh_le32(k->buf + 8);
+    dlen = rh_le32(k->buf + 12);
+    nl = rh_le32(k->buf + 16);
+    if (nl > got - 20 || (dlen && !rh_fits(got, doff, dlen))) {
+        return RH_ERR_CORRUPT;
+    }
+    rh_buf_reset(name);
+    rh_buf_reset(data);
+    if (rh_buf_append(name, k->buf + 20, nl & ~1u) != RH_OK ||
+        (dlen && rh_buf_append(data, k->buf + doff, dlen) != RH_OK)) {
+        return RH_ERR_NOMEM;
+    }
+    return RH_OK;
+}
+
 int rh_ip_parse(const char *s, uint8_t out[16])
 {
     return InetPtonA(AF_INET, s, out) == 1 ? 4 : InetPtonA(AF_INET6, s, out) == 1 ? 6 : 0;
@@ -505,6 +740,57 @@ rh_status rh_dir_list(rh_ctx *ctx, const char *path, size_t max, char ***out, si
     }
     closedir(d);
     return list_done(ctx, names, n, st, out, count);
+}
+
+rh_status rh_os_key_open(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len,
+                         rh_os_key **out)
+{
+    (void)ctx;
+    (void)parent;
+    (void)name;
+    (void)len;
+    *out = NULL;
+    return RH_ERR_UNSUPPORTED;
+}
+
+rh_status rh_os_key_last_write(rh_os_key *k, uint64_t *filetime)
+{
+    (void)k;
+    *filetime = 0;
+    return RH_ERR_UNSUPPORTED;
+}
+
+rh_status rh_os_key_enum(rh_os_key *k, uint32_t i, rh_buf *name, uint64_t *last_write)
+{
+    (void)k;
+    (void)i;
+    (void)name;
+    (void)last_write;
+    return RH_ERR_UNSUPPORTED;
+}
+
+rh_status rh_os_value_enum(rh_os_key *k, uint32_t i, rh_buf *name, uint32_t *type, rh_buf *data)
+{
+    (void)k;
+    (void)i;
+    (void)name;
+    (void)type;
+    (void)data;
+    return RH_ERR_UNSUPPORTED;
+}
+
+void rh_os_key_close(rh_os_key *k)
+{
+    (void)k;
+}
+
+int rh_os_key_is_link(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len)
+{
+    (void)ctx;
+    (void)parent;
+    (void)name;
+    (void)len;
+    return 0;
 }
 
 int rh_ip_parse(const char *s, uint8_t out[16])
