@@ -131,6 +131,18 @@ RH_API void rh_collection_destroy(rh_collection *coll);
 RH_API rh_status rh_collection_add(rh_collection *coll, const char *path);
 
 /**
+ * Add a hive held in memory (the live reader's images, a hive read from a running system):
+ * `source` labels it in findings and diagnostics; `layout_path` is where it would sit in a
+ * KAPE collection ("HOST/C/Windows/System32/config/SOFTWARE", "HOST/C/Users/bob/NTUSER.DAT"),
+ * which gives its kind, host and user as for a file. No transaction logs are applied.
+ * Owned: `image` (rh_malloc'd through the collection's context) is taken over in every case
+ * and freed with the collection. Returns RH_OK, RH_ERR_FORMAT (no regf primary header),
+ * RH_ERR_ARG, RH_ERR_LIMIT or RH_ERR_NOMEM.
+ */
+RH_API rh_status rh_collection_add_image(rh_collection *coll, const char *source,
+                                         const char *layout_path, uint8_t *image, size_t len);
+
+/**
  * Group hives by host, order them deterministically (host folder, then source path), read
  * SYSTEM and SOFTWARE for host names, control sets and profiles, and map user hives.
  * Hives that cannot be opened get an error diag and stay in the list (rh_collection_open

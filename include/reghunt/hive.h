@@ -290,6 +290,39 @@ RH_API rh_status rh_reg_data_text(uint32_t type, const uint8_t *data, size_t len
 /** Append the type name ("REG_SZ") or "0x%08X" for types without a name. */
 RH_API rh_status rh_reg_type_append(uint32_t type, rh_buf *out);
 
+/* ---- writing a hive image ------------------------------------------------------------ */
+
+/**
+ * A hive built in memory, key by key, then laid out as one REGF image that rh_hive_open_mem()
+ * reads like a file (the live reader turns the registry API's view into hives this way).
+ * Names are UTF-16 code units with their count, kept exactly (NULs, unpaired surrogates).
+ * Keys are added parent first; the root is key 0 (created here). Data and names are copied.
+ * The image is capped by rh_limits.max_hive_size (RH_ERR_LIMIT).
+ */
+typedef struct rh_hive_writer rh_hive_writer;
+
+/** Owned: free with rh_hive_writer_destroy(). Returns RH_OK, RH_ERR_ARG or RH_ERR_NOMEM. */
+RH_API rh_status rh_hive_writer_create(rh_ctx *ctx, const uint16_t *root_name, size_t root_len,
+                                       uint64_t last_write, rh_hive_writer **out);
+
+/** Add a subkey of `parent` (last_write: FILETIME); *out is its handle. */
+RH_API rh_status rh_hive_writer_key(rh_hive_writer *w, rh_key parent, const uint16_t *name,
+                                    size_t len, uint64_t last_write, rh_key *out);
+
+/** Add a value to `key` (len 0 = the default value). */
+RH_API rh_status rh_hive_writer_value(rh_hive_writer *w, rh_key key, const uint16_t *name,
+                                      size_t len, uint32_t type, const void *data, size_t size);
+
+/**
+ * Lay out the image (base block + hive bins; subkey lists sorted as Windows sorts them).
+ * Owned: *image freed with rh_free(ctx, ...). The first error of an earlier call is returned
+ * here too. The writer may be destroyed afterwards.
+ */
+RH_API rh_status rh_hive_writer_finish(rh_hive_writer *w, uint8_t **image, size_t *len);
+
+/** Accepts NULL. */
+RH_API void rh_hive_writer_destroy(rh_hive_writer *w);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,8 @@
 #include "stack.h"
 #include "case.h"
 #include "query.h"
+#include "os.h"
+#include "live.h"
 #include "report.h"
 
 #define RH_VERSION_STRING "0.1.0"

@@ -16,6 +16,12 @@ extern "C" {
 #define RH_API
 #endif
 
+/* The format archetype of printf-like functions (format attribute): GNU printf semantics
+ * (%zu, %lld). mingw-w64's "printf" means msvcrt's; its toolchain file passes gnu_printf. */
+#ifndef RH_PRINTF_ARCHETYPE
+#define RH_PRINTF_ARCHETYPE printf
+#endif
+
 /** Result of every fallible library call. RH_OK is 0; RH_NOT_FOUND and RH_END are not errors. */
 typedef enum rh_status {
     RH_OK = 0,              /* success */

@@ -59,7 +59,7 @@ RH_API rh_status rh_buf_puts(rh_buf *b, const char *s);
 
 RH_API rh_status rh_buf_printf(rh_buf *b, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 2, 3)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 2, 3)))
 #endif
     ;
 

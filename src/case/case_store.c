@@ -9,12 +9,9 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "case_internal.h"
 #include "reghunt/reghunt.h"
@@ -145,25 +142,24 @@ rh_status case_verdict(rh_case *c, sqlite3_stmt *q, const rh_buf *hk, const char
 
 void case_now_iso(int64_t t, char out[32])
 {
-    time_t tt = (time_t)t;
-    struct tm tmv;
-    if (!gmtime_r(&tt, &tmv)) {
-        memset(&tmv, 0, sizeof(tmv));
-    }
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), y, sec = t - days * 86400;
+    unsigned m, d;
+    rh_civil_from_days(days, &y, &m, &d);
+    snprintf(out, 32, "%04lld-%02u-%02uT%02u:%02u:%02uZ", (long long)y, m, d,
+             (unsigned)(sec / 3600), (unsigned)(sec / 60 % 60), (unsigned)(sec % 60));
 }
 
 int rh_case_is_sqlite(const char *path)
 {
     char head[16];
-    ssize_t got;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int64_t got;
+    int fd = rh_fd_open(path);
     if (fd < 0) {
         return 0;
     }
-    got = read(fd, head, sizeof(head));
-    close(fd);
-    return got == (ssize_t)sizeof(head) && memcmp(head, magic, sizeof(head)) == 0;
+    got = rh_fd_read(fd, head, sizeof(head));
+    rh_fd_close(fd);
+    return got == (int64_t)sizeof(head) && memcmp(head, magic, sizeof(head)) == 0;
 }
 
 /* An integer PRAGMA (user_version, application_id). */
@@ -260,7 +256,7 @@ static rh_status set_wal(rh_case *c)
         if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) {
             return case_fail(c, rc, "setting WAL mode");
         }
-        usleep(50000);
+        sqlite3_sleep(50);
     }
     return case_fail(c, SQLITE_BUSY, "setting WAL mode");
 }
@@ -280,8 +276,9 @@ static void harden(sqlite3 *db)
 /* Before SQLite sees it: an existing non-empty file must carry the SQLite header. */
 static rh_status check_file(rh_case *c, int *exists)
 {
-    struct stat sb;
-    *exists = stat(c->path, &sb) == 0;
+    uint64_t size = 0;
+    rh_fs_kind kind = rh_os_path_kind(c->path, 1, &size);
+    *exists = kind != RH_FS_NONE;
     if (!*exists) {
         if (c->mode == RH_CASE_READ) {
             rh_diagf(c->ctx, RH_DIAG_ERROR, "case", c->path, -1, "cannot open: %s",
@@ -290,11 +287,11 @@ static rh_status check_file(rh_case *c, int *exists)
         }
         return RH_OK;
     }
-    if (!S_ISREG(sb.st_mode)) {
+    if (kind != RH_FS_FILE) {
         rh_diagf(c->ctx, RH_DIAG_ERROR, "case", c->path, -1, "not a regular file");
         return RH_ERR_IO;
     }
-    if (sb.st_size == 0 && c->mode == RH_CASE_WRITE) {
+    if (size == 0 && c->mode == RH_CASE_WRITE) {
         return RH_OK;
     }
     if (!rh_case_is_sqlite(c->path)) {
@@ -395,7 +392,7 @@ void rh_case_close(rh_case *c)
 /* The resolved form of path; a path that does not exist yet is resolved through its folder. */
 static char *resolve(const char *path)
 {
-    char *r = realpath(path, NULL), *slash, *dir, *base, *out;
+    char *r = rh_os_realpath(path), *slash, *dir, *base, *out;
     size_t n;
     if (r) {
         return r;
@@ -410,10 +407,10 @@ static char *resolve(const char *path)
     if (slash) {
         *slash = '\0';
         base = slash + 1;
-        r = realpath(dir[0] ? dir : "/", NULL);
+        r = rh_os_realpath(dir[0] ? dir : "/");
     } else {
         base = dir;
-        r = realpath(".", NULL);
+        r = rh_os_realpath(".");
     }
     out = r ? malloc(strlen(r) + strlen(base) + 2) : NULL;
     if (out) {
@@ -426,7 +423,7 @@ static char *resolve(const char *path)
 
 int rh_case_path_inside(const char *case_path, const char *input)
 {
-    char *a = resolve(case_path), *b = realpath(input, NULL);
+    char *a = resolve(case_path), *b = rh_os_realpath(input);
     int inside = 0;
     if (a && b) {
         size_t bn = strlen(b);

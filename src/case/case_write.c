@@ -3,10 +3,7 @@
  * and findings in one IMMEDIATE transaction (concurrent writers wait for each other through the
  * busy timeout; none loses a row), and verdicts.
  */
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "case_internal.h"
 #include "reghunt/reghunt.h"
@@ -20,24 +17,24 @@ static rh_status hash_file(rh_case *c, const char *path, char out[65], int64_t *
     struct rh_sha256_ctx h;
     uint8_t dig[32];
     unsigned char *buf;
-    ssize_t got;
+    int64_t got;
     int64_t total = 0;
     size_t i;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = rh_fd_open(path);
     if (fd < 0) {
         return RH_ERR_IO;
     }
     buf = rh_malloc(c->ctx, HASH_CHUNK);
     if (!buf) {
-        close(fd);
+        rh_fd_close(fd);
         return RH_ERR_NOMEM;
     }
     rh_sha256_init(&h);
-    while ((got = read(fd, buf, HASH_CHUNK)) > 0) {
+    while ((got = rh_fd_read(fd, buf, HASH_CHUNK)) > 0) {
         rh_sha256_update(&h, buf, (size_t)got);
         total += got;
     }
-    close(fd);
+    rh_fd_close(fd);
     rh_free(c->ctx, buf);
     if (got < 0) {
         return RH_ERR_IO;
@@ -55,7 +52,6 @@ static rh_status hash_file(rh_case *c, const char *path, char out[65], int64_t *
 rh_status rh_case_add_input(rh_case *c, const char *path, const char *kind)
 {
     struct case_input *in;
-    struct stat sb;
     rh_status st = RH_OK;
     if (!c || !path) {
         return RH_ERR_ARG;
@@ -83,7 +79,7 @@ rh_status rh_case_add_input(rh_case *c, const char *path, const char *kind)
     }
     c->ninputs++;
     in->size = -1;
-    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+    if (rh_os_path_kind(path, 1, NULL) == RH_FS_DIR) {
         return RH_OK; /* a folder: its files are noted one by one */
     }
     st = hash_file(c, path, in->sha256, &in->size);

@@ -32,7 +32,7 @@ struct cli_command {
 /* Print "reghunt: <message>" as one line on stderr. */
 void cli_error(const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 1, 2)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 1, 2)))
 #endif
     ;
 

@@ -83,7 +83,7 @@ int cli_cmd_baseline(int argc, char **argv)
         FILE *f = NULL;
         rh_buf_init(&b, ctx);
         if (rh_baseline_write(hunt, &b) == RH_OK) {
-            f = fopen(output, "wb");
+            f = rh_os_fopen(output, "wb");
         }
         if (!b.data) {
             cli_error("out of memory");

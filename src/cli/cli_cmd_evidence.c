@@ -5,10 +5,8 @@
  * registry writes of one key or value with each writer's process tree, or a summary of what
  * the logs hold per host.
  */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -69,15 +67,11 @@ static int has_log_ext(const char *name)
 }
 
 struct walk {
+    rh_ctx *ctx;
     rh_evidence *ev;
     size_t files;
     int rc;
 };
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static void add_one(struct walk *w, const char *path)
 {
@@ -95,59 +89,37 @@ static void add_one(struct walk *w, const char *path)
 
 static void walk_dir(struct walk *w, const char *dir, unsigned depth)
 {
-    DIR *d;
-    struct dirent *de;
     char **names = NULL;
-    size_t n = 0, cap = 0, i;
+    size_t n = 0, i;
+    rh_status st;
     if (depth > MAX_WALK_DEPTH) {
         cli_error("%s: directory nesting deeper than %u: not walked", dir, MAX_WALK_DEPTH);
         return;
     }
-    d = opendir(dir);
-    if (!d) {
+    st = rh_dir_list(w->ctx, dir, MAX_WALK_FILES, &names, &n);
+    if (st == RH_ERR_IO || st == RH_ERR_NOMEM) {
         cli_error("%s: cannot open directory", dir);
-        w->rc = RH_EXIT_INPUT;
+        w->rc = st == RH_ERR_IO ? RH_EXIT_INPUT : RH_EXIT_INTERNAL;
         return;
     }
-    while ((de = readdir(d)) != NULL) {
-        size_t len;
-        char *p;
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
-            continue;
-        }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            char **nn = realloc(names, ncap * sizeof(*nn));
-            if (!nn) {
-                break;
-            }
-            names = nn;
-            cap = ncap;
-        }
-        len = strlen(dir) + strlen(de->d_name) + 2;
-        p = malloc(len);
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(dir) + strlen(names[i]) + 2;
+        char *p = malloc(len);
+        rh_fs_kind kind;
         if (!p) {
             break;
         }
-        snprintf(p, len, "%s/%s", dir, de->d_name);
-        names[n++] = p;
-    }
-    closedir(d);
-    if (n) {
-        qsort(names, n, sizeof(*names), cmp_str);
-    }
-    for (i = 0; i < n; i++) {
-        struct stat sb;
-        if (w->files < MAX_WALK_FILES && lstat(names[i], &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) {
-                walk_dir(w, names[i], depth + 1);
-            } else if (S_ISREG(sb.st_mode) && has_log_ext(names[i])) {
-                add_one(w, names[i]);
+        snprintf(p, len, "%s/%s", dir, names[i]);
+        if (w->files < MAX_WALK_FILES && (kind = rh_os_path_kind(p, 0, NULL)) != RH_FS_NONE) {
+            if (kind == RH_FS_DIR) {
+                walk_dir(w, p, depth + 1);
+            } else if (kind == RH_FS_FILE && has_log_ext(p)) {
+                add_one(w, p);
             }
         }
-        free(names[i]);
+        free(p);
     }
-    free(names);
+    rh_dir_list_free(w->ctx, names, n);
 }
 
 /* ---- output ------------------------------------------------------------------------ */
@@ -571,6 +543,7 @@ int cli_cmd_evidence(int argc, char **argv)
     }
     ctx = cli_ctx_create(verbose);
     memset(&w, 0, sizeof(w));
+    w.ctx = ctx;
     st = rh_evidence_create(ctx, &opts, &w.ev);
     if (st != RH_OK) {
         cli_error("out of memory");
@@ -578,8 +551,7 @@ int cli_cmd_evidence(int argc, char **argv)
         return RH_EXIT_INTERNAL;
     }
     for (i = 0; i < npaths; i++) {
-        struct stat sb;
-        if (stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (rh_os_path_kind(paths[i], 1, NULL) == RH_FS_DIR) {
             walk_dir(&w, paths[i], 0);
         } else {
             add_one(&w, paths[i]);

@@ -547,7 +547,7 @@ int cli_cmd_hive(int argc, char **argv)
         return rc;
     }
     if (o.output) {
-        out = fopen(o.output, "wb");
+        out = rh_os_fopen(o.output, "wb");
         if (!out) {
             cli_error("cannot write %s", o.output);
             rh_hive_close(h);

@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cli_hunt.h"
@@ -70,6 +69,10 @@ static void hunt_usage(FILE *f)
             "                     shown on the findings (never hidden). Never inside an input.\n"
             "  --host-lines       jsonl: after the findings, one {\"record\":\"host\"} line per\n"
             "                     hunted host, so 'reghunt stack' counts clean hosts too\n"
+            "  --live             also hunt this running Windows system through the registry\n"
+            "                     API, read-only (HKLM SOFTWARE and SYSTEM, every profile's\n"
+            "                     HKU hives or, when not loaded, its hive files; no deleted\n"
+            "                     data or transaction logs: docs/windows.md); Windows only\n"
             "  --deleted          also recover deleted keys and values\n"
             "  --no-logs          do not replay transaction logs\n"
             "  -v, --verbose      print every parser anomaly on stderr\n"
@@ -158,9 +161,31 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
             goto out;
         }
     }
+    if (a->live) {
+        rh_live_stats ls;
+        cli_last_diag[0] = '\0';
+        st = rh_live_add(ctx, coll, &ls);
+        if (st == RH_ERR_UNSUPPORTED) {
+            cli_error("hunt: --live reads the registry of a running Windows system; this "
+                      "build runs elsewhere (hunt hive files or a collection instead)");
+            rc = RH_EXIT_USAGE;
+            goto out;
+        }
+        if (st != RH_OK) {
+            rc = cli_fail_input("live registry", st);
+            goto out;
+        }
+        if (a->verbose) {
+            fprintf(stderr,
+                    "reghunt: live: %zu hive(s) through the API, %zu profile hive file(s), "
+                    "%llu key(s), %llu value(s), %llu key(s) not readable\n",
+                    ls.hives_api, ls.hives_file, (unsigned long long)ls.keys,
+                    (unsigned long long)ls.values, (unsigned long long)ls.keys_denied);
+        }
+    }
     st = rh_collection_finish(coll);
     if (st != RH_OK) {
-        rc = cli_fail_input(a->paths[0], st);
+        rc = cli_fail_input(a->npaths ? a->paths[0] : "live registry", st);
         goto out;
     }
     if (a->kase) {
@@ -172,8 +197,8 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
     nhives = rh_collection_hive_count(coll);
     /* Zip collections may hold event logs only: those count as input too. */
     if (nhives == 0 && rh_collection_events_count(coll) == 0) {
-        cli_error("%s%s: no registry hives or event logs found", a->paths[0],
-                  a->npaths > 1 ? " ..." : "");
+        cli_error("%s%s: no registry hives or event logs found",
+                  a->npaths ? a->paths[0] : "live registry", a->npaths > 1 ? " ..." : "");
         rc = RH_EXIT_INPUT;
         goto out;
     }
@@ -206,11 +231,12 @@ int cli_hunt_collect(rh_ctx *ctx, const struct cli_hunt_args *a, rh_kb **kb, rh_
             0) {
         const rh_hunt_stats *hs = rh_hunt_get_stats(*hunt);
         if (hs->event_inputs_failed == 0) {
-            cli_error("%s: no hive could be read (%zu unreadable)", a->paths[0], hs->hives_failed);
+            cli_error("%s: no hive could be read (%zu unreadable)",
+                      a->npaths ? a->paths[0] : "live registry", hs->hives_failed);
         } else {
             cli_error("%s%s: no input could be read (%zu hive(s) and %zu event log(s) unreadable)",
-                      a->paths[0], a->npaths > 1 ? " ..." : "", hs->hives_failed,
-                      hs->event_inputs_failed);
+                      a->npaths ? a->paths[0] : "live registry", a->npaths > 1 ? " ..." : "",
+                      hs->hives_failed, hs->event_inputs_failed);
         }
         rc = RH_EXIT_INPUT;
         goto out;
@@ -304,7 +330,7 @@ static void plan_append(char *dst, size_t cap, const char *v)
  * hypothesis, techniques, data_sources (or "data sources"). Unknown keys are ignored. */
 static int load_plan(const char *path, struct plan *p)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = rh_os_fopen(path, "r");
     char line[1024], *cur = NULL;
     if (!f) {
         return -1;
@@ -403,6 +429,7 @@ static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
                                           {"date", required_argument, NULL, 'D'},
                                           {"deleted", no_argument, NULL, 'd'},
                                           {"no-logs", no_argument, NULL, 'n'},
+                                          {"live", no_argument, NULL, 'L'},
                                           {"verbose", no_argument, NULL, 'v'},
                                           {"rules", required_argument, NULL, 'r'},
                                           {"rules-strict", no_argument, NULL, 'S'},
@@ -412,7 +439,7 @@ static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
                                           {"hypothesis", required_argument, NULL, 'H'},
                                           {"plan", required_argument, NULL, 'P'},
                                           {"case", required_argument, NULL, 'C'},
-                                          {"host-lines", no_argument, NULL, 'L'},
+                                          {"host-lines", no_argument, NULL, 257},
                                           {"ioc", required_argument, NULL, 'I'},
                                           {"help", no_argument, NULL, 'h'},
                                           {NULL, 0, NULL, 0}};
@@ -460,7 +487,7 @@ static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
         case 'C':
             o->case_path = optarg;
             break;
-        case 'L':
+        case 257: /* --host-lines (long only) */
             o->ro.host_lines = 1;
             break;
         case 'f':
@@ -490,6 +517,9 @@ static int parse_hunt_options(int argc, char **argv, struct hunt_cmd *o)
             break;
         case 'n':
             o->a.no_logs = 1;
+            break;
+        case 'L':
+            o->a.live = 1;
             break;
         case 'v':
             o->a.verbose = 1;
@@ -528,7 +558,7 @@ static int check_hunt_options(int argc, char **argv, struct hunt_cmd *o)
             return RH_EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
+    if (optind >= argc && !o->a.live) {
         cli_error("hunt: no input (see 'reghunt hunt --help')");
         return RH_EXIT_USAGE;
     }
@@ -651,11 +681,9 @@ static int write_hunt_report(const struct hunt_cmd *o, const struct hunt_state *
 
 /* Print the one-line summary on stderr (t0: when the command started). Returns
  * RH_EXIT_FINDINGS when a finding that is not known-good is listed, else RH_EXIT_OK. */
-static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt,
-                              const struct timespec *t0)
+static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt, uint64_t t0)
 {
     const rh_hunt_stats *s = rh_hunt_get_stats(hunt);
-    struct timespec t1;
     double secs;
     size_t i, reported = 0;
     char failed_logs[32] = "";
@@ -666,8 +694,7 @@ static int print_hunt_summary(const struct hunt_cmd *o, const rh_hunt *hunt,
         const rh_finding *f = rh_hunt_at(hunt, i);
         reported += rh_report_listed_opts(f, &o->ro) && !f->known_good;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    secs = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+    secs = (double)(rh_os_monotonic_ns() - t0) / 1e9;
     if (s->event_inputs || s->event_inputs_failed || o->a.rules) {
         fprintf(stderr,
                 "reghunt: %zu host(s), %zu hive(s) (%zu hunted, %zu unreadable), %llu "
@@ -750,10 +777,9 @@ int cli_cmd_hunt(int argc, char **argv)
 {
     struct hunt_cmd o;
     struct hunt_state s;
-    struct timespec t0;
+    uint64_t t0 = rh_os_monotonic_ns();
     int rc;
     const char **args = malloc(((size_t)argc + 1) * sizeof(*args));
-    clock_gettime(CLOCK_MONOTONIC, &t0);
     if (!args) {
         cli_error("out of memory");
         return RH_EXIT_INTERNAL;
@@ -781,7 +807,7 @@ int cli_cmd_hunt(int argc, char **argv)
         rc = write_hunt_report(&o, &s);
     }
     if (rc == RH_EXIT_OK) {
-        rc = print_hunt_summary(&o, s.hunt, &t0);
+        rc = print_hunt_summary(&o, s.hunt, t0);
     }
     free_hunt_state(&s);
     free(args);

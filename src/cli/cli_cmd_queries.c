@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -278,7 +277,7 @@ int cli_cmd_queries(int argc, char **argv)
     if (rc >= 0) {
         return rc;
     }
-    if (o.dir && mkdir(o.dir, 0777) != 0 && errno != EEXIST) {
+    if (o.dir && rh_os_mkdir(o.dir) != 0 && errno != EEXIST) {
         cli_error("%s: cannot create the output folder: %s", o.dir, strerror(errno));
         return RH_EXIT_INTERNAL;
     }

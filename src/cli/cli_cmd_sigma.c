@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 
@@ -391,7 +390,7 @@ static rh_status on_event(const rh_event *ev, void *user)
 
 static int is_hive(const char *path)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = rh_os_fopen(path, "rb");
     char magic[4] = {0};
     int r;
     if (!f) {
@@ -575,9 +574,7 @@ static rh_status count_match(const rh_sigma_match *mt, void *user)
 
 static double now_sec(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)rh_os_monotonic_ns() / 1e9;
 }
 
 static int cmd_bench(int argc, char **argv)

@@ -10,6 +10,7 @@ struct cli_hunt_args {
     const char *const *paths;
     int npaths;
     int deleted, no_logs, verbose;
+    int live; /* --live: the running Windows system's registry too */
     const char *date;
     const rh_baseline *baseline;
     const rh_allowlist *allowlist;

@@ -3,7 +3,6 @@
  * archives through the collection reader (rh_collection), which also finds the hunt's inputs.
  */
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -12,7 +11,7 @@ static int is_zip(const char *path)
 {
     unsigned char sig[4];
     size_t n = 0;
-    FILE *f = fopen(path, "rb");
+    FILE *f = rh_os_fopen(path, "rb");
     if (f) {
         n = fread(sig, 1, sizeof(sig), f);
         fclose(f);
@@ -59,9 +58,9 @@ int cli_each_event_input(rh_ctx *ctx, const char *const *paths, size_t n, cli_ev
     size_t i;
     int rc = RH_EXIT_OK;
     for (i = 0; i < n && rc != RH_EXIT_INTERNAL; i++) {
-        struct stat sb;
         int r;
-        if (stat(paths[i], &sb) == 0 && (S_ISDIR(sb.st_mode) || is_zip(paths[i]))) {
+        rh_fs_kind kind = rh_os_path_kind(paths[i], 1, NULL);
+        if (kind == RH_FS_DIR || (kind != RH_FS_NONE && is_zip(paths[i]))) {
             r = each_in_collection(ctx, paths[i], fn, user);
         } else {
             r = fn(ctx, NULL, 0, paths[i], user);

@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -216,7 +215,7 @@ rh_status cli_write_sink(void *user, const char *data, size_t len)
 
 FILE *cli_output_open(const char *path)
 {
-    FILE *out = path ? fopen(path, "wb") : stdout;
+    FILE *out = path ? rh_os_fopen(path, "wb") : stdout;
     if (!out) {
         cli_error("%s: cannot open for writing", path);
     }
@@ -237,7 +236,7 @@ int cli_output_close(FILE *out, const char *path, rh_status st)
 
 int cli_stderr_is_tty(void)
 {
-    return isatty(STDERR_FILENO);
+    return rh_os_isatty(stderr);
 }
 
 static void usage(FILE *f)
@@ -259,6 +258,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     size_t i;
+    rh_os_init(&argc, &argv);
     if (argc < 2) {
         usage(stderr);
         return RH_EXIT_USAGE;

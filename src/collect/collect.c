@@ -2,11 +2,7 @@
  * Collection inputs: hive files, directories (recursive, no symlinks) and zip archives read
  * into memory with libarchive; KAPE / Velociraptor path analysis.
  */
-#include <dirent.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -58,6 +54,7 @@ static void entry_free(rh_ctx *ctx, struct coll_entry *e)
     rh_free(ctx, e->embedded_user);
     rh_free(ctx, e->archive);
     rh_free(ctx, e->member);
+    rh_free(ctx, e->image);
     for (i = 0; i < 3; i++) {
         rh_free(ctx, e->logs[i].name);
         rh_free(ctx, e->logs[i].member);
@@ -354,21 +351,19 @@ rh_status collect_add_entry(rh_collection *c, const char *source, const char *in
 static rh_status read_header(rh_collection *c, const char *path, uint8_t *hdr, size_t *got,
                              uint64_t *size)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    struct stat sb;
-    ssize_t r;
+    int fd = rh_fd_open(path);
+    int64_t r;
     (void)c;
     *got = 0;
     if (fd < 0) {
         return RH_ERR_IO;
     }
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        close(fd);
+    if (rh_fd_size(fd, size) != 0) {
+        rh_fd_close(fd);
         return RH_ERR_IO;
     }
-    *size = (uint64_t)sb.st_size;
-    r = read(fd, hdr, HDR_READ);
-    close(fd);
+    r = rh_fd_read(fd, hdr, HDR_READ);
+    rh_fd_close(fd);
     if (r < 0) {
         return RH_ERR_IO;
     }
@@ -486,80 +481,45 @@ static rh_status add_file(rh_collection *c, const char *path, int explicit_arg)
     return collect_add_entry(c, path, path, NULL, hdr, size, NULL);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static rh_status add_dir(rh_collection *c, const char *path, unsigned depth)
 {
-    DIR *d;
-    struct dirent *de;
     char **names = NULL;
-    size_t n = 0, cap = 0, i;
-    rh_status st = RH_OK;
+    size_t n = 0, i, room;
+    rh_status st;
     if (depth > RH_COLL_MAX_DEPTH) {
         rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, path, -1, "directory deeper than %u: skipped",
                  RH_COLL_MAX_DEPTH);
         return RH_OK;
     }
-    d = opendir(path);
-    if (!d) {
+    room = c->files_seen < RH_COLL_MAX_FILES ? RH_COLL_MAX_FILES - c->files_seen : 0;
+    st = rh_dir_list(c->ctx, path, room, &names, &n);
+    if (st == RH_ERR_IO) {
         rh_diagf(c->ctx, depth == 0 ? RH_DIAG_ERROR : RH_DIAG_WARNING, COMP, path, -1,
                  "cannot open directory");
         return depth == 0 ? RH_ERR_IO : RH_OK;
     }
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
-            continue;
-        }
-        if (++c->files_seen > RH_COLL_MAX_FILES) {
-            rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1, "more than %u files visited",
-                     RH_COLL_MAX_FILES);
-            st = RH_ERR_LIMIT;
-            break;
-        }
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            char **nn = rh_realloc(c->ctx, names, nc * sizeof(*nn));
-            if (!nn) {
-                st = RH_ERR_NOMEM;
-                break;
-            }
-            names = nn;
-            cap = nc;
-        }
-        names[n] = rh_strdup(c->ctx, de->d_name);
-        if (!names[n]) {
-            st = RH_ERR_NOMEM;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (n > 1) {
-        qsort(names, n, sizeof(*names), cmp_str);
+    c->files_seen += n;
+    if (st == RH_ERR_LIMIT) {
+        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1, "more than %u files visited",
+                 RH_COLL_MAX_FILES);
     }
     for (i = 0; i < n && st == RH_OK; i++) {
         rh_buf p = RH_BUF_INIT(c->ctx);
-        struct stat sb;
+        rh_fs_kind kind;
         size_t pl = strlen(path);
         st = rh_buf_printf(&p, "%s%s%s", path, pl && path[pl - 1] == '/' ? "" : "/", names[i]);
         if (st == RH_OK && p.len > RH_COLL_MAX_PATH) {
             rh_diagf(c->ctx, RH_DIAG_WARNING, COMP, p.data, -1, "path too long: skipped");
-        } else if (st == RH_OK && lstat(p.data, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) {
+        } else if (st == RH_OK && (kind = rh_os_path_kind(p.data, 0, NULL)) != RH_FS_NONE) {
+            if (kind == RH_FS_DIR) {
                 st = add_dir(c, p.data, depth + 1);
-            } else if (S_ISREG(sb.st_mode)) {
+            } else if (kind == RH_FS_FILE) {
                 st = add_file(c, p.data, 0);
             }
         }
         rh_buf_free(&p);
     }
-    for (i = 0; i < n; i++) {
-        rh_free(c->ctx, names[i]);
-    }
-    rh_free(c->ctx, names);
+    rh_dir_list_free(c->ctx, names, n);
     return st;
 }
 
@@ -613,7 +573,7 @@ void rh_collection_destroy(rh_collection *c)
 
 rh_status rh_collection_add(rh_collection *c, const char *path)
 {
-    struct stat sb;
+    rh_fs_kind kind;
     if (!c || !path || c->finished) {
         return RH_ERR_ARG;
     }
@@ -622,14 +582,41 @@ rh_status rh_collection_add(rh_collection *c, const char *path)
                  RH_COLL_MAX_PATH);
         return RH_ERR_LIMIT;
     }
-    if (stat(path, &sb) != 0) {
+    kind = rh_os_path_kind(path, 1, NULL);
+    if (kind == RH_FS_NONE) {
         rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, path, -1, "no such file or directory");
         return RH_ERR_IO;
     }
-    if (S_ISDIR(sb.st_mode)) {
+    if (kind == RH_FS_DIR) {
         return add_dir(c, path, 0);
     }
     return add_file(c, path, 1);
+}
+
+rh_status rh_collection_add_image(rh_collection *c, const char *source, const char *layout_path,
+                                  uint8_t *image, size_t len)
+{
+    struct coll_entry *e = NULL;
+    rh_status st;
+    if (!c || !source || !layout_path || !image || c->finished) {
+        if (c) {
+            rh_free(c->ctx, image);
+        }
+        return RH_ERR_ARG;
+    }
+    if (!collect_header_is_hive(image, len)) {
+        rh_diagf(c->ctx, RH_DIAG_ERROR, COMP, source, 0, "not a registry hive (no regf header)");
+        rh_free(c->ctx, image);
+        return RH_ERR_FORMAT;
+    }
+    st = collect_add_entry(c, source, layout_path, NULL, image, len, &e);
+    if (st != RH_OK) {
+        rh_free(c->ctx, image);
+        return st;
+    }
+    e->image = image;
+    e->image_len = len;
+    return RH_OK;
 }
 
 size_t rh_collection_hive_count(const rh_collection *c)
@@ -687,7 +674,10 @@ rh_status rh_collection_open(rh_collection *c, size_t i, rh_hive **out)
     o.flags = (c->flags & RH_COLL_NO_LOGS ? RH_HIVE_NO_LOGS : 0) |
               (c->flags & RH_COLL_DELETED ? RH_HIVE_DELETED : 0);
     e->open_tried = 1;
-    if (e->archive) {
+    if (e->image) {
+        o.flags |= RH_HIVE_NO_LOGS;
+        e->open_status = rh_hive_open_mem(c->ctx, e->source, e->image, e->image_len, &o, &e->hive);
+    } else if (e->archive) {
         e->open_status = collect_open_member(c, e, &o, &e->hive);
     } else {
         e->open_status = rh_hive_open(c->ctx, e->source, &o, &e->hive);

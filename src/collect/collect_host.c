@@ -634,13 +634,13 @@ rh_status collect_resolve(rh_collection *c)
     rh_status st = RH_OK;
     int changed = 0;
     if (c->n > 1) {
-        qsort(c->e, c->n, sizeof(c->e[0]), cmp_entry);
+        rh_sort(c->e, c->n, sizeof(c->e[0]), cmp_entry);
         st = split_loose(c, &changed);
         if (st != RH_OK) {
             return st;
         }
         if (changed) {
-            qsort(c->e, c->n, sizeof(c->e[0]), cmp_entry);
+            rh_sort(c->e, c->n, sizeof(c->e[0]), cmp_entry);
         }
     }
     for (i = 0; i < c->n; i++) {
@@ -736,7 +736,7 @@ static void resolve_events(rh_collection *c)
 {
     size_t i, lo, hi;
     if (c->nev > 1) {
-        qsort(c->ev, c->nev, sizeof(c->ev[0]), cmp_events);
+        rh_sort(c->ev, c->nev, sizeof(c->ev[0]), cmp_events);
     }
     for (i = 0; i < c->nev; i++) {
         struct coll_events *ev = &c->ev[i];

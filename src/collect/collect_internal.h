@@ -36,6 +36,8 @@ struct coll_entry {
     char *archive, *member; /* archive members: the archive file and the member's stored name */
     int64_t at;             /* the member's local header offset in the archive, -1 unknown */
     struct coll_log logs[3];
+    uint8_t *image; /* rh_collection_add_image: the hive's bytes (owned) */
+    size_t image_len;
     rh_hive *hive;
     rh_status open_status;
     int open_tried;

@@ -16,9 +16,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "collect_internal.h"
 #include "reghunt/event.h"
@@ -367,11 +365,9 @@ struct window {
 static la_ssize_t window_read(struct archive *a, void *user, const void **buf)
 {
     struct window *w = user;
-    ssize_t n;
+    int64_t n;
     (void)a;
-    do {
-        n = pread(w->fd, w->buf, sizeof(w->buf), (off_t)w->pos);
-    } while (n < 0 && errno == EINTR);
+    n = rh_fd_pread(w->fd, w->buf, sizeof(w->buf), w->pos);
     if (n < 0) {
         return ARCHIVE_FATAL;
     }
@@ -392,7 +388,7 @@ static int window_close(struct archive *a, void *user)
 {
     struct window *w = user;
     (void)a;
-    close(w->fd);
+    rh_fd_close(w->fd);
     free(w);
     return ARCHIVE_OK;
 }
@@ -410,7 +406,7 @@ static struct archive *open_at(const char *archive, int64_t at, const char *name
         return NULL;
     }
     w = malloc(sizeof(*w));
-    if (!w || (w->fd = open(archive, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+    if (!w || (w->fd = rh_fd_open(archive)) < 0) {
         free(w);
         archive_read_free(a);
         return NULL;

@@ -65,7 +65,7 @@ rh_status rh_ac_build(rh_ctx *ctx, struct rh_arena *arena, struct rh_ac *ac, str
     if (total > (1u << 26)) {
         return RH_ERR_LIMIT;
     }
-    qsort(lits, nlits, sizeof(*lits), cmp_lit);
+    rh_sort(lits, nlits, sizeof(*lits), cmp_lit);
     par = rh_calloc(ctx, total, sizeof(uint32_t));
     pcls = rh_calloc(ctx, total, 1);
     ccnt = rh_calloc(ctx, total + 1, sizeof(uint32_t));

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reghunt/ctx.h"
+#include "reghunt/os.h"
 #include "reghunt/status.h"
 #include "reghunt/text.h"
 
@@ -160,7 +161,7 @@ static inline size_t rh_cur_left(const struct rh_cur *c)
 rh_status rh_diagf(rh_ctx *ctx, rh_diag_level level, const char *component, const char *source,
                    int64_t offset, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 6, 7)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 6, 7)))
 #endif
     ;
 
@@ -168,7 +169,7 @@ rh_status rh_diagf(rh_ctx *ctx, rh_diag_level level, const char *component, cons
 rh_status rh_diag_at(rh_ctx *ctx, rh_diag_level level, const char *component, const char *source,
                      int line, int col, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 7, 8)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 7, 8)))
 #endif
     ;
 
@@ -182,6 +183,45 @@ bool rh_ctx_is_strict(const rh_ctx *ctx);
  */
 rh_status rh_read_file(rh_ctx *ctx, const char *path, uint64_t max, uint8_t **out, size_t *len);
 
+/*
+ * The platform layer's file descriptors (src/common/os.c): read-only opens that let other
+ * programs keep reading, writing and deleting the file (Windows share modes), UTF-8 paths.
+ * rh_fd_open returns -1 with errno set on failure. rh_fd_size fails (-1) for anything but a
+ * regular file (errno EISDIR for a directory). rh_fd_read and rh_fd_pread retry interrupted
+ * calls and return the bytes read (0 at the end) or -1 with errno set.
+ */
+int rh_fd_open(const char *path);
+int rh_fd_size(int fd, uint64_t *size);
+int64_t rh_fd_read(int fd, void *buf, size_t n);
+int64_t rh_fd_pread(int fd, void *buf, size_t n, uint64_t off);
+void rh_fd_close(int fd);
+/* A second descriptor of the same open file (close-on-exec), or -1 with errno. */
+int rh_fd_dup(int fd);
+/* The absolute, canonical path of an existing file or folder (malloc'd; free()), or NULL. */
+char *rh_os_realpath(const char *path);
+
+/*
+ * The live registry (Windows; elsewhere every call returns RH_ERR_UNSUPPORTED), read through
+ * ntdll's counted-name calls (NtOpenKey, NtEnumerateKey, NtEnumerateValueKey, NtQueryKey)
+ * with KEY_READ, so names holding NULs are opened and listed as stored. Names are UTF-16 code
+ * units in an rh_buf (2 bytes each, native order). rh_os_key_open: parent NULL opens an NT
+ * path ("\\Registry\\Machine\\SOFTWARE"); returns RH_OK, RH_NOT_FOUND, RH_ERR_IO (access
+ * denied and other failures) or RH_ERR_UNSUPPORTED. The enumerators return RH_END past the
+ * last entry. Owned: close with rh_os_key_close (accepts NULL). rh_os_key_is_link: 1 when the
+ * subkey `name` of parent is a registry link (a REG_LINK SymbolicLinkValue).
+ */
+typedef struct rh_os_key rh_os_key;
+rh_status rh_os_key_open(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len,
+                         rh_os_key **out);
+rh_status rh_os_key_last_write(rh_os_key *k, uint64_t *filetime);
+rh_status rh_os_key_enum(rh_os_key *k, uint32_t i, rh_buf *name, uint64_t *last_write);
+rh_status rh_os_value_enum(rh_os_key *k, uint32_t i, rh_buf *name, uint32_t *type, rh_buf *data);
+void rh_os_key_close(rh_os_key *k);
+int rh_os_key_is_link(rh_ctx *ctx, rh_os_key *parent, const uint16_t *name, size_t len);
+
+/* A textual IPv4 (4 bytes) or IPv6 (16 bytes) address into out (inet_pton): 4, 6 or 0. */
+int rh_ip_parse(const char *s, uint8_t out[16]);
+
 /* ---- arrays ------------------------------------------------------------------------ */
 
 /*
@@ -190,6 +230,12 @@ rh_status rh_read_file(rh_ctx *ctx, const char *path, uint64_t max, uint8_t **ou
  * failure *items and *cap are unchanged.
  */
 rh_status rh_array_reserve(rh_ctx *ctx, void **items, size_t *cap, size_t need, size_t elem_size);
+
+/*
+ * Sort like qsort, but stable (equal elements keep their order) on every platform: output
+ * order never depends on the C library. Uses a scratch copy of the array.
+ */
+void rh_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
 /* Append one element: RH_ARRAY_PUSH(ctx, arr, n, cap, value) with size_t n, cap. */
 #define RH_ARRAY_PUSH(ctx, arr, n, cap, value, st)                                                 \
@@ -213,13 +259,7 @@ void rh_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 
 /* ---- directories ------------------------------------------------------------------- */
 
-/*
- * List a directory's entries (without "." and ".."), sorted by byte order, at most `max`.
- * Owned: free with rh_dir_list_free(). Returns RH_OK, RH_ERR_IO (cannot open), RH_ERR_NOMEM,
- * or RH_ERR_LIMIT (more than `max` entries: the first `max` read are returned, sorted).
- */
-rh_status rh_dir_list(rh_ctx *ctx, const char *path, size_t max, char ***names, size_t *n);
-void rh_dir_list_free(rh_ctx *ctx, char **names, size_t n);
+/* rh_dir_list / rh_dir_list_free: include/reghunt/os.h. */
 
 /* ---- codecs (base64.c, sha256.c) ------------------------------------------------------ */
 

@@ -178,7 +178,7 @@ void rh_free(rh_ctx *ctx, void *ptr)
 }
 
 #ifdef __GNUC__
-__attribute__((format(printf, 8, 0)))
+__attribute__((format(RH_PRINTF_ARCHETYPE, 8, 0)))
 #endif
 static rh_status
 diag_emit(rh_ctx *ctx, rh_diag_level level, const char *component, const char *source,

@@ -16,11 +16,8 @@
  * <= EVENTS_MAX_VALUE bytes, nesting <= EVENTS_MAX_DEPTH.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include "events_internal.h"
@@ -59,10 +56,7 @@ static rh_status raw_read(struct events_in *in, uint8_t *p, size_t n, size_t *go
 {
     *got = 0;
     if (in->fd >= 0) {
-        ssize_t r;
-        do {
-            r = read(in->fd, p, n);
-        } while (r < 0 && errno == EINTR);
+        int64_t r = rh_fd_read(in->fd, p, n);
         if (r < 0) {
             rh_diagf(in->src->ctx, RH_DIAG_ERROR, COMPONENT, in->src->path, (int64_t)in->in_bytes,
                      "read failed: %s", strerror(errno));
@@ -206,8 +200,8 @@ static void in_end(struct events_in *in)
     if (in->gz) {
         inflateEnd(&in->zs);
     }
-    if (in->fd >= 0 && in->own_fd) {
-        close(in->fd);
+    if (in->own_fd) {
+        rh_fd_close(in->fd);
     }
 }
 
@@ -335,20 +329,20 @@ rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opt
 {
     struct events_src src;
     struct events_in in;
-    struct stat sb;
+    uint64_t size;
     if (!ctx || !path || !fn) {
         return RH_ERR_ARG;
     }
     setup(&src, &in, ctx, path, fn, user);
-    in.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    in.fd = rh_fd_open(path);
     if (in.fd < 0) {
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "cannot open: %s", strerror(errno));
         return RH_ERR_IO;
     }
     in.own_fd = 1;
-    if (fstat(in.fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (rh_fd_size(in.fd, &size) != 0) {
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1,
-                 S_ISDIR(sb.st_mode) ? "is a directory" : "not a regular file");
+                 errno == EISDIR ? "is a directory" : "not a regular file");
         in_end(&in);
         return RH_ERR_IO;
     }

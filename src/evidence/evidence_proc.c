@@ -205,10 +205,10 @@ static rh_status node_activity(rh_evidence *ev, uint32_t host, uint32_t pidx,
         }
     }
     if (nc) {
-        qsort((void *)conns, nc, sizeof(*conns), cmp_conn);
+        rh_sort((void *)conns, nc, sizeof(*conns), cmp_conn);
     }
     if (nf) {
-        qsort((void *)files, nf, sizeof(*files), cmp_file);
+        rh_sort((void *)files, nf, sizeof(*files), cmp_file);
     }
     node->conns = (const rh_evidence_conn *const *)conns;
     node->nconns = nc;

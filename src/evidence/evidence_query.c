@@ -171,7 +171,7 @@ static rh_status finish_list(rh_evidence *ev, struct idxset *s, const struct ev_
     if (!s->n) {
         return RH_OK;
     }
-    qsort(s->v, s->n, sizeof(*s->v), cmp_u32);
+    rh_sort(s->v, s->n, sizeof(*s->v), cmp_u32);
     for (i = 0; i < s->n; i++) {
         if (!n || s->v[n - 1] != s->v[i]) {
             s->v[n++] = s->v[i];
@@ -184,7 +184,7 @@ static rh_status finish_list(rh_evidence *ev, struct idxset *s, const struct ev_
     for (i = 0; i < n; i++) {
         items[i] = ev_pool_at(pool, s->v[i]); /* pub is the first member */
     }
-    qsort((void *)items, n, sizeof(*items), cmp);
+    rh_sort((void *)items, n, sizeof(*items), cmp);
     out->items = items;
     out->total = n;
     out->count = n < ev->max_results ? n : ev->max_results;

@@ -59,7 +59,7 @@ static struct evtx_entry *batch_add(struct evtx_batch *b)
 static void batch_diag(struct evtx_batch *b, rh_diag_level level, uint64_t offset, const char *fmt,
                        ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 4, 5)))
 #endif
     ;
 

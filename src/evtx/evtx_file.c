@@ -7,11 +7,8 @@
  * the number of threads.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include "evtx_internal.h"
@@ -69,10 +66,7 @@ static rh_status read_at(const rh_evtx *e, uint64_t off, uint8_t *buf, size_t le
         return RH_OK;
     }
     while (done < len) {
-        ssize_t n = pread(e->fd, buf + done, len - done, (off_t)(off + done));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
+        int64_t n = rh_fd_pread(e->fd, buf + done, len - done, off + done);
         if (n <= 0) {
             return RH_ERR_IO;
         }
@@ -200,18 +194,16 @@ static rh_status open_done(rh_evtx *e, rh_status s, rh_evtx **out)
 rh_status rh_evtx_open(rh_ctx *ctx, const char *path, rh_evtx **out)
 {
     rh_evtx *e;
-    struct stat st;
     rh_status s = evtx_new(ctx, path, &e);
     if (s != RH_OK) {
         return s;
     }
-    e->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (e->fd < 0 || fstat(e->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    e->fd = rh_fd_open(path);
+    if (e->fd < 0 || rh_fd_size(e->fd, &e->size) != 0) {
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "cannot open: %s",
                  e->fd < 0 ? strerror(errno) : "not a regular file");
         return open_done(e, RH_ERR_IO, out);
     }
-    e->size = (uint64_t)st.st_size;
     if (e->size > rh_ctx_limits(ctx)->max_file_size) {
         rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "file larger than max_file_size");
         return open_done(e, RH_ERR_LIMIT, out);
@@ -255,9 +247,7 @@ void rh_evtx_close(rh_evtx *e)
     if (!e) {
         return;
     }
-    if (e->fd >= 0) {
-        close(e->fd);
-    }
+    rh_fd_close(e->fd);
     rh_free(e->ctx, e->path);
     rh_free(e->ctx, e);
 }

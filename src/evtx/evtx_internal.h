@@ -182,7 +182,7 @@ void evtx_batch_free(struct evtx_batch *b);
 /* Record a parse error (first one wins) and return false. */
 bool bx_fail(struct evtx_chunk *ch, uint32_t off, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 3, 4)))
 #endif
     ;
 

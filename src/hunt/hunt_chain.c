@@ -313,7 +313,7 @@ rh_status hunt_chains_build(rh_hunt *h)
         st = chain_finding(&b, i);
     }
     if (st == RH_OK && b.n) {
-        qsort(b.c, b.n, sizeof(*b.c), cmp_chain);
+        rh_sort(b.c, b.n, sizeof(*b.c), cmp_chain);
         for (i = 0; i < b.n; i++) {
             total += b.c[i].n;
         }

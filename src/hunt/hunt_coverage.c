@@ -133,7 +133,7 @@ rh_status hunt_build_sources(rh_hunt *h)
         }
     }
     if (st == RH_OK && h->nsources > 1) {
-        qsort(h->sources, h->nsources, sizeof(h->sources[0]), cmp_source);
+        rh_sort(h->sources, h->nsources, sizeof(h->sources[0]), cmp_source);
     }
     for (i = 0; i < h->nhosts && st == RH_OK; i++) {
         size_t hi;

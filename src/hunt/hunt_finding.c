@@ -235,7 +235,7 @@ void hunt_findings_order(rh_hunt *h)
 {
     size_t i;
     if (h->n > 1) {
-        qsort(h->f, h->n, sizeof(h->f[0]), cmp_finding);
+        rh_sort(h->f, h->n, sizeof(h->f[0]), cmp_finding);
     }
     for (i = 0; i < h->n; i++) {
         snprintf(h->f[i]->pub.hunt_id, sizeof(h->f[i]->pub.hunt_id), "TH-HUNTIN-%s-%03zu",

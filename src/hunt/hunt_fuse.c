@@ -199,7 +199,7 @@ rh_status hunt_fuse(rh_hunt *h)
             }
         }
         if (st == RH_OK) {
-            qsort(ord, h->nhits, sizeof(*ord), cmp_hit);
+            rh_sort(ord, h->nhits, sizeof(*ord), cmp_hit);
         }
     }
     /* 1. Sigma over hive state: merge into kb findings, else a finding of its own. */

@@ -130,7 +130,7 @@ static rh_status prevalence_run(struct prev *p, rh_buf *key, size_t *rid)
         h->rare[i].score = rh_stack_score(h->rare[i].max_risk, h->rare[i].hosts, h->nhunt_hosts);
     }
     if (h->nrare > 1) {
-        qsort(h->rare, h->nrare, sizeof(h->rare[0]), cmp_rare);
+        rh_sort(h->rare, h->nrare, sizeof(h->rare[0]), cmp_rare);
     }
     return RH_OK;
 }

@@ -725,14 +725,14 @@ rh_status hunt_join_correlations(rh_hunt *h, const struct hit_ord *ord, struct m
             cand[ncand++].oi = i;
         }
     }
-    qsort(cand, ncand, sizeof(*cand), cmp_cand);
+    rh_sort(cand, ncand, sizeof(*cand), cmp_cand);
     for (i = 0; i < nkeep; i++) {
         if (h->f[i]->writer_guid) {
             byguid[nguid].guid = h->f[i]->writer_guid;
             byguid[nguid++].idx = i;
         }
     }
-    qsort(byguid, nguid, sizeof(*byguid), cmp_guid);
+    rh_sort(byguid, nguid, sizeof(*byguid), cmp_guid);
     for (i = 0; i < h->ncorrs && st == RH_OK; i++) {
         st = corr_one(h, i, ord, cand, ncand, byguid, nguid, nkeep, &j, &why, mi);
     }

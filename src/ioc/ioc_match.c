@@ -527,7 +527,7 @@ rh_status rh_ioc_match(rh_ioc_matcher *m, const rh_ioc_obs *obs, size_t nobs,
         return st;
     }
     if (m->ncand > 1) {
-        qsort(m->cand, m->ncand, sizeof(*m->cand), cmp_u32);
+        rh_sort(m->cand, m->ncand, sizeof(*m->cand), cmp_u32);
     }
     for (i = 0; i < m->ncand && st == RH_OK; i++) {
         const struct ioc_ind *ind = &s->inds[m->cand[i]];

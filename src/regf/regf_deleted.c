@@ -224,7 +224,7 @@ rh_status regf_recover_deleted(struct regf_tree *t)
             idx[k].key = k;
         }
         if (st == RH_OK) {
-            qsort(idx, t->nkeys, sizeof(*idx), cellidx_cmp);
+            rh_sort(idx, t->nkeys, sizeof(*idx), cellidx_cmp);
         }
         for (k = live; st == RH_OK && k < t->nkeys; k++) {
             struct cellidx probe = {t->keys[k].parent_cell, 0}, *hit;

@@ -93,7 +93,7 @@ static rh_status sorted_names(const struct regf_tree *t, uint32_t key, int kind,
         cnt = i;
     }
     rh_free(t->ctx, offs);
-    qsort(a, cnt, sizeof(*a), named_cmp);
+    rh_sort(a, cnt, sizeof(*a), named_cmp);
     *out = a;
     *n = cnt;
     return RH_OK;

@@ -207,7 +207,7 @@ static inline bool regf_test_bit(const uint8_t *map, size_t map_bytes, uint32_t 
 }
 rh_status regf_anomaly(struct regf_tree *t, uint32_t off, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 3, 4)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 3, 4)))
 #endif
     ;
 rh_status regf_add_key(struct regf_tree *t, uint32_t cell, const uint8_t *nk, size_t nklen,

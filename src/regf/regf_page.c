@@ -2,9 +2,9 @@
  * On-demand reads of a large hive's bins through a bounded cache (issue 11).
  *
  * A hive whose bins exceed rh_limits.hive_cache_size is not read whole: its bins are read
- * with pread(2) in aligned chunks when a cell is first needed, and kept in a cache of at most
- * hive_cache_size bytes. A hunt visits a pruned set of keys and reads the values of few of
- * them, so most of a big hive's value data (AppCompat blobs, caches) is never read.
+ * with positioned reads (rh_fd_pread) in aligned chunks when a cell is first needed, and kept in a
+ * cache of at most hive_cache_size bytes. A hunt visits a pruned set of keys and reads the values
+ * of few of them, so most of a big hive's value data (AppCompat blobs, caches) is never read.
  *
  * Pointer lifetime: a pointer returned by regf_pager_get() stays valid until the next
  * regf_pager_trim(), the only place where chunks are evicted and copies freed. Trims happen
@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "regf_internal.h"
 
@@ -64,7 +63,7 @@ rh_status regf_pager_new(rh_ctx *ctx, const char *source, int fd, uint64_t base,
         p->max_slots = 4;
     }
     p->slot_of = rh_calloc(ctx, p->nchunks ? p->nchunks : 1, sizeof(*p->slot_of));
-    p->fd = dup(fd);
+    p->fd = rh_fd_dup(fd);
     if (!p->slot_of || p->fd < 0) {
         rh_status st = p->fd < 0 ? RH_ERR_IO : RH_ERR_NOMEM;
         if (p->fd < 0) {
@@ -92,7 +91,7 @@ void regf_pager_free(struct regf_pager *p)
     rh_free(p->ctx, p->views);
     rh_free(p->ctx, p->slot_of);
     if (p->fd >= 0) {
-        close(p->fd);
+        rh_fd_close(p->fd);
     }
     rh_free(p->ctx, p);
 }
@@ -105,11 +104,8 @@ static void read_chunk(struct regf_pager *p, uint32_t c, uint8_t *buf)
     size_t want = p->len - ((size_t)c << CHUNK_SHIFT), got = 0;
     want = want < CHUNK ? want : CHUNK;
     while (got < want) {
-        ssize_t n = pread(p->fd, buf + got, want - got,
-                          (off_t)(p->base + ((uint64_t)c << CHUNK_SHIFT) + got));
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
+        int64_t n =
+            rh_fd_pread(p->fd, buf + got, want - got, p->base + ((uint64_t)c << CHUNK_SHIFT) + got);
         if (n <= 0) {
             if (!p->io_reported) {
                 p->io_reported = true;

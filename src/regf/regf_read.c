@@ -1,17 +1,14 @@
 /*
  * Reading a hive: only the bytes it needs, in steps, and a copy-on-write record of log replay.
  *
- * Evidence is read-only: the file is opened O_RDONLY, read with pread(2) in steps, never
+ * Evidence is read-only: the file is opened read-only (os.c), read at offsets in steps, never
  * mapped (a file truncated while we read must not SIGBUS), locked or written. Memory follows
  * the hive, not the file: the base block, the hive bins (the declared size when the base block
  * is valid, the hbin chain otherwise), and the remnant after the bins only for deleted-data
  * recovery, all capped by rh_limits.max_hive_size (docs/formats/regf.md "Reading").
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/limits.h"
 #include "regf_internal.h"
@@ -26,20 +23,20 @@
 
 rh_status regf_source_file(rh_hive *h, const char *path)
 {
-    struct stat sb;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    uint64_t size = 0;
+    int fd = rh_fd_open(path);
     if (fd < 0) {
         rh_diagf(h->ctx, RH_DIAG_ERROR, "io", path, -1, "cannot open: %s", strerror(errno));
         return RH_ERR_IO;
     }
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (rh_fd_size(fd, &size) != 0) {
         rh_diagf(h->ctx, RH_DIAG_ERROR, "io", path, -1, "not a regular file");
-        close(fd);
+        rh_fd_close(fd);
         return RH_ERR_IO;
     }
     h->src.fd = fd;
     h->src.mem = NULL;
-    h->src.size = (uint64_t)sb.st_size;
+    h->src.size = size;
     return RH_OK;
 }
 
@@ -65,9 +62,7 @@ void regf_source_stream(rh_hive *h, rh_read_fn rd, void *user)
 
 void regf_source_close(rh_hive *h)
 {
-    if (h->src.fd >= 0) {
-        close(h->src.fd);
-    }
+    rh_fd_close(h->src.fd);
     h->src.fd = -1;
     h->src.mem = NULL;
     h->src.rd = NULL;
@@ -126,7 +121,7 @@ static rh_status fill(rh_hive *h, size_t want)
         return RH_OK;
     }
     while (h->image_len < want) {
-        ssize_t n;
+        int64_t n;
         if (h->src.rd) {
             size_t got = 0;
             st = h->src.rd(h->src.rd_user, h->image + h->image_len, want - h->image_len, &got);
@@ -135,12 +130,9 @@ static rh_status fill(rh_hive *h, size_t want)
                          "read failed: %s", rh_strerror(st));
                 return st;
             }
-            n = (ssize_t)(got < want - h->image_len ? got : want - h->image_len);
+            n = (int64_t)(got < want - h->image_len ? got : want - h->image_len);
         } else {
-            n = pread(h->src.fd, h->image + h->image_len, want - h->image_len, (off_t)h->image_len);
-        }
-        if (n < 0 && errno == EINTR) {
-            continue;
+            n = rh_fd_pread(h->src.fd, h->image + h->image_len, want - h->image_len, h->image_len);
         }
         if (n < 0) {
             rh_diagf(h->ctx, RH_DIAG_ERROR, "io", h->path, (int64_t)h->image_len, "read failed: %s",
@@ -198,18 +190,15 @@ static bool probe_hbin(const rh_hive *h)
     return false;
 }
 
-/* Bytes [at, at + n) of the source into out: from what is read already, with pread(2) for a
- * file (without growing the image), or by reading a stream ahead in steps. False at its end. */
+/* Bytes [at, at + n) of the source into out: from what is read already, with a positioned read for
+ * a file (without growing the image), or by reading a stream ahead in steps. False at its end. */
 static rh_status peek(rh_hive *h, size_t at, uint8_t *out, size_t n, bool *ok)
 {
     *ok = false;
     if (at + n > h->image_len && h->src.fd >= 0) {
         size_t got = 0;
         while (got < n) {
-            ssize_t r = pread(h->src.fd, out + got, n - got, (off_t)(at + got));
-            if (r < 0 && errno == EINTR) {
-                continue;
-            }
+            int64_t r = rh_fd_pread(h->src.fd, out + got, n - got, at + got);
             if (r < 0) {
                 rh_diagf(h->ctx, RH_DIAG_ERROR, "io", h->path, (int64_t)(at + got),
                          "read failed: %s", strerror(errno));

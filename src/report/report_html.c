@@ -263,7 +263,7 @@ static rh_status group_table(rh_buf *o, const rh_finding **v, size_t n, int host
 {
     size_t i = 0, j, c[RH_RISK_COUNT];
     if (n) {
-        qsort((void *)v, n, sizeof(*v), host ? by_host : by_technique);
+        rh_sort((void *)v, n, sizeof(*v), host ? by_host : by_technique);
     }
     rh_buf_puts(o, host ? "<div><h3>By host</h3><table class=\"g\" id=\"by-host\"><thead><tr>"
                           "<th>Host</th>" RISK_HEADS "</tr></thead><tbody>\n"

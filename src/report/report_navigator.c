@@ -150,7 +150,7 @@ static rh_status nav_collect(struct nav *v)
         }
     }
     if (st == RH_OK && v->n) {
-        qsort(v->t, v->n, sizeof(*v->t), cmp_tech);
+        rh_sort(v->t, v->n, sizeof(*v->t), cmp_tech);
     }
     return st;
 }

@@ -74,7 +74,7 @@ struct list_ctx {
 /* One reason (printf format; attacker text is sanitised to UTF-8); at most 24 per value. */
 void sc_reason(struct sc *s, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 2, 3)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 2, 3)))
 #endif
     ;
 void sc_floor(struct sc *s, int pts);

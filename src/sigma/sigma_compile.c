@@ -6,7 +6,6 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include "sigma_internal.h"
 
@@ -355,16 +354,16 @@ static rh_status add_dir(rh_sigma_compiler *c, const char *path, unsigned depth)
     }
     for (i = 0; i < n && st == RH_OK; i++) {
         rh_buf p = RH_BUF_INIT(c->ctx);
-        struct stat sb;
+        rh_fs_kind kind;
         if (names[i][0] == '.') {
             continue; /* hidden files and folders are not rules */
         }
         if (rh_buf_printf(&p, "%s/%s", path, names[i]) != RH_OK) {
             st = RH_ERR_NOMEM;
-        } else if (lstat(p.data, &sb) == 0) {
-            if (S_ISDIR(sb.st_mode)) {
+        } else if ((kind = rh_os_path_kind(p.data, 0, NULL)) != RH_FS_NONE) {
+            if (kind == RH_FS_DIR) {
                 st = add_dir(c, p.data, depth + 1);
-            } else if (S_ISREG(sb.st_mode) && yaml_name(names[i])) {
+            } else if (kind == RH_FS_FILE && yaml_name(names[i])) {
                 st = rh_sigma_compiler_add_file(c, p.data);
                 if (st == RH_ERR_IO || st == RH_ERR_LIMIT) {
                     st = sigma_reject(c, p.data, "", "", 0, 0, st, "cannot read the file");
@@ -379,15 +378,16 @@ static rh_status add_dir(rh_sigma_compiler *c, const char *path, unsigned depth)
 
 rh_status rh_sigma_compiler_add_path(rh_sigma_compiler *c, const char *path)
 {
-    struct stat sb;
+    rh_fs_kind kind;
     if (c->finished) {
         return RH_ERR_ARG;
     }
-    if (stat(path, &sb) != 0) {
+    kind = rh_os_path_kind(path, 1, NULL);
+    if (kind == RH_FS_NONE) {
         rh_diagf(c->ctx, RH_DIAG_ERROR, "sigma", path, -1, "cannot open");
         return RH_ERR_IO;
     }
-    if (S_ISDIR(sb.st_mode)) {
+    if (kind == RH_FS_DIR) {
         return add_dir(c, path, 0);
     }
     return rh_sigma_compiler_add_file(c, path);
@@ -502,7 +502,7 @@ static rh_status build_index(rh_ruleset *rs)
     for (i = 0; i < rs->nentries; i++) {
         struct sig_binding *b = (struct sig_binding *)rs->entries[i].b;
         if (b->nchans > 1) {
-            qsort(b->chans, b->nchans, sizeof(uint32_t), cmp_u32);
+            rh_sort(b->chans, b->nchans, sizeof(uint32_t), cmp_u32);
         }
     }
     st = sigma_prefilter_build(rs);

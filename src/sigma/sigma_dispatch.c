@@ -75,7 +75,7 @@ static struct eidset es_from(struct dctx *d, const uint32_t *v, size_t n)
         return es_any();
     }
     memcpy(s.v, v, n * sizeof(uint32_t));
-    qsort(s.v, n, sizeof(uint32_t), cmp_u32);
+    rh_sort(s.v, n, sizeof(uint32_t), cmp_u32);
     for (i = 0; i < n; i++) {
         if (k == 0 || s.v[k - 1] != s.v[i]) {
             s.v[k++] = s.v[i];

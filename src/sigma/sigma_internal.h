@@ -352,7 +352,7 @@ struct sigma_build {
 /* Record an error on the build; returns -1 for chaining. */
 int sigma_fail(struct sigma_build *b, const struct ynode *at, rh_status st, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 4, 5)))
 #endif
     ;
 

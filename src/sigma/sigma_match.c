@@ -750,7 +750,7 @@ static void sort_u32(uint32_t *a, size_t n)
 {
     size_t i, j;
     if (n > 32) {
-        qsort(a, n, sizeof(uint32_t), cmp_u32);
+        rh_sort(a, n, sizeof(uint32_t), cmp_u32);
         return;
     }
     for (i = 1; i < n; i++) {

@@ -2,7 +2,6 @@
  * Sigma typed value modifiers: numeric comparisons (lt, lte, gt, gte), time parts (minute
  * ... year) and cidr networks (rows in modifiers.def).
  */
-#include <arpa/inet.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -242,15 +241,8 @@ static bool parse_ip(const char *s, size_t n, uint8_t out[16], int *family)
             *pct = '\0';
         }
     }
-    if (inet_pton(AF_INET, buf, out) == 1) {
-        *family = 4;
-        return true;
-    }
-    if (inet_pton(AF_INET6, buf, out) == 1) {
-        *family = 6;
-        return true;
-    }
-    return false;
+    *family = rh_ip_parse(buf, out);
+    return *family != 0;
 }
 
 int sigma_mod_cidr_setup(struct mod_state *st)

@@ -400,7 +400,7 @@ rh_status rh_stack_finish(rh_stack *s, const rh_stack_filter *filter)
         s->order[s->norder++] = r;
     }
     if (s->norder > 1) {
-        qsort(s->order, s->norder, sizeof(*s->order), cmp_rank);
+        rh_sort(s->order, s->norder, sizeof(*s->order), cmp_rank);
     }
     if (fl->top && s->norder > fl->top) {
         s->norder = fl->top;

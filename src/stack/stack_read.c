@@ -4,9 +4,6 @@
  * copied only when it spans two chunks (capped at RH_STACK_MAX_LINE). Files are opened
  * O_RDONLY and never written.
  */
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include "stack_internal.h"
@@ -106,7 +103,7 @@ static rh_status read_file(rh_stack *s, const char *path)
     struct file_read fr = {s, path, 0, 0, 0, RH_OK};
     char *chunk;
     gzFile gz;
-    int fd = open(path, O_RDONLY | O_CLOEXEC), got = 0;
+    int fd = rh_fd_open(path), got = 0;
     if (fd < 0) {
         s->stats.files_failed++;
         rh_diagf(s->ctx, RH_DIAG_ERROR, "stack", path, -1, "cannot open");
@@ -118,7 +115,7 @@ static rh_status read_file(rh_stack *s, const char *path)
         if (gz) {
             gzclose(gz);
         } else {
-            close(fd);
+            rh_fd_close(fd);
         }
         rh_free(s->ctx, chunk);
         return RH_ERR_NOMEM;
@@ -223,16 +220,17 @@ static rh_status add_dir(rh_stack *s, rh_buf *path, unsigned depth)
                  "more than %u entries: the first ones read are stacked", RH_STACK_MAX_DIR_ENTRIES);
     }
     for (i = 0; i < n && first != RH_ERR_NOMEM; i++) {
-        struct stat sb;
+        rh_fs_kind kind;
         rh_buf_truncate(path, base);
         rh_buf_putc(path, '/');
         rh_buf_puts(path, names[i]);
-        if (rh_buf_status(path) != RH_OK || stat(path->data, &sb) != 0) {
+        if (rh_buf_status(path) != RH_OK ||
+            (kind = rh_os_path_kind(path->data, 1, NULL)) == RH_FS_NONE) {
             continue;
         }
-        if (S_ISDIR(sb.st_mode) && depth < RH_STACK_MAX_DEPTH) {
+        if (kind == RH_FS_DIR && depth < RH_STACK_MAX_DEPTH) {
             st = add_dir(s, path, depth + 1);
-        } else if (S_ISREG(sb.st_mode) && wanted(names[i])) {
+        } else if (kind == RH_FS_FILE && wanted(names[i])) {
             st = read_file(s, path->data);
         } else {
             continue;
@@ -246,18 +244,19 @@ static rh_status add_dir(rh_stack *s, rh_buf *path, unsigned depth)
 
 rh_status rh_stack_add_path(rh_stack *s, const char *path)
 {
-    struct stat sb;
+    rh_fs_kind kind;
     rh_buf p;
     rh_status st;
     if (!s || !path) {
         return RH_ERR_ARG;
     }
-    if (stat(path, &sb) != 0) {
+    kind = rh_os_path_kind(path, 1, NULL);
+    if (kind == RH_FS_NONE) {
         s->stats.files_failed++;
         rh_diagf(s->ctx, RH_DIAG_ERROR, "stack", path, -1, "cannot open");
         return RH_ERR_IO;
     }
-    if (!S_ISDIR(sb.st_mode)) {
+    if (kind != RH_FS_DIR) {
         return rh_case_is_sqlite(path) ? read_case(s, path) : read_file(s, path);
     }
     rh_buf_init(&p, s->ctx);
