@@ -141,7 +141,7 @@ rh_status ioc_add(rh_ioc_set *set, struct ioc_feed *feed, const struct ioc_ind *
 void ioc_report(rh_ioc_set *set, struct ioc_feed *feed, int unsupported, const char *id,
                 const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 5, 6)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 5, 6)))
 #endif
     ;
 /* The STIX pattern of an indicator: parse, report and add. */

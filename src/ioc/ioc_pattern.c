@@ -85,7 +85,7 @@ struct pp {
 
 static rh_status fail(struct pp *p, int unsupported, size_t off, const char *fmt, ...)
 #ifdef __GNUC__
-    __attribute__((format(printf, 4, 5)))
+    __attribute__((format(RH_PRINTF_ARCHETYPE, 4, 5)))
 #endif
     ;
 
