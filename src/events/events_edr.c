@@ -16,35 +16,7 @@
  */
 #include <stdio.h>
 
-#include "events_internal.h"
-
-#define SYSMON_PROVIDER "Microsoft-Windows-Sysmon"
-#define SYSMON_CHANNEL  "Microsoft-Windows-Sysmon/Operational"
-
-/* Falcon registry events name their process only by id: the image and pid of each
- * ProcessRollup2 seen earlier in the same input are kept for them, up to these caps. */
-#define EDR_MAX_PROCS      65536u
-#define EDR_MAX_PROC_BYTES (32u << 20)
-
-struct edr_proc {
-    const char *image, *pid;
-};
-
-struct edr {
-    rh_ctx *ctx;
-    struct rh_arena arena; /* computed strings of the current event */
-    rh_event_field *out;
-    size_t n, cap;
-    rh_buf tmp;
-    bool nomem;
-    struct rh_strmap procs;     /* "host\nTargetProcessId" -> struct edr_proc * */
-    struct rh_arena proc_arena; /* the edr_procs (capped: EDR_MAX_PROC_BYTES) */
-};
-
-struct rec {
-    const rh_event_field *f;
-    size_t n;
-};
+#include "events_edr_internal.h"
 
 /* ---- record access ---------------------------------------------------------------------- */
 
@@ -71,7 +43,7 @@ static bool loose_eq(const char *a, const char *b)
 }
 
 /* A field by loose name, NULL when absent, empty or null. */
-static const rh_event_field *get(const struct rec *r, const char *name)
+const rh_event_field *edr_get(const struct rec *r, const char *name)
 {
     size_t i;
     for (i = 0; i < r->n; i++) {
@@ -84,11 +56,11 @@ static const rh_event_field *get(const struct rec *r, const char *name)
 }
 
 /* The first present field of a NULL-terminated list. */
-static const rh_event_field *get_any(const struct rec *r, const char *const *names)
+const rh_event_field *edr_get_any(const struct rec *r, const char *const *names)
 {
     size_t i;
     for (i = 0; names[i]; i++) {
-        const rh_event_field *f = get(r, names[i]);
+        const rh_event_field *f = edr_get(r, names[i]);
         if (f) {
             return f;
         }
@@ -96,7 +68,7 @@ static const rh_event_field *get_any(const struct rec *r, const char *const *nam
     return NULL;
 }
 
-static bool has(const struct rec *r, const char *name)
+bool edr_has(const struct rec *r, const char *name)
 {
     size_t i;
     for (i = 0; i < r->n; i++) {
@@ -107,13 +79,13 @@ static bool has(const struct rec *r, const char *name)
     return false;
 }
 
-static bool val_eq(const rh_event_field *f, const char *lit)
+bool edr_val_eq(const rh_event_field *f, const char *lit)
 {
     return f && rh_ascii_eq(f->value, f->value_len, lit);
 }
 
 /* Unsigned decimal or 0x-hex number of a field; *ok false when absent or malformed. */
-static uint64_t num_of(const rh_event_field *f, bool *ok)
+uint64_t edr_num_of(const rh_event_field *f, bool *ok)
 {
     uint64_t v = 0;
     size_t i = 0, n;
@@ -155,7 +127,7 @@ static uint64_t num_of(const rh_event_field *f, bool *ok)
 
 /* ---- output ----------------------------------------------------------------------------- */
 
-static void put_n(struct edr *e, const char *name, const char *v, size_t n)
+void edr_put_n(struct edr *e, const char *name, const char *v, size_t n)
 {
     rh_event_field *f;
     if (e->n == e->cap) {
@@ -176,15 +148,15 @@ static void put_n(struct edr *e, const char *name, const char *v, size_t n)
 }
 
 /* A field whose value is borrowed from the record (valid while the event is handed on). */
-static void put_f(struct edr *e, const char *name, const rh_event_field *src)
+void edr_put_f(struct edr *e, const char *name, const rh_event_field *src)
 {
     if (src) {
-        put_n(e, name, src->value, src->value_len);
+        edr_put_n(e, name, src->value, src->value_len);
     }
 }
 
 /* A computed value: e->tmp copied into the arena. */
-static void put_tmp(struct edr *e, const char *name)
+void edr_put_tmp(struct edr *e, const char *name)
 {
     const char *p;
     if (rh_buf_status(&e->tmp) != RH_OK) {
@@ -196,10 +168,10 @@ static void put_tmp(struct edr *e, const char *name)
         e->nomem = true;
         return;
     }
-    put_n(e, name, p, e->tmp.len);
+    edr_put_n(e, name, p, e->tmp.len);
 }
 
-static const char *dup_f(struct edr *e, const rh_event_field *f)
+const char *edr_dup_f(struct edr *e, const rh_event_field *f)
 {
     const char *p;
     if (!f) {
@@ -223,7 +195,7 @@ static void put_rest(struct edr *e, const struct rec *r, size_t mapped)
         }
         if (!dup) {
             size_t at = e->n;
-            put_n(e, r->f[i].name, r->f[i].value, r->f[i].value_len);
+            edr_put_n(e, r->f[i].name, r->f[i].value, r->f[i].value_len);
             if (!e->nomem) {
                 e->out[at].type = r->f[i].type;
                 e->out[at].num = r->f[i].num;
@@ -260,7 +232,7 @@ static bool is_sid_start(const char *p, size_t n)
 
 /* Append the Sysmon form of a registry key path to e->tmp. ControlSetNNN under HKLM\SYSTEM
  * becomes CurrentControlSet, as Sysmon logs it. */
-static void sysmon_path(struct edr *e, const char *p, size_t n)
+void edr_sysmon_path(struct edr *e, const char *p, size_t n)
 {
     size_t i, rest = 0;
     const char *to = NULL;
@@ -293,14 +265,14 @@ static void sysmon_path(struct edr *e, const char *p, size_t n)
 }
 
 /* TargetObject: the key path, plus "\" and the value name ("(Default)" when empty). */
-static void put_target(struct edr *e, const rh_event_field *key, const rh_event_field *vname,
-                       bool value)
+void edr_put_target(struct edr *e, const rh_event_field *key, const rh_event_field *vname,
+                    bool value)
 {
     if (!key) {
         return;
     }
     rh_buf_reset(&e->tmp);
-    sysmon_path(e, key->value, key->value_len);
+    edr_sysmon_path(e, key->value, key->value_len);
     if (value) {
         rh_buf_putc(&e->tmp, '\\');
         if (vname) {
@@ -309,11 +281,11 @@ static void put_target(struct edr *e, const rh_event_field *key, const rh_event_
             rh_buf_lit(&e->tmp, "(Default)");
         }
     }
-    put_tmp(e, "TargetObject");
+    edr_put_tmp(e, "TargetObject");
 }
 
 /* Registry value types as the shapes spell them -> REG_* number (-1 unknown). */
-static int reg_type_of(const rh_event_field *t)
+int edr_reg_type_of(const rh_event_field *t)
 {
     static const struct {
         const char *name;
@@ -328,7 +300,7 @@ static int reg_type_of(const rh_event_field *t)
     if (!t) {
         return -1;
     }
-    v = num_of(t, &ok);
+    v = edr_num_of(t, &ok);
     if (ok) {
         return v <= 11 ? (int)v : -1;
     }
@@ -359,8 +331,7 @@ static int reg_type_of(const rh_event_field *t)
 /* Details as Sysmon renders the data: strings as they are ("(Empty)" when empty), "DWORD
  * (0x%08x)", "QWORD (0x%08x-0x%08x)" (high-low), "Binary Data" for the rest. type < 0: the
  * text as given. */
-static void put_details(struct edr *e, int type, const rh_event_field *text,
-                        const rh_event_field *num)
+void edr_put_details(struct edr *e, int type, const rh_event_field *text, const rh_event_field *num)
 {
     bool ok;
     uint64_t v;
@@ -369,7 +340,7 @@ static void put_details(struct edr *e, int type, const rh_event_field *text,
     case 4:
     case 5:
     case 11:
-        v = num_of(num ? num : text, &ok);
+        v = edr_num_of(num ? num : text, &ok);
         if (!ok) {
             rh_buf_lit(&e->tmp, "Binary Data");
         } else if (type == 11) {
@@ -395,11 +366,11 @@ static void put_details(struct edr *e, int type, const rh_event_field *text,
         rh_buf_lit(&e->tmp, "Binary Data");
         break;
     }
-    put_tmp(e, "Details");
+    edr_put_tmp(e, "Details");
 }
 
 /* UtcTime in Sysmon's form from a FILETIME. */
-static void put_utctime(struct edr *e, uint64_t ft)
+void edr_put_utctime(struct edr *e, uint64_t ft)
 {
     if (!ft) {
         return;
@@ -412,12 +383,12 @@ static void put_utctime(struct edr *e, uint64_t ft)
     e->tmp.data[10] = ' ';
     e->tmp.len = 23; /* "YYYY-MM-DD hh:mm:ss.fff" */
     e->tmp.data[23] = '\0';
-    put_tmp(e, "UtcTime");
+    edr_put_tmp(e, "UtcTime");
 }
 
 /* A time field: ISO 8601, or Unix epoch seconds / milliseconds (Splunk _time, Falcon
  * timestamp). 0 when absent or unreadable. */
-static uint64_t time_of(const rh_event_field *f)
+uint64_t edr_time_of(const rh_event_field *f)
 {
     uint64_t ft = 0, v;
     bool ok;
@@ -428,7 +399,7 @@ static uint64_t time_of(const rh_event_field *f)
     if (rh_time_parse_iso(f->value, f->value_len, &ft) == RH_OK) {
         return ft;
     }
-    v = num_of(f, &ok);
+    v = edr_num_of(f, &ok);
     if (!ok || v == 0) {
         return 0;
     }
@@ -458,8 +429,8 @@ static uint64_t time_of(const rh_event_field *f)
  * host, the process id and the process's start (or the source's own process key). The same
  * process gets the same GUID wherever it appears (as an actor and as a parent), which is all
  * the process tree needs. */
-static void put_guid(struct edr *e, const char *name, const char *host, const rh_event_field *id,
-                     const rh_event_field *start)
+void edr_put_guid(struct edr *e, const char *name, const char *host, const rh_event_field *id,
+                  const rh_event_field *start)
 {
     uint8_t h[32];
     if (!id) {
@@ -471,7 +442,7 @@ static void put_guid(struct edr *e, const char *name, const char *host, const rh
     rh_buf_append(&e->tmp, id->value, id->value_len);
     rh_buf_putc(&e->tmp, '\n');
     if (start) {
-        uint64_t t = time_of(start);
+        uint64_t t = edr_time_of(start);
         if (t) {
             rh_buf_printf(&e->tmp, "%llu", (unsigned long long)(t / 10000)); /* ms */
         } else {
@@ -487,18 +458,18 @@ static void put_guid(struct edr *e, const char *name, const char *host, const rh
     rh_buf_printf(&e->tmp, "{%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X}",
                   h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11], h[12],
                   h[13], h[14], h[15]);
-    put_tmp(e, name);
+    edr_put_tmp(e, name);
 }
 
 /* An image path from a folder and a file name (MDE's FolderPath usually holds both). */
-static void put_image(struct edr *e, const char *name, const rh_event_field *folder,
-                      const rh_event_field *file)
+void edr_put_image(struct edr *e, const char *name, const rh_event_field *folder,
+                   const rh_event_field *file)
 {
     if (!folder && !file) {
         return;
     }
     if (folder && (!file || rh_ascii_suffix(folder->value, folder->value_len, file->value))) {
-        put_f(e, name, folder);
+        edr_put_f(e, name, folder);
         return;
     }
     rh_buf_reset(&e->tmp);
@@ -509,650 +480,31 @@ static void put_image(struct edr *e, const char *name, const rh_event_field *fol
         }
     }
     rh_buf_append(&e->tmp, file->value, file->value_len);
-    put_tmp(e, name);
+    edr_put_tmp(e, name);
 }
 
 /* "DOMAIN\name" or "name". */
-static void put_user(struct edr *e, const rh_event_field *domain, const rh_event_field *name)
+void edr_put_user(struct edr *e, const rh_event_field *domain, const rh_event_field *name)
 {
     if (!name) {
         return;
     }
     if (!domain) {
-        put_f(e, "User", name);
+        edr_put_f(e, "User", name);
         return;
     }
     rh_buf_reset(&e->tmp);
     rh_buf_append(&e->tmp, domain->value, domain->value_len);
     rh_buf_putc(&e->tmp, '\\');
     rh_buf_append(&e->tmp, name->value, name->value_len);
-    put_tmp(e, "User");
+    edr_put_tmp(e, "User");
 }
 
-static void sysmon_header(rh_event *ev, uint32_t id)
+void edr_sysmon_header(rh_event *ev, uint32_t id)
 {
     ev->provider = SYSMON_PROVIDER;
     ev->channel = SYSMON_CHANNEL;
     ev->event_id = id;
-}
-
-/* ---- Microsoft Defender for Endpoint ------------------------------------------------------ */
-
-enum mde_table { MDE_OTHER, MDE_REGISTRY, MDE_PROCESS, MDE_NETWORK, MDE_FILE };
-
-static enum mde_table mde_table_of(const char *table, const struct rec *r)
-{
-    const rh_event_field *a = get(r, "ActionType");
-    if (table) {
-        if (rh_ascii_streq(table, "DeviceRegistryEvents")) {
-            return MDE_REGISTRY;
-        }
-        if (rh_ascii_streq(table, "DeviceProcessEvents")) {
-            return MDE_PROCESS;
-        }
-        if (rh_ascii_streq(table, "DeviceNetworkEvents")) {
-            return MDE_NETWORK;
-        }
-        if (rh_ascii_streq(table, "DeviceFileEvents")) {
-            return MDE_FILE;
-        }
-        return MDE_OTHER;
-    }
-    if (!a) {
-        return MDE_OTHER;
-    }
-    if (rh_ascii_prefix(a->value, a->value_len, "Registry") && has(r, "RegistryKey")) {
-        return MDE_REGISTRY;
-    }
-    if (val_eq(a, "ProcessCreated") && has(r, "ProcessCommandLine")) {
-        return MDE_PROCESS;
-    }
-    if (has(r, "RemoteIP") && has(r, "LocalIP")) {
-        return MDE_NETWORK;
-    }
-    if (rh_ascii_prefix(a->value, a->value_len, "File") && has(r, "FolderPath")) {
-        return MDE_FILE;
-    }
-    return MDE_OTHER;
-}
-
-/* The initiating process as Sysmon's actor fields (ProcessGuid, ProcessId, Image, User). */
-static void mde_actor(struct edr *e, const struct rec *r, const char *host)
-{
-    put_guid(e, "ProcessGuid", host, get(r, "InitiatingProcessId"),
-             get(r, "InitiatingProcessCreationTime"));
-    put_f(e, "ProcessId", get(r, "InitiatingProcessId"));
-    put_image(e, "Image", get(r, "InitiatingProcessFolderPath"),
-              get(r, "InitiatingProcessFileName"));
-}
-
-static bool mde_registry(struct edr *e, const struct rec *r, rh_event *ev, const char *host)
-{
-    const rh_event_field *a = get(r, "ActionType");
-    const rh_event_field *key = get(r, "RegistryKey"), *prev = get(r, "PreviousRegistryKey");
-    const rh_event_field *vn = get(r, "RegistryValueName");
-    const char *etype;
-    uint32_t id = 12;
-    bool value = false, details = false;
-    if (val_eq(a, "RegistryValueSet")) {
-        etype = "SetValue";
-        id = 13;
-        value = details = true;
-    } else if (val_eq(a, "RegistryKeyCreated")) {
-        etype = "CreateKey";
-    } else if (val_eq(a, "RegistryKeyDeleted")) {
-        etype = "DeleteKey";
-        key = key ? key : prev;
-    } else if (val_eq(a, "RegistryValueDeleted")) {
-        etype = "DeleteValue";
-        key = key ? key : prev;
-        vn = vn ? vn : get(r, "PreviousRegistryValueName");
-        value = true;
-    } else if (val_eq(a, "RegistryKeyRenamed")) {
-        etype = "RenameKey";
-        id = 14;
-    } else {
-        return false;
-    }
-    sysmon_header(ev, id);
-    put_n(e, "EventType", etype, strlen(etype));
-    put_utctime(e, ev->timestamp);
-    mde_actor(e, r, host);
-    if (id == 14) {
-        put_target(e, prev ? prev : key, NULL, false);
-        if (prev && key) {
-            rh_buf_reset(&e->tmp);
-            sysmon_path(e, key->value, key->value_len);
-            put_tmp(e, "NewName");
-        }
-    } else {
-        put_target(e, key, vn, value);
-    }
-    if (details) {
-        put_details(e, reg_type_of(get(r, "RegistryValueType")), get(r, "RegistryValueData"), NULL);
-    }
-    put_user(e, get(r, "InitiatingProcessAccountDomain"), get(r, "InitiatingProcessAccountName"));
-    return true;
-}
-
-static void mde_hashes(struct edr *e, const struct rec *r)
-{
-    static const char *const names[][2] = {{"SHA1", "SHA1"}, {"MD5", "MD5"}, {"SHA256", "SHA256"}};
-    size_t i;
-    bool any = false;
-    rh_buf_reset(&e->tmp);
-    for (i = 0; i < 3; i++) {
-        const rh_event_field *h = get(r, names[i][1]);
-        if (h) {
-            rh_buf_printf(&e->tmp, "%s%s=", any ? "," : "", names[i][0]);
-            rh_buf_append(&e->tmp, h->value, h->value_len);
-            any = true;
-        }
-    }
-    if (any) {
-        put_tmp(e, "Hashes");
-    }
-}
-
-static bool mde_process(struct edr *e, const struct rec *r, rh_event *ev, const char *host)
-{
-    if (!val_eq(get(r, "ActionType"), "ProcessCreated")) {
-        return false;
-    }
-    sysmon_header(ev, 1);
-    put_utctime(e, ev->timestamp);
-    put_guid(e, "ProcessGuid", host, get(r, "ProcessId"), get(r, "ProcessCreationTime"));
-    put_f(e, "ProcessId", get(r, "ProcessId"));
-    put_image(e, "Image", get(r, "FolderPath"), get(r, "FileName"));
-    put_f(e, "CommandLine", get(r, "ProcessCommandLine"));
-    put_user(e, get(r, "AccountDomain"), get(r, "AccountName"));
-    put_f(e, "IntegrityLevel", get(r, "ProcessIntegrityLevel"));
-    mde_hashes(e, r);
-    put_guid(e, "ParentProcessGuid", host, get(r, "InitiatingProcessId"),
-             get(r, "InitiatingProcessCreationTime"));
-    put_f(e, "ParentProcessId", get(r, "InitiatingProcessId"));
-    put_image(e, "ParentImage", get(r, "InitiatingProcessFolderPath"),
-              get(r, "InitiatingProcessFileName"));
-    put_f(e, "ParentCommandLine", get(r, "InitiatingProcessCommandLine"));
-    return true;
-}
-
-static bool mde_network(struct edr *e, const struct rec *r, rh_event *ev, const char *host)
-{
-    const rh_event_field *a = get(r, "ActionType");
-    bool inbound = val_eq(a, "InboundConnectionAccepted");
-    if (!a || !(rh_ascii_prefix(a->value, a->value_len, "Connection") || inbound)) {
-        return false;
-    }
-    sysmon_header(ev, 3);
-    put_utctime(e, ev->timestamp);
-    mde_actor(e, r, host);
-    put_user(e, get(r, "InitiatingProcessAccountDomain"), get(r, "InitiatingProcessAccountName"));
-    put_f(e, "Protocol", get(r, "Protocol"));
-    put_n(e, "Initiated", inbound ? "false" : "true", inbound ? 5 : 4);
-    put_f(e, "SourceIp", get(r, "LocalIP"));
-    put_f(e, "SourcePort", get(r, "LocalPort"));
-    put_f(e, "DestinationIp", get(r, "RemoteIP"));
-    put_f(e, "DestinationPort", get(r, "RemotePort"));
-    put_f(e, "DestinationHostname", get(r, "RemoteUrl"));
-    return true;
-}
-
-static bool mde_file(struct edr *e, const struct rec *r, rh_event *ev, const char *host)
-{
-    const rh_event_field *a = get(r, "ActionType");
-    if (!a || !rh_ascii_prefix(a->value, a->value_len, "File")) {
-        return false;
-    }
-    sysmon_header(ev, val_eq(a, "FileDeleted") ? 23 : 11);
-    put_utctime(e, ev->timestamp);
-    mde_actor(e, r, host);
-    put_image(e, "TargetFilename", get(r, "FolderPath"), get(r, "FileName"));
-    put_user(e, get(r, "InitiatingProcessAccountDomain"), get(r, "InitiatingProcessAccountName"));
-    return true;
-}
-
-static void map_mde(struct edr *e, const struct rec *r, const char *table, rh_event *ev)
-{
-    static const char *const k_time[] = {"Timestamp", "TimeGenerated", "time", NULL};
-    const char *host = dup_f(e, get(r, "DeviceName"));
-    bool mapped = false;
-    ev->computer = host;
-    ev->timestamp = time_of(get_any(r, k_time));
-    ev->record_id = num_of(get(r, "ReportId"), &mapped);
-    ev->user_sid = dup_f(e, get(r, "InitiatingProcessAccountSid"));
-    switch (mde_table_of(table, r)) {
-    case MDE_REGISTRY:
-        mapped = mde_registry(e, r, ev, host);
-        break;
-    case MDE_PROCESS:
-        mapped = mde_process(e, r, ev, host);
-        break;
-    case MDE_NETWORK:
-        mapped = mde_network(e, r, ev, host);
-        break;
-    case MDE_FILE:
-        mapped = mde_file(e, r, ev, host);
-        break;
-    default:
-        mapped = false;
-        break;
-    }
-    if (!mapped) {
-        ev->provider = "Microsoft-Defender-for-Endpoint";
-        ev->channel = table ? table : "AdvancedHunting";
-        ev->event_id = 0;
-    }
-}
-
-/* ---- CrowdStrike Falcon ------------------------------------------------------------------- */
-
-static const struct edr_proc *cs_lookup(struct edr *e, const char *host, const rh_event_field *id);
-
-/* Falcon fields come bare (FDR) or with Event Search's "_decimal" suffix. */
-static const rh_event_field *cs_get(const struct rec *r, const char *name)
-{
-    char b[64];
-    const rh_event_field *f = get(r, name);
-    if (f) {
-        return f;
-    }
-    snprintf(b, sizeof(b), "%s_decimal", name);
-    return get(r, b);
-}
-
-static bool cs_registry(struct edr *e, const struct rec *r, rh_event *ev, const char *host)
-{
-    bool ok;
-    uint64_t op = num_of(cs_get(r, "RegOperationType"), &ok);
-    const rh_event_field *vn = get(r, "RegValueName");
-    const char *etype = "SetValue";
-    uint32_t id = 13;
-    bool value = true, details = true;
-    if (ok) {
-        switch (op) {
-        case 1:
-        case 5:
-        case 101:
-            break;
-        case 2:
-        case 102:
-            etype = "DeleteValue";
-            id = 12;
-            details = false;
-            break;
-        case 3:
-        case 6:
-            etype = "CreateKey";
-            id = 12;
-            value = details = false;
-            break;
-        case 4:
-            etype = "DeleteKey";
-            id = 12;
-            value = details = false;
-            break;
-        case 7:
-            etype = "RenameKey";
-            id = 14;
-            value = details = false;
-            break;
-        default:
-            return false;
-        }
-    }
-    sysmon_header(ev, id);
-    put_n(e, "EventType", etype, strlen(etype));
-    put_utctime(e, ev->timestamp);
-    put_guid(e, "ProcessGuid", host, cs_get(r, "ContextProcessId"), NULL);
-    {
-        const struct edr_proc *p = cs_lookup(e, host, cs_get(r, "ContextProcessId"));
-        if (p) {
-            if (p->pid) {
-                put_n(e, "ProcessId", p->pid, strlen(p->pid));
-            }
-            put_n(e, "Image", p->image, strlen(p->image));
-        }
-    }
-    put_target(e, get(r, "RegObjectName"), vn, value);
-    if (details) {
-        const rh_event_field *s = get(r, "RegStringValue");
-        const rh_event_field *n = cs_get(r, "RegNumericValue");
-        int type = reg_type_of(cs_get(r, "RegType"));
-        if (type < 0) {
-            type = s ? 1 : n ? 4 : 3;
-        }
-        put_details(e, type, s, n);
-    }
-    put_f(e, "User", get(r, "UserName"));
-    return true;
-}
-
-/* Key of a Falcon process in e->tmp: host and the sensor's process id. */
-static bool cs_proc_key(struct edr *e, const char *host, const rh_event_field *id)
-{
-    if (!id) {
-        return false;
-    }
-    rh_buf_reset(&e->tmp);
-    rh_buf_puts(&e->tmp, host ? host : "");
-    rh_buf_putc(&e->tmp, '\n');
-    rh_buf_append(&e->tmp, id->value, id->value_len);
-    if (rh_buf_status(&e->tmp) != RH_OK) {
-        e->nomem = true;
-        return false;
-    }
-    return true;
-}
-
-/* Remember a ProcessRollup2's image and pid (silently not, past the caps). */
-static void cs_remember(struct edr *e, const char *host, const rh_event_field *id,
-                        const rh_event_field *image, const rh_event_field *pid)
-{
-    struct rh_strmap_entry *en;
-    struct edr_proc *p;
-    bool added;
-    if (!image || !cs_proc_key(e, host, id) ||
-        rh_strmap_put(&e->procs, e->tmp.data, e->tmp.len, &en, &added) != RH_OK) {
-        return;
-    }
-    p = rh_arena_alloc(&e->proc_arena, sizeof(*p));
-    if (!p) {
-        return;
-    }
-    p->image = rh_arena_strndup(&e->proc_arena, image->value, image->value_len);
-    p->pid = pid ? rh_arena_strndup(&e->proc_arena, pid->value, pid->value_len) : NULL;
-    en->val = p->image ? (size_t)(uintptr_t)p : 0;
-}
-
-static const struct edr_proc *cs_lookup(struct edr *e, const char *host, const rh_event_field *id)
-{
-    struct rh_strmap_entry *en;
-    if (!cs_proc_key(e, host, id)) {
-        return NULL;
-    }
-    en = rh_strmap_find(&e->procs, e->tmp.data, e->tmp.len);
-    return en && en->val ? (const struct edr_proc *)(uintptr_t)en->val : NULL;
-}
-
-static bool cs_process(struct edr *e, const struct rec *r, rh_event *ev, const char *host)
-{
-    cs_remember(e, host, cs_get(r, "TargetProcessId"), get(r, "ImageFileName"),
-                cs_get(r, "RawProcessId"));
-    sysmon_header(ev, 1);
-    put_utctime(e, ev->timestamp);
-    put_guid(e, "ProcessGuid", host, cs_get(r, "TargetProcessId"), NULL);
-    put_f(e, "ProcessId", cs_get(r, "RawProcessId"));
-    put_f(e, "Image", get(r, "ImageFileName"));
-    put_f(e, "CommandLine", get(r, "CommandLine"));
-    put_f(e, "User", get(r, "UserName"));
-    put_guid(e, "ParentProcessGuid", host, cs_get(r, "ParentProcessId"), NULL);
-    put_f(e, "ParentImage", get(r, "ParentBaseFileName"));
-    return true;
-}
-
-static void map_falcon(struct edr *e, const struct rec *r, rh_event *ev)
-{
-    static const char *const k_host[] = {"ComputerName", "aid", NULL};
-    static const char *const k_time[] = {"ContextTimeStamp", "timestamp", "ProcessStartTime", NULL};
-    const rh_event_field *name = get(r, "event_simpleName");
-    const char *host = dup_f(e, get_any(r, k_host));
-    bool mapped = false;
-    ev->computer = host;
-    ev->timestamp = time_of(get_any(r, k_time));
-    ev->user_sid = dup_f(e, get(r, "UserSid"));
-    if (val_eq(name, "RegGenericValueUpdate") || val_eq(name, "RegSystemConfigValueUpdate") ||
-        val_eq(name, "AsepValueUpdate") || val_eq(name, "RegCrowdstrikeValueUpdate") ||
-        val_eq(name, "SuspiciousRegAsepUpdate")) {
-        mapped = cs_registry(e, r, ev, host);
-    } else if (val_eq(name, "ProcessRollup2") || val_eq(name, "SyntheticProcessRollup2")) {
-        mapped = cs_process(e, r, ev, host);
-    }
-    if (!mapped) {
-        ev->provider = "CrowdStrike-Falcon";
-        ev->channel = dup_f(e, name);
-        ev->event_id = 0;
-    }
-}
-
-/* ---- SentinelOne Deep Visibility ----------------------------------------------------------- */
-
-static bool contains_ci(const rh_event_field *f, const char *needle)
-{
-    size_t l = strlen(needle), i;
-    for (i = 0; f && i + l <= f->value_len; i++) {
-        if (rh_ascii_casecmp(f->value + i, l, needle, l) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-static void map_s1(struct edr *e, const struct rec *r, rh_event *ev)
-{
-    static const char *const k_key[] = {"RegistryKeyPath", "registry.keyPath", "RegistryPath",
-                                        NULL};
-    static const char *const k_type[] = {"EventType", "event.type", NULL};
-    static const char *const k_host[] = {"EndpointName", "endpoint.name", "AgentName", NULL};
-    static const char *const k_time[] = {"EventTime", "event.time", "CreatedAt", "timestamp", NULL};
-    static const char *const k_image[] = {"SrcProcImagePath", "src.process.image.path", NULL};
-    static const char *const k_pid[] = {"SrcProcPid", "src.process.pid", NULL};
-    static const char *const k_uid[] = {"SrcProcUid", "src.process.uid", "SrcProcStorylineId",
-                                        "src.process.storyline.id", NULL};
-    static const char *const k_user[] = {"SrcProcUser", "src.process.user", NULL};
-    static const char *const k_cmd[] = {"SrcProcCmdLine", "src.process.cmdline", NULL};
-    static const char *const k_val[] = {"RegistryValue", "registry.value", NULL};
-    static const char *const k_vtype[] = {"RegistryValueType", "registry.valueType", NULL};
-    const rh_event_field *t = get_any(r, k_type), *key = get_any(r, k_key);
-    const char *host = dup_f(e, get_any(r, k_host));
-    const char *etype = NULL;
-    uint32_t id = 12;
-    bool key_ev = contains_ci(t, "key");
-    ev->computer = host;
-    ev->timestamp = time_of(get_any(r, k_time));
-    if (key && contains_ci(t, "delete")) {
-        etype = key_ev ? "DeleteKey" : "DeleteValue";
-    } else if (key && contains_ci(t, "renam")) {
-        etype = "RenameKey";
-        id = 14;
-    } else if (key && key_ev && contains_ci(t, "creat")) {
-        etype = "CreateKey";
-    } else if (key && contains_ci(t, "value")) {
-        etype = "SetValue";
-        id = 13;
-    }
-    if (!etype) {
-        ev->provider = "SentinelOne";
-        ev->channel = dup_f(e, t);
-        return;
-    }
-    sysmon_header(ev, id);
-    put_n(e, "EventType", etype, strlen(etype));
-    put_utctime(e, ev->timestamp);
-    put_guid(e, "ProcessGuid", host, get_any(r, k_uid), NULL);
-    put_f(e, "ProcessId", get_any(r, k_pid));
-    put_f(e, "Image", get_any(r, k_image));
-    /* the value name is the last component of the key path of a value event */
-    put_target(e, key, NULL, false);
-    if (id == 13) {
-        put_details(e, reg_type_of(get_any(r, k_vtype)), get_any(r, k_val), NULL);
-    }
-    put_f(e, "User", get_any(r, k_user));
-    put_f(e, "CommandLine", get_any(r, k_cmd));
-}
-
-/* ---- Splunk exports of Windows events (Sysmon) --------------------------------------------- */
-
-/* Splunk's own fields: not EventData. */
-static bool splunk_meta(const char *name)
-{
-    static const char *const meta[] = {
-        "host",          "source",    "sourcetype", "index",        "splunk_server",
-        "linecount",     "punct",     "eventtype",  "tag",          "timestartpos",
-        "timeendpos",    "EventCode", "Computer",   "ComputerName", "RecordNumber",
-        "EventRecordID", "preview",   "offset",     "lastrow",      NULL};
-    size_t i;
-    if (name[0] == '_' || strncmp(name, "date_", 5) == 0 || strncmp(name, "tag::", 5) == 0) {
-        return true;
-    }
-    for (i = 0; meta[i]; i++) {
-        if (strcmp(name, meta[i]) == 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* XML entity decoding of a Data element's text into e->tmp. */
-static void xml_text(struct edr *e, const char *p, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        if (p[i] == '&') {
-            static const struct {
-                const char *ent;
-                char c;
-            } ents[] = {
-                {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
-            size_t k;
-            bool done = false;
-            for (k = 0; k < sizeof(ents) / sizeof(ents[0]) && !done; k++) {
-                size_t l = strlen(ents[k].ent);
-                if (n - i >= l && memcmp(p + i, ents[k].ent, l) == 0) {
-                    rh_buf_putc(&e->tmp, ents[k].c);
-                    i += l;
-                    done = true;
-                }
-            }
-            if (!done && n - i > 3 && p[i + 1] == '#') {
-                uint32_t cp = 0;
-                size_t j = i + 2;
-                bool hex = j < n && (p[j] == 'x' || p[j] == 'X');
-                j += hex;
-                for (; j < n && j < i + 12 && p[j] != ';'; j++) {
-                    char c = p[j];
-                    unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
-                                 : hex && (c | 0x20) >= 'a' && (c | 0x20) <= 'f'
-                                     ? (unsigned)((c | 0x20) - 'a' + 10)
-                                     : 99;
-                    if (d == 99) {
-                        break;
-                    }
-                    cp = cp * (hex ? 16 : 10) + d;
-                }
-                if (j < n && p[j] == ';' && cp && cp <= 0x10FFFF) {
-                    rh_buf_put_cp(&e->tmp, cp);
-                    i = j + 1;
-                    done = true;
-                }
-            }
-            if (done) {
-                continue;
-            }
-        }
-        rh_buf_putc(&e->tmp, p[i]);
-        i++;
-    }
-}
-
-static const char *find_n(const char *p, size_t n, const char *needle)
-{
-    size_t l = strlen(needle), i;
-    for (i = 0; i + l <= n; i++) {
-        if (p[i] == needle[0] && memcmp(p + i, needle, l) == 0) {
-            return p + i;
-        }
-    }
-    return NULL;
-}
-
-/* <Data Name='X'>v</Data> of an XML _raw (XmlWinEventLog): each name not already a field. */
-static void splunk_raw_xml(struct edr *e, const struct rec *r, const rh_event_field *raw)
-{
-    const char *p = raw->value, *end = raw->value + raw->value_len;
-    for (;;) {
-        const char *d = find_n(p, (size_t)(end - p), "<Data Name=");
-        const char *nm, *ne, *v, *ve;
-        char q;
-        if (!d || end - d < 14) {
-            return;
-        }
-        q = d[11];
-        nm = d + 12;
-        ne = (q == '\'' || q == '"') ? memchr(nm, q, (size_t)(end - nm)) : NULL;
-        if (!ne || ne + 1 >= end) {
-            return;
-        }
-        if (ne[1] == '/') { /* <Data Name='X'/> */
-            v = ve = ne;
-            p = ne + 1;
-        } else if (ne[1] == '>') {
-            v = ne + 2;
-            ve = find_n(v, (size_t)(end - v), "</Data>");
-            if (!ve) {
-                return;
-            }
-            p = ve + 7;
-        } else {
-            p = ne + 1;
-            continue;
-        }
-        {
-            const char *name = rh_arena_strndup(&e->arena, nm, (size_t)(ne - nm));
-            size_t i;
-            bool present = false;
-            if (!name) {
-                e->nomem = true;
-                return;
-            }
-            for (i = 0; i < r->n && !present; i++) {
-                present = strcmp(r->f[i].name, name) == 0;
-            }
-            if (!present) {
-                rh_buf_reset(&e->tmp);
-                xml_text(e, v, (size_t)(ve - v));
-                put_tmp(e, name);
-            }
-        }
-    }
-}
-
-static void map_splunk(struct edr *e, const struct rec *r, rh_event *ev)
-{
-    static const char *const k_host[] = {"Computer", "ComputerName", "host", NULL};
-    static const char *const k_rec[] = {"RecordNumber", "EventRecordID", NULL};
-    const rh_event_field *src = get(r, "source"), *raw = get(r, "_raw");
-    const rh_event_field *st = get(r, "sourcetype");
-    bool ok;
-    size_t i;
-    ev->event_id = (uint32_t)num_of(get(r, "EventCode"), &ok);
-    ev->computer = dup_f(e, get_any(r, k_host));
-    ev->record_id = num_of(get_any(r, k_rec), &ok);
-    ev->timestamp = time_of(get(r, "_time"));
-    if (contains_ci(src, "sysmon") || contains_ci(st, "sysmon") ||
-        (raw && contains_ci(raw, "Microsoft-Windows-Sysmon"))) {
-        ev->provider = SYSMON_PROVIDER;
-        ev->channel = SYSMON_CHANNEL;
-    } else if (contains_ci(src, ":Security") || contains_ci(st, ":Security")) {
-        ev->provider = "Microsoft-Windows-Security-Auditing";
-        ev->channel = "Security";
-    } else {
-        ev->provider = "Splunk";
-        ev->channel = dup_f(e, src ? src : st);
-    }
-    for (i = 0; i < r->n; i++) {
-        if (!splunk_meta(r->f[i].name) && r->f[i].type != RH_FIELD_NULL) {
-            size_t at = e->n;
-            put_n(e, r->f[i].name, r->f[i].value, r->f[i].value_len);
-            if (!e->nomem) {
-                e->out[at].type = r->f[i].type;
-                e->out[at].num = r->f[i].num;
-            }
-        }
-    }
-    if (raw && raw->value[0] == '<') {
-        splunk_raw_xml(e, r, raw);
-    }
 }
 
 /* ---- entry points ------------------------------------------------------------------------- */
@@ -1162,18 +514,19 @@ int events_edr_detect(const rh_event_field *f, size_t n)
     struct rec r;
     r.f = f;
     r.n = n;
-    if (has(&r, "event_simpleName")) {
+    if (edr_has(&r, "event_simpleName")) {
         return EDR_FALCON;
     }
-    if (has(&r, "ActionType") && (has(&r, "DeviceName") || has(&r, "DeviceId"))) {
+    if (edr_has(&r, "ActionType") && (edr_has(&r, "DeviceName") || edr_has(&r, "DeviceId"))) {
         return EDR_MDE;
     }
-    if (has(&r, "RegistryKeyPath") || has(&r, "registry.keyPath") ||
-        (has(&r, "SrcProcImagePath") && (has(&r, "ObjectType") || has(&r, "EventType")))) {
+    if (edr_has(&r, "RegistryKeyPath") || edr_has(&r, "registry.keyPath") ||
+        (edr_has(&r, "SrcProcImagePath") &&
+         (edr_has(&r, "ObjectType") || edr_has(&r, "EventType")))) {
         return EDR_S1;
     }
-    if (has(&r, "EventCode") &&
-        (has(&r, "_raw") || has(&r, "_time") || has(&r, "sourcetype") || has(&r, "source"))) {
+    if (edr_has(&r, "EventCode") && (edr_has(&r, "_raw") || edr_has(&r, "_time") ||
+                                     edr_has(&r, "sourcetype") || edr_has(&r, "source"))) {
         return EDR_SPLUNK;
     }
     return EDR_NONE;
@@ -1206,16 +559,16 @@ rh_status events_edr_emit(struct events_src *src, int shape, const char *table,
     memset(&ev, 0, sizeof(ev));
     switch (shape) {
     case EDR_MDE:
-        map_mde(e, &r, table, &ev);
+        edr_map_mde(e, &r, table, &ev);
         break;
     case EDR_FALCON:
-        map_falcon(e, &r, &ev);
+        edr_map_falcon(e, &r, &ev);
         break;
     case EDR_S1:
-        map_s1(e, &r, &ev);
+        edr_map_s1(e, &r, &ev);
         break;
     default:
-        map_splunk(e, &r, &ev);
+        edr_map_splunk(e, &r, &ev);
         break;
     }
     mapped = e->n;
