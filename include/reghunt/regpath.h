@@ -115,6 +115,16 @@ RH_API rh_status rh_regpath_aliases(const char *key, size_t n, rh_buf *a1, rh_bu
 RH_API rh_status rh_regpath_normalize(const char *path, size_t len, rh_buf *out);
 
 /**
+ * Append the path as Sysmon writes TargetObject, for Sigma rules and joins over other sources:
+ * the root in Sysmon's short form (every alias of the root table -> HKLM, HKU, HKCU, HKCR,
+ * HKCC, HKA; `HKEY_CURRENT_USER\<SID>\X`, as Defender writes it, -> `HKU\<SID>\X`) and
+ * `HKLM\SYSTEM\ControlSetNNN` -> `HKLM\SYSTEM\CurrentControlSet`; the rest is kept as
+ * written (case, value name). A path without a known root is appended unchanged.
+ * Returns RH_OK or RH_ERR_NOMEM.
+ */
+RH_API rh_status rh_regpath_sysmon(const char *path, size_t len, rh_buf *out);
+
+/**
  * 1 when a value name as an event source writes it means the key's unnamed default value:
  * `(Default)` (Sysmon, Security 4657, SIEM exports) or `{Default}` (brace-spelled by some
  * exporters), ASCII case-insensitive. An empty name is the default value too; callers that

@@ -20,7 +20,7 @@ static const struct view {
     [RH_HIVE_KIND_UNKNOWN] = {"UNKNOWN", RH_KB_HIVE_NONE, NULL, NULL},
 #define RH_REGVIEW(k, kbh, root, sysmon) [RH_HIVE_KIND_##k] = {#k, RH_KB_HIVE_##kbh, root, sysmon},
 #define RH_HIVE_FILE(file, k)
-#define RH_REGROOT(alias, canon)
+#define RH_REGROOT(alias, canon, sysmon)
 #include "regview.def"
 #undef RH_REGVIEW
 #undef RH_HIVE_FILE
@@ -32,7 +32,7 @@ enum {
     VIEW_ROWS_ = 0
 #define RH_REGVIEW(k, kbh, root, sysmon) +1
 #define RH_HIVE_FILE(file, k)
-#define RH_REGROOT(alias, canon)
+#define RH_REGROOT(alias, canon, sysmon)
 #include "regview.def"
 #undef RH_REGVIEW
 #undef RH_HIVE_FILE
@@ -46,7 +46,7 @@ static const struct {
 } files[] = {
 #define RH_REGVIEW(k, kbh, root, sysmon)
 #define RH_HIVE_FILE(file, k) {file, RH_HIVE_KIND_##k},
-#define RH_REGROOT(alias, canon)
+#define RH_REGROOT(alias, canon, sysmon)
 #include "regview.def"
 #undef RH_REGVIEW
 #undef RH_HIVE_FILE
@@ -99,12 +99,13 @@ rh_status rh_hive_kind_root(rh_hive_kind k, const char *owner, int sysmon, rh_bu
 struct root_alias {
     const char *alias;
     const char *canon;
+    const char *sysmon;
 };
 
 static const struct root_alias roots[] = {
 #define RH_REGVIEW(k, kb, root, sysmon)
 #define RH_HIVE_FILE(file, k)
-#define RH_REGROOT(alias, canon) {alias, canon},
+#define RH_REGROOT(alias, canon, sysmon) {alias, canon, sysmon},
 #include "regview.def"
 #undef RH_REGVIEW
 #undef RH_HIVE_FILE
@@ -112,6 +113,16 @@ static const struct root_alias roots[] = {
 };
 
 /* ---- splitting logged paths ------------------------------------------------------------ */
+
+static bool digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool sid_at(const char *p, size_t n)
+{
+    return n > 4 && (p[0] == 'S' || p[0] == 's') && p[1] == '-' && digit(p[2]);
+}
 
 /* The root alias at the start of p (followed by a backslash or the end), else NULL. */
 static const struct root_alias *root_at(const char *p, size_t n, size_t *alias_len)
@@ -127,19 +138,31 @@ static const struct root_alias *root_at(const char *p, size_t n, size_t *alias_l
     return NULL;
 }
 
+/* The canonical root of a matched alias; rest starts after the alias. Defender writes
+ * HKEY_CURRENT_USER\<SID>\X for the user's HKU\<SID>\X. */
+static const char *canon_root(const struct root_alias *ra, const char *rest, size_t n)
+{
+    if (strcmp(ra->canon, "HKCU") == 0 && n > 1 && sid_at(rest + 1, n - 1)) {
+        return "HKU";
+    }
+    return ra->canon;
+}
+
 void rh_regpath_split(const char *path, size_t len, rh_regpath_parts *out)
 {
     const struct root_alias *ra;
     size_t k = 0, i;
     memset(out, 0, sizeof(*out));
     out->prefix = "";
+    const char *canon;
     ra = path ? root_at(path, len, &k) : NULL;
     if (!ra || k + 1 >= len) {
         return;
     }
+    canon = canon_root(ra, path + k, len - k);
     path += k + 1;
     len -= k + 1;
-    if (strcmp(ra->canon, "HKLM") == 0) {
+    if (strcmp(canon, "HKLM") == 0) {
         /* HKLM\<hive>\...: the hive kinds mounted under HKLM by name */
         for (i = 1; i < RH_HIVE_KIND_COUNT; i++) {
             const char *r = views[i].root;
@@ -157,7 +180,7 @@ void rh_regpath_split(const char *path, size_t len, rh_regpath_parts *out)
         }
         return;
     }
-    if (strcmp(ra->canon, "HKU") == 0) {
+    if (strcmp(canon, "HKU") == 0) {
         const char *bs = memchr(path, '\\', len);
         size_t sl;
         if (!bs || (size_t)(bs - path) + 1 >= len) {
@@ -181,10 +204,10 @@ void rh_regpath_split(const char *path, size_t len, rh_regpath_parts *out)
     }
     out->rest = path;
     out->rest_len = len;
-    if (strcmp(ra->canon, "HKCU") == 0) {
+    if (strcmp(canon, "HKCU") == 0) {
         out->kind = RH_HIVE_KIND_NTUSER;
         out->current_user = 1;
-    } else if (strcmp(ra->canon, "HKCR") == 0) {
+    } else if (strcmp(canon, "HKCR") == 0) {
         out->kind = RH_HIVE_KIND_SOFTWARE;
         out->prefix = "Classes\\";
     } else {
@@ -228,6 +251,33 @@ rh_status rh_regpath_aliases(const char *key, size_t n, rh_buf *a1, rh_buf *a2)
         }
     }
     return st;
+}
+
+/* ---- Sysmon's spelling ------------------------------------------------------------------ */
+
+rh_status rh_regpath_sysmon(const char *path, size_t len, rh_buf *out)
+{
+    size_t k = 0;
+    const struct root_alias *ra = path ? root_at(path, len, &k) : NULL;
+    const char *r;
+    rh_status st;
+    if (!ra) {
+        return path ? rh_buf_append(out, path, len) : RH_OK;
+    }
+    r = strcmp(canon_root(ra, path + k, len - k), "HKU") == 0 ? "HKU" : ra->sysmon;
+    path += k;
+    len -= k;
+    st = rh_buf_puts(out, r);
+    /* HKLM\SYSTEM\ControlSetNNN -> HKLM\SYSTEM\CurrentControlSet */
+    if (st == RH_OK && strcmp(r, "HKLM") == 0 && len >= 21 &&
+        rh_ascii_prefix(path, len, "\\SYSTEM\\ControlSet") && digit(path[18]) && digit(path[19]) &&
+        digit(path[20]) && (len == 21 || path[21] == '\\')) {
+        st = rh_buf_append(out, path, 8);
+        st = st == RH_OK ? rh_buf_lit(out, "CurrentControlSet") : st;
+        path += 21;
+        len -= 21;
+    }
+    return st == RH_OK ? rh_buf_append(out, path, len) : st;
 }
 
 /* ---- normalization ------------------------------------------------------------------- */
@@ -283,7 +333,7 @@ static rh_status normalize(const char *path, size_t len, rh_buf *out)
     }
     ra = root_at(rest, n, &k);
     if (ra) {
-        canon = ra->canon;
+        canon = canon_root(ra, rest + k, n - k);
         rest += k;
         n -= k;
     }

@@ -206,64 +206,6 @@ static void put_rest(struct edr *e, const struct rec *r, size_t mapped)
 
 /* ---- value forms ------------------------------------------------------------------------ */
 
-/* Registry roots as exports write them -> Sysmon's. The HKEY_CURRENT_USER form of MDE carries
- * the SID ("HKEY_CURRENT_USER\S-1-5-21-...\Software"): that is Sysmon's HKU\<SID>. SentinelOne
- * writes MACHINE\, USER\, CONFIG\, ROOT\. */
-static const struct {
-    const char *from, *to;
-} roots[] = {
-    {"\\REGISTRY\\MACHINE", "HKLM"},
-    {"\\REGISTRY\\USER", "HKU"},
-    {"HKEY_LOCAL_MACHINE", "HKLM"},
-    {"HKEY_USERS", "HKU"},
-    {"HKEY_CURRENT_USER", "HKCU"},
-    {"HKEY_CLASSES_ROOT", "HKCR"},
-    {"HKEY_CURRENT_CONFIG", "HKCC"},
-    {"MACHINE", "HKLM"},
-    {"USER", "HKU"},
-    {"CONFIG", "HKCC"},
-    {"ROOT", "HKCR"},
-};
-
-static bool is_sid_start(const char *p, size_t n)
-{
-    return n > 4 && (p[0] == 'S' || p[0] == 's') && p[1] == '-' && p[2] >= '0' && p[2] <= '9';
-}
-
-/* Append the Sysmon form of a registry key path to e->tmp. ControlSetNNN under HKLM\SYSTEM
- * becomes CurrentControlSet, as Sysmon logs it. */
-void edr_sysmon_path(struct edr *e, const char *p, size_t n)
-{
-    size_t i, rest = 0;
-    const char *to = NULL;
-    for (i = 0; i < sizeof(roots) / sizeof(roots[0]) && !to; i++) {
-        size_t l = strlen(roots[i].from);
-        if (n >= l && rh_ascii_casecmp(p, l, roots[i].from, l) == 0 && (n == l || p[l] == '\\')) {
-            to = roots[i].to;
-            rest = l;
-        }
-    }
-    if (!to) {
-        rh_buf_append(&e->tmp, p, n);
-        return;
-    }
-    if (strcmp(to, "HKCU") == 0 && n > rest + 1 && is_sid_start(p + rest + 1, n - rest - 1)) {
-        to = "HKU";
-    }
-    rh_buf_puts(&e->tmp, to);
-    p += rest;
-    n -= rest;
-    if (strcmp(to, "HKLM") == 0 && n >= 21 && rh_ascii_prefix(p, n, "\\SYSTEM\\ControlSet") &&
-        p[18] >= '0' && p[18] <= '9' && p[19] >= '0' && p[19] <= '9' && p[20] >= '0' &&
-        p[20] <= '9' && (n == 21 || p[21] == '\\')) {
-        rh_buf_append(&e->tmp, p, 8);
-        rh_buf_lit(&e->tmp, "CurrentControlSet");
-        p += 21;
-        n -= 21;
-    }
-    rh_buf_append(&e->tmp, p, n);
-}
-
 /* TargetObject: the key path, plus "\" and the value name ("(Default)" when empty). */
 void edr_put_target(struct edr *e, const rh_event_field *key, const rh_event_field *vname,
                     bool value)
@@ -272,7 +214,7 @@ void edr_put_target(struct edr *e, const rh_event_field *key, const rh_event_fie
         return;
     }
     rh_buf_reset(&e->tmp);
-    edr_sysmon_path(e, key->value, key->value_len);
+    rh_regpath_sysmon(key->value, key->value_len, &e->tmp);
     if (value) {
         rh_buf_putc(&e->tmp, '\\');
         if (vname) {

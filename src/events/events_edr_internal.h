@@ -6,6 +6,7 @@
 #define RH_EVENTS_EDR_INTERNAL_H
 
 #include "events_internal.h"
+#include "reghunt/regpath.h"
 
 #define SYSMON_PROVIDER "Microsoft-Windows-Sysmon"
 #define SYSMON_CHANNEL  "Microsoft-Windows-Sysmon/Operational"
@@ -45,7 +46,6 @@ void edr_put_n(struct edr *e, const char *name, const char *v, size_t n);
 void edr_put_f(struct edr *e, const char *name, const rh_event_field *src);
 void edr_put_tmp(struct edr *e, const char *name);
 const char *edr_dup_f(struct edr *e, const rh_event_field *f);
-void edr_sysmon_path(struct edr *e, const char *p, size_t n);
 void edr_put_target(struct edr *e, const rh_event_field *key, const rh_event_field *vname,
                     bool value);
 int edr_reg_type_of(const rh_event_field *t);

@@ -94,7 +94,7 @@ static bool mde_registry(struct edr *e, const struct rec *r, rh_event *ev, const
         edr_put_target(e, prev ? prev : key, NULL, false);
         if (prev && key) {
             rh_buf_reset(&e->tmp);
-            edr_sysmon_path(e, key->value, key->value_len);
+            rh_regpath_sysmon(key->value, key->value_len, &e->tmp);
             edr_put_tmp(e, "NewName");
         }
     } else {

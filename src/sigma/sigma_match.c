@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "reghunt/regpath.h"
 #include "sigma_internal.h"
 
 /* ---- views ------------------------------------------------------------------------------------
@@ -134,24 +135,6 @@ static rh_status view_index(rh_sigma_matcher *m, struct sigma_view *v, const rh_
     return RH_OK;
 }
 
-/* Sysmon form of an NT registry path: \REGISTRY\MACHINE -> HKLM, \REGISTRY\USER -> HKU. */
-static rh_status put_sysmon_path(rh_buf *b, const char *p, size_t n)
-{
-    static const struct {
-        const char *nt, *sys;
-    } roots[] = {
-        {"\\REGISTRY\\MACHINE", "HKLM"}, {"\\REGISTRY\\USER", "HKU"}, {"\\REGISTRY\\A", "HKA"}};
-    size_t i;
-    for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-        size_t l = strlen(roots[i].nt);
-        if (n >= l && rh_ascii_casecmp(p, l, roots[i].nt, l) == 0 && (n == l || p[l] == '\\')) {
-            rh_status st = rh_buf_puts(b, roots[i].sys);
-            return st == RH_OK ? rh_buf_append(b, p + l, n - l) : st;
-        }
-    }
-    return rh_buf_append(b, p, n);
-}
-
 /* Security 4657 -> Sysmon registry fields (docs/sigma-support.md). */
 static rh_status build_4657(rh_sigma_matcher *m, struct sigma_view *v, const rh_event *ev)
 {
@@ -178,7 +161,7 @@ static rh_status build_4657(rh_sigma_matcher *m, struct sigma_view *v, const rh_
 #define END()     (lens[k] = b->len - offs[k], k++, rh_buf_putc(b, '\0'))
     if (on) {
         START("TargetObject");
-        st = put_sysmon_path(b, on->value, on->value_len);
+        st = rh_regpath_sysmon(on->value, on->value_len, b);
         if (st == RH_OK && vn) {
             st = rh_buf_putc(b, '\\');
             if (st == RH_OK) {

@@ -42,6 +42,14 @@ static void aliases(const char *key, const char *want1, const char *want2)
     rh_buf_free(&a2);
 }
 
+static void sysmon(const char *path, const char *want)
+{
+    rh_buf b = RH_BUF_INIT(NULL);
+    RH_CHECK_EQ(rh_regpath_sysmon(path, strlen(path), &b), RH_OK);
+    RH_CHECK_STR(b.len ? b.data : "", want);
+    rh_buf_free(&b);
+}
+
 int main(void)
 {
     rh_kb_hive kb = RH_KB_HIVE_COUNT;
@@ -117,6 +125,9 @@ int main(void)
     split("HKCU", RH_HIVE_KIND_UNKNOWN, 0, "", "", "");
     split("HKCU\\", RH_HIVE_KIND_UNKNOWN, 0, "", "", "");
     split("HKU\\S-1-5-18", RH_HIVE_KIND_UNKNOWN, 0, "", "", "");
+    split("HKEY_CURRENT_USER\\S-1-5-21-9\\Software\\Run", RH_HIVE_KIND_NTUSER, 0, "S-1-5-21-9", "",
+          "Software\\Run");
+    split("MACHINE\\SOFTWARE\\Run", RH_HIVE_KIND_SOFTWARE, 0, "", "", "Run");
     split("HKCUX\\a", RH_HIVE_KIND_UNKNOWN, 0, "", "", "");
     split("C:\\Windows\\x", RH_HIVE_KIND_UNKNOWN, 0, "", "", "");
     split("", RH_HIVE_KIND_UNKNOWN, 0, "", "", "");
@@ -128,5 +139,25 @@ int main(void)
     aliases("HKLM\\SOFTWARE\\CLASSES\\CLSID\\{A}", "HKCR\\CLSID\\{A}", "");
     aliases("HKLM\\SOFTWARE\\MICROSOFT", "", "");
     aliases("HKU\\S-1", "", "");
+
+    /* Sysmon's spelling: short roots, ControlSetNNN folded, the rest kept as written */
+    sysmon("\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Run\\x", "HKLM\\SOFTWARE\\Microsoft\\Run\\x");
+    sysmon("\\REGISTRY\\MACHINE\\SYSTEM\\ControlSet001\\Services\\s",
+           "HKLM\\SYSTEM\\CurrentControlSet\\Services\\s");
+    sysmon("HKEY_LOCAL_MACHINE\\System\\ControlSet002", "HKLM\\System\\CurrentControlSet");
+    sysmon("HKLM\\SYSTEM\\ControlSet0012\\x", "HKLM\\SYSTEM\\ControlSet0012\\x");
+    sysmon("HKLM\\SYSTEM\\ControlSetX01\\x", "HKLM\\SYSTEM\\ControlSetX01\\x");
+    sysmon("\\REGISTRY\\USER\\S-1-5-21-1\\Software", "HKU\\S-1-5-21-1\\Software");
+    sysmon("\\REGISTRY\\A\\{guid}\\Root", "HKA\\{guid}\\Root");
+    sysmon("HKEY_CURRENT_USER\\S-1-5-21-1\\Software\\Run", "HKU\\S-1-5-21-1\\Software\\Run");
+    sysmon("HKEY_CURRENT_USER\\Software\\Run", "HKCU\\Software\\Run");
+    sysmon("HKEY_CLASSES_ROOT\\CLSID", "HKCR\\CLSID");
+    sysmon("HKEY_CURRENT_CONFIG\\Software", "HKCC\\Software");
+    sysmon("MACHINE\\SOFTWARE\\x", "HKLM\\SOFTWARE\\x");
+    sysmon("USER\\S-1-5-18\\x", "HKU\\S-1-5-18\\x");
+    sysmon("ROOT\\CLSID", "HKCR\\CLSID");
+    sysmon("MACHINEX\\SOFTWARE", "MACHINEX\\SOFTWARE");
+    sysmon("C:\\Windows\\x", "C:\\Windows\\x");
+    sysmon("", "");
     return rh_test_summary("test_common_regpath");
 }

@@ -29,6 +29,13 @@ int main(void)
     norm("\\REGISTRY\\USER\\S-1-5-21-1-2-3-1000_CLASSES\\x",
          "HKU\\S-1-5-21-1-2-3-1000\\SOFTWARE\\CLASSES\\X");
     norm("HKEY_USERS\\.DEFAULT\\x", "HKU\\.DEFAULT\\X");
+    /* Defender's HKEY_CURRENT_USER\<SID>, SentinelOne's bare roots, application hives */
+    norm("HKEY_CURRENT_USER\\S-1-5-21-1-2-3-1000\\Software\\x",
+         "HKU\\S-1-5-21-1-2-3-1000\\SOFTWARE\\X");
+    norm("HKEY_CURRENT_USER\\Software\\x", "HKCU\\SOFTWARE\\X");
+    norm("MACHINE\\SYSTEM\\ControlSet001\\Services", "HKLM\\SYSTEM\\CURRENTCONTROLSET\\SERVICES");
+    norm("USER\\S-1-5-18\\x", "HKU\\S-1-5-18\\X");
+    norm("\\REGISTRY\\A\\{1}\\x", "HKA\\{1}\\X");
     norm("HKCU\\Software\\x", "HKCU\\SOFTWARE\\X");
     norm("HKEY_CURRENT_USER\\Software\\x", "HKCU\\SOFTWARE\\X");
     norm("HKCR\\CLSID\\x", "HKCR\\CLSID\\X");
