@@ -57,8 +57,9 @@ typedef struct rh_limits {
      * bounds whole-file reads (logs, EVTX, JSON). */
     uint64_t max_hive_size;
     /* A hive file whose bins exceed this many bytes is not read whole: its bins are read on
-     * demand in 64 KiB chunks, cached up to this many bytes (unless logs are replayed into it
-     * or deleted data is recovered, which read it whole). 0 = the default (32 MiB). */
+     * demand in 64 KiB chunks, cached up to this many bytes; logs replayed into it write an
+     * overlay of only the pages they change (deleted-data recovery reads it whole). 0 = the
+     * default (32 MiB). */
     uint64_t hive_cache_size;
 } rh_limits;
 

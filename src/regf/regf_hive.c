@@ -42,12 +42,14 @@ static void value_name_into(const struct regf_tree *t, uint32_t vi, rh_buf *out)
 }
 
 /* The pre-replay tree reads replayed pages through copies (regf_cow_view); each comparison
- * frees the copies of the one before. */
+ * frees the copies of the one before. Trees read on demand trim their caches here: the diff
+ * holds no cell pointer between comparisons (names are copied into pools). */
 static void views_reset(const struct regf_tree *t)
 {
     if (t->cow) {
         regf_cow_views_reset(t->cow);
     }
+    regf_pager_trim(t->pager);
 }
 
 /* Sorted names of a key's live children (kind 0) or values (kind 1). */
@@ -104,6 +106,7 @@ static bool value_same(const struct regf_tree *a, uint32_t va, const struct regf
 {
     const uint8_t *pa, *pb, *da, *db;
     size_t la, lb, na, nb;
+    views_reset(a);
     views_reset(b);
     if (!regf_cell_naive(a, a->values[va].cell, &pa, &la) ||
         !regf_cell_naive(b, b->values[vb].cell, &pb, &lb)) {
@@ -248,25 +251,39 @@ static size_t bins_len_of(const rh_hive *h)
     return h->base.hbins_size < avail ? h->base.hbins_size : avail;
 }
 
-/* Tree of the image as it was before log replay, compared with the replayed tree: the saved
- * pages are swapped in for the build, and read through the record during the diff. */
-static rh_status replay_diff(rh_hive *h, const struct regf_base *pre_base)
+/* Tree of the image as it was before log replay (pre_len bytes), compared with the replayed
+ * tree. A held image: the saved pages are swapped in for the build, and read through the
+ * record during the diff. On demand: the file is read through a second pager, without the
+ * overlay replay wrote (so the diff may cache up to twice hive_cache_size). */
+static rh_status replay_diff(rh_hive *h, const struct regf_base *pre_base, size_t pre_len)
 {
     struct regf_tree old;
-    size_t avail = h->cow->pre_len - REGF_BASE_SIZE;
+    struct regf_pager *pager = NULL;
+    size_t avail = pre_len - REGF_BASE_SIZE;
+    size_t bins_len = pre_base->hbins_size < avail ? pre_base->hbins_size : avail;
     rh_status st = RH_OK, ost;
-    regf_cow_swap(h);
-    ost = regf_tree_build(&old, h->ctx, h->path, h->image + REGF_BASE_SIZE, NULL,
-                          pre_base->hbins_size < avail ? pre_base->hbins_size : avail, avail,
-                          pre_base->root, pre_base->minor, true, false);
-    regf_cow_swap(h);
-    old.cow = h->cow;
+    if (h->pager) {
+        st = regf_pager_new(h->ctx, h->path, h->src.fd, REGF_BASE_SIZE, avail, h->src.size, NULL,
+                            regf_cache_size(h->ctx), &pager);
+        if (st != RH_OK) {
+            return st;
+        }
+        ost = regf_tree_build(&old, h->ctx, h->path, NULL, pager, bins_len, avail, pre_base->root,
+                              pre_base->minor, true, false);
+    } else {
+        regf_cow_swap(h);
+        ost = regf_tree_build(&old, h->ctx, h->path, h->image + REGF_BASE_SIZE, NULL, bins_len,
+                              avail, pre_base->root, pre_base->minor, true, false);
+        regf_cow_swap(h);
+        old.cow = h->cow;
+    }
     if (ost == RH_OK || ost == RH_ERR_CORRUPT) {
         st = diff_trees(&h->tree, &old, &h->info.replay_keys, &h->info.replay_values);
     } else if (ost == RH_ERR_NOMEM) {
         st = ost;
     }
     regf_tree_free(&old);
+    regf_pager_free(pager);
     return st;
 }
 
@@ -274,6 +291,8 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
 {
     unsigned flags = opts ? opts->flags : 0;
     struct regf_base pre_base;
+    size_t pre_len;
+    bool want_diff = false;
     rh_status st, bst;
     uint64_t anomalies_before = rh_ctx_anomaly_count(h->ctx);
     rh_buf name = RH_BUF_INIT(h->ctx);
@@ -298,15 +317,18 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
     snprintf(h->log_status, sizeof(h->log_status), "%s",
              h->info.dirty ? "dirty hive, no transaction logs found" : "clean hive");
     pre_base = h->base;
+    pre_len = regf_image_size(h);
     if (!(flags & RH_HIVE_NO_LOGS) && (discover || (opts && opts->log_paths))) {
-        /* Record the pages replay overwrites to report what it changed. */
-        if (h->info.dirty && !(flags & RH_HIVE_NO_REPLAY_DIFF)) {
+        /* Record the pages replay overwrites to report what it changed (on demand, the file
+         * itself keeps them: replay writes an overlay). */
+        want_diff = h->info.dirty && !(flags & RH_HIVE_NO_REPLAY_DIFF);
+        if (want_diff && !h->lazy_len) {
             h->cow = rh_calloc(h->ctx, 1, sizeof(*h->cow));
             if (!h->cow) {
                 return RH_ERR_NOMEM;
             }
             h->cow->ctx = h->ctx;
-            h->cow->pre_len = regf_image_size(h);
+            h->cow->pre_len = pre_len;
         }
         st = regf_replay_logs(h, opts ? opts->log_paths : NULL,
                               opts && opts->log_paths ? opts->log_data : NULL,
@@ -321,9 +343,10 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
     h->info.log_status = h->log_status;
 
     if (h->lazy_len) {
-        /* Still on demand after replay (no log changed it): read its bins through a cache. */
-        st = regf_pager_new(h->ctx, h->path, h->src.fd, REGF_BASE_SIZE,
-                            h->lazy_len - REGF_BASE_SIZE, regf_cache_size(h->ctx), &h->pager);
+        /* On demand: its bins read through a cache, with the pages replay wrote over them. */
+        st =
+            regf_pager_new(h->ctx, h->path, h->src.fd, REGF_BASE_SIZE, h->lazy_len - REGF_BASE_SIZE,
+                           h->src.size, &h->overlay, regf_cache_size(h->ctx), &h->pager);
         if (st != RH_OK) {
             return st;
         }
@@ -336,8 +359,8 @@ static rh_status open_image(rh_hive *h, const rh_hive_opts *opts, bool discover)
         st = regf_recover_deleted(&h->tree);
     }
     count_unreferenced(&h->tree);
-    if (st == RH_OK && h->cow && h->info.logs_applied > 0) {
-        st = replay_diff(h, &pre_base);
+    if (st == RH_OK && want_diff && h->info.logs_applied > 0) {
+        st = replay_diff(h, &pre_base, pre_len);
     }
     regf_cow_free(h->ctx, h->cow);
     h->cow = NULL;
@@ -474,6 +497,7 @@ void rh_hive_close(rh_hive *h)
     }
     regf_tree_free(&h->tree);
     regf_pager_free(h->pager);
+    regf_pages_free(h->ctx, &h->overlay);
     regf_source_close(h);
     regf_cow_free(h->ctx, h->cow);
     if (!h->image_borrowed) {

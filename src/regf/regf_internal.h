@@ -47,17 +47,24 @@ struct regf_source {
     uint64_t size; /* bytes in the file or buffer; a stream: unknown (UINT64_MAX) until its end */
 };
 
+/* A set of 4 KiB pages of the hive image by page index (image offset / REGF_COW_PAGE), each
+ * with its own bytes (regf_read.c). Pointers into it move when a page is added. */
+struct regf_pages {
+    size_t npages;     /* pages slot_of covers */
+    uint32_t *slot_of; /* per page: slot + 1, 0 = absent */
+    uint32_t *page;    /* page index of each slot */
+    uint8_t *data;     /* n * REGF_COW_PAGE bytes */
+    size_t n, cap_data, cap_page;
+};
+
 /* Copy-on-write record of log replay: the 4 KiB pages of the unreplayed image that replay
  * overwrote, with their bytes before replay (regf_read.c). The pre-replay tree is built with
  * these pages swapped in and reads them through regf_cow_view() during the diff. */
 struct regf_cow {
     rh_ctx *ctx;
-    size_t pre_len;    /* image length before replay */
-    size_t npages;     /* pages of the pre-replay image (pre_len rounded up) */
-    uint32_t *slot_of; /* per page: slot + 1 in saved[], 0 = not overwritten */
-    uint32_t *page;    /* page index of each slot */
-    uint8_t *saved;    /* nsaved * REGF_COW_PAGE bytes */
-    size_t nsaved, cap_saved, cap_page;
+    size_t pre_len;          /* image length before replay */
+    size_t npages;           /* pages of the pre-replay image (pre_len rounded up) */
+    struct regf_pages saved; /* bytes before replay of the pages it overwrote */
     uint8_t **views; /* copies handed out by regf_cow_view(), freed by regf_cow_views_reset() */
     size_t nviews, cap_views;
     bool nomem; /* a view could not be allocated */
@@ -122,6 +129,8 @@ struct rh_hive {
     bool image_borrowed; /* image is the caller's buffer (rh_hive_open_mem): never written */
     struct regf_source src;
     struct regf_cow *cow; /* during open only: what replay overwrote */
+    /* On demand: the pages log replay wrote, read over the file's (regf_page.c). */
+    struct regf_pages overlay;
     struct regf_base base;
     struct regf_tree tree;
     rh_hive_info info;
@@ -152,10 +161,15 @@ void regf_source_close(rh_hive *h);
  * size when the base block is valid, the hbin chain otherwise), the remnant after them when
  * `deleted`; refuses files with no hive bin near the start and hives above max_hive_size. */
 rh_status regf_load(rh_hive *h, bool deleted);
-/* Make image[off, off + len) writable for log replay: own the image (copy a borrowed one),
- * extend it from the source (then zeros) up to off + len, save the pages it overwrites when
- * h->cow records them. */
-rh_status regf_image_write(rh_hive *h, size_t off, size_t len);
+/* Log replay writes data[0, len) at image offset off (len 0: only extends the image to off).
+ * A held image is made the hive's own (a copy of a borrowed one), extended from the source
+ * (then zeros), and the pages it overwrites are saved when h->cow records them. An on-demand
+ * hive is not read whole: the pages written go to h->overlay, each first filled from the file
+ * (zeros past its end), and lazy_len grows to off + len. */
+rh_status regf_image_write(rh_hive *h, size_t off, const void *data, size_t len);
+/* The bytes of page `page` in the set, or NULL. */
+uint8_t *regf_pages_get(const struct regf_pages *s, size_t page);
+void regf_pages_free(rh_ctx *ctx, struct regf_pages *s);
 /* Exchange the saved pages with the image (twice restores it). */
 void regf_cow_swap(rh_hive *h);
 /* Bytes [off, off + len) of `bins` (bins = image + 4096) as they were before replay: bins + off
@@ -170,9 +184,12 @@ uint64_t regf_cache_size(const rh_ctx *ctx);
 size_t regf_image_size(const rh_hive *h);
 
 /* ---- regf_page.c ---- */
-/* A pager over bytes [base, base + len) of fd (duplicated: the pager owns its copy). */
+/* A pager over bytes [base, base + len) of fd (duplicated: the pager owns its copy); bytes
+ * past file_len (file offset) read as zeros; pages of overlay (image pages, base block =
+ * page 0; NULL = none) replace the file's. */
 rh_status regf_pager_new(rh_ctx *ctx, const char *source, int fd, uint64_t base, size_t len,
-                         uint64_t cache_bytes, struct regf_pager **out);
+                         uint64_t file_len, const struct regf_pages *overlay, uint64_t cache_bytes,
+                         struct regf_pager **out);
 void regf_pager_free(struct regf_pager *p);
 /* Bins bytes [off, off + len), contiguous; valid until the next regf_pager_trim(). NULL: out of
  * range or no memory. */

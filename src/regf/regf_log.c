@@ -1,6 +1,7 @@
 /*
  * Transaction log discovery and replay, in memory only (input files are never written): every
- * write goes through regf_image_write(), which owns the image and records what it overwrites.
+ * write goes through regf_image_write(), which owns the image and records what it overwrites
+ * (or, for a hive read on demand, writes an overlay of the pages changed).
  *
  * New format (Windows 8.1+): HvLE entries with Marvin32 hashes, applied in sequence from the
  * log whose entries start earlier, continuing with the other log at last + 1 (yarp,
@@ -114,7 +115,7 @@ static void classify(struct log_file *l)
 /* Grow the image so that it holds 4096 + hbins bytes (the file's bytes, then zeros). */
 static rh_status grow_image(rh_hive *h, size_t want)
 {
-    return regf_image_write(h, want, 0); /* an empty write at `want`: extends, saves nothing */
+    return regf_image_write(h, want, NULL, 0); /* empty write at `want`: extends, saves nothing */
 }
 
 /* Validate one HvLE entry at `pos` with the expected sequence number. */
@@ -180,11 +181,10 @@ static rh_status apply_new(rh_hive *h, const struct log_file *l, struct replay *
                 }
                 break;
             }
-            st = regf_image_write(h, (size_t)REGF_BASE_SIZE + off, psz);
+            st = regf_image_write(h, (size_t)REGF_BASE_SIZE + off, e + src, psz);
             if (st != RH_OK) {
                 return st;
             }
-            memcpy(h->image + REGF_BASE_SIZE + off, e + src, psz);
             src += psz;
             r->pages++;
         }
@@ -224,11 +224,10 @@ static rh_status apply_old(rh_hive *h, const struct log_file *l, struct replay *
             return rh_diagf(h->ctx, RH_DIAG_ANOMALY, "regf", l->path, (int64_t)src,
                             "old-format log ends before dirty page %zu: rest not applied", k);
         }
-        st = regf_image_write(h, REGF_BASE_SIZE + i * 512, 512);
+        st = regf_image_write(h, REGF_BASE_SIZE + i * 512, l->data + src, 512);
         if (st != RH_OK) {
             return st;
         }
-        memcpy(h->image + REGF_BASE_SIZE + i * 512, l->data + src, 512);
         k++;
         r->pages++;
     }

@@ -12,6 +12,10 @@
  * the entry of each public call that reads cells (those hand out copies, never pointers into
  * the cache). Between two trims the cache may exceed its cap by what one operation touches
  * (one key's records, or one value's data, itself capped by max_value_size).
+ *
+ * Log replay of such a hive writes an overlay (rh_hive.overlay: only the 4 KiB pages the logs
+ * change); a chunk read from the file gets the overlay's pages copied over it. The pre-replay
+ * tree of the replay diff reads the same file through a second pager without the overlay.
  */
 #include <errno.h>
 #include <string.h>
@@ -34,6 +38,8 @@ struct regf_pager {
     int fd;             /* our own descriptor (dup of the source's) */
     uint64_t base;      /* file offset of bins offset 0 */
     size_t len;         /* bytes of bins readable through the pager */
+    uint64_t file_len;  /* file offsets from here read as zeros (a hive grown by replay) */
+    const struct regf_pages *overlay; /* image pages replacing the file's, or NULL */
     uint32_t nchunks;
     uint32_t *slot_of; /* per chunk: slot + 1, 0 = not cached */
     struct page_slot *slots;
@@ -45,7 +51,8 @@ struct regf_pager {
 };
 
 rh_status regf_pager_new(rh_ctx *ctx, const char *source, int fd, uint64_t base, size_t len,
-                         uint64_t cache_bytes, struct regf_pager **out)
+                         uint64_t file_len, const struct regf_pages *overlay, uint64_t cache_bytes,
+                         struct regf_pager **out)
 {
     struct regf_pager *p;
     *out = NULL;
@@ -57,6 +64,8 @@ rh_status regf_pager_new(rh_ctx *ctx, const char *source, int fd, uint64_t base,
     p->source = source;
     p->base = base;
     p->len = len;
+    p->file_len = file_len;
+    p->overlay = overlay && overlay->n ? overlay : NULL;
     p->nchunks = (uint32_t)((len + CHUNK - 1) >> CHUNK_SHIFT);
     p->max_slots = (size_t)(cache_bytes >> CHUNK_SHIFT);
     if (p->max_slots < 4) {
@@ -96,13 +105,38 @@ void regf_pager_free(struct regf_pager *p)
     rh_free(p->ctx, p);
 }
 
+/* The overlay's pages over chunk c's bytes (want of them) in buf. */
+static void apply_overlay(const struct regf_pager *p, uint32_t c, uint8_t *buf, size_t want)
+{
+    uint64_t at = p->base + ((uint64_t)c << CHUNK_SHIFT); /* image offset of buf[0] */
+    size_t k = 0;
+    while (k < want) {
+        uint64_t img = at + k;
+        const uint8_t *pg = regf_pages_get(p->overlay, (size_t)(img / REGF_COW_PAGE));
+        size_t in = (size_t)(img % REGF_COW_PAGE), n = REGF_COW_PAGE - in;
+        n = n < want - k ? n : want - k;
+        if (pg) {
+            memcpy(buf + k, pg + in, n);
+        }
+        k += n;
+    }
+}
+
 /* Read chunk c into buf (CHUNK bytes, or fewer at the end). Bytes that cannot be read (the
  * file shrank or failed) read as zeros, reported once: the cells there then fail their checks
- * like any damage. */
+ * like any damage. Bytes past file_len are zeros, and the overlay's pages are copied over. */
 static void read_chunk(struct regf_pager *p, uint32_t c, uint8_t *buf)
 {
-    size_t want = p->len - ((size_t)c << CHUNK_SHIFT), got = 0;
+    size_t want = p->len - ((size_t)c << CHUNK_SHIFT), got = 0, all;
+    uint64_t start = p->base + ((uint64_t)c << CHUNK_SHIFT);
     want = want < CHUNK ? want : CHUNK;
+    all = want;
+    if (start >= p->file_len) {
+        want = 0;
+    } else if (p->file_len - start < want) {
+        want = (size_t)(p->file_len - start);
+    }
+    memset(buf + want, 0, all - want);
     while (got < want) {
         int64_t n =
             rh_fd_pread(p->fd, buf + got, want - got, p->base + ((uint64_t)c << CHUNK_SHIFT) + got);
@@ -121,6 +155,9 @@ static void read_chunk(struct regf_pager *p, uint32_t c, uint8_t *buf)
     }
     p->stats.reads++;
     p->stats.bytes_read += want;
+    if (p->overlay) {
+        apply_overlay(p, c, buf, all);
+    }
 }
 
 /* The cached bytes of chunk c (read now if absent). NULL: no memory. */

@@ -352,79 +352,120 @@ rh_status regf_load(rh_hive *h, bool deleted)
     return st;
 }
 
+/* ---- page sets ------------------------------------------------------------------------ */
+
+uint8_t *regf_pages_get(const struct regf_pages *s, size_t page)
+{
+    return page < s->npages && s->slot_of[page]
+               ? s->data + (size_t)(s->slot_of[page] - 1) * REGF_COW_PAGE
+               : NULL;
+}
+
+/* A new page in the set (absent before): its bytes, uninitialized. NULL: no memory. */
+static uint8_t *pages_add(rh_ctx *ctx, struct regf_pages *s, size_t page)
+{
+    void *a;
+    if (page >= s->npages) {
+        size_t n = s->npages ? s->npages : 256;
+        uint32_t *so;
+        while (n <= page) {
+            n *= 2;
+        }
+        so = rh_realloc(ctx, s->slot_of, n * sizeof(*so));
+        if (!so) {
+            return NULL;
+        }
+        memset(so + s->npages, 0, (n - s->npages) * sizeof(*so));
+        s->slot_of = so;
+        s->npages = n;
+    }
+    a = s->data;
+    if (rh_array_reserve(ctx, &a, &s->cap_data, s->n + 1, REGF_COW_PAGE) != RH_OK) {
+        return NULL;
+    }
+    s->data = a;
+    a = s->page;
+    if (rh_array_reserve(ctx, &a, &s->cap_page, s->n + 1, sizeof(*s->page)) != RH_OK) {
+        return NULL;
+    }
+    s->page = a;
+    s->page[s->n] = (uint32_t)page;
+    s->slot_of[page] = (uint32_t)++s->n;
+    return s->data + (s->n - 1) * REGF_COW_PAGE;
+}
+
+void regf_pages_free(rh_ctx *ctx, struct regf_pages *s)
+{
+    rh_free(ctx, s->slot_of);
+    rh_free(ctx, s->page);
+    rh_free(ctx, s->data);
+    memset(s, 0, sizeof(*s));
+}
+
 /* Save the pages of image[off, end) that lie in the pre-replay image and are not saved yet. */
 static rh_status cow_save(rh_hive *h, size_t off, size_t end)
 {
     struct regf_cow *c = h->cow;
     size_t p;
-    rh_status st;
     if (!c || off >= end || off >= c->pre_len) {
         return RH_OK;
     }
     end = end < c->pre_len ? end : c->pre_len;
-    if (!c->slot_of) {
-        c->npages = (c->pre_len + REGF_COW_PAGE - 1) / REGF_COW_PAGE;
-        c->slot_of = rh_calloc(h->ctx, c->npages, sizeof(*c->slot_of));
-        if (!c->slot_of) {
-            return RH_ERR_NOMEM;
-        }
-    }
+    c->npages = (c->pre_len + REGF_COW_PAGE - 1) / REGF_COW_PAGE;
     for (p = off / REGF_COW_PAGE; p * REGF_COW_PAGE < end; p++) {
         size_t at = p * REGF_COW_PAGE, n = c->pre_len - at;
-        void *a;
-        if (c->slot_of[p]) {
+        uint8_t *d;
+        if (regf_pages_get(&c->saved, p)) {
             continue;
         }
-        a = c->saved;
-        st = rh_array_reserve(h->ctx, &a, &c->cap_saved, c->nsaved + 1, REGF_COW_PAGE);
-        c->saved = a;
-        if (st == RH_OK) {
-            a = c->page;
-            st = rh_array_reserve(h->ctx, &a, &c->cap_page, c->nsaved + 1, sizeof(*c->page));
-            c->page = a;
-        }
-        if (st != RH_OK) {
-            return st;
+        d = pages_add(h->ctx, &c->saved, p);
+        if (!d) {
+            return RH_ERR_NOMEM;
         }
         n = n < REGF_COW_PAGE ? n : REGF_COW_PAGE;
-        memcpy(c->saved + c->nsaved * REGF_COW_PAGE, h->image + at, n);
-        c->page[c->nsaved] = (uint32_t)p;
-        c->slot_of[p] = (uint32_t)++c->nsaved;
+        memcpy(d, h->image + at, n);
     }
     return RH_OK;
 }
 
-rh_status regf_image_write(rh_hive *h, size_t off, size_t len)
+/* On demand: write data[0, len) at image offset off into the overlay. Each page is filled from
+ * the file the first time (zeros past its end), as if the hive had been read whole. */
+static rh_status overlay_write(rh_hive *h, size_t off, const uint8_t *data, size_t len)
 {
-    size_t end, have;
-    rh_status st;
-    if (!rh_add_sz(off, len, &end)) {
-        return RH_ERR_LIMIT;
+    size_t end = off + len, p;
+    if (end > h->lazy_len) {
+        h->lazy_len = end;
     }
-    if (h->lazy_len) {
-        /* Replay writes: an on-demand hive is read whole first (logs change pages anywhere). */
-        st = fill(h, h->lazy_len);
-        if (st != RH_OK) {
-            return st;
+    for (p = off / REGF_COW_PAGE; len > 0 && p * REGF_COW_PAGE < end; p++) {
+        size_t at = p * REGF_COW_PAGE, lo = off > at ? off : at;
+        size_t hi = end < at + REGF_COW_PAGE ? end : at + REGF_COW_PAGE;
+        uint8_t *d = regf_pages_get(&h->overlay, p);
+        if (!d) {
+            size_t got = 0;
+            d = pages_add(h->ctx, &h->overlay, p);
+            if (!d) {
+                return RH_ERR_NOMEM;
+            }
+            while (got < REGF_COW_PAGE && at + got < h->src.size) {
+                int64_t r = rh_fd_pread(h->src.fd, d + got, REGF_COW_PAGE - got, at + got);
+                if (r <= 0) {
+                    break; /* unreadable or shrunk: zeros, as a whole read would have */
+                }
+                got += (size_t)r;
+            }
+            memset(d + got, 0, REGF_COW_PAGE - got);
         }
-        h->lazy_len = 0;
+        memcpy(d + (lo - at), data + (lo - off), hi - lo);
     }
-    if ((uint64_t)end > REGF_BASE_SIZE + rh_ctx_limits(h->ctx)->max_hive_size) {
-        rh_diagf(h->ctx, RH_DIAG_ERROR, "regf", h->path, -1,
-                 "log replay grows the hive past max_hive_size (%llu bytes); raise "
-                 "rh_limits.max_hive_size to replay it",
-                 (unsigned long long)rh_ctx_limits(h->ctx)->max_hive_size);
-        return RH_ERR_LIMIT;
-    }
-    st = own(h);
-    if (st == RH_OK) {
-        st = cow_save(h, off, end);
-    }
-    if (st != RH_OK || end <= h->image_len) {
-        return st;
-    }
-    /* Grow: the file's own bytes where it has them (as if it had been read whole), then
-     * zeros. */
+    return RH_OK;
+}
+
+/* Extend the held image to end: the file's own bytes where it has them (as if it had been read
+ * whole), then zeros. */
+static rh_status grow(rh_hive *h, size_t end)
+{
+    size_t have;
+    rh_status st;
     st = fill(h, end);
     if (st != RH_OK) {
         return st;
@@ -441,6 +482,39 @@ rh_status regf_image_write(rh_hive *h, size_t off, size_t len)
     return RH_OK;
 }
 
+rh_status regf_image_write(rh_hive *h, size_t off, const void *data, size_t len)
+{
+    size_t end;
+    rh_status st;
+    if (!rh_add_sz(off, len, &end)) {
+        return RH_ERR_LIMIT;
+    }
+    if (h->lazy_len && off < REGF_BASE_SIZE && len > 0) {
+        return RH_ERR_ARG; /* replay writes hive bins only: the base block is parsed, not kept */
+    }
+    if ((uint64_t)end > REGF_BASE_SIZE + rh_ctx_limits(h->ctx)->max_hive_size) {
+        rh_diagf(h->ctx, RH_DIAG_ERROR, "regf", h->path, -1,
+                 "log replay grows the hive past max_hive_size (%llu bytes); raise "
+                 "rh_limits.max_hive_size to replay it",
+                 (unsigned long long)rh_ctx_limits(h->ctx)->max_hive_size);
+        return RH_ERR_LIMIT;
+    }
+    if (h->lazy_len) {
+        return overlay_write(h, off, data, len);
+    }
+    st = own(h);
+    if (st == RH_OK) {
+        st = cow_save(h, off, end);
+    }
+    if (st == RH_OK && end > h->image_len) {
+        st = grow(h, end);
+    }
+    if (st == RH_OK && len > 0) {
+        memcpy(h->image + off, data, len);
+    }
+    return st;
+}
+
 void regf_cow_swap(rh_hive *h)
 {
     struct regf_cow *c = h->cow;
@@ -449,9 +523,9 @@ void regf_cow_swap(rh_hive *h)
     if (!c) {
         return;
     }
-    for (i = 0; i < c->nsaved; i++) {
-        size_t at = (size_t)c->page[i] * REGF_COW_PAGE, n = c->pre_len - at;
-        uint8_t *s = c->saved + i * REGF_COW_PAGE;
+    for (i = 0; i < c->saved.n; i++) {
+        size_t at = (size_t)c->saved.page[i] * REGF_COW_PAGE, n = c->pre_len - at;
+        uint8_t *s = c->saved.data + i * REGF_COW_PAGE;
         n = n < REGF_COW_PAGE ? n : REGF_COW_PAGE;
         memcpy(tmp, h->image + at, n);
         memcpy(h->image + at, s, n);
@@ -464,11 +538,11 @@ const uint8_t *regf_cow_view(struct regf_cow *c, const uint8_t *bins, size_t off
     size_t a = REGF_BASE_SIZE + off, e = a + len, p, first;
     uint8_t *v;
     void *arr;
-    if (!c->slot_of || len == 0) {
+    if (c->saved.n == 0 || len == 0) {
         return bins + off;
     }
     for (first = a / REGF_COW_PAGE; first < c->npages && first * REGF_COW_PAGE < e; first++) {
-        if (c->slot_of[first]) {
+        if (regf_pages_get(&c->saved, first)) {
             break;
         }
     }
@@ -489,11 +563,10 @@ const uint8_t *regf_cow_view(struct regf_cow *c, const uint8_t *bins, size_t off
     memcpy(v, bins + off, len);
     for (p = first; p < c->npages && p * REGF_COW_PAGE < e; p++) {
         size_t lo = p * REGF_COW_PAGE, hi = lo + REGF_COW_PAGE;
-        const uint8_t *s;
-        if (!c->slot_of[p]) {
+        const uint8_t *s = regf_pages_get(&c->saved, p);
+        if (!s) {
             continue;
         }
-        s = c->saved + (size_t)(c->slot_of[p] - 1) * REGF_COW_PAGE;
         hi = hi < c->pre_len ? hi : c->pre_len;
         hi = hi < e ? hi : e;
         if (lo < a) {
@@ -523,8 +596,6 @@ void regf_cow_free(rh_ctx *ctx, struct regf_cow *c)
     }
     regf_cow_views_reset(c);
     rh_free(ctx, c->views);
-    rh_free(ctx, c->slot_of);
-    rh_free(ctx, c->page);
-    rh_free(ctx, c->saved);
+    regf_pages_free(ctx, &c->saved);
     rh_free(ctx, c);
 }
