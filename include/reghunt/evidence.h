@@ -239,6 +239,13 @@ typedef struct rh_evidence_list {
 RH_API void rh_evidence_list_free(rh_evidence *ev, rh_evidence_list *list);
 
 /**
+ * Append s[0, n) as the index stores strings: NUL bytes become U+FFFD, so a key or value name
+ * holding NUL can be asked about whole through the C-string queries below (a name cut at its
+ * NUL would ask about another value). Returns RH_OK or RH_ERR_NOMEM.
+ */
+RH_API rh_status rh_evidence_text(rh_buf *out, const char *s, size_t n);
+
+/**
  * The registry events that wrote, deleted or renamed a key or value, ordered by time then
  * record id. host: NULL or "" for every host. key_path: any form rh_regpath_normalize()
  * accepts (`HKLM\...`, `\REGISTRY\MACHINE\...`, `HKU\<SID>_Classes\...`). value_name: NULL

@@ -169,8 +169,7 @@ static size_t cut_len(const rh_evidence *ev, const char *s, size_t n)
     return n;
 }
 
-/* Replace NUL bytes by U+FFFD into b. */
-static rh_status denul(rh_buf *b, const char *s, size_t n)
+rh_status rh_evidence_text(rh_buf *b, const char *s, size_t n)
 {
     size_t i, run = 0;
     rh_status st = RH_OK;
@@ -204,7 +203,7 @@ const char *ev_intern(rh_evidence *ev, const char *s, size_t n)
     }
     n = cut_len(ev, s, n);
     if (memchr(s, '\0', n)) {
-        if (denul(&clean, s, n) != RH_OK) {
+        if (rh_evidence_text(&clean, s, n) != RH_OK) {
             rh_buf_free(&clean);
             return NULL;
         }
@@ -229,7 +228,7 @@ const char *ev_lookup(const rh_evidence *ev, const char *s, size_t n)
     const struct rh_strmap_entry *found;
     n = cut_len(ev, s, n);
     if (memchr(s, '\0', n)) {
-        if (denul(&clean, s, n) != RH_OK) {
+        if (rh_evidence_text(&clean, s, n) != RH_OK) {
             rh_buf_free(&clean);
             return NULL;
         }

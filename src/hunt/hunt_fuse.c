@@ -41,22 +41,6 @@ const char *hunt_gap_reason(rh_hunt *h, const char *host, rh_evidence_fusion sta
     return "registry logs do not cover the key's last-write time: uncorroborated";
 }
 
-/* Append s[0..n) as the evidence index stores it: NUL bytes become U+FFFD (correlation.md,
- * "Memory"), so a value name holding NUL is queried whole instead of cut at the NUL. */
-static rh_status append_index_text(rh_buf *b, const char *s, size_t n)
-{
-    rh_status st = RH_OK;
-    size_t i, run = 0;
-    for (i = 0; i < n && st == RH_OK; i++) {
-        if (s[i] == '\0') {
-            st = rh_buf_append(b, s + run, i - run);
-            st = st == RH_OK ? rh_buf_lit(b, "\xEF\xBF\xBD") : st;
-            run = i + 1;
-        }
-    }
-    return st == RH_OK ? rh_buf_append(b, s + run, n - run) : st;
-}
-
 /* Ask the index about finding f; set fusion state, evidence, time, writer; add reasons. */
 static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
 {
@@ -67,7 +51,7 @@ static rh_status fuse_finding(rh_hunt *h, struct hunt_finding *f)
     rh_status st;
     const char *why;
     st = rh_buf_append(&key, f->pub.key_path, f->pub.key_path_len);
-    st = st == RH_OK ? append_index_text(&val, f->pub.value_name, f->pub.value_name_len) : st;
+    st = st == RH_OK ? rh_evidence_text(&val, f->pub.value_name, f->pub.value_name_len) : st;
     st = st == RH_OK ? rh_buf_puts(&val, "") : st;
     st = st == RH_OK ? rh_buf_puts(&key, "") : st;
     if (st != RH_OK) {

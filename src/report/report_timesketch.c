@@ -78,20 +78,6 @@ static rh_status ts_line(struct report *r, const rh_finding *f, size_t fi, uint6
     return ts_tail(r, f, fi);
 }
 
-/* The index's query form of a value name: NUL bytes as U+FFFD (evidence.h). */
-static rh_status index_name(rh_buf *b, const char *s, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (s[i]) {
-            rh_buf_putc(b, s[i]);
-        } else {
-            rh_buf_lit(b, "\xEF\xBF\xBD");
-        }
-    }
-    return rh_buf_putc(b, '\0');
-}
-
 /* Lines for the registry write events of finding f; *n receives how many were written. */
 static rh_status ts_writes(struct report *r, const rh_finding *f, size_t fi, size_t *n)
 {
@@ -108,7 +94,8 @@ static rh_status ts_writes(struct report *r, const rh_finding *f, size_t fi, siz
     }
     rh_buf_append(&key, f->key_path, f->key_path_len);
     rh_buf_putc(&key, '\0');
-    index_name(&val, f->value_name, f->value_name_len);
+    rh_evidence_text(&val, f->value_name, f->value_name_len);
+    rh_buf_putc(&val, '\0');
     st = rh_buf_status(&key) == RH_OK ? rh_buf_status(&val) : rh_buf_status(&key);
     if (st == RH_OK) {
         st = rh_evidence_writes(ev, f->host, key.data, val.data, 0, &wl);
