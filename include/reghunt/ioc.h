@@ -38,7 +38,7 @@ typedef struct rh_ioc_matcher rh_ioc_matcher;
 
 /** Caps and clock; 0 in a cap selects the default in brackets (docs/limits.md). */
 typedef struct rh_ioc_opts {
-    uint64_t max_file_size; /* bytes of one feed file [1 GiB] */
+    uint64_t max_file_size; /* bytes of a MISP feed, one STIX object or list line [1 GiB] */
     size_t max_indicators;  /* indicators kept over all feeds, expired included [16 M] */
     size_t max_pattern_len; /* bytes of one STIX pattern, list line or MISP value [64 KiB] */
     size_t max_scan;        /* indicators with no exact or literal anchor (evaluated for

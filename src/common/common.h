@@ -178,6 +178,14 @@ bool rh_ctx_is_strict(const rh_ctx *ctx);
 /* ---- files ---------------------------------------------------------------------------- */
 
 /*
+ * Open a regular file read-only (rh_fd_open) and get its size. On failure one error diagnostic
+ * names the file ("cannot open: <reason>" or "not a regular file"), *fd is -1 and RH_ERR_IO is
+ * returned. `component` names the diagnostic's source ("io" when NULL).
+ */
+rh_status rh_file_open(rh_ctx *ctx, const char *component, const char *path, int *fd,
+                       uint64_t *size);
+
+/*
  * Read a whole file into memory (read-only open, no mmap, no locks). `max` caps the size.
  * Owned: *out freed with rh_free(ctx, ...). Reports RH_ERR_IO / RH_ERR_LIMIT with a diag.
  */

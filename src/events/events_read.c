@@ -334,18 +334,10 @@ rh_status rh_events_read_file(rh_ctx *ctx, const char *path, const rh_events_opt
         return RH_ERR_ARG;
     }
     setup(&src, &in, ctx, path, fn, user);
-    in.fd = rh_fd_open(path);
-    if (in.fd < 0) {
-        rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "cannot open: %s", strerror(errno));
+    if (rh_file_open(ctx, COMPONENT, path, &in.fd, &size) != RH_OK) {
         return RH_ERR_IO;
     }
     in.own_fd = 1;
-    if (rh_fd_size(in.fd, &size) != 0) {
-        rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1,
-                 errno == EISDIR ? "is a directory" : "not a regular file");
-        in_end(&in);
-        return RH_ERR_IO;
-    }
     return run(&src, &in, path, opts);
 }
 

@@ -198,10 +198,7 @@ rh_status rh_evtx_open(rh_ctx *ctx, const char *path, rh_evtx **out)
     if (s != RH_OK) {
         return s;
     }
-    e->fd = rh_fd_open(path);
-    if (e->fd < 0 || rh_fd_size(e->fd, &e->size) != 0) {
-        rh_diagf(ctx, RH_DIAG_ERROR, COMPONENT, path, -1, "cannot open: %s",
-                 e->fd < 0 ? strerror(errno) : "not a regular file");
+    if (rh_file_open(ctx, COMPONENT, path, &e->fd, &e->size) != RH_OK) {
         return open_done(e, RH_ERR_IO, out);
     }
     if (e->size > rh_ctx_limits(ctx)->max_file_size) {

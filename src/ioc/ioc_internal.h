@@ -151,9 +151,6 @@ rh_status ioc_add_value(rh_ioc_set *set, struct ioc_feed *feed, const rh_ioc_ind
                         unsigned prop, const char *v, size_t n);
 
 /* ioc_load.c */
-rh_status ioc_load_stix(rh_ioc_set *set, struct ioc_feed *feed, const char *p, size_t n);
-rh_status ioc_load_misp(rh_ioc_set *set, struct ioc_feed *feed, const char *p, size_t n);
-rh_status ioc_load_list(rh_ioc_set *set, struct ioc_feed *feed, const char *p, size_t n);
 /* Type of a plain indicator value (list lines): an ioc_prop, or -1 when not recognised. */
 int ioc_detect(const char *s, size_t n);
 

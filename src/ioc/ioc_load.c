@@ -1,11 +1,14 @@
 /*
- * Feed loaders: STIX 2.1 (bundles streamed object by object: the top level is walked by a
- * small JSON skipper and each element of "objects" parsed alone with jansson, so a bundle of a
- * million indicators never becomes one tree), MISP event JSON (parsed whole: events are
- * usually small) and plain lists (one indicator per line, type detected).
+ * Feed loaders: STIX 2.1 (bundles streamed object by object: the file is read in 1 MiB
+ * windows, the top level is walked by a small JSON skipper and each element of "objects"
+ * parsed alone with jansson, so neither the file nor a tree of it is ever held whole), MISP
+ * event JSON (parsed whole: events are usually small) and plain lists (read in windows, one
+ * indicator per line, type detected).
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ioc_internal.h"
 #include "reghunt/event.h"
@@ -225,86 +228,81 @@ static const char *type_name(int prop)
 
 /* ---- plain lists ------------------------------------------------------------------------- */
 
-rh_status ioc_load_list(rh_ioc_set *s, struct ioc_feed *feed, const char *p, size_t n)
+/* One line of a plain list (line: its 1-based number). */
+static rh_status list_line(rh_ioc_set *s, struct ioc_feed *feed, const char *l, size_t len,
+                           size_t line)
 {
-    size_t pos = 0, line = 0;
-    rh_status st = RH_OK;
+    rh_ioc_indicator pub;
+    const char *sep;
+    size_t vl;
+    int prop;
     char idbuf[64];
-    while (pos < n && st == RH_OK) {
-        const char *l = p + pos, *nl = memchr(l, '\n', n - pos), *sep;
-        size_t len = nl ? (size_t)(nl - l) : n - pos, vl;
-        rh_ioc_indicator pub;
-        int prop;
-        pos += len + (nl ? 1 : 0);
-        line++;
-        while (len && (l[len - 1] == '\r' || l[len - 1] == ' ' || l[len - 1] == '\t')) {
-            len--;
-        }
-        while (len && (l[0] == ' ' || l[0] == '\t')) {
-            l++;
-            len--;
-        }
-        if (line == 1 && len >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
-            l += 3;
-            len -= 3;
-        }
-        if (!len || l[0] == '#') {
-            continue;
-        }
-        /* VALUE [TAB|; DESCRIPTION] */
-        sep = memchr(l, '\t', len);
-        if (!sep) {
-            sep = memchr(l, ';', len);
-        }
-        vl = sep ? (size_t)(sep - l) : len;
-        while (vl && (l[vl - 1] == ' ')) {
-            vl--;
-        }
-        memset(&pub, 0, sizeof(pub));
-        snprintf(idbuf, sizeof(idbuf), ":%zu", line);
-        {
-            size_t fl = strlen(feed->name), il = strlen(idbuf);
-            char *id = rh_arena_take(&s->arena, fl + il + 1, 1);
-            if (!id) {
-                return RH_ERR_NOMEM;
-            }
-            memcpy(id, feed->name, fl);
-            memcpy(id + fl, idbuf, il + 1);
-            pub.id = id;
-        }
-        pub.source = feed->name;
-        if (sep) {
-            const char *d = sep + 1, *e = l + len;
-            while (d < e && (*d == ' ' || *d == '\t')) {
-                d++;
-            }
-            pub.name = rh_arena_strndup(&s->arena, d, (size_t)(e - d));
-        } else {
-            pub.name = "";
-        }
-        if (!pub.name) {
-            return RH_ERR_NOMEM;
-        }
-        {
-            const char *bar = memchr(l, '|', vl);
-            prop = ioc_detect(l, bar ? (size_t)(bar - l) : vl);
-            if (bar && prop != IOC_P_REG_KEY) {
-                prop = -1;
-            }
-        }
-        if (prop < 0) {
-            ioc_report(s, feed, 0, pub.id, "type of '%.*s' not recognised",
-                       (int)(vl > 60 ? 60 : vl), l);
-            continue;
-        }
-        pub.type = type_name(prop);
-        pub.pattern = rh_arena_strndup(&s->arena, l, vl);
-        if (!pub.pattern) {
-            return RH_ERR_NOMEM;
-        }
-        st = add_typed(s, feed, &pub, prop, l, vl);
+    while (len && (l[len - 1] == '\r' || l[len - 1] == ' ' || l[len - 1] == '\t')) {
+        len--;
     }
-    return st;
+    while (len && (l[0] == ' ' || l[0] == '\t')) {
+        l++;
+        len--;
+    }
+    if (line == 1 && len >= 3 && memcmp(l, "\xEF\xBB\xBF", 3) == 0) {
+        l += 3;
+        len -= 3;
+    }
+    if (!len || l[0] == '#') {
+        return RH_OK;
+    }
+    /* VALUE [TAB|; DESCRIPTION] */
+    sep = memchr(l, '\t', len);
+    if (!sep) {
+        sep = memchr(l, ';', len);
+    }
+    vl = sep ? (size_t)(sep - l) : len;
+    while (vl && (l[vl - 1] == ' ')) {
+        vl--;
+    }
+    memset(&pub, 0, sizeof(pub));
+    snprintf(idbuf, sizeof(idbuf), ":%zu", line);
+    {
+        size_t fl = strlen(feed->name), il = strlen(idbuf);
+        char *id = rh_arena_take(&s->arena, fl + il + 1, 1);
+        if (!id) {
+            return RH_ERR_NOMEM;
+        }
+        memcpy(id, feed->name, fl);
+        memcpy(id + fl, idbuf, il + 1);
+        pub.id = id;
+    }
+    pub.source = feed->name;
+    if (sep) {
+        const char *d = sep + 1, *e = l + len;
+        while (d < e && (*d == ' ' || *d == '\t')) {
+            d++;
+        }
+        pub.name = rh_arena_strndup(&s->arena, d, (size_t)(e - d));
+    } else {
+        pub.name = "";
+    }
+    if (!pub.name) {
+        return RH_ERR_NOMEM;
+    }
+    {
+        const char *bar = memchr(l, '|', vl);
+        prop = ioc_detect(l, bar ? (size_t)(bar - l) : vl);
+        if (bar && prop != IOC_P_REG_KEY) {
+            prop = -1;
+        }
+    }
+    if (prop < 0) {
+        ioc_report(s, feed, 0, pub.id, "type of '%.*s' not recognised", (int)(vl > 60 ? 60 : vl),
+                   l);
+        return RH_OK;
+    }
+    pub.type = type_name(prop);
+    pub.pattern = rh_arena_strndup(&s->arena, l, vl);
+    if (!pub.pattern) {
+        return RH_ERR_NOMEM;
+    }
+    return add_typed(s, feed, &pub, prop, l, vl);
 }
 
 /* ---- STIX ---------------------------------------------------------------------------------- */
@@ -464,13 +462,14 @@ static rh_status stix_object(rh_ioc_set *s, struct ioc_feed *feed, const json_t 
     return stix_sco(s, feed, o, NULL);
 }
 
-/* Skip one JSON value at p[*pos] (bounded nesting); 0 when malformed. */
+/* Skip one JSON value at p[*pos] (bounded nesting): 1, 0 when malformed, 2 when p ends inside
+ * it (more input may complete it; a scalar reaching the end counts as incomplete). */
 static int skip_value(const char *p, size_t n, size_t *pos)
 {
     size_t i = *pos, depth = 0;
     do {
         if (i >= n) {
-            return 0;
+            return 2;
         }
         if (p[i] == '"') {
             for (i++; i < n && p[i] != '"'; i++) {
@@ -479,7 +478,7 @@ static int skip_value(const char *p, size_t n, size_t *pos)
                 }
             }
             if (i >= n) {
-                return 0;
+                return 2;
             }
             i++;
         } else if (p[i] == '{' || p[i] == '[') {
@@ -500,6 +499,10 @@ static int skip_value(const char *p, size_t n, size_t *pos)
                        p[i] != '\n' && p[i] != '\r' && p[i] != '\t') {
                     i++;
                 }
+                if (i >= n) {
+                    *pos = i;
+                    return 2;
+                }
             }
         }
     } while (depth);
@@ -507,122 +510,286 @@ static int skip_value(const char *p, size_t n, size_t *pos)
     return 1;
 }
 
-static void skip_ws(const char *p, size_t n, size_t *pos)
+/* ---- streamed input --------------------------------------------------------------------- */
+
+/* A window over a feed: all of it (memory), or a file read in steps, bytes before the element
+ * being parsed dropped, so a bundle or list costs the window and its largest element, never
+ * the file. */
+struct feed_in {
+    rh_ioc_set *s;
+    struct ioc_feed *feed;
+    int fd;        /* -1: buf holds the whole feed */
+    char *buf;     /* window (owned when fd >= 0) */
+    size_t len;    /* bytes in buf */
+    size_t cap;    /* bytes allocated (fd >= 0) */
+    size_t pos;    /* parse position in buf */
+    size_t pin;    /* bytes from here are kept when reading more (SIZE_MAX: none) */
+    uint64_t base; /* feed offset of buf[0] */
+    bool eof;
+};
+
+#define FEED_STEP ((size_t)1 << 20)
+
+/* Read more, dropping the bytes before `keep` (<= pos; the caller's offsets into buf move down
+ * by the returned shift). RH_END at the end of the feed. */
+static rh_status in_more(struct feed_in *in, size_t keep, size_t *shift)
 {
-    while (*pos < n && (p[*pos] == ' ' || p[*pos] == '\n' || p[*pos] == '\r' || p[*pos] == '\t')) {
-        (*pos)++;
+    int64_t n;
+    *shift = 0;
+    if (in->eof) {
+        return RH_END;
+    }
+    keep = keep < in->pin ? keep : in->pin;
+    if (keep) {
+        memmove(in->buf, in->buf + keep, in->len - keep);
+        in->len -= keep;
+        in->pos -= keep;
+        in->base += keep;
+        in->pin -= in->pin != SIZE_MAX ? keep : 0;
+        *shift = keep;
+    }
+    if (in->len >= in->s->opts.max_file_size) {
+        (void)rh_diagf(in->s->ctx, RH_DIAG_ERROR, "ioc", in->feed->name, (int64_t)in->base,
+                       "one JSON value or line longer than max_file_size (%llu bytes): feed not "
+                       "read further",
+                       (unsigned long long)in->s->opts.max_file_size);
+        return RH_ERR_LIMIT;
+    }
+    if (in->cap - in->len < FEED_STEP) {
+        size_t cap = in->cap ? in->cap * 2 : FEED_STEP;
+        char *nb;
+        while (cap - in->len < FEED_STEP) {
+            cap *= 2;
+        }
+        nb = rh_realloc(in->s->ctx, in->buf, cap);
+        if (!nb) {
+            return RH_ERR_NOMEM;
+        }
+        in->buf = nb;
+        in->cap = cap;
+    }
+    n = rh_fd_read(in->fd, in->buf + in->len, FEED_STEP);
+    if (n < 0) {
+        (void)rh_diagf(in->s->ctx, RH_DIAG_ERROR, "io", in->feed->name,
+                       (int64_t)(in->base + in->len), "read failed: %s", strerror(errno));
+        return RH_ERR_IO;
+    }
+    if (n == 0) {
+        in->eof = true;
+        return RH_END;
+    }
+    in->len += (size_t)n;
+    return RH_OK;
+}
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Skip whitespace; the next byte, or -1 at the end of the feed (or an error in *st). */
+static int in_peek(struct feed_in *in, rh_status *st)
+{
+    size_t shift;
+    for (;;) {
+        while (in->pos < in->len && is_ws(in->buf[in->pos])) {
+            in->pos++;
+        }
+        if (in->pos < in->len) {
+            return (unsigned char)in->buf[in->pos];
+        }
+        *st = in_more(in, in->pos, &shift);
+        if (*st != RH_OK) {
+            *st = *st == RH_END ? RH_OK : *st;
+            return -1;
+        }
     }
 }
 
-static rh_status bad_json(rh_ioc_set *s, struct ioc_feed *feed, size_t off, const char *what)
+static rh_status bad_json(struct feed_in *in, size_t at, const char *what)
 {
-    (void)rh_diagf(s->ctx, RH_DIAG_ERROR, "ioc", feed->name, (int64_t)off, "%s", what);
+    (void)rh_diagf(in->s->ctx, RH_DIAG_ERROR, "ioc", in->feed->name, (int64_t)(in->base + at), "%s",
+                   what);
     return RH_ERR_FORMAT;
+}
+
+/* The JSON value at the parse position: buf[*start, pos) after the call. */
+static rh_status in_value(struct feed_in *in, size_t *start)
+{
+    rh_status st = RH_OK;
+    int r;
+    if (in_peek(in, &st) < 0) {
+        return st != RH_OK ? st : bad_json(in, in->pos, "JSON ends where a value was expected");
+    }
+    *start = in->pos;
+    for (;;) {
+        size_t p = *start, shift;
+        r = skip_value(in->buf, in->len, &p);
+        if (r == 1 || (r == 2 && in->eof && p == in->len && p > *start && in->buf[*start] != '"' &&
+                       in->buf[*start] != '{' && in->buf[*start] != '[')) {
+            in->pos = p; /* a scalar ended by the end of the feed */
+            return RH_OK;
+        }
+        if (r == 0) {
+            return bad_json(in, *start, "malformed JSON value");
+        }
+        st = in_more(in, *start, &shift);
+        *start -= shift;
+        if (st == RH_END) {
+            return bad_json(in, *start, "JSON ends inside a value");
+        }
+        if (st != RH_OK) {
+            return st;
+        }
+    }
+}
+
+/* Expect byte c next (after whitespace). */
+static rh_status in_expect(struct feed_in *in, char c, const char *what)
+{
+    rh_status st = RH_OK;
+    if (in_peek(in, &st) != (unsigned char)c) {
+        return st != RH_OK ? st : bad_json(in, in->pos, what);
+    }
+    in->pos++;
+    return RH_OK;
 }
 
 typedef rh_status (*elem_fn)(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o);
 
-/* Parse each element of the array at p[*pos] alone and hand it to fn. */
-static rh_status each_element(rh_ioc_set *s, struct ioc_feed *feed, const char *p, size_t n,
-                              size_t *pos, elem_fn fn)
+/* Parse each element of the array at the parse position alone and hand it to fn. */
+static rh_status each_element(struct feed_in *in, elem_fn fn)
 {
-    rh_status st = RH_OK;
-    (*pos)++; /* '[' */
-    skip_ws(p, n, pos);
-    if (*pos < n && p[*pos] == ']') {
-        (*pos)++;
+    rh_status st = in_expect(in, '[', "expected '['");
+    int c;
+    if (st != RH_OK) {
+        return st;
+    }
+    c = in_peek(in, &st);
+    if (c == ']') {
+        in->pos++;
         return RH_OK;
     }
     while (st == RH_OK) {
         size_t start;
         json_error_t err;
         json_t *o;
-        skip_ws(p, n, pos);
-        start = *pos;
-        if (!skip_value(p, n, pos)) {
-            return bad_json(s, feed, start, "malformed JSON value in the array");
+        st = in_value(in, &start);
+        if (st != RH_OK) {
+            return st;
         }
-        o = json_loadb(p + start, *pos - start, 0, &err);
+        o = json_loadb(in->buf + start, in->pos - start, 0, &err);
         if (!o) {
-            return bad_json(s, feed, start + (size_t)(err.position > 0 ? err.position : 0),
-                            err.text);
+            return bad_json(in, start + (size_t)(err.position > 0 ? err.position : 0), err.text);
         }
-        st = json_is_object(o) ? fn(s, feed, o) : bad_json(s, feed, start, "not a JSON object");
+        st = json_is_object(o) ? fn(in->s, in->feed, o) : bad_json(in, start, "not a JSON object");
         json_decref(o);
-        skip_ws(p, n, pos);
-        if (*pos < n && p[*pos] == ',') {
-            (*pos)++;
+        if (st != RH_OK) {
+            return st;
+        }
+        c = in_peek(in, &st);
+        if (c == ',') {
+            in->pos++;
             continue;
         }
-        if (*pos < n && p[*pos] == ']') {
-            (*pos)++;
+        if (c == ']') {
+            in->pos++;
             break;
         }
-        return bad_json(s, feed, *pos, "expected ',' or ']' in the array");
+        return st != RH_OK ? st : bad_json(in, in->pos, "expected ',' or ']' in the array");
     }
     return st;
 }
 
-rh_status ioc_load_stix(rh_ioc_set *s, struct ioc_feed *feed, const char *p, size_t n)
+/* A STIX feed: a bundle (its "objects" streamed), an array of objects, or one object. */
+static rh_status load_stix(struct feed_in *in)
 {
-    size_t pos = 0;
-    int saw_objects = 0;
-    skip_ws(p, n, &pos);
-    if (pos < n && p[pos] == '[') {
-        return each_element(s, feed, p, n, &pos, stix_object);
+    int saw_objects = 0, c;
+    rh_status st = RH_OK;
+    c = in_peek(in, &st);
+    if (c == '[') {
+        return each_element(in, stix_object);
     }
-    /* top-level object: walk its members; "objects" is streamed */
-    pos++;
-    for (;;) {
-        size_t kstart, kend;
-        skip_ws(p, n, &pos);
-        if (pos < n && p[pos] == '}') {
+    in->pin = in->pos; /* kept for a single object, until "objects" shows a bundle */
+    st = in_expect(in, '{', "expected a JSON object or array");
+    while (st == RH_OK) {
+        size_t kstart;
+        c = in_peek(in, &st);
+        if (c == '}') {
             break;
         }
-        kstart = pos;
-        if (pos >= n || p[pos] != '"' || !skip_value(p, n, &pos)) {
-            return bad_json(s, feed, kstart, "expected a member name");
+        if (c != '"') {
+            return st != RH_OK ? st : bad_json(in, in->pos, "expected a member name");
         }
-        kend = pos;
-        skip_ws(p, n, &pos);
-        if (pos >= n || p[pos] != ':') {
-            return bad_json(s, feed, pos, "expected ':'");
+        st = in_value(in, &kstart);
+        if (st != RH_OK) {
+            return st;
         }
-        pos++;
-        skip_ws(p, n, &pos);
-        if (kend - kstart == 9 && memcmp(p + kstart, "\"objects\"", 9) == 0 && pos < n &&
-            p[pos] == '[') {
-            rh_status st = each_element(s, feed, p, n, &pos, stix_object);
-            if (st != RH_OK) {
-                return st;
+        if (in->pos - kstart == 9 && memcmp(in->buf + kstart, "\"objects\"", 9) == 0) {
+            st = in_expect(in, ':', "expected ':'");
+            if (st == RH_OK && in_peek(in, &st) == '[') {
+                in->pin = SIZE_MAX;
+                st = each_element(in, stix_object);
+                saw_objects = 1;
+            } else if (st == RH_OK) {
+                st = in_value(in, &kstart);
             }
-            saw_objects = 1;
-        } else if (!skip_value(p, n, &pos)) {
-            return bad_json(s, feed, pos, "malformed JSON value");
+        } else {
+            st = in_expect(in, ':', "expected ':'");
+            st = st == RH_OK ? in_value(in, &kstart) : st;
         }
-        skip_ws(p, n, &pos);
-        if (pos < n && p[pos] == ',') {
-            pos++;
+        if (st != RH_OK) {
+            return st;
+        }
+        c = in_peek(in, &st);
+        if (c == ',') {
+            in->pos++;
             continue;
         }
-        if (pos < n && p[pos] == '}') {
-            break;
+        if (c != '}') {
+            return st != RH_OK ? st : bad_json(in, in->pos, "expected ',' or '}'");
         }
-        return bad_json(s, feed, pos, "expected ',' or '}'");
     }
-    if (!saw_objects) {
-        /* a single STIX object */
+    if (st == RH_OK && !saw_objects) {
+        /* a single STIX object: the window holds it whole from in->pin */
+        size_t top = in->pin;
         json_error_t err;
-        json_t *o = json_loadb(p, n, 0, &err);
-        rh_status st;
+        json_t *o = json_loadb(in->buf + top, in->pos + 1 - top, 0, &err);
         if (!o) {
-            return bad_json(s, feed, (size_t)(err.position > 0 ? err.position : 0), err.text);
+            return bad_json(in, top + (size_t)(err.position > 0 ? err.position : 0), err.text);
         }
-        st = stix_object(s, feed, o);
+        st = stix_object(in->s, in->feed, o);
         json_decref(o);
-        return st;
     }
-    return RH_OK;
+    return st;
+}
+
+/* A plain list, line by line. */
+static rh_status load_list(struct feed_in *in)
+{
+    size_t line = 0, shift;
+    rh_status st;
+    for (;;) {
+        const char *l = in->buf + in->pos;
+        const char *nl = in->pos < in->len ? memchr(l, '\n', in->len - in->pos) : NULL;
+        size_t len;
+        if (!nl && !in->eof) {
+            st = in_more(in, in->pos, &shift);
+            if (st != RH_OK && st != RH_END) {
+                return st;
+            }
+            continue;
+        }
+        if (!nl && in->pos >= in->len) {
+            return RH_OK;
+        }
+        len = nl ? (size_t)(nl - l) : in->len - in->pos;
+        in->pos += len + (nl ? 1 : 0);
+        st = list_line(in->s, in->feed, l, len, ++line);
+        if (st != RH_OK) {
+            return st;
+        }
+    }
 }
 
 /* ---- MISP ---------------------------------------------------------------------------------- */
@@ -780,23 +947,31 @@ static rh_status misp_any(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o)
     return misp_event(s, feed, o);
 }
 
-rh_status ioc_load_misp(rh_ioc_set *s, struct ioc_feed *feed, const char *p, size_t n)
+/* A MISP feed: parsed whole (events are usually small; bounded by max_file_size). */
+static rh_status load_misp(struct feed_in *in)
 {
     json_error_t err;
-    json_t *o = json_loadb(p, n, 0, &err);
+    json_t *o, *e;
     rh_status st = RH_OK;
-    size_t i;
-    json_t *e;
-    if (!o) {
-        return bad_json(s, feed, (size_t)(err.position > 0 ? err.position : 0), err.text);
+    size_t i, shift;
+    while (st == RH_OK) {
+        st = in_more(in, 0, &shift);
     }
+    if (st != RH_END) {
+        return st;
+    }
+    o = json_loadb(in->buf + in->pos, in->len - in->pos, 0, &err);
+    if (!o) {
+        return bad_json(in, in->pos + (size_t)(err.position > 0 ? err.position : 0), err.text);
+    }
+    st = RH_OK;
     if (json_is_array(o)) {
         json_array_foreach(o, i, e)
         {
-            st = st == RH_OK ? misp_any(s, feed, e) : st;
+            st = st == RH_OK ? misp_any(in->s, in->feed, e) : st;
         }
     } else {
-        st = misp_any(s, feed, o);
+        st = misp_any(in->s, in->feed, o);
     }
     json_decref(o);
     return st;
@@ -814,7 +989,7 @@ static int looks_misp(const char *p, size_t n)
         char c = p[pos];
         if (c == '"') {
             size_t st = pos;
-            if (!skip_value(p, lim, &pos)) {
+            if (skip_value(p, lim, &pos) != 1) {
                 return 0;
             }
             if ((depth == 1 || (depth == 2 && p[0] == '[')) &&
@@ -833,57 +1008,81 @@ static int looks_misp(const char *p, size_t n)
     return 0;
 }
 
-rh_status rh_ioc_load_mem(rh_ioc_set *s, const char *name, const void *data, size_t len)
+/* Register a feed named `name` and load it from `in` (format by its first bytes). */
+static rh_status load_feed(rh_ioc_set *s, const char *name, struct feed_in *in)
 {
     struct ioc_feed *feed;
-    const char *p = data;
-    size_t pos = 0;
     rh_status st = RH_OK;
-    if (!s || s->finished || (!data && len)) {
-        return RH_ERR_ARG;
-    }
+    size_t shift;
+    int c;
     IOC_RESERVE(s->ctx, s->feeds, s->capfeeds, s->nfeeds + 1, st);
     if (st != RH_OK) {
         return st;
     }
     feed = &s->feeds[s->nfeeds];
     memset(feed, 0, sizeof(*feed));
-    feed->name = dup(s, name ? name : "(memory)");
+    feed->name = dup(s, name);
     if (!feed->name) {
         return RH_ERR_NOMEM;
     }
     s->nfeeds++;
     s->stats.feeds++;
-    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-        p += 3;
-        len -= 3;
+    in->s = s;
+    in->feed = feed;
+    in->pin = SIZE_MAX;
+    /* the first 64 KiB (or all) decide the format */
+    while (st == RH_OK && in->len < 65536) {
+        st = in_more(in, 0, &shift);
     }
-    skip_ws(p, len, &pos);
-    if (pos < len && (p[pos] == '{' || p[pos] == '[')) {
-        if (looks_misp(p + pos, len - pos)) {
+    if (st != RH_OK && st != RH_END) {
+        return st;
+    }
+    if (in->len >= 3 && memcmp(in->buf, "\xEF\xBB\xBF", 3) == 0) {
+        in->pos = 3;
+    }
+    st = RH_OK;
+    c = in_peek(in, &st);
+    if (c == '{' || c == '[') {
+        if (looks_misp(in->buf + in->pos, in->len - in->pos)) {
             feed->format = "misp";
-            return ioc_load_misp(s, feed, p + pos, len - pos);
+            return load_misp(in);
         }
         feed->format = "stix";
-        return ioc_load_stix(s, feed, p + pos, len - pos);
+        return load_stix(in);
     }
     feed->format = "list";
-    return ioc_load_list(s, feed, p, len);
+    return st != RH_OK ? st : load_list(in);
+}
+
+rh_status rh_ioc_load_mem(rh_ioc_set *s, const char *name, const void *data, size_t len)
+{
+    struct feed_in in;
+    if (!s || s->finished || (!data && len)) {
+        return RH_ERR_ARG;
+    }
+    memset(&in, 0, sizeof(in));
+    in.fd = -1;
+    in.buf = (char *)(uintptr_t)data; /* read only: a memory feed's window never moves */
+    in.len = len;
+    in.eof = true;
+    return load_feed(s, name ? name : "(memory)", &in);
 }
 
 rh_status rh_ioc_load_file(rh_ioc_set *s, const char *path)
 {
-    uint8_t *buf = NULL;
-    size_t len = 0;
+    struct feed_in in;
+    uint64_t size;
     rh_status st;
     if (!s || !path || s->finished) {
         return RH_ERR_ARG;
     }
-    st = rh_read_file(s->ctx, path, s->opts.max_file_size, &buf, &len);
+    memset(&in, 0, sizeof(in));
+    st = rh_file_open(s->ctx, "ioc", path, &in.fd, &size);
     if (st != RH_OK) {
         return st;
     }
-    st = rh_ioc_load_mem(s, path, buf, len);
-    rh_free(s->ctx, buf);
+    st = load_feed(s, path, &in);
+    rh_fd_close(in.fd);
+    rh_free(s->ctx, in.buf);
     return st;
 }

@@ -24,15 +24,10 @@
 rh_status regf_source_file(rh_hive *h, const char *path)
 {
     uint64_t size = 0;
-    int fd = rh_fd_open(path);
-    if (fd < 0) {
-        rh_diagf(h->ctx, RH_DIAG_ERROR, "io", path, -1, "cannot open: %s", strerror(errno));
-        return RH_ERR_IO;
-    }
-    if (rh_fd_size(fd, &size) != 0) {
-        rh_diagf(h->ctx, RH_DIAG_ERROR, "io", path, -1, "not a regular file");
-        rh_fd_close(fd);
-        return RH_ERR_IO;
+    int fd;
+    rh_status st = rh_file_open(h->ctx, NULL, path, &fd, &size);
+    if (st != RH_OK) {
+        return st;
     }
     h->src.fd = fd;
     h->src.mem = NULL;

@@ -3,6 +3,9 @@
  * MISP and list loaders over the fixtures in tests/data/ioc/ (written from the STIX 2.1 and
  * MISP specifications), expiry, revocation, and matching through rh_ioc_match.
  */
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "ioc/ioc_internal.h"
 #include "rh_test.h"
 
@@ -272,6 +275,76 @@ static void test_list(rh_ctx *ctx)
     rh_ioc_destroy(s);
 }
 
+/* Load text from a file (read in 1 MiB windows) and from memory: same counters. */
+static void same_both_ways(rh_ctx *ctx, const rh_buf *text, size_t want_indicators,
+                           size_t want_ignored)
+{
+    char path[] = "/tmp/rh_ioc_window_XXXXXX";
+    int fd = mkstemp(path);
+    rh_ioc_set *a = NULL, *b = NULL;
+    RH_CHECK(fd >= 0);
+    if (fd < 0) {
+        return;
+    }
+    RH_CHECK_EQ((size_t)write(fd, text->data, text->len), text->len);
+    close(fd);
+    RH_CHECK_EQ(rh_ioc_create(ctx, NULL, &a), RH_OK);
+    RH_CHECK_EQ(rh_ioc_create(ctx, NULL, &b), RH_OK);
+    RH_CHECK_EQ(rh_ioc_load_file(a, path), RH_OK);
+    RH_CHECK_EQ(rh_ioc_load_mem(b, path, text->data, text->len), RH_OK);
+    RH_CHECK_EQ(rh_ioc_get_stats(a)->indicators, want_indicators);
+    RH_CHECK_EQ(rh_ioc_get_stats(b)->indicators, want_indicators);
+    RH_CHECK_EQ(rh_ioc_get_stats(a)->ignored, want_ignored);
+    RH_CHECK_EQ(rh_ioc_get_stats(b)->ignored, want_ignored);
+    RH_CHECK_EQ(rh_ioc_get_stats(a)->invalid, rh_ioc_get_stats(b)->invalid);
+    rh_ioc_destroy(a);
+    rh_ioc_destroy(b);
+    unlink(path);
+}
+
+/* Feeds bigger than the loader's 1 MiB read window: objects, lines and a single object cross
+ * window edges; a member after "objects" and a single object larger than a window. */
+static void test_windows(rh_ctx *ctx)
+{
+    rh_buf t = RH_BUF_INIT(ctx);
+    size_t i, k;
+    rh_buf_puts(&t, "{\n  \"type\": \"bundle\",\n  \"id\": \"bundle--1\",\n  \"objects\": [\n");
+    for (i = 0; i < 15000; i++) {
+        rh_buf_printf(&t,
+                      "%s    {\"type\": \"indicator\", \"spec_version\": \"2.1\", "
+                      "\"id\": \"indicator--%08zu-0000-4000-8000-000000000000\", "
+                      "\"pattern_type\": \"stix\", \"valid_from\": \"2024-01-01T00:00:00Z\", "
+                      "\"pattern\": \"[domain-name:value = 'd%zu.example']\", "
+                      "\"description\": \"%0*d\"}",
+                      i ? ",\n" : "", i, i, (int)(i % 300), 0);
+        if (i % 1000 == 0) {
+            rh_buf_puts(&t, ",\n    {\"type\": \"identity\", \"id\": \"identity--x\"}");
+        }
+    }
+    rh_buf_puts(&t, "\n  ],\n  \"x_after\": [1, 2, {\"a\": \"]\"}]\n}\n");
+    RH_CHECK(t.len > 3 * 1048576);
+    same_both_ways(ctx, &t, 15000, 15);
+
+    rh_buf_reset(&t);
+    rh_buf_puts(&t, "{\"type\": \"indicator\", \"spec_version\": \"2.1\", \"id\": "
+                    "\"indicator--big\", \"pattern_type\": \"stix\", \"valid_from\": "
+                    "\"2024-01-01T00:00:00Z\", \"description\": \"");
+    for (k = 0; k < 1600000; k++) {
+        rh_buf_putc(&t, (char)('a' + k % 26));
+    }
+    rh_buf_puts(&t, "\", \"pattern\": \"[domain-name:value = 'big.example']\"}");
+    same_both_ways(ctx, &t, 1, 0);
+
+    rh_buf_reset(&t);
+    for (i = 0; i < 80000; i++) {
+        rh_buf_printf(&t, "host%zu.example.org\tline %zu\r\n", i, i);
+    }
+    rh_buf_puts(&t, "last.example.org"); /* no final newline */
+    RH_CHECK(t.len > 2 * 1048576);
+    same_both_ways(ctx, &t, 80001, 0);
+    rh_buf_free(&t);
+}
+
 static void test_errors(rh_ctx *ctx)
 {
     rh_ioc_set *s = NULL;
@@ -298,6 +371,7 @@ int main(void)
     test_stix(ctx);
     test_misp(ctx);
     test_list(ctx);
+    test_windows(ctx);
     test_errors(ctx);
     rh_ctx_destroy(ctx);
     return rh_test_summary("test_ioc");
