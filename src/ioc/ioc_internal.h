@@ -1,10 +1,13 @@
 /*
  * IOC internals: the properties indicators compare, the compiled STIX pattern tree
- * (ioc_pattern.c), the set (ioc_set.c), the feed loaders (ioc_load.c) and matching
- * (ioc_match.c).
+ * (ioc_pattern.c), the set (ioc_set.c), the feed loaders (ioc_load.c) over the feed window
+ * (ioc_feed_in.c) and matching (ioc_match.c).
  */
 #ifndef RH_IOC_INTERNAL_H
 #define RH_IOC_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
 
 #include "common/common.h"
 #include "reghunt/ioc.h"
@@ -149,6 +152,43 @@ rh_status ioc_add_pattern(rh_ioc_set *set, struct ioc_feed *feed, const rh_ioc_i
 /* A plain value of a known property (lists, MISP, STIX observables). */
 rh_status ioc_add_value(rh_ioc_set *set, struct ioc_feed *feed, const rh_ioc_indicator *pub,
                         unsigned prop, const char *v, size_t n);
+
+/* ioc_feed_in.c */
+/* A window over a feed: all of it (memory), or a file read in steps, bytes before the element
+ * being parsed dropped, so a bundle or list costs the window and its largest element, never
+ * the file. */
+struct feed_in {
+    rh_ioc_set *s;
+    struct ioc_feed *feed;
+    int fd;        /* -1: buf holds the whole feed */
+    char *buf;     /* window (owned when fd >= 0) */
+    size_t len;    /* bytes in buf */
+    size_t cap;    /* bytes allocated (fd >= 0) */
+    size_t pos;    /* parse position in buf */
+    size_t pin;    /* bytes from here are kept when reading more (SIZE_MAX: none) */
+    uint64_t base; /* feed offset of buf[0] */
+    bool eof;
+};
+
+#define FEED_STEP ((size_t)1 << 20)
+
+/* Skip one JSON value at p[*pos] (bounded nesting): 1, 0 when malformed, 2 when p ends inside
+ * it (more input may complete it; a scalar reaching the end counts as incomplete). */
+int ioc_skip_value(const char *p, size_t n, size_t *pos);
+/* Read more, dropping the bytes before `keep` (<= pos; the caller's offsets into buf move down
+ * by *shift). RH_END at the end of the feed. */
+rh_status ioc_in_more(struct feed_in *in, size_t keep, size_t *shift);
+/* Skip whitespace; the next byte, or -1 at the end of the feed (or an error in *st). */
+int ioc_in_peek(struct feed_in *in, rh_status *st);
+/* One error diagnostic at feed offset of buf[at]; RH_ERR_FORMAT. */
+rh_status ioc_bad_json(struct feed_in *in, size_t at, const char *what);
+/* The JSON value at the parse position: buf[*start, pos) after the call. */
+rh_status ioc_in_value(struct feed_in *in, size_t *start);
+/* Expect byte c next (after whitespace). */
+rh_status ioc_in_expect(struct feed_in *in, char c, const char *what);
+typedef rh_status (*ioc_elem_fn)(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o);
+/* Parse each element of the array at the parse position alone and hand it to fn. */
+rh_status ioc_each_element(struct feed_in *in, ioc_elem_fn fn);
 
 /* ioc_load.c */
 /* Type of a plain indicator value (list lines): an ioc_prop, or -1 when not recognised. */

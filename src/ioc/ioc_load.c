@@ -462,292 +462,53 @@ static rh_status stix_object(rh_ioc_set *s, struct ioc_feed *feed, const json_t 
     return stix_sco(s, feed, o, NULL);
 }
 
-/* Skip one JSON value at p[*pos] (bounded nesting): 1, 0 when malformed, 2 when p ends inside
- * it (more input may complete it; a scalar reaching the end counts as incomplete). */
-static int skip_value(const char *p, size_t n, size_t *pos)
-{
-    size_t i = *pos, depth = 0;
-    do {
-        if (i >= n) {
-            return 2;
-        }
-        if (p[i] == '"') {
-            for (i++; i < n && p[i] != '"'; i++) {
-                if (p[i] == '\\') {
-                    i++;
-                }
-            }
-            if (i >= n) {
-                return 2;
-            }
-            i++;
-        } else if (p[i] == '{' || p[i] == '[') {
-            if (++depth > 4096) {
-                return 0;
-            }
-            i++;
-        } else if (p[i] == '}' || p[i] == ']') {
-            if (!depth) {
-                return 0;
-            }
-            depth--;
-            i++;
-        } else {
-            i++;
-            if (!depth) {
-                while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && p[i] != ' ' &&
-                       p[i] != '\n' && p[i] != '\r' && p[i] != '\t') {
-                    i++;
-                }
-                if (i >= n) {
-                    *pos = i;
-                    return 2;
-                }
-            }
-        }
-    } while (depth);
-    *pos = i;
-    return 1;
-}
-
-/* ---- streamed input --------------------------------------------------------------------- */
-
-/* A window over a feed: all of it (memory), or a file read in steps, bytes before the element
- * being parsed dropped, so a bundle or list costs the window and its largest element, never
- * the file. */
-struct feed_in {
-    rh_ioc_set *s;
-    struct ioc_feed *feed;
-    int fd;        /* -1: buf holds the whole feed */
-    char *buf;     /* window (owned when fd >= 0) */
-    size_t len;    /* bytes in buf */
-    size_t cap;    /* bytes allocated (fd >= 0) */
-    size_t pos;    /* parse position in buf */
-    size_t pin;    /* bytes from here are kept when reading more (SIZE_MAX: none) */
-    uint64_t base; /* feed offset of buf[0] */
-    bool eof;
-};
-
-#define FEED_STEP ((size_t)1 << 20)
-
-/* Read more, dropping the bytes before `keep` (<= pos; the caller's offsets into buf move down
- * by the returned shift). RH_END at the end of the feed. */
-static rh_status in_more(struct feed_in *in, size_t keep, size_t *shift)
-{
-    int64_t n;
-    *shift = 0;
-    if (in->eof) {
-        return RH_END;
-    }
-    keep = keep < in->pin ? keep : in->pin;
-    if (keep) {
-        memmove(in->buf, in->buf + keep, in->len - keep);
-        in->len -= keep;
-        in->pos -= keep;
-        in->base += keep;
-        in->pin -= in->pin != SIZE_MAX ? keep : 0;
-        *shift = keep;
-    }
-    if (in->len >= in->s->opts.max_file_size) {
-        (void)rh_diagf(in->s->ctx, RH_DIAG_ERROR, "ioc", in->feed->name, (int64_t)in->base,
-                       "one JSON value or line longer than max_file_size (%llu bytes): feed not "
-                       "read further",
-                       (unsigned long long)in->s->opts.max_file_size);
-        return RH_ERR_LIMIT;
-    }
-    if (in->cap - in->len < FEED_STEP) {
-        size_t cap = in->cap ? in->cap * 2 : FEED_STEP;
-        char *nb;
-        while (cap - in->len < FEED_STEP) {
-            cap *= 2;
-        }
-        nb = rh_realloc(in->s->ctx, in->buf, cap);
-        if (!nb) {
-            return RH_ERR_NOMEM;
-        }
-        in->buf = nb;
-        in->cap = cap;
-    }
-    n = rh_fd_read(in->fd, in->buf + in->len, FEED_STEP);
-    if (n < 0) {
-        (void)rh_diagf(in->s->ctx, RH_DIAG_ERROR, "io", in->feed->name,
-                       (int64_t)(in->base + in->len), "read failed: %s", strerror(errno));
-        return RH_ERR_IO;
-    }
-    if (n == 0) {
-        in->eof = true;
-        return RH_END;
-    }
-    in->len += (size_t)n;
-    return RH_OK;
-}
-
-static bool is_ws(char c)
-{
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
-}
-
-/* Skip whitespace; the next byte, or -1 at the end of the feed (or an error in *st). */
-static int in_peek(struct feed_in *in, rh_status *st)
-{
-    size_t shift;
-    for (;;) {
-        while (in->pos < in->len && is_ws(in->buf[in->pos])) {
-            in->pos++;
-        }
-        if (in->pos < in->len) {
-            return (unsigned char)in->buf[in->pos];
-        }
-        *st = in_more(in, in->pos, &shift);
-        if (*st != RH_OK) {
-            *st = *st == RH_END ? RH_OK : *st;
-            return -1;
-        }
-    }
-}
-
-static rh_status bad_json(struct feed_in *in, size_t at, const char *what)
-{
-    (void)rh_diagf(in->s->ctx, RH_DIAG_ERROR, "ioc", in->feed->name, (int64_t)(in->base + at), "%s",
-                   what);
-    return RH_ERR_FORMAT;
-}
-
-/* The JSON value at the parse position: buf[*start, pos) after the call. */
-static rh_status in_value(struct feed_in *in, size_t *start)
-{
-    rh_status st = RH_OK;
-    int r;
-    if (in_peek(in, &st) < 0) {
-        return st != RH_OK ? st : bad_json(in, in->pos, "JSON ends where a value was expected");
-    }
-    *start = in->pos;
-    for (;;) {
-        size_t p = *start, shift;
-        r = skip_value(in->buf, in->len, &p);
-        if (r == 1 || (r == 2 && in->eof && p == in->len && p > *start && in->buf[*start] != '"' &&
-                       in->buf[*start] != '{' && in->buf[*start] != '[')) {
-            in->pos = p; /* a scalar ended by the end of the feed */
-            return RH_OK;
-        }
-        if (r == 0) {
-            return bad_json(in, *start, "malformed JSON value");
-        }
-        st = in_more(in, *start, &shift);
-        *start -= shift;
-        if (st == RH_END) {
-            return bad_json(in, *start, "JSON ends inside a value");
-        }
-        if (st != RH_OK) {
-            return st;
-        }
-    }
-}
-
-/* Expect byte c next (after whitespace). */
-static rh_status in_expect(struct feed_in *in, char c, const char *what)
-{
-    rh_status st = RH_OK;
-    if (in_peek(in, &st) != (unsigned char)c) {
-        return st != RH_OK ? st : bad_json(in, in->pos, what);
-    }
-    in->pos++;
-    return RH_OK;
-}
-
-typedef rh_status (*elem_fn)(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o);
-
-/* Parse each element of the array at the parse position alone and hand it to fn. */
-static rh_status each_element(struct feed_in *in, elem_fn fn)
-{
-    rh_status st = in_expect(in, '[', "expected '['");
-    int c;
-    if (st != RH_OK) {
-        return st;
-    }
-    c = in_peek(in, &st);
-    if (c == ']') {
-        in->pos++;
-        return RH_OK;
-    }
-    while (st == RH_OK) {
-        size_t start;
-        json_error_t err;
-        json_t *o;
-        st = in_value(in, &start);
-        if (st != RH_OK) {
-            return st;
-        }
-        o = json_loadb(in->buf + start, in->pos - start, 0, &err);
-        if (!o) {
-            return bad_json(in, start + (size_t)(err.position > 0 ? err.position : 0), err.text);
-        }
-        st = json_is_object(o) ? fn(in->s, in->feed, o) : bad_json(in, start, "not a JSON object");
-        json_decref(o);
-        if (st != RH_OK) {
-            return st;
-        }
-        c = in_peek(in, &st);
-        if (c == ',') {
-            in->pos++;
-            continue;
-        }
-        if (c == ']') {
-            in->pos++;
-            break;
-        }
-        return st != RH_OK ? st : bad_json(in, in->pos, "expected ',' or ']' in the array");
-    }
-    return st;
-}
-
 /* A STIX feed: a bundle (its "objects" streamed), an array of objects, or one object. */
 static rh_status load_stix(struct feed_in *in)
 {
     int saw_objects = 0, c;
     rh_status st = RH_OK;
-    c = in_peek(in, &st);
+    c = ioc_in_peek(in, &st);
     if (c == '[') {
-        return each_element(in, stix_object);
+        return ioc_each_element(in, stix_object);
     }
     in->pin = in->pos; /* kept for a single object, until "objects" shows a bundle */
-    st = in_expect(in, '{', "expected a JSON object or array");
+    st = ioc_in_expect(in, '{', "expected a JSON object or array");
     while (st == RH_OK) {
         size_t kstart;
-        c = in_peek(in, &st);
+        c = ioc_in_peek(in, &st);
         if (c == '}') {
             break;
         }
         if (c != '"') {
-            return st != RH_OK ? st : bad_json(in, in->pos, "expected a member name");
+            return st != RH_OK ? st : ioc_bad_json(in, in->pos, "expected a member name");
         }
-        st = in_value(in, &kstart);
+        st = ioc_in_value(in, &kstart);
         if (st != RH_OK) {
             return st;
         }
         if (in->pos - kstart == 9 && memcmp(in->buf + kstart, "\"objects\"", 9) == 0) {
-            st = in_expect(in, ':', "expected ':'");
-            if (st == RH_OK && in_peek(in, &st) == '[') {
+            st = ioc_in_expect(in, ':', "expected ':'");
+            if (st == RH_OK && ioc_in_peek(in, &st) == '[') {
                 in->pin = SIZE_MAX;
-                st = each_element(in, stix_object);
+                st = ioc_each_element(in, stix_object);
                 saw_objects = 1;
             } else if (st == RH_OK) {
-                st = in_value(in, &kstart);
+                st = ioc_in_value(in, &kstart);
             }
         } else {
-            st = in_expect(in, ':', "expected ':'");
-            st = st == RH_OK ? in_value(in, &kstart) : st;
+            st = ioc_in_expect(in, ':', "expected ':'");
+            st = st == RH_OK ? ioc_in_value(in, &kstart) : st;
         }
         if (st != RH_OK) {
             return st;
         }
-        c = in_peek(in, &st);
+        c = ioc_in_peek(in, &st);
         if (c == ',') {
             in->pos++;
             continue;
         }
         if (c != '}') {
-            return st != RH_OK ? st : bad_json(in, in->pos, "expected ',' or '}'");
+            return st != RH_OK ? st : ioc_bad_json(in, in->pos, "expected ',' or '}'");
         }
     }
     if (st == RH_OK && !saw_objects) {
@@ -756,7 +517,7 @@ static rh_status load_stix(struct feed_in *in)
         json_error_t err;
         json_t *o = json_loadb(in->buf + top, in->pos + 1 - top, 0, &err);
         if (!o) {
-            return bad_json(in, top + (size_t)(err.position > 0 ? err.position : 0), err.text);
+            return ioc_bad_json(in, top + (size_t)(err.position > 0 ? err.position : 0), err.text);
         }
         st = stix_object(in->s, in->feed, o);
         json_decref(o);
@@ -774,7 +535,7 @@ static rh_status load_list(struct feed_in *in)
         const char *nl = in->pos < in->len ? memchr(l, '\n', in->len - in->pos) : NULL;
         size_t len;
         if (!nl && !in->eof) {
-            st = in_more(in, in->pos, &shift);
+            st = ioc_in_more(in, in->pos, &shift);
             if (st != RH_OK && st != RH_END) {
                 return st;
             }
@@ -955,14 +716,14 @@ static rh_status load_misp(struct feed_in *in)
     rh_status st = RH_OK;
     size_t i, shift;
     while (st == RH_OK) {
-        st = in_more(in, 0, &shift);
+        st = ioc_in_more(in, 0, &shift);
     }
     if (st != RH_END) {
         return st;
     }
     o = json_loadb(in->buf + in->pos, in->len - in->pos, 0, &err);
     if (!o) {
-        return bad_json(in, in->pos + (size_t)(err.position > 0 ? err.position : 0), err.text);
+        return ioc_bad_json(in, in->pos + (size_t)(err.position > 0 ? err.position : 0), err.text);
     }
     st = RH_OK;
     if (json_is_array(o)) {
@@ -989,7 +750,7 @@ static int looks_misp(const char *p, size_t n)
         char c = p[pos];
         if (c == '"') {
             size_t st = pos;
-            if (skip_value(p, lim, &pos) != 1) {
+            if (ioc_skip_value(p, lim, &pos) != 1) {
                 return 0;
             }
             if ((depth == 1 || (depth == 2 && p[0] == '[')) &&
@@ -1032,7 +793,7 @@ static rh_status load_feed(rh_ioc_set *s, const char *name, struct feed_in *in)
     in->pin = SIZE_MAX;
     /* the first 64 KiB (or all) decide the format */
     while (st == RH_OK && in->len < 65536) {
-        st = in_more(in, 0, &shift);
+        st = ioc_in_more(in, 0, &shift);
     }
     if (st != RH_OK && st != RH_END) {
         return st;
@@ -1041,7 +802,7 @@ static rh_status load_feed(rh_ioc_set *s, const char *name, struct feed_in *in)
         in->pos = 3;
     }
     st = RH_OK;
-    c = in_peek(in, &st);
+    c = ioc_in_peek(in, &st);
     if (c == '{' || c == '[') {
         if (looks_misp(in->buf + in->pos, in->len - in->pos)) {
             feed->format = "misp";
