@@ -182,6 +182,32 @@ rh_status ioc_in_expect(struct feed_in *in, char c, const char *what)
     return RH_OK;
 }
 
+rh_status ioc_in_next(struct feed_in *in, char close, int *more)
+{
+    rh_status st = RH_OK;
+    int c = ioc_in_peek(in, &st);
+    *more = 0;
+    if (c == ',' || c == close) {
+        in->pos++;
+        *more = c == ',';
+        return RH_OK;
+    }
+    return st != RH_OK ? st
+                       : ioc_bad_json(in, in->pos,
+                                      close == ']' ? "expected ',' or ']' in the array"
+                                                   : "expected ',' or '}' in the object");
+}
+
+rh_status ioc_in_json(struct feed_in *in, size_t start, size_t end, json_t **out)
+{
+    json_error_t err;
+    *out = json_loadb(in->buf + start, end - start, 0, &err);
+    if (!*out) {
+        return ioc_bad_json(in, start + (size_t)(err.position > 0 ? err.position : 0), err.text);
+    }
+    return RH_OK;
+}
+
 /* Parse each element of the array at the parse position alone and hand it to fn. */
 rh_status ioc_each_element(struct feed_in *in, ioc_elem_fn fn)
 {
@@ -195,35 +221,18 @@ rh_status ioc_each_element(struct feed_in *in, ioc_elem_fn fn)
         in->pos++;
         return RH_OK;
     }
-    while (st == RH_OK) {
+    for (int more = 1; st == RH_OK && more;) {
         size_t start;
-        json_error_t err;
-        json_t *o;
+        json_t *o = NULL;
         st = ioc_in_value(in, &start);
+        st = st == RH_OK ? ioc_in_json(in, start, in->pos, &o) : st;
         if (st != RH_OK) {
             return st;
-        }
-        o = json_loadb(in->buf + start, in->pos - start, 0, &err);
-        if (!o) {
-            return ioc_bad_json(in, start + (size_t)(err.position > 0 ? err.position : 0),
-                                err.text);
         }
         st = json_is_object(o) ? fn(in->s, in->feed, o)
                                : ioc_bad_json(in, start, "not a JSON object");
         json_decref(o);
-        if (st != RH_OK) {
-            return st;
-        }
-        c = ioc_in_peek(in, &st);
-        if (c == ',') {
-            in->pos++;
-            continue;
-        }
-        if (c == ']') {
-            in->pos++;
-            break;
-        }
-        return st != RH_OK ? st : ioc_bad_json(in, in->pos, "expected ',' or ']' in the array");
+        st = st == RH_OK ? ioc_in_next(in, ']', &more) : st;
     }
     return st;
 }

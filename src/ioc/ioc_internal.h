@@ -186,6 +186,11 @@ rh_status ioc_bad_json(struct feed_in *in, size_t at, const char *what);
 rh_status ioc_in_value(struct feed_in *in, size_t *start);
 /* Expect byte c next (after whitespace). */
 rh_status ioc_in_expect(struct feed_in *in, char c, const char *what);
+/* After a member or element: consume ',' (*more = 1) or the closing `close` (*more = 0); else
+ * an error naming what was expected. */
+rh_status ioc_in_next(struct feed_in *in, char close, int *more);
+/* Parse buf[start, end) with jansson into *out (owned); an error names the feed offset. */
+rh_status ioc_in_json(struct feed_in *in, size_t start, size_t end, json_t **out);
 typedef rh_status (*ioc_elem_fn)(rh_ioc_set *s, struct ioc_feed *feed, const json_t *o);
 /* Parse each element of the array at the parse position alone and hand it to fn. */
 rh_status ioc_each_element(struct feed_in *in, ioc_elem_fn fn);

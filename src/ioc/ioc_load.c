@@ -465,7 +465,7 @@ static rh_status stix_object(rh_ioc_set *s, struct ioc_feed *feed, const json_t 
 /* A STIX feed: a bundle (its "objects" streamed), an array of objects, or one object. */
 static rh_status load_stix(struct feed_in *in)
 {
-    int saw_objects = 0, c;
+    int saw_objects = 0, c, more = 1;
     rh_status st = RH_OK;
     c = ioc_in_peek(in, &st);
     if (c == '[') {
@@ -473,54 +473,37 @@ static rh_status load_stix(struct feed_in *in)
     }
     in->pin = in->pos; /* kept for a single object, until "objects" shows a bundle */
     st = ioc_in_expect(in, '{', "expected a JSON object or array");
-    while (st == RH_OK) {
+    if (st == RH_OK && ioc_in_peek(in, &st) == '}') {
+        in->pos++; /* {} */
+        more = 0;
+    }
+    while (st == RH_OK && more) {
         size_t kstart;
-        c = ioc_in_peek(in, &st);
-        if (c == '}') {
-            break;
-        }
-        if (c != '"') {
+        if (ioc_in_peek(in, &st) != '"') {
             return st != RH_OK ? st : ioc_bad_json(in, in->pos, "expected a member name");
         }
         st = ioc_in_value(in, &kstart);
-        if (st != RH_OK) {
-            return st;
-        }
-        if (in->pos - kstart == 9 && memcmp(in->buf + kstart, "\"objects\"", 9) == 0) {
+        if (st == RH_OK) {
+            bool objects = in->pos - kstart == 9 && memcmp(in->buf + kstart, "\"objects\"", 9) == 0;
             st = ioc_in_expect(in, ':', "expected ':'");
-            if (st == RH_OK && ioc_in_peek(in, &st) == '[') {
+            if (st == RH_OK && objects && ioc_in_peek(in, &st) == '[') {
                 in->pin = SIZE_MAX;
                 st = ioc_each_element(in, stix_object);
                 saw_objects = 1;
             } else if (st == RH_OK) {
                 st = ioc_in_value(in, &kstart);
             }
-        } else {
-            st = ioc_in_expect(in, ':', "expected ':'");
-            st = st == RH_OK ? ioc_in_value(in, &kstart) : st;
         }
-        if (st != RH_OK) {
-            return st;
-        }
-        c = ioc_in_peek(in, &st);
-        if (c == ',') {
-            in->pos++;
-            continue;
-        }
-        if (c != '}') {
-            return st != RH_OK ? st : ioc_bad_json(in, in->pos, "expected ',' or '}'");
-        }
+        st = st == RH_OK ? ioc_in_next(in, '}', &more) : st;
     }
     if (st == RH_OK && !saw_objects) {
         /* a single STIX object: the window holds it whole from in->pin */
-        size_t top = in->pin;
-        json_error_t err;
-        json_t *o = json_loadb(in->buf + top, in->pos + 1 - top, 0, &err);
-        if (!o) {
-            return ioc_bad_json(in, top + (size_t)(err.position > 0 ? err.position : 0), err.text);
+        json_t *o = NULL;
+        st = ioc_in_json(in, in->pin, in->pos, &o);
+        if (st == RH_OK) {
+            st = stix_object(in->s, in->feed, o);
+            json_decref(o);
         }
-        st = stix_object(in->s, in->feed, o);
-        json_decref(o);
     }
     return st;
 }
